@@ -1,0 +1,274 @@
+// Package catalog mirrors an Intcomex (IWS) account's catalog into the store: GetCatalog (es and en),
+// GetPriceList, GetInventory and the extended catalog are streamed, joined on the SKU and written
+// into products in bounded batches, one transaction per batch, only where something changed.
+//
+// Every run is recorded in sync_runs and its IWS calls carry the run id in the audit log. A feed
+// that breaks off mid-stream fails the run and sweeps nothing: only a complete catalog stream
+// deactivates the products it did not list, only a complete price list makes the products it
+// left out unsellable, only a complete inventory zeroes the stock of the products it left out.
+package catalog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/intcomex-connector/connector/connector/audit"
+	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/iws"
+)
+
+// Source is what the syncer needs of an IWS client; *iws.Client implements it.
+type Source interface {
+	StreamCatalog(ctx context.Context, params *iws.CatalogParams, fn func(*iws.Product) error) (iws.StreamInfo, error)
+	StreamPriceList(ctx context.Context, params *iws.PriceListParams, fn func(*iws.PriceListItem) error) (iws.StreamInfo, error)
+	StreamInventory(ctx context.Context, params *iws.InventoryParams, fn func(*iws.InventoryData) error) (iws.StreamInfo, error)
+	StreamExtendedCatalog(ctx context.Context, params *iws.ExtendedCatalogParams, fn func(*iws.ExtendedProduct) error) (iws.StreamInfo, error)
+}
+
+var _ Source = (*iws.Client)(nil)
+
+// Kind is what a run synchronizes.
+type Kind string
+
+// The sync kinds. KindAll runs catalog, prices and stock, then content as RunOptions.Content says.
+const (
+	KindCatalog Kind = "catalog"
+	KindPrices  Kind = "prices"
+	KindStock   Kind = "stock"
+	KindContent Kind = "content"
+	KindAll     Kind = "all"
+)
+
+// ParseKind checks a kind name.
+func ParseKind(s string) (Kind, error) {
+	switch k := Kind(strings.ToLower(strings.TrimSpace(s))); k {
+	case KindCatalog, KindPrices, KindStock, KindContent, KindAll:
+		return k, nil
+	}
+	return "", fmt.Errorf("catalog: unknown sync kind %q (want catalog, prices, stock, content or all)", s)
+}
+
+// Stage names, as OnProgress and the run's stats report them.
+const (
+	StageCatalogEN = "catalog-en" // GetCatalog locale=en, read first for the English descriptions
+	StageCatalog   = "catalog"    // GetCatalog locale=es, the master list
+	StagePrices    = "prices"
+	StageStock     = "stock"
+	StageContent   = "content"
+)
+
+// DefaultBatchSize is how many feed items are merged per transaction.
+const DefaultBatchSize = 500
+
+// Options configure a Syncer. The zero value works.
+type Options struct {
+	// BatchSize is the number of feed items per transaction (default DefaultBatchSize, at most
+	// store.MaxProductBatch).
+	BatchSize int
+	// PageSize, when > 0, fetches GetCatalog and GetInventory in pages of that many products
+	// (IWS's limit parameter); 0 fetches each feed in one streamed response.
+	PageSize int
+	Logger   *slog.Logger
+	// Now is the clock for LastSeenAt and durations (default time.Now).
+	Now func() time.Time
+}
+
+// ContentMode says whether a KindAll run downloads the extended catalog, which Intcomex asks to
+// fetch at most monthly.
+type ContentMode int
+
+const (
+	// ContentIfNeverFetched downloads it only when no run of the account ever fetched it
+	// successfully (the default).
+	ContentIfNeverFetched ContentMode = iota
+	// ContentAlways downloads it.
+	ContentAlways
+	// ContentNever skips it.
+	ContentNever
+)
+
+// Change says what changed in one product.
+type Change uint8
+
+// Change bits.
+const (
+	ChangeNew     Change = 1 << iota // inserted
+	ChangeCatalog                    // CatalogHash changed (descriptive fields, content)
+	ChangePrice                      // PriceHash changed (cost, currency, sellable)
+	ChangeStock                      // StockHash changed
+	ChangeActive                     // deactivated or reactivated
+)
+
+// Has reports whether c includes every bit of o.
+func (c Change) Has(o Change) bool { return c&o == o }
+
+// RunOptions tune one run.
+type RunOptions struct {
+	Content ContentMode
+	// ContentLocale is the extended catalog's locale (default "es", the file's own language).
+	ContentLocale string
+	// OnProgress, when set, is called after each batch with the stage and the number of feed items
+	// read so far in that stage.
+	OnProgress func(stage string, done int)
+	// OnChange, when set, is called after each committed batch for every product written, with
+	// what changed. It must not block for long: the feed's HTTP response is open meanwhile.
+	OnChange func(sku string, c Change)
+}
+
+// ChangeCounts count the products whose catalog, price or stock hash changed, and the
+// activations and deactivations.
+type ChangeCounts struct {
+	Catalog int
+	Price   int
+	Stock   int
+	Active  int
+}
+
+// Result is the outcome of a run. The embedded counts add up every stage.
+type Result struct {
+	RunID  int64
+	Kind   Kind
+	Status string // store.SyncSucceeded or store.SyncFailed
+	store.SyncCounts
+	Changed  ChangeCounts
+	Stages   []store.SyncStageStats
+	Duration time.Duration
+}
+
+// Syncer runs catalog syncs for one IWS client (one set of credentials).
+type Syncer struct {
+	st     *store.Store
+	src    Source
+	batch  int
+	page   int
+	logger *slog.Logger
+	now    func() time.Time
+}
+
+// New builds a Syncer.
+func New(st *store.Store, src Source, opts Options) *Syncer {
+	s := &Syncer{st: st, src: src, batch: opts.BatchSize, page: opts.PageSize, logger: opts.Logger, now: opts.Now}
+	if s.batch <= 0 {
+		s.batch = DefaultBatchSize
+	}
+	s.batch = min(s.batch, store.MaxProductBatch)
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s
+}
+
+// ErrEmptyCatalog is returned when GetCatalog answers a complete but empty list while the
+// account has active products: more likely an IWS fault than a catalog emptied overnight, so
+// nothing is deactivated.
+var ErrEmptyCatalog = errors.New("catalog: IWS returned an empty catalog")
+
+// run is the state of one Run.
+type run struct {
+	accountID int64
+	id        int64
+	opts      RunOptions
+	changed   ChangeCounts
+}
+
+// Run synchronizes the account's kind of data, records the run in sync_runs and returns its
+// counts. A stage that fails stops the run: the Result (with Status failed) and the error are
+// both returned. An error wrapping iws.ErrMalformedResponse means a feed broke off mid-stream.
+func (s *Syncer) Run(ctx context.Context, accountID int64, kind Kind, opts RunOptions) (Result, error) {
+	if _, err := ParseKind(string(kind)); err != nil {
+		return Result{}, err
+	}
+	stages, err := s.plan(ctx, accountID, kind, opts)
+	if err != nil {
+		return Result{}, err
+	}
+	rec, err := s.st.CreateSyncRun(ctx, accountID, string(kind), stages)
+	if err != nil {
+		return Result{}, fmt.Errorf("catalog: %w", err)
+	}
+	r := &run{accountID: accountID, id: rec.ID, opts: opts}
+	res := Result{RunID: rec.ID, Kind: kind, Status: store.SyncSucceeded}
+	log := s.logger.With("account", accountID, "sync_run", rec.ID, "kind", string(kind))
+	log.InfoContext(ctx, "catalog sync started", "stages", strings.Join(stages, ","))
+
+	ctx = audit.WithAccountID(audit.WithSyncRunID(ctx, strconv.FormatInt(rec.ID, 10)), accountID)
+	start := s.now()
+	var runErr error
+	for _, stage := range stages {
+		t0 := s.now()
+		var counts store.SyncCounts
+		switch stage {
+		case StageCatalog:
+			counts, runErr = s.syncCatalog(ctx, r)
+		case StagePrices:
+			counts, runErr = s.syncPrices(ctx, r)
+		case StageStock:
+			counts, runErr = s.syncStock(ctx, r)
+		case StageContent:
+			counts, runErr = s.syncContent(ctx, r)
+		}
+		st := store.SyncStageStats{Stage: stage, Counts: counts, Duration: s.now().Sub(t0)}
+		if runErr != nil {
+			st.Error = runErr.Error()
+			runErr = fmt.Errorf("catalog: run %d: %s: %w", rec.ID, stage, runErr)
+		}
+		res.Stages = append(res.Stages, st)
+		res.SyncCounts.Add(counts)
+		log.InfoContext(ctx, "catalog sync stage done", "stage", stage, "fetched", counts.Fetched,
+			"inserted", counts.Inserted, "updated", counts.Updated, "unchanged", counts.Unchanged,
+			"deactivated", counts.Deactivated, "skipped", counts.Skipped, "duration", st.Duration)
+		if runErr != nil {
+			break
+		}
+	}
+	res.Changed = r.changed
+	res.Duration = s.now().Sub(start)
+	errText := ""
+	if runErr != nil {
+		res.Status = store.SyncFailed
+		errText = runErr.Error()
+		log.ErrorContext(ctx, "catalog sync failed", "err", runErr)
+	}
+	// The run's record is written even when ctx was cancelled: that is when it matters most.
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := s.st.FinishSyncRun(fctx, rec.ID, res.Status, res.SyncCounts, res.Stages, errText); err != nil {
+		return res, errors.Join(runErr, fmt.Errorf("catalog: %w", err))
+	}
+	return res, runErr
+}
+
+// plan lists the stages of a run.
+func (s *Syncer) plan(ctx context.Context, accountID int64, kind Kind, opts RunOptions) ([]string, error) {
+	switch kind {
+	case KindCatalog:
+		return []string{StageCatalog}, nil
+	case KindPrices:
+		return []string{StagePrices}, nil
+	case KindStock:
+		return []string{StageStock}, nil
+	case KindContent:
+		return []string{StageContent}, nil
+	}
+	stages := []string{StageCatalog, StagePrices, StageStock}
+	switch opts.Content {
+	case ContentAlways:
+		stages = append(stages, StageContent)
+	case ContentIfNeverFetched:
+		_, err := s.st.LatestSyncRun(ctx, store.SyncRunFilter{AccountID: accountID, Stage: StageContent, Status: store.SyncSucceeded})
+		if errors.Is(err, store.ErrNotFound) {
+			stages = append(stages, StageContent)
+		} else if err != nil {
+			return nil, fmt.Errorf("catalog: %w", err)
+		}
+	}
+	return stages, nil
+}

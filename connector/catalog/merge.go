@@ -1,0 +1,139 @@
+package catalog
+
+import (
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/iws"
+)
+
+// moneyPlaces is the scale of DECIMAL(19,4): values are rounded to it before hashing, so a value
+// read back from MySQL hashes like the one written.
+const moneyPlaces = 4
+
+// applyCatalog copies GetCatalog's fields (Spanish item, English description when the English
+// catalog listed the product) onto p, and marks it active.
+func applyCatalog(p *store.Product, it *iws.Product, english string, hasEnglish bool) {
+	p.MPN = strings.TrimSpace(it.Mpn)
+	p.UPC = ""
+	if it.Upc != nil {
+		p.UPC = strings.TrimSpace(*it.Upc)
+	}
+	p.BrandID, p.Brand = "", ""
+	if it.Brand != nil {
+		p.BrandID, p.Brand = it.Brand.BrandID, it.Brand.Description
+	}
+	p.ManufacturerID, p.Manufacturer = "", ""
+	switch {
+	case it.Manufacturer != nil:
+		p.ManufacturerID, p.Manufacturer = it.Manufacturer.ManufacturerID, it.Manufacturer.Description
+	case it.Brand != nil:
+		p.ManufacturerID = it.Brand.ManufacturerID
+	}
+	p.CategoryID, p.CategoryPath = categoryPath(it.Category)
+	p.Type = it.Type
+	p.DescriptionES = it.Description
+	if hasEnglish {
+		p.DescriptionEN = english
+	}
+	p.WeightLb, p.LengthIn, p.WidthIn, p.HeightIn = decimal.NullDecimal{}, decimal.NullDecimal{}, decimal.NullDecimal{}, decimal.NullDecimal{}
+	if it.Freight != nil && it.Freight.Package != nil {
+		m := it.Freight.Package
+		p.WeightLb, p.LengthIn, p.WidthIn, p.HeightIn = measure(m.Weight), measure(m.Length), measure(m.Width), measure(m.Height)
+	}
+	if it.RealStockValue != nil {
+		p.RealStock = *it.RealStockValue
+	}
+	p.Active = true
+	p.DeactivatedAt = nil
+}
+
+func measure(d *iws.Decimal) decimal.NullDecimal {
+	if d == nil {
+		return decimal.NullDecimal{}
+	}
+	return decimal.NullDecimal{Decimal: d.Round(moneyPlaces), Valid: true}
+}
+
+// categoryPath walks the category tree IWS nests in each product (one child per level) down to
+// the leaf, the product's own category.
+func categoryPath(c *iws.Category) (string, []store.CategoryNode) {
+	var path []store.CategoryNode
+	for n := c; n != nil; {
+		path = append(path, store.CategoryNode{ID: n.CategoryID, Name: n.Description})
+		if len(n.Subcategories) == 0 {
+			break
+		}
+		n = &n.Subcategories[0]
+	}
+	if len(path) == 0 {
+		return "", nil
+	}
+	return path[len(path)-1].ID, path
+}
+
+// applyPrice sets cost, currency and the sellable flag. A null price, a price of zero or less,
+// or a price without a currency makes the product unsellable: it is never sold at zero.
+func applyPrice(p *store.Product, it *iws.PriceListItem) {
+	pr := it.Price
+	if pr == nil {
+		p.Cost = decimal.Zero
+		p.Sellable = false
+		return
+	}
+	p.Cost = pr.UnitPrice.Round(moneyPlaces)
+	if cur := iws.NormalizeCurrency(pr.CurrencyID); cur != "" {
+		p.Currency = cur
+	}
+	p.Sellable = p.Cost.IsPositive() && p.Currency != ""
+}
+
+// applyStock sets the total and per-warehouse stock.
+func applyStock(p *store.Product, it *iws.InventoryData) {
+	p.StockTotal = max(0, int(it.InStock))
+	p.StockByLocation = nil
+	if len(it.Locations) > 0 {
+		p.StockByLocation = make(map[string]int, len(it.Locations))
+		for _, l := range it.Locations {
+			if l.ID == "" {
+				continue
+			}
+			p.StockByLocation[l.ID] += max(0, int(l.Stock))
+		}
+	}
+	if it.RealStockValue != nil {
+		p.RealStock = *it.RealStockValue
+	}
+}
+
+// applyContent sets the long description, the specifications and the images, main image first.
+func applyContent(p *store.Product, it *iws.ExtendedProduct) {
+	p.LongDescription = it.Descripcion
+	p.Specs = nil
+	if len(it.Attributes) > 0 {
+		p.Specs = make(map[string]string, len(it.Attributes))
+		for k, v := range it.Attributes {
+			p.Specs[k] = v
+		}
+	}
+	p.Images = nil
+	seen := make(map[string]bool, len(it.Imagenes))
+	add := func(u string) {
+		u = strings.TrimSpace(u)
+		if u != "" && !seen[u] {
+			seen[u] = true
+			p.Images = append(p.Images, u)
+		}
+	}
+	for _, im := range it.Imagenes {
+		if im.IsMainImage {
+			add(im.URL)
+			break
+		}
+	}
+	for _, im := range it.Imagenes {
+		add(im.URL)
+	}
+}

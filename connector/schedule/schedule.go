@@ -1,0 +1,436 @@
+package schedule
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/intcomex-connector/connector/connector/jobs"
+	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/migrations"
+)
+
+// ErrInvalid reports a schedule or configuration that cannot be used.
+var ErrInvalid = errors.New("schedule: invalid")
+
+// Schedule is one periodic job kind.
+type Schedule struct {
+	// Name identifies the schedule in schedule_runs and in unique keys; keep it stable.
+	Name string
+	// Interval is the time between two runs.
+	Interval time.Duration
+	// MinInterval is the least Interval allowed (the supplier's guidance); smaller values are
+	// rejected, never silently raised.
+	MinInterval time.Duration
+	// Global schedules run once for the installation (account id 0) instead of per IWS account.
+	Global bool
+	// Args builds the job for an account (0 for global schedules).
+	Args func(accountID int64) jobs.JobArgs
+}
+
+// Validate lists every problem of ss.
+func Validate(ss []Schedule) error {
+	var errs []error
+	seen := map[string]bool{}
+	for i, s := range ss {
+		name := s.Name
+		if name == "" {
+			name = fmt.Sprintf("#%d", i)
+			errs = append(errs, fmt.Errorf("schedule %s: name is empty", name))
+		} else if len(name) > 100 {
+			errs = append(errs, fmt.Errorf("schedule %s: name is longer than 100 bytes", name))
+		}
+		if seen[s.Name] {
+			errs = append(errs, fmt.Errorf("schedule %s: defined twice", name))
+		}
+		seen[s.Name] = true
+		if s.Interval <= 0 {
+			errs = append(errs, fmt.Errorf("schedule %s: interval %s must be positive", name, s.Interval))
+		} else if s.Interval < s.MinInterval {
+			errs = append(errs, fmt.Errorf("schedule %s: interval %s is below the minimum of %s", name, s.Interval, s.MinInterval))
+		}
+		if s.Args == nil {
+			errs = append(errs, fmt.Errorf("schedule %s: no Args function", name))
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%w: %w", ErrInvalid, errors.Join(errs...))
+	}
+	return nil
+}
+
+// Config configures a Scheduler.
+type Config struct {
+	// Jobs inserts the scheduled jobs (an insert-only client is enough).
+	Jobs *jobs.Client
+	// Schedules to run; see IWSSchedules.
+	Schedules []Schedule
+	// Accounts lists the IWS account ids to schedule per-account schedules for.
+	Accounts func(ctx context.Context) ([]int64, error)
+	// TickInterval is how often the leader looks for due schedules and a follower tries to become
+	// leader (default 1 min).
+	TickInterval time.Duration
+	// Logger (default: discard).
+	Logger *slog.Logger
+	// Now replaces time.Now, for tests.
+	Now func() time.Time
+}
+
+// DefaultTickInterval is Config.TickInterval's default.
+const DefaultTickInterval = time.Minute
+
+// Scheduler enqueues due periodic jobs. With several instances on one MySQL database only the
+// holder of the leader lock schedules.
+type Scheduler struct {
+	cfg    Config
+	st     *store.Store
+	db     *sql.DB
+	lock   *leaderLock
+	logger *slog.Logger
+
+	mu      sync.Mutex
+	leader  bool
+	stop    context.CancelFunc
+	stopped chan struct{}
+}
+
+// New checks cfg and builds a scheduler on st.
+func New(st *store.Store, cfg Config) (*Scheduler, error) {
+	var errs []error
+	if st == nil {
+		errs = append(errs, errors.New("nil store"))
+	}
+	if cfg.Jobs == nil {
+		errs = append(errs, errors.New("no jobs client"))
+	}
+	if cfg.Accounts == nil {
+		errs = append(errs, errors.New("no Accounts function"))
+	}
+	if cfg.TickInterval < 0 {
+		errs = append(errs, errors.New("negative tick interval"))
+	}
+	if err := Validate(cfg.Schedules); err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("schedule: config: %w", errors.Join(errs...))
+	}
+	if cfg.TickInterval == 0 {
+		cfg.TickInterval = DefaultTickInterval
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Scheduler{
+		cfg:    cfg,
+		st:     st,
+		db:     st.DB(),
+		lock:   &leaderLock{db: st.DB(), dialect: st.Dialect()},
+		logger: cfg.Logger.With("component", "scheduler"),
+	}, nil
+}
+
+func (s *Scheduler) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Microsecond) }
+
+// IsLeader reports whether this scheduler currently holds the leader lock.
+func (s *Scheduler) IsLeader() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.leader
+}
+
+// Start runs the scheduler in the background until Stop: every TickInterval it tries to become
+// leader, and as leader enqueues due jobs.
+func (s *Scheduler) Start(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stop != nil {
+		return errors.New("schedule: already started")
+	}
+	ctx, s.stop = context.WithCancel(ctx)
+	s.stopped = make(chan struct{})
+	go s.loop(ctx)
+	return nil
+}
+
+// Stop ends the loop and releases leadership, so another instance takes over at its next tick.
+func (s *Scheduler) Stop(ctx context.Context) error {
+	s.mu.Lock()
+	stop, stopped := s.stop, s.stopped
+	s.stop = nil
+	s.mu.Unlock()
+	if stop == nil {
+		return nil
+	}
+	stop()
+	select {
+	case <-stopped:
+	case <-ctx.Done():
+		return fmt.Errorf("schedule: stop: %w", ctx.Err())
+	}
+	s.setLeader(false)
+	if err := s.lock.release(ctx); err != nil {
+		return fmt.Errorf("schedule: stop: %w", err)
+	}
+	return nil
+}
+
+func (s *Scheduler) setLeader(v bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.leader = v
+}
+
+func (s *Scheduler) loop(ctx context.Context) {
+	defer close(s.stopped)
+	ticker := time.NewTicker(s.cfg.TickInterval)
+	defer ticker.Stop()
+	for {
+		held, err := s.lock.acquire(ctx)
+		if err != nil && ctx.Err() == nil {
+			s.logger.WarnContext(ctx, "scheduler leader lock", "err", err)
+		}
+		if held != s.IsLeader() {
+			s.logger.InfoContext(ctx, "scheduler leadership changed", "leader", held)
+			s.setLeader(held)
+		}
+		if held {
+			if _, err := s.Tick(ctx); err != nil && ctx.Err() == nil {
+				s.logger.ErrorContext(ctx, "scheduler tick", "err", err)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+	}
+}
+
+// Tick enqueues every schedule that is due now, once, and returns how many jobs it enqueued.
+// It does not check leadership (Start does); concurrent Ticks still never enqueue a due run
+// twice, because the run's row is advanced with a compare-and-set and the job carries a
+// unique key naming the due time.
+func (s *Scheduler) Tick(ctx context.Context) (int, error) {
+	accounts, err := s.cfg.Accounts(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("schedule: list accounts: %w", err)
+	}
+	n := 0
+	var errs []error
+	for _, sc := range s.cfg.Schedules {
+		ids := accounts
+		if sc.Global {
+			ids = []int64{0}
+		}
+		for _, id := range ids {
+			ok, err := s.runIfDue(ctx, sc, id)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("schedule: %s for account %d: %w", sc.Name, id, err))
+				continue
+			}
+			if ok {
+				n++
+			}
+		}
+	}
+	return n, errors.Join(errs...)
+}
+
+// Run is the stored state of one schedule for one account.
+type Run struct {
+	AccountID      int64
+	Name           string
+	NextDueAt      time.Time
+	LastEnqueuedAt time.Time
+	LastJobID      int64
+	LastFinishedAt time.Time
+	LastState      jobs.State
+}
+
+// Runs returns the stored schedule state, for the admin UI and tests.
+func (s *Scheduler) Runs(ctx context.Context) ([]Run, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT account_id, name, next_due_at, last_enqueued_at, last_job_id,
+		last_finished_at, last_state FROM schedule_runs ORDER BY account_id, name`)
+	if err != nil {
+		return nil, fmt.Errorf("schedule: runs: %w", err)
+	}
+	defer func() { _ = rows.Close() }()
+	var out []Run
+	for rows.Next() {
+		var (
+			r        Run
+			enq, fin sql.NullTime
+			jobID    sql.NullInt64
+			state    sql.NullString
+		)
+		if err := rows.Scan(&r.AccountID, &r.Name, &r.NextDueAt, &enq, &jobID, &fin, &state); err != nil {
+			return nil, fmt.Errorf("schedule: runs: %w", err)
+		}
+		r.NextDueAt = r.NextDueAt.UTC()
+		r.LastEnqueuedAt, r.LastFinishedAt = enq.Time.UTC(), fin.Time.UTC()
+		r.LastJobID, r.LastState = jobID.Int64, jobs.State(state.String)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("schedule: runs: %w", err)
+	}
+	return out, nil
+}
+
+func (s *Scheduler) runIfDue(ctx context.Context, sc Schedule, accountID int64) (bool, error) {
+	t := s.now()
+	var (
+		due      time.Time
+		lastJob  sql.NullInt64
+		finished sql.NullTime
+		state    sql.NullString
+	)
+	err := s.db.QueryRowContext(ctx, `SELECT next_due_at, last_job_id, last_finished_at, last_state FROM schedule_runs
+		WHERE account_id = ? AND name = ?`, accountID, sc.Name).Scan(&due, &lastJob, &finished, &state)
+	if errors.Is(err, sql.ErrNoRows) {
+		// Never ran: due now. A concurrent scheduler may create the row first; that is fine.
+		due = t
+		_, err = s.db.ExecContext(ctx, `INSERT INTO schedule_runs (account_id, name, next_due_at, updated_at) VALUES (?, ?, ?, ?)`,
+			accountID, sc.Name, due, t)
+		if err != nil {
+			return false, s.rowCreatedMeanwhile(ctx, accountID, sc.Name, err)
+		}
+	} else if err != nil {
+		return false, err
+	}
+	due = due.UTC()
+	if due.After(t) {
+		return false, nil
+	}
+	// Never two runs of one schedule at once: the previous job must be finalized.
+	if lastJob.Valid {
+		j, err := s.cfg.Jobs.Get(ctx, lastJob.Int64)
+		switch {
+		case errors.Is(err, store.ErrNotFound): // pruned long ago
+		case err != nil:
+			return false, err
+		case !j.State.Finalized():
+			return false, nil
+		default:
+			finished = sql.NullTime{Time: j.FinalizedAt, Valid: true}
+			state = sql.NullString{String: string(j.State), Valid: true}
+		}
+	}
+	next := due.Add(sc.Interval)
+	if !next.After(t) { // down for a while: no burst of catch-up runs
+		next = t.Add(sc.Interval)
+	}
+	enqueued := false
+	err = s.st.Transaction(ctx, func(tx *store.Tx) error {
+		res, err := s.cfg.Jobs.InsertTx(ctx, tx, sc.Args(accountID), &jobs.InsertOpts{
+			UniqueKey: fmt.Sprintf("%s:account:%d:%s", sc.Name, accountID, due.Format(time.RFC3339)),
+		})
+		if err != nil {
+			return err
+		}
+		upd, err := tx.SQL().ExecContext(ctx, `UPDATE schedule_runs SET next_due_at = ?, last_enqueued_at = ?, last_job_id = ?,
+			last_finished_at = ?, last_state = ?, updated_at = ? WHERE account_id = ? AND name = ? AND next_due_at = ?`,
+			next, t, res.Job.ID, finished, state, t, accountID, sc.Name, due)
+		if err != nil {
+			return err
+		}
+		if n, err := upd.RowsAffected(); err != nil || n != 1 {
+			return errors.Join(errLost, err) // another scheduler advanced it: roll back our insert
+		}
+		enqueued = !res.Duplicate
+		return nil
+	})
+	if errors.Is(err, errLost) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if enqueued {
+		s.logger.InfoContext(ctx, "scheduled job", "schedule", sc.Name, "account", accountID, "due", due, "next", next)
+	}
+	return enqueued, nil
+}
+
+var errLost = errors.New("schedule run advanced by another scheduler")
+
+// rowCreatedMeanwhile turns a failed insert of the first schedule_runs row into "another
+// scheduler got there first; it enqueues this run" when the row now exists.
+func (s *Scheduler) rowCreatedMeanwhile(ctx context.Context, accountID int64, name string, err error) error {
+	var n int
+	if qerr := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schedule_runs WHERE account_id = ? AND name = ?`,
+		accountID, name).Scan(&n); qerr != nil || n == 0 {
+		return errors.Join(err, qerr)
+	}
+	return nil
+}
+
+// leaderLock is the scheduler's leadership: on MySQL/MariaDB a named server lock held on a
+// dedicated connection for as long as this instance leads (released on Stop, and by the server
+// if the connection or process dies); on SQLite the process is alone and always leads (and the
+// single connection must not be pinned).
+type leaderLock struct {
+	db      *sql.DB
+	dialect migrations.Dialect
+	conn    *sql.Conn
+}
+
+// lockName is server-wide, so it includes a hash of the database name: one server may host
+// several connector databases (and the tests' many).
+const lockName = "CONCAT('connector_scheduler_', LEFT(SHA2(COALESCE(DATABASE(), ''), 256), 40))"
+
+// acquire takes the lock if free, or checks that this instance still holds it.
+func (l *leaderLock) acquire(ctx context.Context) (bool, error) {
+	if l.dialect != migrations.MySQL {
+		return true, nil
+	}
+	if l.conn != nil {
+		var mine sql.NullInt64
+		err := l.conn.QueryRowContext(ctx, "SELECT IS_USED_LOCK("+lockName+") = CONNECTION_ID()").Scan(&mine)
+		if err == nil && mine.Valid && mine.Int64 == 1 {
+			return true, nil
+		}
+		_ = l.conn.Close() // lost (connection dropped): start over
+		l.conn = nil
+		if err != nil {
+			return false, fmt.Errorf("check: %w", err)
+		}
+	}
+	conn, err := l.db.Conn(ctx)
+	if err != nil {
+		return false, fmt.Errorf("connect: %w", err)
+	}
+	var got sql.NullInt64
+	if err := conn.QueryRowContext(ctx, "SELECT GET_LOCK("+lockName+", 0)").Scan(&got); err != nil {
+		return false, errors.Join(fmt.Errorf("GET_LOCK: %w", err), conn.Close())
+	}
+	if !got.Valid || got.Int64 != 1 {
+		return false, conn.Close()
+	}
+	l.conn = conn
+	return true, nil
+}
+
+func (l *leaderLock) release(ctx context.Context) error {
+	if l.conn == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	var released sql.NullInt64
+	err := l.conn.QueryRowContext(ctx, "SELECT RELEASE_LOCK("+lockName+")").Scan(&released)
+	if err != nil {
+		err = fmt.Errorf("release leader lock: %w", err)
+	}
+	err = errors.Join(err, l.conn.Close())
+	l.conn = nil
+	return err
+}

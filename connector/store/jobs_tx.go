@@ -1,0 +1,61 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"github.com/intcomex-connector/connector/migrations"
+)
+
+// Tx is an open transaction on the store. Repositories that must commit together with other
+// writes (an order row and its place_order job, a webhook event and its job) take a *Tx.
+//
+// The job queue (connector/jobs) keeps its SQL in its own package, as river's drivers do, and
+// reaches the transaction through SQL; repositories of this package use the gorm session.
+// A Tx is only valid inside the Transaction callback that received it.
+type Tx struct {
+	db      *gorm.DB
+	sqlTx   *sql.Tx
+	dialect migrations.Dialect
+}
+
+// SQL returns the transaction for packages that keep their own SQL (connector/jobs).
+func (tx *Tx) SQL() *sql.Tx { return tx.sqlTx }
+
+// Dialect reports which database family the transaction runs on.
+func (tx *Tx) Dialect() migrations.Dialect { return tx.dialect }
+
+// Transaction runs fn in a database transaction: committed when fn returns nil, rolled back when
+// it returns an error or panics (the panic is re-raised). On SQLite the store has one connection,
+// so fn must use only tx, never the Store, and no code may make an outside HTTP call inside fn.
+func (s *Store) Transaction(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	sqlTx, err := s.sqlDB.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	db := s.db.Session(&gorm.Session{Context: ctx, NewDB: true})
+	db.Statement.ConnPool = sqlTx
+	tx := &Tx{db: db, sqlTx: sqlTx, dialect: s.dialect}
+
+	committed := false
+	defer func() {
+		if committed {
+			return
+		}
+		if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
+			err = errors.Join(err, fmt.Errorf("store: rollback: %w", rbErr))
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	committed = true
+	return nil
+}

@@ -1,0 +1,803 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/intcomex-connector/connector/migrations"
+)
+
+// CategoryNode is one level of a product's category path, root first.
+type CategoryNode struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Product is the mirror of one IWS product of one account: catalog fields (GetCatalog, both
+// locales), price (GetPriceList), stock (GetInventory) and rich content (the extended catalog).
+//
+// A product that leaves the catalog stays here with Active false. Sellable is false when IWS
+// gives no price, a zero price, or leaves the product out of the price list: such a product must
+// never be sold (at zero or otherwise), whatever Cost says.
+type Product struct {
+	AccountID       int64
+	SKU             string
+	MPN             string
+	UPC             string
+	BrandID         string
+	Brand           string
+	ManufacturerID  string
+	Manufacturer    string
+	CategoryID      string         // dotted leaf id, e.g. "cpt.nb"
+	CategoryPath    []CategoryNode // root → leaf
+	Type            string         // iws.TypePhysical, ...
+	DescriptionES   string
+	DescriptionEN   string
+	LongDescription string            // extended catalog
+	Specs           map[string]string // extended catalog, "<Group> / <Attribute>" → value
+	Images          []string          // extended catalog, main image first
+	WeightLb        decimal.NullDecimal
+	LengthIn        decimal.NullDecimal
+	WidthIn         decimal.NullDecimal
+	HeightIn        decimal.NullDecimal
+	Cost            decimal.Decimal // DECIMAL(19,4)
+	Currency        string          // ISO 4217
+	Sellable        bool
+	StockTotal      int
+	StockByLocation map[string]int // warehouse id → units; empty when IWS gives no locations
+	RealStock       bool           // false: IWS caps the displayed stock, the real one may be higher
+	Active          bool
+
+	// CatalogHash covers the descriptive fields (catalog and extended content), PriceHash the
+	// price fields (Cost, Currency, Sellable), StockHash the stock fields (StockTotal,
+	// StockByLocation, RealStock). ContentHash covers every field above: SKU, account, the three
+	// groups and Active. All are lower-case hex SHA-256; ComputeHashes fills them.
+	CatalogHash string
+	PriceHash   string
+	StockHash   string
+	ContentHash string
+
+	FirstSeenAt   time.Time
+	LastSeenAt    time.Time // last catalog run that listed the product
+	DeactivatedAt *time.Time
+	UpdatedAt     time.Time
+}
+
+// Clone returns a deep copy of p.
+func (p *Product) Clone() *Product {
+	c := *p
+	c.CategoryPath = slices.Clone(p.CategoryPath)
+	c.Images = slices.Clone(p.Images)
+	if p.Specs != nil {
+		c.Specs = make(map[string]string, len(p.Specs))
+		for k, v := range p.Specs {
+			c.Specs[k] = v
+		}
+	}
+	if p.StockByLocation != nil {
+		c.StockByLocation = make(map[string]int, len(p.StockByLocation))
+		for k, v := range p.StockByLocation {
+			c.StockByLocation[k] = v
+		}
+	}
+	if p.DeactivatedAt != nil {
+		t := *p.DeactivatedAt
+		c.DeactivatedAt = &t
+	}
+	return &c
+}
+
+// hashWriter feeds length-prefixed fields to SHA-256, so that no two different field lists
+// encode alike. Maps are written in key order; decimals in their canonical String form.
+type hashWriter struct {
+	buf []byte
+}
+
+func (w *hashWriter) str(s string) {
+	w.buf = binary.AppendUvarint(w.buf, uint64(len(s)))
+	w.buf = append(w.buf, s...)
+}
+
+func (w *hashWriter) num(n int64) { w.buf = binary.AppendVarint(w.buf, n) }
+
+func (w *hashWriter) boolean(b bool) {
+	if b {
+		w.buf = append(w.buf, 1)
+	} else {
+		w.buf = append(w.buf, 0)
+	}
+}
+
+func (w *hashWriter) dec(d decimal.Decimal) { w.str(d.String()) }
+
+func (w *hashWriter) nullDec(d decimal.NullDecimal) {
+	w.boolean(d.Valid)
+	if d.Valid {
+		w.dec(d.Decimal)
+	}
+}
+
+func (w *hashWriter) sum() string {
+	h := sha256.Sum256(w.buf)
+	w.buf = w.buf[:0]
+	return hex.EncodeToString(h[:])
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// ComputeHashes sets CatalogHash, PriceHash, StockHash and ContentHash from the current fields.
+// Timestamps and the hashes themselves are not hashed. Decimals hash by value (1.50 = 1.5).
+func (p *Product) ComputeHashes() {
+	w := &hashWriter{buf: make([]byte, 0, 512)}
+
+	w.str("catalog/v1")
+	for _, s := range []string{p.MPN, p.UPC, p.BrandID, p.Brand, p.ManufacturerID, p.Manufacturer,
+		p.CategoryID, p.Type, p.DescriptionES, p.DescriptionEN, p.LongDescription} {
+		w.str(s)
+	}
+	w.num(int64(len(p.CategoryPath)))
+	for _, n := range p.CategoryPath {
+		w.str(n.ID)
+		w.str(n.Name)
+	}
+	w.num(int64(len(p.Specs)))
+	for _, k := range sortedKeys(p.Specs) {
+		w.str(k)
+		w.str(p.Specs[k])
+	}
+	w.num(int64(len(p.Images)))
+	for _, u := range p.Images {
+		w.str(u)
+	}
+	for _, d := range []decimal.NullDecimal{p.WeightLb, p.LengthIn, p.WidthIn, p.HeightIn} {
+		w.nullDec(d)
+	}
+	p.CatalogHash = w.sum()
+
+	w.str("price/v1")
+	w.dec(p.Cost)
+	w.str(p.Currency)
+	w.boolean(p.Sellable)
+	p.PriceHash = w.sum()
+
+	w.str("stock/v1")
+	w.num(int64(p.StockTotal))
+	w.num(int64(len(p.StockByLocation)))
+	for _, k := range sortedKeys(p.StockByLocation) {
+		w.str(k)
+		w.num(int64(p.StockByLocation[k]))
+	}
+	w.boolean(p.RealStock)
+	p.StockHash = w.sum()
+
+	w.str("product/v1")
+	w.num(p.AccountID)
+	w.str(p.SKU)
+	w.str(p.CatalogHash)
+	w.str(p.PriceHash)
+	w.str(p.StockHash)
+	w.boolean(p.Active)
+	p.ContentHash = w.sum()
+}
+
+// ProductFeed names an IWS feed that writes products. Each complete run of a feed stamps the
+// products it saw, so what it did not see can be found afterwards (see SweepUnseenProducts).
+type ProductFeed string
+
+// The product feeds.
+const (
+	FeedCatalog ProductFeed = "catalog" // GetCatalog (es, the master list)
+	FeedPrices  ProductFeed = "prices"  // GetPriceList
+	FeedStock   ProductFeed = "stock"   // GetInventory
+	FeedContent ProductFeed = "content" // DownloadExtendedCatalog; absent products keep their content
+)
+
+// runColumn is the column that records which run of the feed last saw a product.
+func (f ProductFeed) runColumn() (string, error) {
+	switch f {
+	case FeedCatalog:
+		return "catalog_run_id", nil
+	case FeedPrices:
+		return "price_run_id", nil
+	case FeedStock:
+		return "stock_run_id", nil
+	case FeedContent:
+		return "", nil
+	}
+	return "", fmt.Errorf("%w: unknown product feed %q", ErrInvalid, string(f))
+}
+
+type productRow struct {
+	ID              int64               `gorm:"column:id;primaryKey"`
+	AccountID       int64               `gorm:"column:account_id"`
+	SKU             string              `gorm:"column:sku"`
+	MPN             string              `gorm:"column:mpn"`
+	UPC             string              `gorm:"column:upc"`
+	BrandID         string              `gorm:"column:brand_id"`
+	Brand           string              `gorm:"column:brand"`
+	ManufacturerID  string              `gorm:"column:manufacturer_id"`
+	Manufacturer    string              `gorm:"column:manufacturer"`
+	CategoryID      string              `gorm:"column:category_id"`
+	CategoryPath    string              `gorm:"column:category_path"`
+	Type            string              `gorm:"column:type"`
+	DescriptionES   string              `gorm:"column:description_es"`
+	DescriptionEN   string              `gorm:"column:description_en"`
+	LongDescription string              `gorm:"column:long_description"`
+	Specs           string              `gorm:"column:specs"`
+	Images          string              `gorm:"column:images"`
+	WeightLb        decimal.NullDecimal `gorm:"column:weight_lb"`
+	LengthIn        decimal.NullDecimal `gorm:"column:length_in"`
+	WidthIn         decimal.NullDecimal `gorm:"column:width_in"`
+	HeightIn        decimal.NullDecimal `gorm:"column:height_in"`
+	Cost            decimal.Decimal     `gorm:"column:cost"`
+	Currency        string              `gorm:"column:currency"`
+	Sellable        bool                `gorm:"column:sellable"`
+	StockTotal      int                 `gorm:"column:stock_total"`
+	StockByLocation string              `gorm:"column:stock_by_location"`
+	RealStock       bool                `gorm:"column:real_stock"`
+	Active          bool                `gorm:"column:active"`
+	CatalogHash     string              `gorm:"column:catalog_hash"`
+	PriceHash       string              `gorm:"column:price_hash"`
+	StockHash       string              `gorm:"column:stock_hash"`
+	ContentHash     string              `gorm:"column:content_hash"`
+	CatalogRunID    *int64              `gorm:"column:catalog_run_id"`
+	PriceRunID      *int64              `gorm:"column:price_run_id"`
+	StockRunID      *int64              `gorm:"column:stock_run_id"`
+	FirstSeenAt     time.Time           `gorm:"column:first_seen_at"`
+	LastSeenAt      time.Time           `gorm:"column:last_seen_at"`
+	DeactivatedAt   *time.Time          `gorm:"column:deactivated_at"`
+	UpdatedAt       time.Time           `gorm:"column:updated_at"`
+}
+
+func (productRow) TableName() string { return "products" }
+
+// productDataColumns are rewritten when a product changes: everything but the key, the first
+// sighting and the per-feed run stamps (which only their own feed writes).
+var productDataColumns = []string{
+	"mpn", "upc", "brand_id", "brand", "manufacturer_id", "manufacturer", "category_id",
+	"category_path", "type", "description_es", "description_en", "long_description", "specs",
+	"images", "weight_lb", "length_in", "width_in", "height_in", "cost", "currency", "sellable",
+	"stock_total", "stock_by_location", "real_stock", "active", "catalog_hash", "price_hash",
+	"stock_hash", "content_hash", "last_seen_at", "deactivated_at", "updated_at",
+}
+
+func marshalJSON(v any, empty string) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	if string(b) == "null" {
+		return empty, nil
+	}
+	return string(b), nil
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC().Truncate(time.Microsecond)
+	return &u
+}
+
+func (p *Product) row() (productRow, error) {
+	path, err := marshalJSON(p.CategoryPath, "[]")
+	if err != nil {
+		return productRow{}, err
+	}
+	specs, err := marshalJSON(p.Specs, "{}")
+	if err != nil {
+		return productRow{}, err
+	}
+	images, err := marshalJSON(p.Images, "[]")
+	if err != nil {
+		return productRow{}, err
+	}
+	stock, err := marshalJSON(p.StockByLocation, "{}")
+	if err != nil {
+		return productRow{}, err
+	}
+	return productRow{
+		AccountID:       p.AccountID,
+		SKU:             p.SKU,
+		MPN:             p.MPN,
+		UPC:             p.UPC,
+		BrandID:         p.BrandID,
+		Brand:           p.Brand,
+		ManufacturerID:  p.ManufacturerID,
+		Manufacturer:    p.Manufacturer,
+		CategoryID:      p.CategoryID,
+		CategoryPath:    path,
+		Type:            p.Type,
+		DescriptionES:   p.DescriptionES,
+		DescriptionEN:   p.DescriptionEN,
+		LongDescription: p.LongDescription,
+		Specs:           specs,
+		Images:          images,
+		WeightLb:        p.WeightLb,
+		LengthIn:        p.LengthIn,
+		WidthIn:         p.WidthIn,
+		HeightIn:        p.HeightIn,
+		Cost:            p.Cost,
+		Currency:        p.Currency,
+		Sellable:        p.Sellable,
+		StockTotal:      p.StockTotal,
+		StockByLocation: stock,
+		RealStock:       p.RealStock,
+		Active:          p.Active,
+		CatalogHash:     p.CatalogHash,
+		PriceHash:       p.PriceHash,
+		StockHash:       p.StockHash,
+		ContentHash:     p.ContentHash,
+		FirstSeenAt:     p.FirstSeenAt.UTC().Truncate(time.Microsecond),
+		LastSeenAt:      p.LastSeenAt.UTC().Truncate(time.Microsecond),
+		DeactivatedAt:   utcPtr(p.DeactivatedAt),
+		UpdatedAt:       p.UpdatedAt.UTC().Truncate(time.Microsecond),
+	}, nil
+}
+
+func (r *productRow) product() (*Product, error) {
+	p := &Product{
+		AccountID:       r.AccountID,
+		SKU:             r.SKU,
+		MPN:             r.MPN,
+		UPC:             r.UPC,
+		BrandID:         r.BrandID,
+		Brand:           r.Brand,
+		ManufacturerID:  r.ManufacturerID,
+		Manufacturer:    r.Manufacturer,
+		CategoryID:      r.CategoryID,
+		Type:            r.Type,
+		DescriptionES:   r.DescriptionES,
+		DescriptionEN:   r.DescriptionEN,
+		LongDescription: r.LongDescription,
+		WeightLb:        r.WeightLb,
+		LengthIn:        r.LengthIn,
+		WidthIn:         r.WidthIn,
+		HeightIn:        r.HeightIn,
+		Cost:            r.Cost,
+		Currency:        r.Currency,
+		Sellable:        r.Sellable,
+		StockTotal:      r.StockTotal,
+		RealStock:       r.RealStock,
+		Active:          r.Active,
+		CatalogHash:     r.CatalogHash,
+		PriceHash:       r.PriceHash,
+		StockHash:       r.StockHash,
+		ContentHash:     r.ContentHash,
+		FirstSeenAt:     r.FirstSeenAt.UTC(),
+		LastSeenAt:      r.LastSeenAt.UTC(),
+		DeactivatedAt:   utcPtr(r.DeactivatedAt),
+		UpdatedAt:       r.UpdatedAt.UTC(),
+	}
+	for _, f := range []struct {
+		raw string
+		dst any
+	}{
+		{r.CategoryPath, &p.CategoryPath},
+		{r.Specs, &p.Specs},
+		{r.Images, &p.Images},
+		{r.StockByLocation, &p.StockByLocation},
+	} {
+		if f.raw == "" {
+			continue
+		}
+		if err := json.Unmarshal([]byte(f.raw), f.dst); err != nil {
+			return nil, fmt.Errorf("product %s: %w", r.SKU, err)
+		}
+	}
+	if len(p.Specs) == 0 {
+		p.Specs = nil
+	}
+	if len(p.StockByLocation) == 0 {
+		p.StockByLocation = nil
+	}
+	if len(p.CategoryPath) == 0 {
+		p.CategoryPath = nil
+	}
+	if len(p.Images) == 0 {
+		p.Images = nil
+	}
+	return p, nil
+}
+
+// MaxProductBatch bounds the SKUs of one MergeProducts call: SQLite allows 32,766 bound variables
+// per statement and a product row has about forty columns.
+const MaxProductBatch = 700
+
+// productInsertRows is how many products go in one multi-row INSERT. The pure-Go SQLite driver
+// binds parameters in time quadratic in their number per statement (500 rows of 40 columns took
+// 20 times longer than 25 rows at a time), so SQLite gets small statements; MySQL takes the batch
+// in one statement.
+func (s *Store) productInsertRows() int {
+	if s.dialect == migrations.SQLite {
+		return 25
+	}
+	return MaxProductBatch
+}
+
+// ProductMerge receives the stored products of a batch, keyed by SKU (SKUs not stored yet are
+// absent), and returns the products to write. It runs inside the batch's transaction: it must
+// stay in memory (no store calls, no HTTP). It may modify and return the products it was given.
+type ProductMerge func(existing map[string]*Product) ([]*Product, error)
+
+// MergeProducts is the catalog mirror's batch upsert. In one transaction it loads the account's
+// stored products among skus with one SELECT, hands them to merge, and writes the products merge
+// returns with one multi-row upsert (hashes recomputed, UpdatedAt set). Then, unless feed is
+// FeedContent, every product of skus that exists is stamped as seen by runID in that feed (and,
+// for FeedCatalog, LastSeenAt is set), whether it changed or not. It returns how many products it
+// wrote.
+func (s *Store) MergeProducts(ctx context.Context, accountID int64, feed ProductFeed, runID int64, skus []string, merge ProductMerge) (int, error) {
+	col, err := feed.runColumn()
+	if err != nil {
+		return 0, fmt.Errorf("store: merge products: %w", err)
+	}
+	if len(skus) > MaxProductBatch {
+		return 0, fmt.Errorf("store: merge products: %w: %d SKUs in one batch (max %d)", ErrInvalid, len(skus), MaxProductBatch)
+	}
+	if len(skus) == 0 {
+		return 0, nil
+	}
+	written := 0
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var rows []productRow
+		if err := tx.Where("account_id = ? AND sku IN ?", accountID, skus).Find(&rows).Error; err != nil {
+			return err
+		}
+		existing := make(map[string]*Product, len(rows))
+		for i := range rows {
+			p, err := rows[i].product()
+			if err != nil {
+				return err
+			}
+			existing[p.SKU] = p
+		}
+		out, err := merge(existing)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		writtenSKUs := make(map[string]bool, len(out))
+		if len(out) > 0 {
+			wrows := make([]productRow, 0, len(out))
+			for _, p := range out {
+				if p.AccountID != accountID {
+					return fmt.Errorf("%w: product %s belongs to account %d, not %d", ErrInvalid, p.SKU, p.AccountID, accountID)
+				}
+				if p.SKU == "" {
+					return fmt.Errorf("%w: product without SKU", ErrInvalid)
+				}
+				if writtenSKUs[p.SKU] {
+					return fmt.Errorf("%w: product %s twice in one batch", ErrInvalid, p.SKU)
+				}
+				writtenSKUs[p.SKU] = true
+				p.ComputeHashes()
+				p.UpdatedAt = now
+				if p.FirstSeenAt.IsZero() {
+					p.FirstSeenAt = now
+				}
+				if p.LastSeenAt.IsZero() {
+					p.LastSeenAt = p.FirstSeenAt
+				}
+				r, err := p.row()
+				if err != nil {
+					return err
+				}
+				if col != "" {
+					id := runID
+					switch feed {
+					case FeedCatalog:
+						r.CatalogRunID = &id
+					case FeedPrices:
+						r.PriceRunID = &id
+					case FeedStock:
+						r.StockRunID = &id
+					}
+				}
+				wrows = append(wrows, r)
+			}
+			updates := productDataColumns
+			if col != "" {
+				updates = append(slices.Clip(productDataColumns), col)
+			}
+			if err := tx.Clauses(clause.OnConflict{
+				Columns:   []clause.Column{{Name: "account_id"}, {Name: "sku"}},
+				DoUpdates: clause.AssignmentColumns(updates),
+			}).CreateInBatches(&wrows, s.productInsertRows()).Error; err != nil {
+				return err
+			}
+			written = len(wrows)
+		}
+		if col == "" {
+			return nil
+		}
+		var stamp []string
+		for sku := range existing {
+			if !writtenSKUs[sku] {
+				stamp = append(stamp, sku)
+			}
+		}
+		if len(stamp) == 0 {
+			return nil
+		}
+		set := map[string]any{col: runID}
+		if feed == FeedCatalog {
+			set["last_seen_at"] = now
+		}
+		return tx.Model(&productRow{}).Where("account_id = ? AND sku IN ?", accountID, stamp).Updates(set).Error
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: merge products: %w", err)
+	}
+	return written, nil
+}
+
+// SaveProducts upserts products as given (hashes recomputed), in batches, in one transaction.
+// It stamps no feed; the sync uses MergeProducts. For tests, imports and repairs.
+func (s *Store) SaveProducts(ctx context.Context, products []*Product) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.now()
+		for chunk := range slices.Chunk(products, MaxProductBatch) {
+			rows := make([]productRow, 0, len(chunk))
+			for _, p := range chunk {
+				if p.SKU == "" || p.AccountID == 0 {
+					return fmt.Errorf("%w: product needs an account and a SKU", ErrInvalid)
+				}
+				p.ComputeHashes()
+				p.UpdatedAt = now
+				if p.FirstSeenAt.IsZero() {
+					p.FirstSeenAt = now
+				}
+				if p.LastSeenAt.IsZero() {
+					p.LastSeenAt = p.FirstSeenAt
+				}
+				r, err := p.row()
+				if err != nil {
+					return err
+				}
+				rows = append(rows, r)
+			}
+			if err := tx.Clauses(clause.OnConflict{
+				Columns:   []clause.Column{{Name: "account_id"}, {Name: "sku"}},
+				DoUpdates: clause.AssignmentColumns(productDataColumns),
+			}).CreateInBatches(&rows, s.productInsertRows()).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: save products: %w", err)
+	}
+	return nil
+}
+
+// Product returns one product of the account, or ErrNotFound.
+func (s *Store) Product(ctx context.Context, accountID int64, sku string) (*Product, error) {
+	var r productRow
+	if err := s.db.WithContext(ctx).Where("account_id = ? AND sku = ?", accountID, sku).Take(&r).Error; err != nil {
+		return nil, notFound("product "+strconv.Quote(sku), err)
+	}
+	p, err := r.product()
+	if err != nil {
+		return nil, fmt.Errorf("store: product: %w", err)
+	}
+	return p, nil
+}
+
+// ProductsBySKU returns the stored products among skus (at most MaxProductBatch), keyed by SKU.
+// Unknown SKUs are absent from the map.
+func (s *Store) ProductsBySKU(ctx context.Context, accountID int64, skus []string) (map[string]*Product, error) {
+	if len(skus) > MaxProductBatch {
+		return nil, fmt.Errorf("store: products by SKU: %w: %d SKUs (max %d)", ErrInvalid, len(skus), MaxProductBatch)
+	}
+	out := make(map[string]*Product, len(skus))
+	if len(skus) == 0 {
+		return out, nil
+	}
+	var rows []productRow
+	if err := s.db.WithContext(ctx).Where("account_id = ? AND sku IN ?", accountID, skus).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: products by SKU: %w", err)
+	}
+	for i := range rows {
+		p, err := rows[i].product()
+		if err != nil {
+			return nil, fmt.Errorf("store: products by SKU: %w", err)
+		}
+		out[p.SKU] = p
+	}
+	return out, nil
+}
+
+// ProductFilter narrows ProductsPage and EachProduct. The zero value matches every product of
+// the account.
+type ProductFilter struct {
+	Active   *bool // only active (true) or inactive (false) products
+	Sellable *bool
+	// CategoryPrefix matches CategoryID equal to it or below it ("cpt" matches "cpt.nb").
+	CategoryPrefix string
+}
+
+func (f ProductFilter) apply(q *gorm.DB) *gorm.DB {
+	if f.Active != nil {
+		q = q.Where("active = ?", *f.Active)
+	}
+	if f.Sellable != nil {
+		q = q.Where("sellable = ?", *f.Sellable)
+	}
+	if f.CategoryPrefix != "" {
+		q = q.Where("(category_id = ? OR category_id LIKE ? ESCAPE '!')", f.CategoryPrefix, escapeLike(f.CategoryPrefix)+".%")
+	}
+	return q
+}
+
+// escapeLike escapes s for a LIKE pattern with ESCAPE '!' (a character both dialects read the
+// same way inside a string literal, unlike the backslash).
+func escapeLike(s string) string {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '%', '_', '!':
+			out = append(out, '!')
+		}
+		out = append(out, s[i])
+	}
+	return string(out)
+}
+
+// DefaultProductPage is EachProduct's page size.
+const DefaultProductPage = 500
+
+// ProductsPage returns up to limit products of the account with a SKU greater than afterSKU, in
+// SKU order (keyset pagination: pass the last SKU of a page to get the next; "" starts).
+func (s *Store) ProductsPage(ctx context.Context, accountID int64, afterSKU string, limit int, f ProductFilter) ([]*Product, error) {
+	if limit <= 0 || limit > 5000 {
+		limit = DefaultProductPage
+	}
+	q := s.db.WithContext(ctx).Where("account_id = ? AND sku > ?", accountID, afterSKU)
+	var rows []productRow
+	if err := f.apply(q).Order("sku").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: products page: %w", err)
+	}
+	out := make([]*Product, 0, len(rows))
+	for i := range rows {
+		p, err := rows[i].product()
+		if err != nil {
+			return nil, fmt.Errorf("store: products page: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// EachProduct calls fn for every product of the account that matches f, in SKU order, one page
+// at a time: no cursor is open and no transaction is held while fn runs, so fn may use the store.
+// It stops at fn's first error and returns it.
+func (s *Store) EachProduct(ctx context.Context, accountID int64, f ProductFilter, fn func(*Product) error) error {
+	after := ""
+	for {
+		page, err := s.ProductsPage(ctx, accountID, after, DefaultProductPage, f)
+		if err != nil {
+			return err
+		}
+		for _, p := range page {
+			if err := fn(p); err != nil {
+				return err
+			}
+		}
+		if len(page) < DefaultProductPage {
+			return nil
+		}
+		after = page[len(page)-1].SKU
+	}
+}
+
+// SweepUnseenProducts visits, page by page, the account's products that the given complete run
+// of feed did not see (for FeedCatalog, only the active ones). fn changes a product in memory;
+// the products whose ContentHash changed are written back, one transaction per page. It returns
+// the SKUs written. A feed that was stopped early must not be swept: it would take every product
+// it did not reach for one that left the feed.
+func (s *Store) SweepUnseenProducts(ctx context.Context, accountID int64, feed ProductFeed, runID int64, fn func(*Product)) ([]string, error) {
+	col, err := feed.runColumn()
+	if err != nil || col == "" {
+		return nil, fmt.Errorf("store: sweep products: %w: feed %q keeps no run stamp", ErrInvalid, string(feed))
+	}
+	var changed []string
+	after := ""
+	for {
+		q := s.db.WithContext(ctx).
+			Where("account_id = ? AND sku > ?", accountID, after).
+			Where("("+col+" IS NULL OR "+col+" <> ?)", runID)
+		if feed == FeedCatalog {
+			q = q.Where("active = ?", true)
+		}
+		var rows []productRow
+		if err := q.Order("sku").Limit(DefaultProductPage).Find(&rows).Error; err != nil {
+			return changed, fmt.Errorf("store: sweep products: %w", err)
+		}
+		if len(rows) == 0 {
+			return changed, nil
+		}
+		after = rows[len(rows)-1].SKU
+		var out []*Product
+		for i := range rows {
+			p, err := rows[i].product()
+			if err != nil {
+				return changed, fmt.Errorf("store: sweep products: %w", err)
+			}
+			old := p.ContentHash
+			fn(p)
+			p.ComputeHashes()
+			if p.ContentHash != old {
+				out = append(out, p)
+			}
+		}
+		if len(out) > 0 {
+			if err := s.SaveProducts(ctx, out); err != nil {
+				return changed, err
+			}
+			for _, p := range out {
+				changed = append(changed, p.SKU)
+			}
+		}
+		if len(rows) < DefaultProductPage {
+			return changed, nil
+		}
+	}
+}
+
+// DeactivateUnseenProducts marks inactive the active products of the account that the catalog
+// run runID did not see, and returns their SKUs. Call it only after a complete catalog stream.
+func (s *Store) DeactivateUnseenProducts(ctx context.Context, accountID, runID int64) ([]string, error) {
+	at := s.now()
+	return s.SweepUnseenProducts(ctx, accountID, FeedCatalog, runID, func(p *Product) {
+		p.Active = false
+		p.DeactivatedAt = &at
+	})
+}
+
+// ProductCounts summarizes an account's mirror.
+type ProductCounts struct {
+	Total    int
+	Active   int
+	Sellable int // active and sellable
+	InStock  int // active with StockTotal > 0
+}
+
+// CountProducts counts the account's products.
+func (s *Store) CountProducts(ctx context.Context, accountID int64) (ProductCounts, error) {
+	var c struct {
+		Total    int
+		Active   *int
+		Sellable *int
+		InStock  *int
+	}
+	err := s.db.WithContext(ctx).Model(&productRow{}).
+		Select(`COUNT(*) AS total,
+			SUM(CASE WHEN active THEN 1 ELSE 0 END) AS active,
+			SUM(CASE WHEN active AND sellable THEN 1 ELSE 0 END) AS sellable,
+			SUM(CASE WHEN active AND stock_total > 0 THEN 1 ELSE 0 END) AS in_stock`).
+		Where("account_id = ?", accountID).Scan(&c).Error
+	if err != nil {
+		return ProductCounts{}, fmt.Errorf("store: count products: %w", err)
+	}
+	return ProductCounts{Total: c.Total, Active: deref(c.Active), Sellable: deref(c.Sellable), InStock: deref(c.InStock)}, nil
+}

@@ -1,0 +1,242 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/connector/store/storetest"
+)
+
+func productAccount(t *testing.T, st *store.Store) int64 {
+	t.Helper()
+	a, err := st.SaveIWSAccount(context.Background(), store.IWSAccount{
+		Name: "products", Environment: store.EnvironmentTest, BaseURL: "https://iws.example/v1/",
+		APIKey: "k", AccessKey: "secret",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.ID
+}
+
+func sampleProduct(acct int64, sku string) *store.Product {
+	return &store.Product{
+		AccountID: acct, SKU: sku, MPN: "MPN-" + sku, Brand: "HP", BrandID: "hpe",
+		CategoryID: "cpt.nb", CategoryPath: []store.CategoryNode{{ID: "cpt", Name: "Computadoras"}, {ID: "cpt.nb", Name: "Portátiles"}},
+		Type: "Physical", DescriptionES: "Portátil", DescriptionEN: "Notebook",
+		Specs: map[string]string{"A / B": "c"}, Images: []string{"https://img/1.jpg"},
+		WeightLb: decimal.NewNullDecimal(decimal.RequireFromString("4.25")),
+		Cost:     decimal.RequireFromString("512.3456"), Currency: "USD", Sellable: true,
+		StockTotal: 7, StockByLocation: map[string]int{"xclq1": 5, "xclq2": 2}, RealStock: true, Active: true,
+	}
+}
+
+func TestProductHashes(t *testing.T) {
+	a, b := sampleProduct(1, "SKU1"), sampleProduct(1, "SKU1")
+	b.Cost = decimal.RequireFromString("512.34560") // same value, other scale
+	b.StockByLocation = map[string]int{"xclq2": 2, "xclq1": 5}
+	a.ComputeHashes()
+	b.ComputeHashes()
+	if a.ContentHash != b.ContentHash || len(a.ContentHash) != 64 {
+		t.Fatalf("equal products hash differently: %s %s", a.ContentHash, b.ContentHash)
+	}
+	b.StockTotal = 8
+	b.ComputeHashes()
+	if b.StockHash == a.StockHash || b.ContentHash == a.ContentHash || b.CatalogHash != a.CatalogHash || b.PriceHash != a.PriceHash {
+		t.Fatal("a stock change must change the stock and content hashes only")
+	}
+	// Field boundaries are part of the encoding.
+	c, d := sampleProduct(1, "SKU1"), sampleProduct(1, "SKU1")
+	c.Brand, c.BrandID = "ab", "c"
+	d.Brand, d.BrandID = "a", "bc"
+	c.ComputeHashes()
+	d.ComputeHashes()
+	if c.CatalogHash == d.CatalogHash {
+		t.Fatal("shifted field boundaries hash alike")
+	}
+}
+
+func TestProductsRoundTripAndPaging(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		acct := productAccount(t, st)
+		var ps []*store.Product
+		for i := range 30 {
+			p := sampleProduct(acct, fmt.Sprintf("SKU%03d", i))
+			p.Active = i%3 != 0
+			if i%5 == 0 {
+				p.CategoryID = "cpt_x"
+			}
+			ps = append(ps, p)
+		}
+		ps[1].WeightLb = decimal.NullDecimal{}
+		if err := st.SaveProducts(ctx, ps); err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.Product(ctx, acct, "SKU002")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := ps[2]
+		if got.ContentHash != want.ContentHash || !got.Cost.Equal(want.Cost) || !got.WeightLb.Decimal.Equal(want.WeightLb.Decimal) ||
+			got.CategoryPath[1].Name != "Portátiles" || got.StockByLocation["xclq1"] != 5 || got.Specs["A / B"] != "c" {
+			t.Fatalf("round trip: %+v", got)
+		}
+		got.ComputeHashes()
+		if got.ContentHash != want.ContentHash {
+			t.Fatal("a product read back hashes differently")
+		}
+		if p, _ := st.Product(ctx, acct, "SKU001"); p.WeightLb.Valid {
+			t.Fatal("null weight read back as a value")
+		}
+		if _, err := st.Product(ctx, acct, "nope"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("missing product: %v", err)
+		}
+
+		active := true
+		var seen []string
+		if err := st.EachProduct(ctx, acct, store.ProductFilter{Active: &active}, func(p *store.Product) error {
+			seen = append(seen, p.SKU)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if len(seen) != 20 || seen[0] != "SKU001" {
+			t.Fatalf("active products %v", seen)
+		}
+		page, err := st.ProductsPage(ctx, acct, "SKU010", 5, store.ProductFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) != 5 || page[0].SKU != "SKU011" {
+			t.Fatalf("page after SKU010: %d, first %s", len(page), page[0].SKU)
+		}
+		// "cpt_x" is not under "cpt" even though _ is a LIKE wildcard.
+		page, err = st.ProductsPage(ctx, acct, "", 100, store.ProductFilter{CategoryPrefix: "cpt"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) != 24 {
+			t.Fatalf("category prefix matched %d", len(page))
+		}
+		n, err := st.CountProducts(ctx, acct)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.Total != 30 || n.Active != 20 || n.Sellable != 20 || n.InStock != 20 {
+			t.Fatalf("counts %+v", n)
+		}
+	})
+}
+
+func TestMergeProductsAndSweep(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		acct := productAccount(t, st)
+		if err := st.SaveProducts(ctx, []*store.Product{sampleProduct(acct, "A"), sampleProduct(acct, "B"), sampleProduct(acct, "C")}); err != nil {
+			t.Fatal(err)
+		}
+		// Run 7 of the catalog feed sees A (changed) and B (unchanged), and D (new).
+		n, err := st.MergeProducts(ctx, acct, store.FeedCatalog, 7, []string{"A", "B", "D"}, func(ex map[string]*store.Product) ([]*store.Product, error) {
+			if len(ex) != 2 || ex["A"] == nil || ex["B"] == nil {
+				t.Errorf("existing %v", ex)
+			}
+			ex["A"].DescriptionES = "nuevo"
+			return []*store.Product{ex["A"], sampleProduct(acct, "D")}, nil
+		})
+		if err != nil || n != 2 {
+			t.Fatalf("MergeProducts = %d, %v", n, err)
+		}
+		gone, err := st.DeactivateUnseenProducts(ctx, acct, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(gone) != 1 || gone[0] != "C" {
+			t.Fatalf("deactivated %v, want [C]", gone)
+		}
+		c, _ := st.Product(ctx, acct, "C")
+		if c.Active || c.DeactivatedAt == nil {
+			t.Fatalf("C %+v", c)
+		}
+		// Idempotent.
+		if gone, err := st.DeactivateUnseenProducts(ctx, acct, 7); err != nil || len(gone) != 0 {
+			t.Fatalf("second sweep %v %v", gone, err)
+		}
+		// A merge error rolls the batch back.
+		boom := errors.New("boom")
+		_, err = st.MergeProducts(ctx, acct, store.FeedCatalog, 8, []string{"A"}, func(ex map[string]*store.Product) ([]*store.Product, error) {
+			return nil, boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("merge error %v", err)
+		}
+		if _, err := st.MergeProducts(ctx, acct, "orders", 8, []string{"A"}, nil); !errors.Is(err, store.ErrInvalid) {
+			t.Fatalf("unknown feed: %v", err)
+		}
+	})
+}
+
+func TestSyncRuns(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		acct := productAccount(t, st)
+		r1, err := st.CreateSyncRun(ctx, acct, "all", []string{"catalog", "prices", "stock", "content"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r1.Status != store.SyncRunning || r1.ID == 0 {
+			t.Fatalf("created %+v", r1)
+		}
+		counts := store.SyncCounts{Fetched: 10, Inserted: 10}
+		stats := []store.SyncStageStats{{Stage: "catalog", Counts: counts}}
+		if err := st.FinishSyncRun(ctx, r1.ID, store.SyncSucceeded, counts, stats, ""); err != nil {
+			t.Fatal(err)
+		}
+		r2, err := st.CreateSyncRun(ctx, acct, "stock", []string{"stock"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.FinishSyncRun(ctx, r2.ID, store.SyncFailed, store.SyncCounts{}, nil, "iws: malformed response"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.CreateSyncRun(ctx, acct, "orders", nil); !errors.Is(err, store.ErrInvalid) {
+			t.Fatalf("bad kind: %v", err)
+		}
+		if err := st.FinishSyncRun(ctx, 999, store.SyncFailed, store.SyncCounts{}, nil, ""); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("finish unknown run: %v", err)
+		}
+
+		got, err := st.SyncRun(ctx, r1.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Counts != counts || len(got.Stats) != 1 || got.Stats[0].Counts != counts || got.FinishedAt == nil || len(got.Stages) != 4 {
+			t.Fatalf("run %+v", got)
+		}
+		runs, err := st.ListSyncRuns(ctx, store.SyncRunFilter{AccountID: acct})
+		if err != nil || len(runs) != 2 || runs[0].ID != r2.ID || runs[0].Error == "" {
+			t.Fatalf("list %+v %v", runs, err)
+		}
+		for _, tc := range []struct {
+			f    store.SyncRunFilter
+			want int64
+		}{
+			{store.SyncRunFilter{AccountID: acct, Stage: "content", Status: store.SyncSucceeded}, r1.ID},
+			{store.SyncRunFilter{AccountID: acct, Stage: "stock"}, r2.ID},
+			{store.SyncRunFilter{AccountID: acct, Kind: "all"}, r1.ID},
+		} {
+			r, err := st.LatestSyncRun(ctx, tc.f)
+			if err != nil || r.ID != tc.want {
+				t.Errorf("LatestSyncRun(%+v) = %d, %v; want %d", tc.f, r.ID, err, tc.want)
+			}
+		}
+		if _, err := st.LatestSyncRun(ctx, store.SyncRunFilter{AccountID: acct, Stage: "cont"}); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("partial stage name matched: %v", err)
+		}
+	})
+}

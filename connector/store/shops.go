@@ -1,0 +1,301 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-playground/validator/v10"
+	"github.com/shopspring/decimal"
+)
+
+// Shop platforms.
+const (
+	PlatformWooCommerce = "woocommerce"
+	PlatformShopify     = "shopify"
+	PlatformMemory      = "memory" // in-process demo/test storefront
+)
+
+// What a stock policy does with a product below its minimum stock.
+const (
+	BelowMinOutOfStock = "out_of_stock" // publish it, marked out of stock (the default)
+	BelowMinHide       = "hide"         // keep it on the storefront but hidden
+)
+
+// DefaultSoldTypes are the IWS product types a shop sells unless its policy says otherwise:
+// physical goods only, because IWS always reports zero stock for licences and downloads.
+var DefaultSoldTypes = []string{"Physical"}
+
+// StockPolicy decides the stock a shop publishes for an IWS product.
+//
+// IWS's RealStockValue=false means the true stock is at least the number sent: the number is a
+// floor. The policy treats it as the stock (never inflating it); selling from a floor cannot
+// oversell, and the buffer, threshold and cap apply to it as to an exact number.
+type StockPolicy struct {
+	// Locations lists the IWS warehouse ids that count; empty counts every warehouse (the product's
+	// total). A product without a per-warehouse breakdown has no stock in chosen warehouses.
+	Locations []string `json:"locations,omitempty" validate:"dive,required,max=64"`
+	// Buffer is subtracted from the counted stock (a safety margin); results below 0 are 0.
+	Buffer int `json:"buffer" validate:"gte=0"`
+	// MinStock: a product whose stock after the buffer is below it (or zero) is published with
+	// stock 0 as BelowMin says.
+	MinStock int `json:"min_stock" validate:"gte=0"`
+	// BelowMin is BelowMinOutOfStock (default, "") or BelowMinHide.
+	BelowMin string `json:"below_min,omitempty" validate:"omitempty,oneof=out_of_stock hide"`
+	// MaxStock caps the published number; 0 means no cap.
+	MaxStock int `json:"max_stock,omitempty" validate:"gte=0"`
+	// Types lists the IWS product types sold; empty means DefaultSoldTypes. Products of other
+	// types are not listed (and unpublished if they were).
+	Types []string `json:"types,omitempty" validate:"dive,oneof=Physical License Warranty Downloadable"`
+}
+
+// SoldTypes returns Types or the default.
+func (p StockPolicy) SoldTypes() []string {
+	if len(p.Types) == 0 {
+		return DefaultSoldTypes
+	}
+	return p.Types
+}
+
+// ShopFilters choose which IWS products a shop lists. Categories are dotted IWS ids matched as
+// prefixes by whole segments ("cpt" matches "cpt.nb", not "cptx"); brands match the IWS brand id
+// or name, ignoring case. An empty include list includes everything; exclusions win.
+type ShopFilters struct {
+	IncludeCategories []string `json:"include_categories,omitempty" validate:"dive,required"`
+	ExcludeCategories []string `json:"exclude_categories,omitempty" validate:"dive,required"`
+	IncludeBrands     []string `json:"include_brands,omitempty" validate:"dive,required"`
+	ExcludeBrands     []string `json:"exclude_brands,omitempty" validate:"dive,required"`
+}
+
+// Shop is one connected storefront. Credentials are plain in memory (adapter-specific, typically
+// a JSON document of keys or tokens) and sealed with the store's secret box at rest; String and
+// LogValue leave them out.
+//
+// Currency, FXRate, TaxInclusive and TaxRate are also part of the shop's pricing rules (see
+// ShopRules): saving either one changes both.
+type Shop struct {
+	ID           int64
+	Name         string
+	Platform     string
+	BaseURL      string // WooCommerce site URL or Shopify shop domain as https URL
+	Credentials  string
+	IWSAccountID int64
+	Currency     string // ISO 4217
+	FXRate       string // decimal text: shop-currency units per IWS cost unit; "" when the same currency
+	TaxInclusive bool
+	TaxRate      string // decimal text, percent
+	Locale       string // "es" or "en": language of titles and descriptions
+	StockPolicy  StockPolicy
+	Filters      ShopFilters
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// String describes the shop without its credentials.
+func (s Shop) String() string {
+	return fmt.Sprintf("Shop{ID:%d Name:%q Platform:%s BaseURL:%s Credentials:REDACTED}", s.ID, s.Name, s.Platform, s.BaseURL)
+}
+
+// GoString describes the shop without its credentials.
+func (s Shop) GoString() string { return s.String() }
+
+// LogValue describes the shop without its credentials.
+func (s Shop) LogValue() slog.Value {
+	return slog.GroupValue(slog.Int64("id", s.ID), slog.String("name", s.Name), slog.String("platform", s.Platform))
+}
+
+var shopValidator = validator.New(validator.WithRequiredStructEnabled())
+
+func (s Shop) validate() error {
+	var errs []error
+	if strings.TrimSpace(s.Name) == "" || len(s.Name) > 100 {
+		errs = append(errs, errors.New("name is empty or longer than 100 bytes"))
+	}
+	switch s.Platform {
+	case PlatformWooCommerce, PlatformShopify, PlatformMemory:
+	default:
+		errs = append(errs, fmt.Errorf("platform %q is not woocommerce, shopify or memory", s.Platform))
+	}
+	if s.Platform != PlatformMemory {
+		if u, err := url.Parse(s.BaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			errs = append(errs, errors.New("base URL is not an absolute http(s) URL"))
+		}
+		if s.Credentials == "" {
+			errs = append(errs, errors.New("credentials are empty"))
+		}
+	}
+	if s.IWSAccountID <= 0 {
+		errs = append(errs, errors.New("IWS account is not set"))
+	}
+	if len(s.Currency) != 3 {
+		errs = append(errs, fmt.Errorf("currency %q is not an ISO 4217 code", s.Currency))
+	}
+	for name, v := range map[string]string{"fx_rate": s.FXRate, "tax_rate": s.TaxRate} {
+		if v == "" {
+			continue
+		}
+		if d, err := decimal.NewFromString(v); err != nil || d.IsNegative() {
+			errs = append(errs, fmt.Errorf("%s %q is not a non-negative decimal", name, v))
+		}
+	}
+	if s.Locale != "es" && s.Locale != "en" {
+		errs = append(errs, fmt.Errorf("locale %q is not es or en", s.Locale))
+	}
+	if err := shopValidator.Struct(s.StockPolicy); err != nil {
+		errs = append(errs, fmt.Errorf("stock policy: %w", err))
+	}
+	if err := shopValidator.Struct(s.Filters); err != nil {
+		errs = append(errs, fmt.Errorf("filters: %w", err))
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%w: shop: %w", ErrInvalid, errors.Join(errs...))
+	}
+	return nil
+}
+
+type shopRow struct {
+	ID             int64     `gorm:"column:id;primaryKey"`
+	Name           string    `gorm:"column:name"`
+	Platform       string    `gorm:"column:platform"`
+	BaseURL        string    `gorm:"column:base_url"`
+	CredentialsEnc string    `gorm:"column:credentials_enc"`
+	IWSAccountID   int64     `gorm:"column:iws_account_id"`
+	Currency       string    `gorm:"column:currency"`
+	FXRate         string    `gorm:"column:fx_rate"`
+	TaxInclusive   bool      `gorm:"column:tax_inclusive"`
+	TaxRate        string    `gorm:"column:tax_rate"`
+	Locale         string    `gorm:"column:locale"`
+	StockPolicy    string    `gorm:"column:stock_policy"`
+	Filters        string    `gorm:"column:filters"`
+	RoundingStep   string    `gorm:"column:rounding_step"`
+	RoundingMinus  string    `gorm:"column:rounding_minus"`
+	DefaultMarkup  string    `gorm:"column:default_markup_percent"`
+	DefaultMargin  string    `gorm:"column:default_margin_percent"`
+	DefaultFixed   string    `gorm:"column:default_fixed_amount"`
+	DefaultMinProf string    `gorm:"column:default_min_profit"`
+	CreatedAt      time.Time `gorm:"column:created_at"`
+	UpdatedAt      time.Time `gorm:"column:updated_at"`
+}
+
+func (shopRow) TableName() string { return "shops" }
+
+// SaveShop creates the shop (ID 0) or updates the one with its ID, and returns it as stored.
+// Credentials are sealed before they are written. Margin rules, rounding and the default action
+// are left alone: ReplaceShopRules owns them.
+func (s *Store) SaveShop(ctx context.Context, shop Shop) (Shop, error) {
+	shop.Name = strings.TrimSpace(shop.Name)
+	shop.Currency = strings.ToUpper(shop.Currency)
+	if err := shop.validate(); err != nil {
+		return Shop{}, fmt.Errorf("store: save shop: %w", err)
+	}
+	if s.box == nil {
+		return Shop{}, fmt.Errorf("store: save shop: %w", errNoBox)
+	}
+	sealed, err := s.box.Seal(shop.Credentials)
+	if err != nil {
+		return Shop{}, fmt.Errorf("store: save shop: %w", err)
+	}
+	policy, err := json.Marshal(shop.StockPolicy)
+	if err != nil {
+		return Shop{}, fmt.Errorf("store: save shop: %w", err)
+	}
+	filters, err := json.Marshal(shop.Filters)
+	if err != nil {
+		return Shop{}, fmt.Errorf("store: save shop: %w", err)
+	}
+	now := s.now()
+	fields := map[string]any{
+		"name": shop.Name, "platform": shop.Platform, "base_url": shop.BaseURL, "credentials_enc": sealed,
+		"iws_account_id": shop.IWSAccountID, "currency": shop.Currency, "fx_rate": shop.FXRate,
+		"tax_inclusive": shop.TaxInclusive, "tax_rate": shop.TaxRate, "locale": shop.Locale,
+		"stock_policy": string(policy), "filters": string(filters), "updated_at": now,
+	}
+	db := s.db.WithContext(ctx)
+	if shop.ID == 0 {
+		row := shopRow{
+			Name: shop.Name, Platform: shop.Platform, BaseURL: shop.BaseURL, CredentialsEnc: sealed,
+			IWSAccountID: shop.IWSAccountID, Currency: shop.Currency, FXRate: shop.FXRate,
+			TaxInclusive: shop.TaxInclusive, TaxRate: shop.TaxRate, Locale: shop.Locale,
+			StockPolicy: string(policy), Filters: string(filters), CreatedAt: now, UpdatedAt: now,
+		}
+		if err := db.Create(&row).Error; err != nil {
+			return Shop{}, fmt.Errorf("store: create shop: %w", err)
+		}
+		return s.Shop(ctx, row.ID)
+	}
+	res := db.Model(&shopRow{}).Where("id = ?", shop.ID).Updates(fields)
+	if res.Error != nil {
+		return Shop{}, fmt.Errorf("store: update shop: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		// MySQL counts changed rows, not matched ones, but updated_at always changes.
+		return Shop{}, fmt.Errorf("store: update shop %d: %w", shop.ID, ErrNotFound)
+	}
+	return s.Shop(ctx, shop.ID)
+}
+
+// Shop returns the shop with this id, credentials decrypted, or ErrNotFound.
+func (s *Store) Shop(ctx context.Context, id int64) (Shop, error) {
+	var row shopRow
+	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return Shop{}, notFound("shop", err)
+	}
+	return s.openShop(row)
+}
+
+// ListShops returns every shop, oldest first, credentials decrypted.
+func (s *Store) ListShops(ctx context.Context) ([]Shop, error) {
+	var rows []shopRow
+	if err := s.db.WithContext(ctx).Order("id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: list shops: %w", err)
+	}
+	out := make([]Shop, 0, len(rows))
+	for _, r := range rows {
+		sh, err := s.openShop(r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sh)
+	}
+	return out, nil
+}
+
+// DeleteShop deletes the shop with its rules and listings (not its storefront products).
+func (s *Store) DeleteShop(ctx context.Context, id int64) error {
+	res := s.db.WithContext(ctx).Where("id = ?", id).Delete(&shopRow{})
+	if res.Error != nil {
+		return fmt.Errorf("store: delete shop: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("store: delete shop %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+func (s *Store) openShop(r shopRow) (Shop, error) {
+	if s.box == nil {
+		return Shop{}, fmt.Errorf("store: shop %d: %w", r.ID, errNoBox)
+	}
+	creds, err := s.box.Open(r.CredentialsEnc)
+	if err != nil {
+		return Shop{}, fmt.Errorf("store: shop %d: credentials: %w", r.ID, err)
+	}
+	sh := Shop{
+		ID: r.ID, Name: r.Name, Platform: r.Platform, BaseURL: r.BaseURL, Credentials: creds,
+		IWSAccountID: r.IWSAccountID, Currency: r.Currency, FXRate: r.FXRate,
+		TaxInclusive: r.TaxInclusive, TaxRate: r.TaxRate, Locale: r.Locale,
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+	}
+	if err := json.Unmarshal([]byte(r.StockPolicy), &sh.StockPolicy); err != nil {
+		return Shop{}, fmt.Errorf("store: shop %d: stock policy: %w", r.ID, err)
+	}
+	if err := json.Unmarshal([]byte(r.Filters), &sh.Filters); err != nil {
+		return Shop{}, fmt.Errorf("store: shop %d: filters: %w", r.ID, err)
+	}
+	return sh, nil
+}

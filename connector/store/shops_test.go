@@ -1,0 +1,213 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/connector/store/storetest"
+	"github.com/intcomex-connector/connector/pricing"
+)
+
+func newShop(t *testing.T, st *store.Store) store.Shop {
+	t.Helper()
+	ctx := context.Background()
+	acct, err := st.SaveIWSAccount(ctx, store.IWSAccount{Name: "default", Environment: store.EnvironmentTest,
+		BaseURL: "https://iws.example/v1/", APIKey: "k", AccessKey: "a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shop, err := st.SaveShop(ctx, store.Shop{
+		Name: "Tienda", Platform: store.PlatformWooCommerce, BaseURL: "https://shop.example",
+		Credentials: `{"consumer_secret":"cs_SUPERSECRET"}`, IWSAccountID: acct.ID, Currency: "usd", Locale: "es",
+		StockPolicy: store.StockPolicy{Buffer: 2, MinStock: 3, BelowMin: store.BelowMinHide, Locations: []string{"xclq1"}},
+		Filters:     store.ShopFilters{ExcludeBrands: []string{"acme"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return shop
+}
+
+func TestShopsCredentialsEncrypted(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		shop := newShop(t, st)
+		if shop.ID == 0 || shop.Currency != "USD" || shop.StockPolicy.Buffer != 2 || shop.Filters.ExcludeBrands[0] != "acme" {
+			t.Fatalf("shop = %+v", shop)
+		}
+		if shop.Credentials != `{"consumer_secret":"cs_SUPERSECRET"}` {
+			t.Fatal("credentials do not round-trip")
+		}
+		var raw string
+		if err := st.DB().QueryRowContext(ctx, "SELECT credentials_enc FROM shops WHERE id = ?", shop.ID).Scan(&raw); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(raw, "SUPERSECRET") || !strings.HasPrefix(raw, "v1:") {
+			t.Fatalf("raw column %q", raw)
+		}
+		for _, s := range []string{shop.String(), fmt.Sprintf("%v %+v %#v", shop, shop, shop)} {
+			if strings.Contains(s, "SUPERSECRET") {
+				t.Errorf("formatted shop leaks credentials: %s", s)
+			}
+		}
+		shop.Name, shop.Locale = "Tienda 2", "en"
+		got, err := st.SaveShop(ctx, shop)
+		if err != nil || got.Name != "Tienda 2" || got.Locale != "en" {
+			t.Fatalf("update: %+v %v", got, err)
+		}
+		if list, err := st.ListShops(ctx); err != nil || len(list) != 1 {
+			t.Fatalf("list: %v %v", list, err)
+		}
+		shop.ID = 999
+		if _, err := st.SaveShop(ctx, shop); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("update missing: %v", err)
+		}
+		if _, err := st.Shop(ctx, 999); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("missing: %v", err)
+		}
+	})
+}
+
+func TestShopValidation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		shop := newShop(t, st)
+		for name, mut := range map[string]func(*store.Shop){
+			"platform":  func(s *store.Shop) { s.Platform = "magento" },
+			"locale":    func(s *store.Shop) { s.Locale = "pt" },
+			"buffer":    func(s *store.Shop) { s.StockPolicy.Buffer = -1 },
+			"below_min": func(s *store.Shop) { s.StockPolicy.BelowMin = "delete" },
+			"types":     func(s *store.Shop) { s.StockPolicy.Types = []string{"Service"} },
+			"fx_rate":   func(s *store.Shop) { s.FXRate = "abc" },
+			"base_url":  func(s *store.Shop) { s.BaseURL = "ftp://x" },
+		} {
+			s := shop
+			mut(&s)
+			if _, err := st.SaveShop(context.Background(), s); !errors.Is(err, store.ErrInvalid) {
+				t.Errorf("%s: %v, want ErrInvalid", name, err)
+			}
+		}
+	})
+}
+
+const rulesDoc = `{
+  "currency": "CLP", "fx_rate": "950.5", "tax_rate": "19",
+  "rounding": {"step": "1000", "minus": "10"},
+  "default": {"markup_percent": "20"},
+  "rules": [
+    {"name": "Notebooks", "priority": 10,
+     "match": {"category": "cpt.nb", "brands": ["eee"], "types": ["Physical"], "cost_min": "100", "cost_max": "5000"},
+     "margin_percent": "12", "fixed_amount": "0", "min_profit": "15000"},
+    {"name": "Cheap", "priority": 10, "match": {"cost_max": 10.50, "skus": []}, "markup_percent": "40.000"},
+    {"name": "First", "priority": 1, "match": {"manufacturers": ["hp"]}, "markup_percent": "5"}
+  ]
+}`
+
+func TestShopRulesRoundTrip(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		shop := newShop(t, st)
+		empty, err := st.ShopRules(ctx, shop.ID)
+		if err != nil || len(empty.Rules) != 0 || empty.Currency != "USD" {
+			t.Fatalf("fresh shop rules: %+v %v", empty, err)
+		}
+		for _, doc := range []string{rulesDoc,
+			`{"currency":"USD","tax_rate":"0","default":{"margin_percent":"25","min_profit":"3"}}`,
+			`{"currency":"USD","default":{"markup_percent":"0"}}`} {
+			in, err := pricing.ParseRules(strings.NewReader(doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := st.ReplaceShopRules(ctx, shop.ID, in); err != nil {
+				t.Fatal(err)
+			}
+			out, err := st.ShopRules(ctx, shop.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(in, out) {
+				t.Fatalf("round trip:\n in  %+v\n out %+v", in, out)
+			}
+			var a, b bytes.Buffer
+			_ = in.WriteJSON(&a)
+			_ = out.WriteJSON(&b)
+			if a.String() != b.String() {
+				t.Fatalf("export differs:\n%s\n%s", a.String(), b.String())
+			}
+		}
+		got, _ := st.Shop(ctx, shop.ID)
+		if got.Currency != "USD" || got.TaxInclusive {
+			t.Errorf("shop after rules: %+v", got)
+		}
+		in, _ := pricing.ParseRules(strings.NewReader(rulesDoc))
+		if err := st.ReplaceShopRules(ctx, shop.ID, in); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = st.Shop(ctx, shop.ID)
+		if got.Currency != "CLP" || !got.TaxInclusive || got.TaxRate != "19" || got.FXRate != "950.5" {
+			t.Errorf("shop after rules: %+v", got)
+		}
+		// Invalid rules change nothing.
+		bad := *in
+		bad.Default = pricing.Action{}
+		if err := st.ReplaceShopRules(ctx, shop.ID, &bad); !errors.Is(err, store.ErrInvalid) {
+			t.Fatalf("invalid rules: %v", err)
+		}
+		if out, _ := st.ShopRules(ctx, shop.ID); !reflect.DeepEqual(in, out) {
+			t.Error("invalid rules changed the stored ones")
+		}
+		if err := st.ReplaceShopRules(ctx, 999, in); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("missing shop: %v", err)
+		}
+	})
+}
+
+func TestSaveListings(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		shop := newShop(t, st)
+		ls := []store.Listing{
+			{ShopID: shop.ID, SKU: "A", State: store.ListingPending, PendingChange: "create", Desired: `{"sku":"A"}`, DesiredPriceHash: "p"},
+			{ShopID: shop.ID, SKU: "a", State: store.ListingPending, PendingChange: "create"},
+		}
+		if err := st.SaveListings(ctx, ls); err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.Listing(ctx, shop.ID, "A")
+		if err != nil || got.Desired != `{"sku":"A"}` || got.PendingChange != "create" || got.PushedAt.IsZero() == false {
+			t.Fatalf("listing %+v %v", got, err)
+		}
+		got.State, got.PendingChange, got.Desired, got.ProductID = store.ListingPublished, "", "", "p-1"
+		got.Price = decimal.NewNullDecimal(decimal.RequireFromString("19.90"))
+		got.PushedAt = got.CreatedAt
+		if err := st.SaveListings(ctx, []store.Listing{got}); err != nil {
+			t.Fatal(err)
+		}
+		again, _ := st.Listing(ctx, shop.ID, "A")
+		if again.ID != got.ID || again.ProductID != "p-1" || again.Desired != "" || !again.Price.Decimal.Equal(decimal.RequireFromString("19.9")) || again.PushedAt.IsZero() {
+			t.Fatalf("after update %+v", again)
+		}
+		m, err := st.ListingsBySKU(ctx, shop.ID, []string{"A", "a", "B"})
+		if err != nil || len(m) != 2 {
+			t.Fatalf("by SKU: %v %v", m, err)
+		}
+		page, err := st.ListingsPage(ctx, shop.ID, 0, 10, "create")
+		if err != nil || len(page) != 1 || page[0].SKU != "a" {
+			t.Fatalf("pending page: %+v %v", page, err)
+		}
+		counts, err := st.ListingCounts(ctx, shop.ID)
+		if err != nil || counts[store.ListingPublished] != 1 || counts["pending:create"] != 1 {
+			t.Fatalf("counts %v %v", counts, err)
+		}
+		if err := st.SaveListings(ctx, []store.Listing{{ShopID: shop.ID, SKU: "X", State: "bogus"}}); !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("bad state: %v", err)
+		}
+	})
+}
