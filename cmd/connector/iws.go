@@ -118,7 +118,7 @@ func runIWS(cmd *cobra.Command, method string, pairs []string, bodyPath string) 
 	}
 	rc, err := client.Raw(audit.WithMethod(ctx, strings.ToLower(ep.Name)), ep.Name, query, body)
 	if err != nil {
-		return reportIWSError(cmd.ErrOrStderr(), err)
+		return reportIWSError(cmd.ErrOrStderr(), err, lookupHint(query))
 	}
 	raw, err := io.ReadAll(rc)
 	closeErr := rc.Close() // closing records the call in api_calls
@@ -140,10 +140,13 @@ func newIWSClient(cmd *cobra.Command, cfg Config, st *store.Store, logger *slog.
 			return nil, errors.New("iws: set both CONNECTOR_IWS_API_KEY and CONNECTOR_IWS_ACCESS_KEY, or neither to use the stored account")
 		}
 		acct, err := st.DefaultIWSAccount(cmd.Context())
-		if errors.Is(err, store.ErrNotFound) {
+		switch {
+		case errors.Is(err, store.ErrNotFound):
 			return nil, errors.New("iws: no IWS account: set CONNECTOR_IWS_API_KEY and CONNECTOR_IWS_ACCESS_KEY")
-		}
-		if err != nil {
+		case err != nil && cfg.SecretKey == "":
+			// The store has no secret box then, and its error names a Go option, not the variable.
+			return nil, fmt.Errorf("iws: the stored IWS account needs CONNECTOR_SECRET_KEY to decrypt its access key (or set CONNECTOR_IWS_API_KEY and CONNECTOR_IWS_ACCESS_KEY): %w", err)
+		case err != nil:
 			return nil, fmt.Errorf("iws: stored account: %w", err)
 		}
 		baseURL, apiKey, accessKey = acct.BaseURL, acct.APIKey, acct.AccessKey
@@ -220,20 +223,48 @@ func printJSON(w io.Writer, raw []byte) error {
 }
 
 // reportIWSError prints an IWS error's code, message and reference on stderr and returns an
-// error that makes the command exit non-zero without printing it again.
-func reportIWSError(stderr io.Writer, err error) error {
-	var apiErr *iws.Error
-	if !errors.As(err, &apiErr) {
+// error that makes the command exit non-zero without printing it again. An answer without an IWS
+// code (a gateway's HTML 502) shows its status and body instead; a failure after which IWS may have
+// acted anyway (IsAmbiguous) says so, with how to check. Other errors, whose text says it all
+// (including "outcome unknown"), are returned for main to print.
+func reportIWSError(stderr io.Writer, err error, lookup string) error {
+	apiErr, ok := iws.AsError(err)
+	if !ok {
 		return err
 	}
-	fmt.Fprintf(stderr, "IWS error %d (HTTP %d): %s\n", apiErr.ErrorCode, apiErr.HTTPStatus, apiErr.Message)
+	if apiErr.ErrorCode != 0 {
+		fmt.Fprintf(stderr, "IWS error %d (HTTP %d): %s\n", apiErr.ErrorCode, apiErr.HTTPStatus, apiErr.Message)
+	} else {
+		text := apiErr.Message
+		if text == "" {
+			text = apiErr.Body
+		}
+		fmt.Fprintf(stderr, "IWS answered HTTP %d %s: %s\n", apiErr.HTTPStatus, http.StatusText(apiErr.HTTPStatus), text)
+	}
 	if apiErr.Reference != "" {
 		fmt.Fprintf(stderr, "reference: %s\n", apiErr.Reference)
 	}
 	for _, extra := range iwsErrorDetails(apiErr) {
 		fmt.Fprintln(stderr, extra)
 	}
+	if iws.IsAmbiguous(err) {
+		fmt.Fprintf(stderr, "the outcome is unknown: IWS may have carried out the %s; check with `connector iws %s` before trying again\n",
+			apiErr.Method, lookup)
+	}
 	return exitError{code: 1, err: err}
+}
+
+// lookupHint is the command that shows whether an ambiguous order call took effect: GetOrder by the
+// customer order number (or Intcomex order number) given in the query.
+func lookupHint(query url.Values) string {
+	for _, want := range []string{"customerordernumber", "ordernumber"} {
+		for name, vs := range query {
+			if strings.ToLower(name) == want && len(vs) > 0 && vs[0] != "" {
+				return "getorder orderNumber=" + vs[0]
+			}
+		}
+	}
+	return "getorders"
 }
 
 func iwsErrorDetails(e *iws.Error) []string {
@@ -243,6 +274,7 @@ func iwsErrorDetails(e *iws.Error) []string {
 			out = append(out, name+": "+v)
 		}
 	}
+	add("detail", e.MessageDetail)
 	add("sku", e.Sku)
 	add("order number", e.OrderNumber)
 	add("location", e.LocationID)
