@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/intcomex-connector/connector/connector/audit"
+	"github.com/intcomex-connector/connector/connector/schedule"
 	"github.com/intcomex-connector/connector/connector/secret"
 	"github.com/intcomex-connector/connector/connector/store"
 )
@@ -40,6 +41,14 @@ type Config struct {
 	AuditMaxRows    int           `env:"AUDIT_MAX_ROWS" envDefault:"1000000" doc:"At most this many newest API call log rows are kept (0: no limit)."`
 	AuditBodyLimit  int           `env:"AUDIT_BODY_LIMIT" envDefault:"65536" doc:"Bytes of each request and response body kept in the API call log (0: none, at most 8 MiB)."`
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"20s" doc:"How long a stopping server waits for requests in flight."`
+
+	// Background work of serve and demo: the job workers and the scheduler.
+	JobWorkers              int           `env:"JOB_WORKERS" envDefault:"4" doc:"Jobs (syncs, purges) one process runs at once, 1 to 100."`
+	ScheduleCatalog         time.Duration `env:"SCHEDULE_CATALOG" envDefault:"24h" doc:"How often each IWS account's catalog is synced and pushed to its shops (IWS minimum 1h)."`
+	SchedulePrices          time.Duration `env:"SCHEDULE_PRICES" envDefault:"24h" doc:"How often each IWS account's price list is synced and pushed (IWS minimum 1h)."`
+	ScheduleStock           time.Duration `env:"SCHEDULE_STOCK" envDefault:"1h" doc:"How often each IWS account's stock is synced and pushed (IWS minimum 1h)."`
+	ScheduleExtendedCatalog time.Duration `env:"SCHEDULE_EXTENDED_CATALOG" envDefault:"720h" doc:"How often the IWS extended catalog (content, images) is downloaded (IWS minimum 24h)."`
+	ScheduleAuditPurge      time.Duration `env:"SCHEDULE_AUDIT_PURGE" envDefault:"24h" doc:"How often old API call log rows are purged (AUDIT_MAX_AGE, AUDIT_MAX_ROWS)."`
 
 	// The _FILE variants: a path whose content (trailing newline trimmed) is the value.
 	DatabaseURLFile  string `env:"DATABASE_URL_FILE,file" doc:"-"`
@@ -180,6 +189,24 @@ func (c Config) validate(requireSecretKey bool, skip map[string]bool) error {
 	if !skip["ShutdownTimeout"] && c.ShutdownTimeout <= 0 {
 		bad("%sSHUTDOWN_TIMEOUT: must be positive", envPrefix)
 	}
+	if !skip["JobWorkers"] && (c.JobWorkers < 1 || c.JobWorkers > 100) {
+		bad("%sJOB_WORKERS: must be from 1 to 100, got %d", envPrefix, c.JobWorkers)
+	}
+	for _, s := range []struct {
+		field, name string
+		value, min  time.Duration
+		why         string
+	}{
+		{"ScheduleCatalog", "SCHEDULE_CATALOG", c.ScheduleCatalog, schedule.MinFeedInterval, "IWS's minimum"},
+		{"SchedulePrices", "SCHEDULE_PRICES", c.SchedulePrices, schedule.MinFeedInterval, "IWS's minimum"},
+		{"ScheduleStock", "SCHEDULE_STOCK", c.ScheduleStock, schedule.MinFeedInterval, "IWS's minimum"},
+		{"ScheduleExtendedCatalog", "SCHEDULE_EXTENDED_CATALOG", c.ScheduleExtendedCatalog, schedule.MinExtendedCatalogInterval, "IWS's minimum"},
+		{"ScheduleAuditPurge", "SCHEDULE_AUDIT_PURGE", c.ScheduleAuditPurge, time.Minute, "the minimum"},
+	} {
+		if !skip[s.field] && s.value < s.min {
+			bad("%s%s: %s is below %s of %s", envPrefix, s.name, s.value, s.why, s.min)
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -195,6 +222,14 @@ func parseLogLevel(s string) (slog.Level, error) {
 		return slog.LevelError, nil
 	}
 	return 0, fmt.Errorf("%q is not debug, info, warn or error", s)
+}
+
+// iwsIntervals are the configured schedule intervals.
+func (c Config) iwsIntervals() schedule.IWSIntervals {
+	return schedule.IWSIntervals{
+		Catalog: c.ScheduleCatalog, Prices: c.SchedulePrices, Stock: c.ScheduleStock,
+		ExtendedCatalog: c.ScheduleExtendedCatalog, AuditPurge: c.ScheduleAuditPurge,
+	}
 }
 
 // auditOptions are the audit transport settings the configuration implies.
@@ -228,6 +263,12 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("audit_max_age", c.AuditMaxAge),
 		slog.Int("audit_max_rows", c.AuditMaxRows),
 		slog.Int("audit_body_limit", c.AuditBodyLimit),
+		slog.Int("job_workers", c.JobWorkers),
+		slog.Duration("schedule_catalog", c.ScheduleCatalog),
+		slog.Duration("schedule_prices", c.SchedulePrices),
+		slog.Duration("schedule_stock", c.ScheduleStock),
+		slog.Duration("schedule_extended_catalog", c.ScheduleExtendedCatalog),
+		slog.Duration("schedule_audit_purge", c.ScheduleAuditPurge),
 	)
 }
 

@@ -31,6 +31,13 @@ func TestLoadConfigDefaults(t *testing.T) {
 		AuditMaxRows:    1_000_000,
 		AuditBodyLimit:  64 << 10,
 		ShutdownTimeout: 20 * time.Second,
+
+		JobWorkers:              4,
+		ScheduleCatalog:         24 * time.Hour,
+		SchedulePrices:          24 * time.Hour,
+		ScheduleStock:           time.Hour,
+		ScheduleExtendedCatalog: 720 * time.Hour,
+		ScheduleAuditPurge:      24 * time.Hour,
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("defaults\n got %s\nwant %s", cfg.LogValue(), want.LogValue())
@@ -224,5 +231,28 @@ func TestReadmeListsEveryVariable(t *testing.T) {
 		if !strings.Contains(string(readme), "`"+envPrefix+name+"`") {
 			t.Errorf("README.md does not document %s%s", envPrefix, name)
 		}
+	}
+}
+
+func TestScheduleIntervalsNeverBelowIWSMinimums(t *testing.T) {
+	_, err := loadConfig(map[string]string{
+		"CONNECTOR_SCHEDULE_STOCK":            "30m",
+		"CONNECTOR_SCHEDULE_EXTENDED_CATALOG": "12h",
+		"CONNECTOR_SCHEDULE_CATALOG":          "0",
+		"CONNECTOR_JOB_WORKERS":               "0",
+	}, false)
+	if err == nil {
+		t.Fatal("intervals below the IWS minimums were accepted")
+	}
+	for _, want := range []string{"CONNECTOR_SCHEDULE_STOCK: 30m0s is below IWS's minimum of 1h0m0s",
+		"CONNECTOR_SCHEDULE_EXTENDED_CATALOG: 12h0m0s is below IWS's minimum of 24h0m0s",
+		"CONNECTOR_SCHEDULE_CATALOG", "CONNECTOR_JOB_WORKERS"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	cfg, err := loadConfig(map[string]string{"CONNECTOR_SCHEDULE_STOCK": "2h", "CONNECTOR_SCHEDULE_EXTENDED_CATALOG": "24h"}, false)
+	if err != nil || cfg.ScheduleStock != 2*time.Hour {
+		t.Errorf("2h stock schedule: %v, %v", cfg.ScheduleStock, err)
 	}
 }

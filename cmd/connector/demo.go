@@ -20,10 +20,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/intcomex-connector/connector/connector/audit"
+	"github.com/intcomex-connector/connector/connector/catalog"
 	"github.com/intcomex-connector/connector/connector/secret"
 	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/connector/syncjob"
 	"github.com/intcomex-connector/connector/iws"
 	"github.com/intcomex-connector/connector/iws/sandbox"
+	"github.com/intcomex-connector/connector/pricing"
 )
 
 // demoOptions are the demo command's flags.
@@ -39,13 +42,14 @@ type demoOptions struct {
 
 // demoInfo is what demo.json holds: enough for a person or a script to talk to each part.
 type demoInfo struct {
-	AdminURL string      `json:"admin_url"`
-	IWS      demoIWS     `json:"iws"`
-	Shops    []demoShop  `json:"shops"`
-	Database string      `json:"database_url"`
-	Started  time.Time   `json:"started_at"`
-	Try      []string    `json:"try,omitempty"`
-	Sandbox  demoSandbox `json:"sandbox"`
+	AdminURL string       `json:"admin_url"`
+	IWS      demoIWS      `json:"iws"`
+	Shops    []demoShop   `json:"shops"`
+	Products demoProducts `json:"products"`
+	Database string       `json:"database_url"`
+	Started  time.Time    `json:"started_at"`
+	Try      []string     `json:"try,omitempty"`
+	Sandbox  demoSandbox  `json:"sandbox"`
 }
 
 type demoIWS struct {
@@ -60,15 +64,45 @@ type demoSandbox struct {
 	Seed       int64  `json:"seed"`
 }
 
-// demoShop describes one demo storefront; the storefront issue fills the list.
+// demoShop describes one demo storefront.
 type demoShop struct {
 	ID            int64             `json:"id"`
+	Name          string            `json:"name"`
 	Platform      string            `json:"platform"`
 	BaseURL       string            `json:"base_url"`
 	WebhookURL    string            `json:"webhook_url"`
 	WebhookSecret string            `json:"webhook_secret"`
 	Credentials   map[string]string `json:"credentials"`
+	// ListingsPublished counts the products on the storefront after the start-up push (on sale
+	// or shown out of stock).
+	ListingsPublished int `json:"listings_published"`
 }
+
+// demoProducts counts the IWS mirror after the start-up sync.
+type demoProducts struct {
+	Mirrored int `json:"mirrored"`
+	Active   int `json:"active"`
+	Sellable int `json:"sellable"`
+	InStock  int `json:"in_stock"`
+}
+
+// Demo shop: an in-memory storefront priced in Chilean pesos.
+const (
+	demoShopName = "Demo shop (memory)"
+	// demoRules is an example of the margin rules format: a default markup, two category rules,
+	// USD cost converted to CLP, 19 % tax included and prices ending in 90.
+	demoRules = `{
+  "currency": "CLP", "fx_rate": "950", "tax_rate": "19",
+  "rounding": {"step": "100", "minus": "10"},
+  "default": {"markup_percent": "20"},
+  "rules": [
+    {"name": "Notebooks", "priority": 10, "match": {"category": "cpt.nb"},
+     "margin_percent": "12", "min_profit": "15000"},
+    {"name": "Components", "priority": 20, "match": {"category": "cco"},
+     "markup_percent": "30", "fixed_amount": "990"}
+  ]
+}`
+)
 
 func newDemoCmd() *cobra.Command {
 	opts := demoOptions{}
@@ -77,8 +111,11 @@ func newDemoCmd() *cobra.Command {
 		Short: "Run the whole connector on embedded defaults: SQLite, an in-process IWS sandbox",
 		Long: `demo starts the connector with nothing else installed: a SQLite database under --data
 (./data/demo), an in-process IWS sandbox with generated keys and a deterministic catalog, and the
-IWS account configured to use it. It then serves the connector on --addr (127.0.0.1:8080) until
-Ctrl-C.
+IWS account configured to use it. At start it mirrors the whole sandbox catalog (extended content
+included) and pushes it to an in-memory demo shop ("Demo shop (memory)", prices in CLP from example
+margin rules), recreated at each start since its storefront lives in this process. It then runs
+the job workers and the scheduler like serve, and serves the connector on --addr (127.0.0.1:8080)
+until Ctrl-C.
 
 Everything it generates is kept under --data and reused by the next run: the secret key that
 encrypts stored credentials (secret.key), the sandbox keys and its orders and stock
@@ -178,6 +215,18 @@ func runDemo(cmd *cobra.Command, opts demoOptions) error {
 	if err := demoCheckIWS(ctx, client, logger); err != nil {
 		return err
 	}
+	acct, err := st.DefaultIWSAccount(ctx)
+	if err != nil {
+		return fmt.Errorf("demo: IWS account: %w", err)
+	}
+	shop, err := demoRecreateShop(ctx, st, acct.ID)
+	if err != nil {
+		return err
+	}
+	products, shopInfo, sampleSKU, err := demoMirror(ctx, cfg, st, logger, acct.ID, shop)
+	if err != nil {
+		return err
+	}
 
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
@@ -186,13 +235,16 @@ func runDemo(cmd *cobra.Command, opts demoOptions) error {
 	info := demoInfo{
 		AdminURL: "http://" + ln.Addr().String() + "/",
 		IWS:      keys,
-		Shops:    []demoShop{},
+		Shops:    []demoShop{shopInfo},
+		Products: products,
 		Database: cfg.DatabaseURL,
 		Started:  time.Now().UTC(),
 		Sandbox:  demoSandbox{ControlURL: sandboxURL + "/_sandbox/state", SKUs: opts.SKUs, Seed: opts.Seed},
 		Try: []string{
 			fmt.Sprintf("CONNECTOR_DATABASE_URL=%s CONNECTOR_SECRET_KEY_FILE=%s connector iws getcatalog page=1 limit=3",
 				cfg.DatabaseURL, filepath.Join(opts.DataDir, "secret.key")),
+			fmt.Sprintf("CONNECTOR_DATABASE_URL=%s CONNECTOR_SECRET_KEY_FILE=%s connector products show %s",
+				cfg.DatabaseURL, filepath.Join(opts.DataDir, "secret.key"), sampleSKU),
 			"curl " + sandboxURL + "/_sandbox/state",
 		},
 	}
@@ -201,6 +253,10 @@ func runDemo(cmd *cobra.Command, opts demoOptions) error {
 	}
 	printDemoBanner(cmd.OutOrStdout(), info, opts.DataDir)
 
+	bg, err := startBackground(ctx, cfg, st, logger)
+	if err != nil {
+		return err
+	}
 	router := newRouter(routerDeps{Logger: logger, Ready: st.Ready, Registry: newMetricsRegistry()})
 	public := info
 	public.IWS.AccessKey = "" // the page is for people; the key stays in demo.json (0600)
@@ -208,7 +264,83 @@ func runDemo(cmd *cobra.Command, opts demoOptions) error {
 	if opts.ready != nil {
 		opts.ready(info)
 	}
-	return serveHTTP(ctx, ln, router, logger, cfg.ShutdownTimeout)
+	err = serveHTTP(ctx, ln, router, logger, cfg.ShutdownTimeout)
+	return errors.Join(err, bg.stop(ctx, cfg.ShutdownTimeout))
+}
+
+// demoRecreateShop deletes the demo shop of an earlier run (its in-memory storefront did not
+// survive the restart, so its listings are void) and creates it again with the example rules.
+func demoRecreateShop(ctx context.Context, st *store.Store, accountID int64) (store.Shop, error) {
+	shops, err := st.ListShops(ctx)
+	if err != nil {
+		return store.Shop{}, fmt.Errorf("demo: shops: %w", err)
+	}
+	for _, s := range shops {
+		if s.Platform == store.PlatformMemory && s.Name == demoShopName {
+			if err := st.DeleteShop(ctx, s.ID); err != nil {
+				return store.Shop{}, fmt.Errorf("demo: delete the previous demo shop: %w", err)
+			}
+		}
+	}
+	shop, err := st.SaveShop(ctx, store.Shop{
+		Name: demoShopName, Platform: store.PlatformMemory, BaseURL: "memory://demo-shop", Credentials: "{}",
+		IWSAccountID: accountID, Currency: "CLP", Locale: "es",
+		StockPolicy: store.StockPolicy{Buffer: 1, MinStock: 2},
+	})
+	if err != nil {
+		return store.Shop{}, fmt.Errorf("demo: demo shop: %w", err)
+	}
+	rules, err := pricing.ParseRules(strings.NewReader(demoRules))
+	if err != nil {
+		return store.Shop{}, fmt.Errorf("demo: demo rules: %w", err)
+	}
+	if err := st.ReplaceShopRules(ctx, shop.ID, rules); err != nil {
+		return store.Shop{}, fmt.Errorf("demo: demo rules: %w", err)
+	}
+	return shop, nil
+}
+
+// demoMirror syncs the whole sandbox catalog (extended content included) and pushes it to the
+// demo shop, and returns the counts and a SKU that is on sale there, for the banner.
+func demoMirror(ctx context.Context, cfg Config, st *store.Store, logger *slog.Logger, accountID int64, shop store.Shop) (demoProducts, demoShop, string, error) {
+	info := demoShop{ID: shop.ID, Name: shop.Name, Platform: shop.Platform, BaseURL: shop.BaseURL, Credentials: map[string]string{}}
+	sfs := processStorefronts(cfg.DatabaseURL)
+	sfs.Forget(shop.ID) // a shop id reused by the database must not find the old storefront
+	runner, err := newSyncRunner(cfg, st, logger.With("component", "sync"))
+	if err != nil {
+		return demoProducts{}, info, "", err
+	}
+	sum, err := runner.Run(audit.WithJobID(ctx, "demo-start"), syncjob.Request{
+		AccountID: accountID, Kind: catalog.KindAll, Content: catalog.ContentAlways,
+	})
+	if err != nil {
+		return demoProducts{}, info, "", fmt.Errorf("demo: mirror the sandbox catalog: %w", err)
+	}
+	counts, err := st.CountProducts(ctx, accountID)
+	if err != nil {
+		return demoProducts{}, info, "", fmt.Errorf("demo: %w", err)
+	}
+	published := sfs.MemoryShop(shop.ID).Products()
+	info.ListingsPublished = len(published)
+	// The sample SKU is on sale, in stock and, when the catalog has any, with images: the most
+	// to show. The smallest such SKU, so a restart shows the same one.
+	sample, sampleImages := "", false
+	for sku, p := range published {
+		if !p.Published || p.Stock == 0 {
+			continue
+		}
+		images := len(p.Images) > 0
+		if sample == "" || (images && !sampleImages) || (images == sampleImages && sku < sample) {
+			sample, sampleImages = sku, images
+		}
+	}
+	if sample == "" {
+		sample = "<SKU>"
+	}
+	logger.InfoContext(ctx, "demo: catalog mirrored and pushed", "products", counts.Total,
+		"listings", info.ListingsPublished, "duration", sum.Duration)
+	return demoProducts{Mirrored: counts.Total, Active: counts.Active, Sellable: counts.Sellable, InStock: counts.InStock},
+		info, sample, nil
 }
 
 // demoCheckIWS proves the account works end to end: authenticate, then read one catalog page.
@@ -292,10 +424,14 @@ Intcomex connector demo is running.
   IWS sandbox   %s   (%d SKUs, seed %d; state at %s)
   IWS keys      api key %s, access key in %s
   database      %s
-
-Try:
+  catalog       %d products mirrored (%d active, %d sellable, %d in stock)
 `, info.AdminURL, info.IWS.URL, info.Sandbox.SKUs, info.Sandbox.Seed, info.Sandbox.ControlURL,
-		info.IWS.APIKey, filepath.Join(dataDir, "demo.json"), info.Database)
+		info.IWS.APIKey, filepath.Join(dataDir, "demo.json"), info.Database,
+		info.Products.Mirrored, info.Products.Active, info.Products.Sellable, info.Products.InStock)
+	for _, s := range info.Shops {
+		fmt.Fprintf(w, "  shop %-8s %s: %d listings published\n", fmt.Sprintf("#%d", s.ID), s.Name, s.ListingsPublished)
+	}
+	fmt.Fprint(w, "\nTry:\n")
 	for _, t := range info.Try {
 		fmt.Fprintf(w, "  %s\n", t)
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -77,6 +78,27 @@ func TestDemoStartsOnEmbeddedDefaults(t *testing.T) {
 	if info.AdminURL == "" || info.IWS.URL == "" || info.IWS.APIKey == "" || info.IWS.AccessKey == "" || info.Shops == nil {
 		t.Fatalf("demo.json lacks fields: %+v", info)
 	}
+	// The sandbox catalog is mirrored and pushed to the in-memory demo shop.
+	if info.Products.Mirrored != 200 || info.Products.Active == 0 {
+		t.Errorf("demo.json products = %+v, want the 200 sandbox SKUs", info.Products)
+	}
+	if len(info.Shops) != 1 {
+		t.Fatalf("demo.json shops = %+v, want the demo shop", info.Shops)
+	}
+	shop := info.Shops[0]
+	if shop.ID == 0 || shop.Platform != store.PlatformMemory || shop.BaseURL == "" || shop.WebhookURL != "" ||
+		shop.WebhookSecret != "" || shop.Credentials == nil || shop.ListingsPublished == 0 {
+		t.Errorf("demo shop = %+v", shop)
+	}
+	var showLine string
+	for _, l := range info.Try {
+		if strings.Contains(l, "connector products show ") {
+			showLine = l
+		}
+	}
+	if showLine == "" || strings.Contains(showLine, "<SKU>") {
+		t.Fatalf("the Try list has no products show line with a real SKU: %v", info.Try)
+	}
 	st, err := os.Stat(filepath.Join(dataDir, "demo.json"))
 	if err != nil || st.Mode().Perm() != 0o600 {
 		t.Errorf("demo.json mode = %v, %v; it holds the sandbox keys", st.Mode(), err)
@@ -103,6 +125,9 @@ func TestDemoStartsOnEmbeddedDefaults(t *testing.T) {
 	if page.IWS.AccessKey != "" || page.IWS.APIKey != info.IWS.APIKey {
 		t.Errorf("admin page IWS = %+v", page.IWS)
 	}
+	if page.Products != info.Products || len(page.Shops) != 1 || page.Shops[0].ListingsPublished != shop.ListingsPublished {
+		t.Errorf("admin page products %+v, shops %+v", page.Products, page.Shops)
+	}
 	stop()
 
 	// The account is stored with its access key encrypted, and the start-up calls are logged
@@ -124,7 +149,6 @@ func TestDemoStartsOnEmbeddedDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
 	acct, err := db.DefaultIWSAccount(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +156,7 @@ func TestDemoStartsOnEmbeddedDefaults(t *testing.T) {
 	if acct.APIKey != info.IWS.APIKey || acct.AccessKey != info.IWS.AccessKey || acct.BaseURL != info.IWS.URL {
 		t.Errorf("stored account = %v, want the sandbox's", acct)
 	}
-	calls, err := db.ListAPICalls(ctx, store.APICallFilter{System: "iws", Limit: 10})
+	calls, err := db.ListAPICalls(ctx, store.APICallFilter{System: "iws", JobID: "demo-start", Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,15 +167,44 @@ func TestDemoStartsOnEmbeddedDefaults(t *testing.T) {
 			t.Errorf("start-up call %s answered %d", c.Method, c.StatusCode)
 		}
 	}
-	if !methods["authenticate"] || !methods["getcatalog"] {
-		t.Errorf("logged methods = %v, want authenticate and getcatalog", methods)
+	for _, m := range []string{"authenticate", "getcatalog", "getpricelist", "getinventory"} {
+		if !methods[m] {
+			t.Errorf("logged methods = %v, want %s among them", methods, m)
+		}
 	}
 	audittest.AssertNoSecrets(t, calls, info.IWS.AccessKey)
+	listings, err := db.ListingCounts(ctx, shop.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := listings[store.ListingPublished] + listings[store.ListingOutOfStock]; n != shop.ListingsPublished {
+		t.Errorf("listings = %v, demo.json says %d published", listings, shop.ListingsPublished)
+	}
+	db.Close()
+
+	// The Try line works against the demo database.
+	sku := showLine[strings.LastIndex(showLine, " ")+1:]
+	out, _, err := runCmd(ctx, map[string]string{
+		"CONNECTOR_DATABASE_URL":    info.Database,
+		"CONNECTOR_SECRET_KEY_FILE": filepath.Join(dataDir, "secret.key"),
+	}, "products", "show", sku)
+	if err != nil {
+		t.Fatalf("products show %s: %v", sku, err)
+	}
+	for _, want := range []string{sku, demoShopName, "CLP", "listing: published"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("products show lacks %q:\n%s", want, out)
+		}
+	}
 
 	// A second run reuses the keys, the secret key and the database.
 	again, stop := startDemo(t, nil, dataDir)
 	stop()
 	if again.IWS.APIKey != info.IWS.APIKey || again.IWS.AccessKey != info.IWS.AccessKey {
 		t.Errorf("restart generated new sandbox keys")
+	}
+	// The demo shop is recreated (its in-memory storefront did not survive) and pushed again.
+	if len(again.Shops) != 1 || again.Shops[0].ListingsPublished != shop.ListingsPublished {
+		t.Errorf("after a restart shops = %+v, want one demo shop with %d listings", again.Shops, shop.ListingsPublished)
 	}
 }

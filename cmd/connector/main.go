@@ -65,6 +65,8 @@ Commands that use the database migrate it first unless --no-migrate is given.`,
 		newIWSCmd(),
 		newSandboxCmd(),
 		newMigrateCmd(),
+		newSyncCmd(),
+		newProductsCmd(),
 		newPricingCmd(),
 		newVersionCmd(),
 	)

@@ -1,13 +1,19 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/intcomex-connector/connector/connector/audit"
+	"github.com/intcomex-connector/connector/connector/jobs"
+	"github.com/intcomex-connector/connector/connector/schedule"
+	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/connector/syncjob"
 )
 
 func newServeCmd() *cobra.Command {
@@ -15,15 +21,26 @@ func newServeCmd() *cobra.Command {
 		Use:   "serve",
 		Short: "Run the connector service (HTTP server and background work)",
 		Long: `Serve runs the connector: it opens the database (migrating it first unless --no-migrate or
-CONNECTOR_AUTO_MIGRATE=false), starts the audit log retention, and serves HTTP on
-CONNECTOR_HTTP_ADDR:
+CONNECTOR_AUTO_MIGRATE=false), starts the job workers and the scheduler, and serves HTTP on
+CONNECTOR_HTTP_ADDR.
+
+When CONNECTOR_IWS_API_KEY and CONNECTOR_IWS_ACCESS_KEY are set they are saved as the "default"
+IWS account first. The scheduler enqueues, for every IWS account in the database, a catalog sync and a price sync
+daily, a stock sync hourly and an extended catalog download monthly, each followed by the push of
+the changed listings to the account's shops, and a daily purge of the API call log
+(CONNECTOR_SCHEDULE_* change the intervals, never below IWS's minimums). With several instances on
+one MySQL database, one schedules (leader lock) and all of them run jobs (CONNECTOR_JOB_WORKERS at
+a time each). A throttled IWS call puts its job off for as long as IWS asks.
+
+Endpoints:
 
   /healthz   200 while the process runs (liveness)
   /readyz    200 when the database answers and has no pending migration, else 503 with a reason
   /metrics   Prometheus metrics (HTTP requests by route and status, Go runtime, process)
 
 It needs CONNECTOR_SECRET_KEY (or CONNECTOR_SECRET_KEY_FILE). SIGINT or SIGTERM stops it
-gracefully: requests in flight get CONNECTOR_SHUTDOWN_TIMEOUT to finish.`,
+gracefully: the scheduler stops, requests in flight and running jobs get
+CONNECTOR_SHUTDOWN_TIMEOUT to finish (a job cut short is picked up again later).`,
 		Example: `  CONNECTOR_SECRET_KEY=$(openssl rand -base64 32) connector serve
   connector serve --addr 0.0.0.0:8080 --no-migrate`,
 		Args:         cobra.NoArgs,
@@ -58,20 +75,100 @@ func runServe(cmd *cobra.Command, cfg Config) error {
 		}
 	}()
 
-	retentionDone := make(chan struct{})
-	go func() {
-		defer close(retentionDone)
-		audit.RunRetention(ctx, st, audit.RetentionPolicy{
-			MaxAge: cfg.AuditMaxAge, MaxRows: cfg.AuditMaxRows, Interval: time.Hour,
-		}, logger.With("component", "audit"))
-	}()
+	if cfg.IWSAPIKey != "" {
+		// Keys in the environment are the default account, as for `connector sync`.
+		if _, err := syncAccount(ctx, cfg, st); err != nil {
+			return err
+		}
+	}
+	bg, err := startBackground(ctx, cfg, st, logger)
+	if err != nil {
+		return err
+	}
 
 	router := newRouter(routerDeps{Logger: logger, Ready: st.Ready, Registry: newMetricsRegistry()})
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
-		return fmt.Errorf("serve: listen: %w", err)
+		return errors.Join(fmt.Errorf("serve: listen: %w", err), bg.stop(ctx, cfg.ShutdownTimeout))
 	}
 	err = serveHTTP(ctx, ln, router, logger, cfg.ShutdownTimeout)
-	<-retentionDone // ends with ctx; the database closes after it
-	return err
+	// The database closes after the background work has stopped.
+	return errors.Join(err, bg.stop(ctx, cfg.ShutdownTimeout))
+}
+
+// background is the job workers and the scheduler of serve and demo.
+type background struct {
+	jobs      *jobs.Client
+	scheduler *schedule.Scheduler
+	runner    *syncjob.Runner
+	logger    *slog.Logger
+}
+
+// startBackground starts the job workers (syncs through syncjob, the audit purge) and the
+// scheduler of the IWS schedules for every IWS account in the database. They run until ctx ends;
+// stop then waits for them.
+func startBackground(ctx context.Context, cfg Config, st *store.Store, logger *slog.Logger) (*background, error) {
+	runner, err := newSyncRunner(cfg, st, logger.With("component", "sync"))
+	if err != nil {
+		return nil, err
+	}
+	ws := jobs.NewWorkers()
+	syncjob.AddWorkers(ws, runner, syncjob.PurgePolicy{MaxAge: cfg.AuditMaxAge, MaxRows: cfg.AuditMaxRows})
+	client, err := jobs.NewClient(st, jobs.Config{
+		Workers:     ws,
+		Concurrency: cfg.JobWorkers,
+		SnoozeFor:   syncjob.SnoozeForThrottle,
+		Logger:      logger.With("component", "jobs"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	schedules, err := schedule.IWSSchedules(cfg.iwsIntervals(), syncjob.ScheduleKinds())
+	if err != nil {
+		return nil, err
+	}
+	sched, err := schedule.New(st, schedule.Config{
+		Jobs:      client,
+		Schedules: schedules,
+		Accounts: func(ctx context.Context) ([]int64, error) {
+			accts, err := st.ListIWSAccounts(ctx)
+			if err != nil {
+				return nil, err
+			}
+			ids := make([]int64, len(accts))
+			for i, a := range accts {
+				ids[i] = a.ID
+			}
+			return ids, nil
+		},
+		Logger: logger.With("component", "scheduler"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := client.Start(ctx); err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	if err := sched.Start(ctx); err != nil {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+		defer cancel()
+		return nil, errors.Join(fmt.Errorf("scheduler: %w", err), client.Stop(sctx))
+	}
+	logger.InfoContext(ctx, "job workers and scheduler started", "workers", cfg.JobWorkers)
+	return &background{jobs: client, scheduler: sched, runner: runner, logger: logger}, nil
+}
+
+// stop stops the scheduler, then waits up to timeout for running jobs.
+func (b *background) stop(ctx context.Context, timeout time.Duration) error {
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	defer cancel()
+	var errs []error
+	if err := b.scheduler.Stop(sctx); err != nil {
+		errs = append(errs, fmt.Errorf("scheduler: stop: %w", err))
+	}
+	if err := b.jobs.Stop(sctx); err != nil {
+		errs = append(errs, fmt.Errorf("jobs: stop: %w", err))
+	}
+	b.logger.InfoContext(ctx, "job workers and scheduler stopped")
+	return errors.Join(errs...)
 }

@@ -148,12 +148,18 @@ func clone(p *Product) Product {
 
 // begin records a call and checks its size; the caller holds s.mu.
 func (s *Storefront) begin(ctx context.Context, method string, items []string) error {
+	return s.beginN(ctx, method, items, len(items))
+}
+
+// beginN is begin for a call of n items that records other ids (EnsureCategories: n paths, the
+// ids of every node of them).
+func (s *Storefront) beginN(ctx context.Context, method string, items []string, n int) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	s.calls = append(s.calls, Call{Method: method, Items: items})
-	if len(items) > s.cfg.BatchSize {
-		return fmt.Errorf("memory: %s: %d items, batch size is %d: %w", method, len(items), s.cfg.BatchSize, platforms.ErrInvalid)
+	if n > s.cfg.BatchSize {
+		return fmt.Errorf("memory: %s: %d items, batch size is %d: %w", method, n, s.cfg.BatchSize, platforms.ErrInvalid)
 	}
 	return nil
 }
@@ -173,7 +179,9 @@ func (s *Storefront) EnsureCategories(ctx context.Context, paths []platforms.Cat
 			ids = append(ids, n.ID)
 		}
 	}
-	if err := s.begin(ctx, "EnsureCategories", ids); err != nil {
+	// The batch is the paths: listing sends at most a batch of products' paths per call, each
+	// path root to leaf.
+	if err := s.beginN(ctx, "EnsureCategories", ids, len(paths)); err != nil {
 		return nil, err
 	}
 	out := map[string]string{}

@@ -1,0 +1,324 @@
+package syncjob
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/intcomex-connector/connector/connector/audit"
+	"github.com/intcomex-connector/connector/connector/catalog"
+	"github.com/intcomex-connector/connector/connector/listing"
+	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/platforms"
+)
+
+// ErrInvalid reports a request that cannot run: an unknown kind, account or shop, or a shop of
+// another account.
+var ErrInvalid = errors.New("syncjob: invalid")
+
+// SourceFactory returns the IWS client of an account (an *iws.Client is a catalog.Source).
+type SourceFactory func(ctx context.Context, acct store.IWSAccount) (catalog.Source, error)
+
+// StorefrontFactory returns the storefront of a shop. An error means the shop cannot be pushed to
+// (a platform without an adapter, bad credentials); the other shops are pushed all the same.
+type StorefrontFactory func(shop store.Shop) (platforms.Storefront, error)
+
+// Config configures a Runner.
+type Config struct {
+	Store       *store.Store
+	IWS         SourceFactory
+	Storefronts StorefrontFactory
+	// Catalog tunes the catalog mirror (batch and page sizes).
+	Catalog catalog.Options
+	// ListingPageSize is how many products a listing plan reads per page (default
+	// listing.DefaultPageSize).
+	ListingPageSize int
+	Logger          *slog.Logger
+	// Now is the clock for durations (default time.Now).
+	Now func() time.Time
+}
+
+// Runner runs syncs. It is safe for concurrent use; runs of the same account wait for each other.
+type Runner struct {
+	cfg    Config
+	logger *slog.Logger
+
+	mu    sync.Mutex
+	locks map[int64]chan struct{} // per IWS account: a one-slot semaphore
+}
+
+// New checks cfg and builds a Runner.
+func New(cfg Config) (*Runner, error) {
+	var missing []string
+	if cfg.Store == nil {
+		missing = append(missing, "Store")
+	}
+	if cfg.IWS == nil {
+		missing = append(missing, "IWS")
+	}
+	if cfg.Storefronts == nil {
+		missing = append(missing, "Storefronts")
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("%w: config lacks %v", ErrInvalid, missing)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	cfg.Catalog.Logger = cmpLogger(cfg.Catalog.Logger, logger)
+	return &Runner{cfg: cfg, logger: logger, locks: map[int64]chan struct{}{}}, nil
+}
+
+func cmpLogger(l, fallback *slog.Logger) *slog.Logger {
+	if l != nil {
+		return l
+	}
+	return fallback
+}
+
+// Request is one sync to run.
+type Request struct {
+	AccountID int64
+	Kind      catalog.Kind
+	// ShopID limits the listing push to one shop of the account; 0 pushes to every shop.
+	ShopID int64
+	// Content says whether a KindAll run downloads the extended catalog.
+	Content catalog.ContentMode
+	// OnProgress, when set, is called as the run advances: with the catalog stage and the feed
+	// items read so far, then with "listings <shop name>" and 0 before each shop's push.
+	OnProgress func(stage string, done int)
+}
+
+// Summary is what a run did. Its JSON form is exactly
+// {"products": {...}, "listings": {"changed", "unchanged"}, "duration_ms"}: the output of
+// `connector sync --json`.
+type Summary struct {
+	Products   ProductCounts `json:"products"`
+	Listings   ListingCounts `json:"listings"`
+	DurationMS int64         `json:"duration_ms"`
+
+	Duration time.Duration `json:"-"`
+	// Kind is the kind that ran: the one asked for, or KindAll when a feed was asked for an
+	// account whose catalog was never mirrored.
+	Kind    catalog.Kind   `json:"-"`
+	Catalog catalog.Result `json:"-"` // the catalog run (sync_runs row RunID)
+	Shops   []ShopSummary  `json:"-"`
+}
+
+// ProductCounts are the catalog run's product counts, every stage added up.
+type ProductCounts struct {
+	Fetched     int `json:"fetched"`
+	Inserted    int `json:"inserted"`
+	Updated     int `json:"updated"`
+	Unchanged   int `json:"unchanged"`
+	Deactivated int `json:"deactivated"`
+}
+
+// ListingCounts add up every shop: Changed is the listings that had a change to push (whether
+// the push of each succeeded is in ShopSummary.Push), Unchanged the products of the account that
+// needed nothing in that shop.
+type ListingCounts struct {
+	Changed   int `json:"changed"`
+	Unchanged int `json:"unchanged"`
+}
+
+// ShopSummary is one shop's part of a run.
+type ShopSummary struct {
+	ShopID    int64
+	Name      string
+	Platform  string
+	Changes   listing.ChangeSet
+	Push      listing.PushSummary
+	Unchanged int
+	// Err is why the shop was not (fully) pushed; its pending changes stay for the next run.
+	Err error
+}
+
+// lock serializes the runs of one account in this process; waiting ends with ctx.
+func (r *Runner) lock(ctx context.Context, accountID int64) (func(), error) {
+	r.mu.Lock()
+	sem, ok := r.locks[accountID]
+	if !ok {
+		sem = make(chan struct{}, 1)
+		r.locks[accountID] = sem
+	}
+	r.mu.Unlock()
+	select {
+	case sem <- struct{}{}:
+		return func() { <-sem }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("syncjob: waiting for the running sync of account %d: %w", accountID, context.Cause(ctx))
+	}
+}
+
+// Run mirrors the account's kind of IWS data and then pushes the listings of its shops (or of
+// req.ShopID). A catalog failure stops the run before any push (a half-read feed must not drive
+// the storefronts); a shop that fails does not stop the others. The Summary is returned with the
+// error, as far as the run got.
+func (r *Runner) Run(ctx context.Context, req Request) (sum Summary, err error) {
+	start := r.cfg.Now()
+	finish := func() {
+		sum.Duration = r.cfg.Now().Sub(start)
+		sum.DurationMS = sum.Duration.Milliseconds()
+	}
+	defer finish()
+
+	kind, err := catalog.ParseKind(string(req.Kind))
+	if err != nil {
+		return sum, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	acct, err := r.account(ctx, req.AccountID)
+	if err != nil {
+		return sum, err
+	}
+	shops, err := r.shops(ctx, acct.ID, req.ShopID)
+	if err != nil {
+		return sum, err
+	}
+	src, err := r.cfg.IWS(ctx, acct)
+	if err != nil {
+		return sum, fmt.Errorf("syncjob: IWS client of account %d: %w", acct.ID, err)
+	}
+
+	unlock, err := r.lock(ctx, acct.ID)
+	if err != nil {
+		return sum, err
+	}
+	defer unlock()
+	ctx = audit.WithAccountID(ctx, acct.ID)
+	log := r.logger.With("account", acct.ID, "kind", string(kind))
+
+	if kind != catalog.KindAll && kind != catalog.KindCatalog {
+		// Prices, stock and content only fill in products the catalog created: before the first
+		// complete catalog run they would find nothing, and a first start of the scheduler enqueues
+		// every feed at once in no particular order.
+		_, err := r.cfg.Store.LatestSyncRun(ctx, store.SyncRunFilter{AccountID: acct.ID, Status: store.SyncSucceeded, Stage: catalog.StageCatalog})
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			log.InfoContext(ctx, "sync: the catalog was never mirrored; running the whole sync first", "asked", string(kind))
+			kind = catalog.KindAll
+			log = r.logger.With("account", acct.ID, "kind", string(kind))
+		case err != nil:
+			return sum, fmt.Errorf("syncjob: %w", err)
+		}
+	}
+	sum.Kind = kind
+
+	syncer := catalog.New(r.cfg.Store, src, r.cfg.Catalog)
+	res, err := syncer.Run(ctx, acct.ID, kind, catalog.RunOptions{Content: req.Content, OnProgress: req.OnProgress})
+	sum.Catalog = res
+	sum.Products = ProductCounts{
+		Fetched: res.Fetched, Inserted: res.Inserted, Updated: res.Updated,
+		Unchanged: res.Unchanged, Deactivated: res.Deactivated,
+	}
+	if err != nil {
+		return sum, fmt.Errorf("syncjob: account %d: %w", acct.ID, err)
+	}
+
+	counts, err := r.cfg.Store.CountProducts(ctx, acct.ID)
+	if err != nil {
+		return sum, fmt.Errorf("syncjob: %w", err)
+	}
+	ls := &listing.Syncer{Store: r.cfg.Store, PageSize: r.cfg.ListingPageSize, Logger: r.logger, Now: r.cfg.Now}
+	var errs []error
+	for _, shop := range shops {
+		if req.OnProgress != nil {
+			req.OnProgress("listings "+shop.Name, 0)
+		}
+		ss := r.pushShop(ctx, ls, shop, counts.Total)
+		sum.Shops = append(sum.Shops, ss)
+		sum.Listings.Changed += ss.Changes.Len()
+		sum.Listings.Unchanged += ss.Unchanged
+		if ss.Err != nil {
+			log.ErrorContext(ctx, "sync: shop push failed", "shop", shop.ID, "err", ss.Err)
+			errs = append(errs, ss.Err)
+		}
+	}
+	finish()
+	log.InfoContext(ctx, "sync done", "sync_run", res.RunID, "fetched", sum.Products.Fetched,
+		"inserted", sum.Products.Inserted, "updated", sum.Products.Updated,
+		"listings_changed", sum.Listings.Changed, "shops", len(shops), "duration", sum.Duration)
+	return sum, errors.Join(errs...)
+}
+
+// pushShop plans and pushes one shop. total is the number of products of the account.
+func (r *Runner) pushShop(ctx context.Context, ls *listing.Syncer, shop store.Shop, total int) ShopSummary {
+	ss := ShopSummary{ShopID: shop.ID, Name: shop.Name, Platform: shop.Platform}
+	ctx = audit.WithShopID(ctx, shop.ID)
+	sf, err := r.cfg.Storefronts(shop)
+	if err != nil {
+		ss.Err = fmt.Errorf("syncjob: shop %d (%s): %w", shop.ID, shop.Name, err)
+		return ss
+	}
+	cs, err := ls.Plan(ctx, shop.ID)
+	ss.Changes = cs
+	ss.Unchanged = max(total-cs.Len(), 0)
+	if err != nil {
+		ss.Err = fmt.Errorf("syncjob: shop %d (%s): %w", shop.ID, shop.Name, err)
+		return ss
+	}
+	push, err := ls.Push(ctx, shop.ID, sf)
+	ss.Push = push
+	switch {
+	case err != nil:
+		ss.Err = fmt.Errorf("syncjob: shop %d (%s): %w", shop.ID, shop.Name, err)
+	case push.Failed > 0:
+		ss.Err = fmt.Errorf("syncjob: shop %d (%s): %d of %d changes failed (kept pending with their error)",
+			shop.ID, shop.Name, push.Failed, cs.Len())
+	}
+	return ss
+}
+
+// account returns the IWS account with this id.
+func (r *Runner) account(ctx context.Context, id int64) (store.IWSAccount, error) {
+	accts, err := r.cfg.Store.ListIWSAccounts(ctx)
+	if err != nil {
+		return store.IWSAccount{}, fmt.Errorf("syncjob: %w", err)
+	}
+	for _, a := range accts {
+		if a.ID == id {
+			return a, nil
+		}
+	}
+	return store.IWSAccount{}, fmt.Errorf("%w: no IWS account with id %d: %w", ErrInvalid, id, store.ErrNotFound)
+}
+
+// shops returns the account's shops, or only shopID (which must belong to the account).
+func (r *Runner) shops(ctx context.Context, accountID, shopID int64) ([]store.Shop, error) {
+	if shopID != 0 {
+		shop, err := r.cfg.Store.Shop(ctx, shopID)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("%w: no shop with id %d: %w", ErrInvalid, shopID, err)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("syncjob: %w", err)
+		}
+		if shop.IWSAccountID != accountID {
+			return nil, fmt.Errorf("%w: shop %d belongs to IWS account %d, not %d", ErrInvalid, shopID, shop.IWSAccountID, accountID)
+		}
+		return []store.Shop{shop}, nil
+	}
+	return AccountShops(ctx, r.cfg.Store, accountID)
+}
+
+// AccountShops returns the shops of an IWS account, oldest first.
+func AccountShops(ctx context.Context, st *store.Store, accountID int64) ([]store.Shop, error) {
+	all, err := st.ListShops(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("syncjob: %w", err)
+	}
+	var out []store.Shop
+	for _, s := range all {
+		if s.IWSAccountID == accountID {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
