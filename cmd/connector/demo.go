@@ -223,6 +223,7 @@ func runDemo(cmd *cobra.Command, opts demoOptions) error {
 	if err != nil {
 		return err
 	}
+	syncedAt := time.Now()
 	products, shopInfo, sampleSKU, err := demoMirror(ctx, cfg, st, logger, acct.ID, shop)
 	if err != nil {
 		return err
@@ -253,7 +254,7 @@ func runDemo(cmd *cobra.Command, opts demoOptions) error {
 	}
 	printDemoBanner(cmd.OutOrStdout(), info, opts.DataDir)
 
-	bg, err := startBackground(ctx, cfg, st, logger)
+	bg, err := startBackground(ctx, cfg, st, logger, map[int64]time.Time{acct.ID: syncedAt})
 	if err != nil {
 		return err
 	}

@@ -156,6 +156,15 @@ func TestDemoStartsOnEmbeddedDefaults(t *testing.T) {
 	if acct.APIKey != info.IWS.APIKey || acct.AccessKey != info.IWS.AccessKey || acct.BaseURL != info.IWS.URL {
 		t.Errorf("stored account = %v, want the sandbox's", acct)
 	}
+	// The start-up sync counts as the scheduled runs: the scheduler enqueued no IWS feed right
+	// after it (only the global audit purge may be due).
+	var feedJobs int
+	if err := db.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM jobs WHERE kind LIKE 'sync%'`).Scan(&feedJobs); err != nil {
+		t.Fatal(err)
+	}
+	if feedJobs != 0 {
+		t.Errorf("%d sync jobs enqueued right after the start-up sync; IWS would be asked twice", feedJobs)
+	}
 	calls, err := db.ListAPICalls(ctx, store.APICallFilter{System: "iws", JobID: "demo-start", Limit: 100})
 	if err != nil {
 		t.Fatal(err)

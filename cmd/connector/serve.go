@@ -81,7 +81,7 @@ func runServe(cmd *cobra.Command, cfg Config) error {
 			return err
 		}
 	}
-	bg, err := startBackground(ctx, cfg, st, logger)
+	bg, err := startBackground(ctx, cfg, st, logger, nil)
 	if err != nil {
 		return err
 	}
@@ -106,8 +106,10 @@ type background struct {
 
 // startBackground starts the job workers (syncs through syncjob, the audit purge) and the
 // scheduler of the IWS schedules for every IWS account in the database. They run until ctx ends;
-// stop then waits for them.
-func startBackground(ctx context.Context, cfg Config, st *store.Store, logger *slog.Logger) (*background, error) {
+// stop then waits for them. synced names accounts whose feeds were all just synced by the caller
+// (with the time the sync started): their schedules count from then, so IWS is not asked again
+// at once.
+func startBackground(ctx context.Context, cfg Config, st *store.Store, logger *slog.Logger, synced map[int64]time.Time) (*background, error) {
 	runner, err := newSyncRunner(cfg, st, logger.With("component", "sync"))
 	if err != nil {
 		return nil, err
@@ -145,6 +147,11 @@ func startBackground(ctx context.Context, cfg Config, st *store.Store, logger *s
 	})
 	if err != nil {
 		return nil, err
+	}
+	for accountID, at := range synced {
+		if err := sched.Ran(ctx, accountID, at); err != nil {
+			return nil, err
+		}
 	}
 	if err := client.Start(ctx); err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -433,4 +434,38 @@ func (l *leaderLock) release(ctx context.Context) error {
 	err = errors.Join(err, l.conn.Close())
 	l.conn = nil
 	return err
+}
+
+// Ran records that the per-account schedules named (all of them when names is empty) ran for
+// accountID at `at` outside the scheduler, e.g. the full sync `connector demo` runs at start, so
+// the next run comes one interval later instead of at once: IWS's cadence holds however the run
+// was started. A schedule already due later than that is left alone.
+func (s *Scheduler) Ran(ctx context.Context, accountID int64, at time.Time, names ...string) error {
+	t := s.now()
+	for _, sc := range s.cfg.Schedules {
+		if sc.Global || (len(names) > 0 && !slices.Contains(names, sc.Name)) {
+			continue
+		}
+		next := at.UTC().Truncate(time.Microsecond).Add(sc.Interval)
+		res, err := s.db.ExecContext(ctx, `UPDATE schedule_runs SET next_due_at = ?, updated_at = ?
+			WHERE account_id = ? AND name = ? AND next_due_at < ?`, next, t, accountID, sc.Name, next)
+		if err != nil {
+			return fmt.Errorf("schedule: ran %s: %w", sc.Name, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n > 0 {
+			if err != nil {
+				return fmt.Errorf("schedule: ran %s: %w", sc.Name, err)
+			}
+			continue
+		}
+		_, err = s.db.ExecContext(ctx, `INSERT INTO schedule_runs (account_id, name, next_due_at, updated_at) VALUES (?, ?, ?, ?)`,
+			accountID, sc.Name, next, t)
+		if err != nil {
+			// The row exists and is already due later, or another scheduler created it meanwhile.
+			if cerr := s.rowCreatedMeanwhile(ctx, accountID, sc.Name, err); cerr != nil {
+				return fmt.Errorf("schedule: ran %s: %w", sc.Name, cerr)
+			}
+		}
+	}
+	return nil
 }

@@ -306,3 +306,59 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// A sync run outside the scheduler (the demo's start-up sync) postpones the account's schedules
+// by one interval, so IWS is not asked for the same feeds again right away.
+func TestRanPostponesSchedules(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		ss, err := schedule.IWSSchedules(schedule.IWSIntervals{}, kinds())
+		if err != nil {
+			t.Fatal(err)
+		}
+		jc := jobClient(t, st, func(context.Context, *jobs.Job[feedArgs]) error { return nil })
+		t0 := time.Date(2030, 1, 1, 8, 0, 0, 0, time.UTC)
+		clk := &clock{t: t0}
+		s := newScheduler(t, st, jc, clk.Now, ss)
+
+		// Account 1 was just synced by hand; account 2 was not.
+		if err := s.Ran(ctx, 1, t0); err != nil {
+			t.Fatal(err)
+		}
+		// Twice is harmless, and an earlier time never pulls a schedule forward.
+		if err := s.Ran(ctx, 1, t0.Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		n, err := s.Tick(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := 4 + 1; n != want { // account 2's four feeds and the global purge
+			t.Fatalf("first tick enqueued %d, want %d", n, want)
+		}
+		if _, err := jc.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		// An hour later the stock feed is due again for both accounts, and nothing else.
+		clk.Set(t0.Add(time.Hour))
+		if n, err := s.Tick(ctx); err != nil || n != 2 {
+			t.Fatalf("tick after an hour: %d, %v; want the two stock runs", n, err)
+		}
+		runs, err := s.Runs(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range runs {
+			if r.AccountID != 1 || r.Name == schedule.NameStock {
+				continue
+			}
+			want := t0.Add(24 * time.Hour)
+			if r.Name == schedule.NameExtendedCatalog {
+				want = t0.Add(schedule.DefaultExtendedCatalogInterval)
+			}
+			if !r.NextDueAt.Equal(want) {
+				t.Errorf("account 1 %s next due %v, want %v", r.Name, r.NextDueAt, want)
+			}
+		}
+	})
+}
