@@ -21,6 +21,13 @@ func peakRSSMB() float64 {
 	return float64(ru.Maxrss) / 1024 // kilobytes on Linux
 }
 
+// reportStages reports each stage's duration of res as a metric, "<stage>-s".
+func reportStages(b *testing.B, res catalog.Result) {
+	for _, st := range res.Stages {
+		b.ReportMetric(st.Duration.Seconds(), st.Stage+"-s")
+	}
+}
+
 func benchDialects(b *testing.B, fn func(b *testing.B, d migrations.Dialect)) {
 	for _, d := range []migrations.Dialect{migrations.SQLite, migrations.MySQL} {
 		b.Run(string(d), func(b *testing.B) { fn(b, d) })
@@ -31,7 +38,10 @@ func benchDialects(b *testing.B, fn func(b *testing.B, d migrations.Dialect)) {
 // a 50,000-SKU in-process sandbox into an empty database (SQLite file; MySQL/MariaDB when
 // CONNECTOR_TEST_MYSQL_DSN is set).
 //
-//	go test -run '^$' -bench FirstSync50k -benchtime 1x ./connector/catalog/
+// Every benchmark reports the process's peak RSS (sandbox included) and each stage's duration.
+//
+//	CONNECTOR_TEST_MYSQL_DSN=mysql://root@127.0.0.1:3306/test \
+//	  go test -run '^$' -bench Sync50k -benchtime 1x -timeout 30m ./connector/catalog/
 func BenchmarkFirstSync50k(b *testing.B) {
 	benchDialects(b, func(b *testing.B, d migrations.Dialect) {
 		ctx := context.Background()
@@ -48,6 +58,7 @@ func BenchmarkFirstSync50k(b *testing.B) {
 			if res.Inserted != benchSKUs {
 				b.Fatalf("inserted %d", res.Inserted)
 			}
+			reportStages(b, res)
 		}
 		b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
 	})
@@ -71,6 +82,45 @@ func BenchmarkNoChangeSync50k(b *testing.B) {
 			if res.Inserted+res.Updated != 0 {
 				b.Fatalf("second sync wrote %+v", res.SyncCounts)
 			}
+			reportStages(b, res)
+		}
+		b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
+	})
+}
+
+// BenchmarkStockChangeSync50k is a stock-only sync after a stock change on 1% of the SKUs: only
+// those products are written, each reported as a stock change.
+func BenchmarkStockChangeSync50k(b *testing.B) {
+	benchDialects(b, func(b *testing.B, d migrations.Dialect) {
+		ctx := context.Background()
+		st := storetest.New(b, d, true)
+		e := newEnv(b, st, benchSKUs)
+		s := catalog.New(st, e.client, catalog.Options{})
+		if _, err := s.Run(ctx, e.accountID, catalog.KindAll, catalog.RunOptions{Content: catalog.ContentAlways}); err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			b.StopTimer()
+			changed := map[string]bool{}
+			for _, sku := range e.sb.ChangeStock(1) {
+				changed[sku] = true
+			}
+			b.StartTimer()
+			var notified, wrong int
+			res, err := s.Run(ctx, e.accountID, catalog.KindStock, catalog.RunOptions{OnChange: func(sku string, c catalog.Change) {
+				notified++
+				if c != catalog.ChangeStock || !changed[sku] {
+					wrong++
+				}
+			}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			// A change the inventory does not show (stock capped by RealStockValue) writes nothing.
+			if res.Updated != notified || wrong != 0 || notified < len(changed)*9/10 {
+				b.Fatalf("stock sync updated %d, notified %d (%d wrongly), want about %d", res.Updated, notified, wrong, len(changed))
+			}
+			reportStages(b, res)
 		}
 		b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
 	})

@@ -116,7 +116,9 @@ type RunOptions struct {
 	// read so far in that stage.
 	OnProgress func(stage string, done int)
 	// OnChange, when set, is called after each committed batch for every product written, with
-	// what changed. It must not block for long: the feed's HTTP response is open meanwhile.
+	// what changed (in an "all" run, once per product with the catalog, price and stock changes
+	// together). It must not block for long: the feed's HTTP response is open meanwhile.
+	// OnProgress and OnChange may be called from a goroutine of the run, never two at a time.
 	OnChange func(sku string, c Change)
 }
 
@@ -202,32 +204,18 @@ func (s *Syncer) Run(ctx context.Context, accountID int64, kind Kind, opts RunOp
 	ctx = audit.WithAccountID(audit.WithSyncRunID(ctx, strconv.FormatInt(rec.ID, 10)), accountID)
 	start := s.now()
 	var runErr error
-	for _, stage := range stages {
-		t0 := s.now()
-		var counts store.SyncCounts
-		switch stage {
-		case StageCatalog:
-			counts, runErr = s.syncCatalog(ctx, r)
-		case StagePrices:
-			counts, runErr = s.syncPrices(ctx, r)
-		case StageStock:
-			counts, runErr = s.syncStock(ctx, r)
-		case StageContent:
-			counts, runErr = s.syncContent(ctx, r)
+	for _, st := range s.runStages(ctx, r, kind, stages) {
+		ss := store.SyncStageStats{Stage: st.stage, Counts: st.counts, Duration: st.duration}
+		if st.err != nil {
+			ss.Error = st.err.Error()
+			runErr = fmt.Errorf("catalog: run %d: %s: %w", rec.ID, st.stage, st.err)
 		}
-		st := store.SyncStageStats{Stage: stage, Counts: counts, Duration: s.now().Sub(t0)}
-		if runErr != nil {
-			st.Error = runErr.Error()
-			runErr = fmt.Errorf("catalog: run %d: %s: %w", rec.ID, stage, runErr)
-		}
-		res.Stages = append(res.Stages, st)
-		res.SyncCounts.Add(counts)
-		log.InfoContext(ctx, "catalog sync stage done", "stage", stage, "fetched", counts.Fetched,
-			"inserted", counts.Inserted, "updated", counts.Updated, "unchanged", counts.Unchanged,
-			"deactivated", counts.Deactivated, "skipped", counts.Skipped, "duration", st.Duration)
-		if runErr != nil {
-			break
-		}
+		res.Stages = append(res.Stages, ss)
+		res.SyncCounts.Add(st.counts)
+		c := st.counts
+		log.InfoContext(ctx, "catalog sync stage done", "stage", st.stage, "fetched", c.Fetched,
+			"inserted", c.Inserted, "updated", c.Updated, "unchanged", c.Unchanged,
+			"deactivated", c.Deactivated, "skipped", c.Skipped, "duration", ss.Duration)
 	}
 	res.Changed = r.changed
 	res.Duration = s.now().Sub(start)
@@ -244,6 +232,50 @@ func (s *Syncer) Run(ctx context.Context, accountID int64, kind Kind, opts RunOp
 		return res, errors.Join(runErr, fmt.Errorf("catalog: %w", err))
 	}
 	return res, runErr
+}
+
+// runStages runs the planned stages in order and stops at the first that fails. In an "all" run
+// the price list and the inventory are read first, into memory, and merged into the catalog
+// stream, so that each product is written once; their stages report as if they had run after
+// the catalog (their duration is their download's).
+func (s *Syncer) runStages(ctx context.Context, r *run, kind Kind, stages []string) []stageResult {
+	var out []stageResult
+	var f *feeds
+	for _, stage := range stages {
+		t0 := s.now()
+		var counts store.SyncCounts
+		var err error
+		switch stage {
+		case StageCatalog:
+			if kind == KindAll {
+				var failed []stageResult
+				if f, failed = s.readFeeds(ctx); failed != nil {
+					return append(out, failed...)
+				}
+				t0 = s.now()
+			}
+			counts, err = s.syncCatalog(ctx, r, f)
+		case StagePrices:
+			if f != nil {
+				out = append(out, stageResult{stage: stage, counts: f.priceCounts, duration: f.priceTime})
+				continue
+			}
+			counts, err = s.syncPrices(ctx, r)
+		case StageStock:
+			if f != nil {
+				out = append(out, stageResult{stage: stage, counts: f.stockCounts, duration: f.stockTime})
+				continue
+			}
+			counts, err = s.syncStock(ctx, r)
+		case StageContent:
+			counts, err = s.syncContent(ctx, r)
+		}
+		out = append(out, stageResult{stage: stage, counts: counts, duration: s.now().Sub(t0), err: err})
+		if err != nil {
+			return out
+		}
+	}
+	return out
 }
 
 // plan lists the stages of a run.

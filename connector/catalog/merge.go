@@ -74,37 +74,82 @@ func categoryPath(c *iws.Category) (string, []store.CategoryNode) {
 	return path[len(path)-1].ID, path
 }
 
-// applyPrice sets cost, currency and the sellable flag. A null price, a price of zero or less,
-// or a price without a currency makes the product unsellable: it is never sold at zero.
-func applyPrice(p *store.Product, it *iws.PriceListItem) {
-	pr := it.Price
-	if pr == nil {
+// priceFact is one price list item, reduced to what a product takes from it.
+type priceFact struct {
+	null     bool            // no price at all
+	cost     decimal.Decimal // rounded to moneyPlaces
+	currency string          // normalized; "" keeps the product's currency
+}
+
+func newPriceFact(it *iws.PriceListItem) priceFact {
+	if it.Price == nil {
+		return priceFact{null: true}
+	}
+	return priceFact{cost: it.Price.UnitPrice.Round(moneyPlaces), currency: iws.NormalizeCurrency(it.Price.CurrencyID)}
+}
+
+// apply sets cost, currency and the sellable flag. A null price, a price of zero or less, or a
+// price without a currency makes the product unsellable: it is never sold at zero.
+func (f priceFact) apply(p *store.Product) {
+	if f.null {
 		p.Cost = decimal.Zero
 		p.Sellable = false
 		return
 	}
-	p.Cost = pr.UnitPrice.Round(moneyPlaces)
-	if cur := iws.NormalizeCurrency(pr.CurrencyID); cur != "" {
-		p.Currency = cur
+	p.Cost = f.cost
+	if f.currency != "" {
+		p.Currency = f.currency
 	}
 	p.Sellable = p.Cost.IsPositive() && p.Currency != ""
 }
 
-// applyStock sets the total and per-warehouse stock.
-func applyStock(p *store.Product, it *iws.InventoryData) {
-	p.StockTotal = max(0, int(it.InStock))
-	p.StockByLocation = nil
-	if len(it.Locations) > 0 {
-		p.StockByLocation = make(map[string]int, len(it.Locations))
-		for _, l := range it.Locations {
-			if l.ID == "" {
-				continue
+// stockFact is one inventory item, reduced to what a product takes from it.
+type stockFact struct {
+	total     int
+	locations []locationStock // per warehouse, summed; nil when IWS gives no locations
+	hasLocs   bool
+	realStock *bool
+}
+
+type locationStock struct {
+	id    string
+	units int
+}
+
+func newStockFact(it *iws.InventoryData) stockFact {
+	f := stockFact{total: max(0, int(it.InStock)), hasLocs: len(it.Locations) > 0, realStock: it.RealStockValue}
+	for _, l := range it.Locations {
+		if l.ID == "" {
+			continue
+		}
+		units := max(0, int(l.Stock))
+		found := false
+		for i := range f.locations {
+			if f.locations[i].id == l.ID {
+				f.locations[i].units += units
+				found = true
+				break
 			}
-			p.StockByLocation[l.ID] += max(0, int(l.Stock))
+		}
+		if !found {
+			f.locations = append(f.locations, locationStock{l.ID, units})
 		}
 	}
-	if it.RealStockValue != nil {
-		p.RealStock = *it.RealStockValue
+	return f
+}
+
+// apply sets the total and per-warehouse stock.
+func (f stockFact) apply(p *store.Product) {
+	p.StockTotal = f.total
+	p.StockByLocation = nil
+	if f.hasLocs {
+		p.StockByLocation = make(map[string]int, len(f.locations))
+		for _, l := range f.locations {
+			p.StockByLocation[l.id] = l.units
+		}
+	}
+	if f.realStock != nil {
+		p.RealStock = *f.realStock
 	}
 }
 

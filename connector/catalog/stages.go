@@ -5,158 +5,26 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/iws"
 )
 
-// batchSpec says how one feed's items become product changes.
-type batchSpec[T any] struct {
-	stage string
-	feed  store.ProductFeed
-	sku   func(T) string
-	// create allows new products (the catalog only: the other feeds never invent a product).
-	create bool
-	apply  func(p *store.Product, item T)
-}
-
-// stageRun streams one feed into bounded batches and merges each batch in one transaction.
-type stageRun[T any] struct {
-	s      *Syncer
-	r      *run
-	spec   batchSpec[T]
-	buf    []T
-	counts store.SyncCounts
-}
-
-func newStage[T any](s *Syncer, r *run, spec batchSpec[T]) *stageRun[T] {
-	return &stageRun[T]{s: s, r: r, spec: spec, buf: make([]T, 0, s.batch)}
-}
-
-// add is the stream callback: it buffers the item and flushes a full batch.
-func (b *stageRun[T]) add(ctx context.Context, item T) error {
-	b.counts.Fetched++
-	if b.spec.sku(item) == "" {
-		b.counts.Skipped++
-		return nil
-	}
-	b.buf = append(b.buf, item)
-	if len(b.buf) >= b.s.batch {
-		return b.flush(ctx)
-	}
-	return nil
-}
-
-type pending struct {
-	sku    string
-	change Change
-}
-
-// flush merges the buffered items: one SELECT of the stored rows, the changes applied in
-// memory, one upsert of the rows whose hash changed, all in one transaction.
-func (b *stageRun[T]) flush(ctx context.Context) error {
-	if len(b.buf) == 0 {
-		return nil
-	}
-	items := b.buf
-	skus := make([]string, 0, len(items))
-	seen := make(map[string]bool, len(items))
-	for _, it := range items {
-		if sku := b.spec.sku(it); !seen[sku] {
-			seen[sku] = true
-			skus = append(skus, sku)
-		}
-	}
-	var counts store.SyncCounts
-	var changes []pending
-	_, err := b.s.st.MergeProducts(ctx, b.r.accountID, b.spec.feed, b.r.id, skus, func(existing map[string]*store.Product) ([]*store.Product, error) {
-		counts, changes = store.SyncCounts{}, changes[:0]
-		type before struct {
-			catalog, price, stock, content string
-			active                         bool
-		}
-		old := make(map[string]before, len(existing))
-		for sku, p := range existing {
-			old[sku] = before{p.CatalogHash, p.PriceHash, p.StockHash, p.ContentHash, p.Active}
-		}
-		work := make(map[string]*store.Product, len(skus))
-		for _, it := range items {
-			sku := b.spec.sku(it)
-			p := work[sku]
-			if p == nil {
-				switch {
-				case existing[sku] != nil:
-					p = existing[sku]
-				case b.spec.create:
-					p = newProduct(b.r.accountID, sku)
-				default:
-					counts.Skipped++
-					continue
-				}
-				work[sku] = p
-			}
-			b.spec.apply(p, it)
-		}
-		out := make([]*store.Product, 0, len(work))
-		for _, sku := range skus {
-			p := work[sku]
-			if p == nil {
-				continue
-			}
-			p.ComputeHashes()
-			o, ok := old[sku]
-			switch {
-			case !ok:
-				counts.Inserted++
-				changes = append(changes, pending{sku, ChangeNew | ChangeCatalog | ChangePrice | ChangeStock | ChangeActive})
-			case p.ContentHash != o.content:
-				counts.Updated++
-				var c Change
-				if p.CatalogHash != o.catalog {
-					c |= ChangeCatalog
-				}
-				if p.PriceHash != o.price {
-					c |= ChangePrice
-				}
-				if p.StockHash != o.stock {
-					c |= ChangeStock
-				}
-				if p.Active != o.active {
-					c |= ChangeActive
-					if p.Active {
-						counts.Reactivated++
-					}
-				}
-				changes = append(changes, pending{sku, c})
-			default:
-				counts.Unchanged++
-				continue
-			}
-			out = append(out, p)
-		}
-		return out, nil
-	})
-	clear(b.buf) // drop the references to the decoded items
-	b.buf = b.buf[:0]
-	if err != nil {
-		return err
-	}
-	b.counts.Inserted += counts.Inserted
-	b.counts.Updated += counts.Updated
-	b.counts.Unchanged += counts.Unchanged
-	b.counts.Reactivated += counts.Reactivated
-	b.counts.Skipped += counts.Skipped
-	for _, c := range changes {
-		b.r.note(c.sku, c.change)
-	}
-	if b.r.opts.OnProgress != nil {
-		b.r.opts.OnProgress(b.spec.stage, b.counts.Fetched)
-	}
-	return nil
+// stageResult is one stage's outcome, as Run records it.
+type stageResult struct {
+	stage    string
+	counts   store.SyncCounts
+	duration time.Duration
+	err      error
 }
 
 // note counts a product change and reports it.
 func (r *run) note(sku string, c Change) {
+	if c == 0 {
+		return
+	}
 	if !c.Has(ChangeNew) {
 		if c.Has(ChangeCatalog) {
 			r.changed.Catalog++
@@ -176,14 +44,138 @@ func (r *run) note(sku string, c Change) {
 	}
 }
 
-// finish flushes the last batch once the stream has ended without error.
-func (b *stageRun[T]) finish(ctx context.Context, streamErr error) error {
+func (r *run) progress(stage string, done int) {
+	if r.opts.OnProgress != nil {
+		r.opts.OnProgress(stage, done)
+	}
+}
+
+// diff says what changed between the stored product old (nil: new) and p, whose hashes are
+// computed.
+func diff(old, p *store.Product) Change {
+	if old == nil {
+		return ChangeNew | ChangeCatalog | ChangePrice | ChangeStock | ChangeActive
+	}
+	if p.ContentHash == old.ContentHash {
+		return 0
+	}
+	var c Change
+	if p.CatalogHash != old.CatalogHash {
+		c |= ChangeCatalog
+	}
+	if p.PriceHash != old.PriceHash {
+		c |= ChangePrice
+	}
+	if p.StockHash != old.StockHash {
+		c |= ChangeStock
+	}
+	if p.Active != old.Active {
+		c |= ChangeActive
+	}
+	return c
+}
+
+// writeBatch writes the changed products of a batch in one transaction, then reports them.
+func (s *Syncer) writeBatch(ctx context.Context, r *run, out []*store.Product, changes []Change) error {
+	if err := s.st.WriteProducts(ctx, r.accountID, out); err != nil {
+		return err
+	}
+	for i, p := range out {
+		r.note(p.SKU, changes[i])
+	}
+	return nil
+}
+
+// uniqueSKUs lists the distinct SKUs of a batch in first-seen order.
+func uniqueSKUs[T any](items []T, sku func(T) string) []string {
+	seen := make(map[string]bool, len(items))
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		if k := sku(it); !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// batcher buffers a stream's items and hands full batches to flush. With overlap set, the
+// batches are flushed on another goroutine while the stream goes on decoding the next one (one
+// batch in flight): decoding and writing then use both cores.
+type batcher[T any] struct {
+	size  int
+	flush func(ctx context.Context, items []T) error
+	buf   []T
+
+	ch   chan []T
+	done chan error
+	err  error // the flusher's first error, once seen
+}
+
+func newBatcher[T any](ctx context.Context, size int, overlap bool, flush func(context.Context, []T) error) *batcher[T] {
+	b := &batcher[T]{size: size, flush: flush, buf: make([]T, 0, size)}
+	if overlap {
+		b.ch = make(chan []T, 1)
+		b.done = make(chan error, 1)
+		go func() {
+			var err error
+			for items := range b.ch {
+				if err == nil {
+					err = flush(ctx, items)
+				}
+			}
+			b.done <- err
+		}()
+	}
+	return b
+}
+
+func (b *batcher[T]) add(ctx context.Context, item T) error {
+	b.buf = append(b.buf, item)
+	if len(b.buf) < b.size {
+		return nil
+	}
+	return b.send(ctx)
+}
+
+func (b *batcher[T]) send(ctx context.Context) error {
+	items := b.buf
+	if b.ch == nil {
+		err := b.flush(ctx, items)
+		clear(b.buf)
+		b.buf = b.buf[:0]
+		return err
+	}
+	b.buf = make([]T, 0, b.size)
+	select {
+	case b.ch <- items:
+		return nil
+	case err := <-b.done:
+		// The flusher stopped on an error: stop the stream with it.
+		b.err = err
+		b.ch = nil
+		return err
+	}
+}
+
+// finish flushes the rest after a complete stream (streamErr nil) and waits for the flusher.
+// After a broken stream, batches already handed over are still written (they are correct), the
+// remainder of the buffer is dropped, and nothing is swept.
+func (b *batcher[T]) finish(ctx context.Context, streamErr error) error {
+	var err error
+	if streamErr == nil && len(b.buf) > 0 {
+		err = b.send(ctx)
+	}
+	if b.ch != nil {
+		close(b.ch)
+		err = errors.Join(err, <-b.done)
+	} else if b.err != nil && err == nil {
+		err = b.err
+	}
 	if streamErr != nil {
-		// Items already merged stay merged (they are correct); the remainder of the buffer is
-		// dropped with the run, and nothing is swept.
 		return streamErr
 	}
-	return b.flush(ctx)
+	return err
 }
 
 func newProduct(accountID int64, sku string) *store.Product {
@@ -194,17 +186,42 @@ func (s *Syncer) catalogParams(locale string) *iws.CatalogParams {
 	return &iws.CatalogParams{Locale: locale, Limit: s.page}
 }
 
+// feeds are the price list and the inventory read whole into compact per-SKU facts (a few MB
+// for 50,000 SKUs), so that an "all" run writes each product once, price and stock included.
+type feeds struct {
+	prices map[string]priceFact
+	stock  map[string]stockFact
+	// the stages' counts: Fetched and Skipped while reading, the rest while merging.
+	priceCounts, stockCounts store.SyncCounts
+	priceTime, stockTime     time.Duration
+}
+
+// catalogRun streams GetCatalog es into the mirror; with feeds, price and stock are merged in.
+type catalogRun struct {
+	s       *Syncer
+	r       *run
+	english map[string]string
+	f       *feeds // nil: a catalog-only run
+	now     time.Time
+	seen    map[string]struct{}
+	counts  store.SyncCounts // written by flush (on the batcher's goroutine), then by sweep
+	fetched atomic.Int64     // written by the stream
+	skipped int              // written by the stream
+}
+
 // syncCatalog reads the English catalog for its descriptions (SKU → description, a few MB for
 // 50,000 products), then streams the Spanish catalog, the master list, into the mirror, and
-// deactivates what it did not list.
-func (s *Syncer) syncCatalog(ctx context.Context, r *run) (store.SyncCounts, error) {
+// deactivates what it did not list. With f, every product's price and stock come from f (a
+// product absent from the complete price list is unsellable, from the complete inventory out
+// of stock), so each product is written at most once.
+func (s *Syncer) syncCatalog(ctx context.Context, r *run, f *feeds) (store.SyncCounts, error) {
 	english := make(map[string]string)
 	enInfo, err := s.src.StreamCatalog(ctx, s.catalogParams("en"), func(p *iws.Product) error {
 		if p.Sku != "" {
 			english[p.Sku] = p.Description
 		}
-		if r.opts.OnProgress != nil && len(english)%s.batch == 0 {
-			r.opts.OnProgress(StageCatalogEN, len(english))
+		if len(english)%s.batch == 0 {
+			r.progress(StageCatalogEN, len(english))
 		}
 		return nil
 	})
@@ -213,87 +230,439 @@ func (s *Syncer) syncCatalog(ctx context.Context, r *run) (store.SyncCounts, err
 	}
 	s.logger.DebugContext(ctx, "english catalog read", "account", r.accountID, "items", enInfo.Items)
 
-	now := s.now().UTC()
-	st := newStage(s, r, batchSpec[*iws.Product]{
-		stage:  StageCatalog,
-		feed:   store.FeedCatalog,
-		sku:    func(p *iws.Product) string { return p.Sku },
-		create: true,
-		apply: func(p *store.Product, it *iws.Product) {
-			en, ok := english[it.Sku]
-			applyCatalog(p, it, en, ok)
-			p.LastSeenAt = now
-		},
+	c := &catalogRun{s: s, r: r, english: english, f: f, now: s.now().UTC(), seen: make(map[string]struct{}, len(english))}
+	b := newBatcher(ctx, s.batch, true, c.flush)
+	_, err = s.src.StreamCatalog(ctx, s.catalogParams("es"), func(p *iws.Product) error {
+		c.fetched.Add(1)
+		if p.Sku == "" {
+			c.skipped++
+			return nil
+		}
+		c.seen[p.Sku] = struct{}{}
+		return b.add(ctx, p)
 	})
-	_, err = s.src.StreamCatalog(ctx, s.catalogParams("es"), func(p *iws.Product) error { return st.add(ctx, p) })
-	if err := st.finish(ctx, err); err != nil {
-		return st.counts, fmt.Errorf("GetCatalog es: %w", err)
+	err = b.finish(ctx, err)
+	c.counts.Fetched = int(c.fetched.Load())
+	c.counts.Skipped += c.skipped
+	if err != nil {
+		return c.counts, fmt.Errorf("GetCatalog es: %w", err)
 	}
-	english = nil
+	c.english = nil
 
-	if st.counts.Fetched == 0 {
+	if c.counts.Fetched == 0 {
 		n, err := s.st.CountProducts(ctx, r.accountID)
 		if err != nil {
-			return st.counts, err
+			return c.counts, err
 		}
 		if n.Active > 0 {
-			return st.counts, fmt.Errorf("%w; %d active products kept", ErrEmptyCatalog, n.Active)
+			return c.counts, fmt.Errorf("%w; %d active products kept", ErrEmptyCatalog, n.Active)
 		}
 	}
-	gone, err := s.st.DeactivateUnseenProducts(ctx, r.accountID, r.id)
-	st.counts.Deactivated += len(gone)
-	for _, sku := range gone {
-		r.note(sku, ChangeActive)
+	if err := c.sweep(ctx); err != nil {
+		return c.counts, err
 	}
+	if err := s.st.MarkCatalogSeen(ctx, r.accountID, r.id, c.now); err != nil {
+		return c.counts, err
+	}
+	return c.counts, nil
+}
+
+// flush merges one batch of the Spanish catalog. It runs on the batcher's goroutine.
+func (c *catalogRun) flush(ctx context.Context, items []*iws.Product) error {
+	s, r := c.s, c.r
+	skus := uniqueSKUs(items, func(p *iws.Product) string { return p.Sku })
+	existing, err := s.st.LoadProducts(ctx, r.accountID, skus, false)
 	if err != nil {
-		return st.counts, err
+		return err
 	}
-	return st.counts, nil
+	work := make(map[string]*store.Product, len(skus))
+	for _, it := range items {
+		p := work[it.Sku]
+		if p == nil {
+			if e := existing[it.Sku]; e != nil {
+				p = e.Clone()
+			} else {
+				p = newProduct(r.accountID, it.Sku)
+			}
+			work[it.Sku] = p
+		}
+		en, ok := c.english[it.Sku]
+		applyCatalog(p, it, en, ok)
+		p.LastSeenAt = c.now
+	}
+	// The descriptive fields changed: CatalogHash covers the extended content too, so those
+	// products are read again with it.
+	var full []string
+	for _, sku := range skus {
+		if old := existing[sku]; old != nil && !work[sku].SameCatalogFields(old) {
+			full = append(full, sku)
+		}
+	}
+	if len(full) > 0 {
+		withContent, err := s.st.LoadProducts(ctx, r.accountID, full, true)
+		if err != nil {
+			return err
+		}
+		for sku, f := range withContent {
+			work[sku].AdoptContent(f)
+		}
+	}
+	out := make([]*store.Product, 0, len(skus))
+	changes := make([]Change, 0, len(skus))
+	for _, sku := range skus {
+		p, old := work[sku], existing[sku]
+		if c.f != nil {
+			c.f.apply(p)
+		}
+		p.ComputeHashes()
+		ch := diff(old, p)
+		c.f.count(old, p, ch)
+		switch {
+		case old == nil:
+			c.counts.Inserted++
+		case ch.Has(ChangeCatalog) || ch.Has(ChangeActive):
+			c.counts.Updated++
+			if p.Active && !old.Active {
+				c.counts.Reactivated++
+			}
+		default:
+			c.counts.Unchanged++
+		}
+		if ch != 0 {
+			out = append(out, p)
+			changes = append(changes, ch)
+		}
+	}
+	if err := s.writeBatch(ctx, r, out, changes); err != nil {
+		return err
+	}
+	r.progress(StageCatalog, int(c.fetched.Load()))
+	return nil
+}
+
+// sweep visits the stored products the complete catalog stream did not list: the active ones
+// are deactivated and, in an "all" run, every one gets its price and stock from the feeds.
+func (c *catalogRun) sweep(ctx context.Context) error {
+	s, r := c.s, c.r
+	at := s.now()
+	var unseen []string
+	err := s.st.EachProductSKU(ctx, r.accountID, func(sku string) error {
+		if _, ok := c.seen[sku]; !ok {
+			unseen = append(unseen, sku)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if c.f != nil {
+		c.f.skipUnknown(c.seen, unseen)
+	}
+	for len(unseen) > 0 {
+		n := min(len(unseen), s.batch)
+		chunk := unseen[:n]
+		unseen = unseen[n:]
+		existing, err := s.st.LoadProducts(ctx, r.accountID, chunk, false)
+		if err != nil {
+			return err
+		}
+		var out []*store.Product
+		var changes []Change
+		for _, sku := range chunk {
+			old := existing[sku]
+			if old == nil {
+				continue
+			}
+			p := old.Clone()
+			if p.Active {
+				p.Active = false
+				p.DeactivatedAt = &at
+			}
+			if c.f != nil {
+				c.f.apply(p)
+			}
+			p.ComputeHashes()
+			ch := diff(old, p)
+			c.f.count(old, p, ch)
+			if ch.Has(ChangeActive) {
+				c.counts.Deactivated++
+			}
+			if ch != 0 {
+				out = append(out, p)
+				changes = append(changes, ch)
+			}
+		}
+		if err := s.writeBatch(ctx, r, out, changes); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readFeeds reads the complete price list and inventory into memory. A feed that breaks off
+// fails the run before anything is written.
+func (s *Syncer) readFeeds(ctx context.Context) (*feeds, []stageResult) {
+	f := &feeds{prices: make(map[string]priceFact), stock: make(map[string]stockFact)}
+	t0 := s.now()
+	_, err := s.src.StreamPriceList(ctx, &iws.PriceListParams{}, func(it *iws.PriceListItem) error {
+		f.priceCounts.Fetched++
+		if it.Sku == "" {
+			f.priceCounts.Skipped++
+			return nil
+		}
+		f.prices[it.Sku] = newPriceFact(it)
+		return nil
+	})
+	f.priceTime = s.now().Sub(t0)
+	if err != nil {
+		return nil, []stageResult{{stage: StagePrices, counts: f.priceCounts, duration: f.priceTime, err: fmt.Errorf("GetPriceList: %w", err)}}
+	}
+	t0 = s.now()
+	_, err = s.src.StreamInventory(ctx, &iws.InventoryParams{Limit: s.page}, func(it *iws.InventoryData) error {
+		f.stockCounts.Fetched++
+		if it.Sku == "" {
+			f.stockCounts.Skipped++
+			return nil
+		}
+		f.stock[it.Sku] = newStockFact(it)
+		return nil
+	})
+	f.stockTime = s.now().Sub(t0)
+	if err != nil {
+		return nil, []stageResult{
+			{stage: StagePrices, counts: f.priceCounts, duration: f.priceTime},
+			{stage: StageStock, counts: f.stockCounts, duration: f.stockTime, err: fmt.Errorf("GetInventory: %w", err)},
+		}
+	}
+	return f, nil
+}
+
+// apply sets p's price and stock from the complete feeds.
+func (f *feeds) apply(p *store.Product) {
+	if pf, ok := f.prices[p.SKU]; ok {
+		pf.apply(p)
+	} else {
+		p.Sellable = false
+	}
+	if sf, ok := f.stock[p.SKU]; ok {
+		sf.apply(p)
+	} else {
+		p.StockTotal = 0
+		p.StockByLocation = nil
+	}
+}
+
+// count adds one product to the price and stock stages' counts, as if those stages had run
+// after the catalog: a product they list is updated or unchanged, one they leave out and that
+// changed is updated (the sweep). f may be nil (a catalog-only run).
+func (f *feeds) count(old, p *store.Product, ch Change) {
+	if f == nil {
+		return
+	}
+	_, priced := f.prices[p.SKU]
+	_, stocked := f.stock[p.SKU]
+	if old == nil {
+		// A new product's price and stock count as the later stages' updates, as when those
+		// stages ran after the catalog inserted it.
+		countFeed(&f.priceCounts, priced, priced)
+		countFeed(&f.stockCounts, stocked, stocked)
+		return
+	}
+	countFeed(&f.priceCounts, priced, ch.Has(ChangePrice))
+	countFeed(&f.stockCounts, stocked, ch.Has(ChangeStock))
+}
+
+func countFeed(c *store.SyncCounts, listed, changed bool) {
+	switch {
+	case changed:
+		c.Updated++
+	case listed:
+		c.Unchanged++
+	}
+}
+
+// skipUnknown counts the feed items for SKUs neither listed by the catalog nor stored.
+func (f *feeds) skipUnknown(seen map[string]struct{}, unseenStored []string) {
+	stored := make(map[string]struct{}, len(unseenStored))
+	for _, sku := range unseenStored {
+		stored[sku] = struct{}{}
+	}
+	known := func(sku string) bool {
+		_, a := seen[sku]
+		_, b := stored[sku]
+		return a || b
+	}
+	for sku := range f.prices {
+		if !known(sku) {
+			f.priceCounts.Skipped++
+		}
+	}
+	for sku := range f.stock {
+		if !known(sku) {
+			f.stockCounts.Skipped++
+		}
+	}
+}
+
+// feedRun streams one feed (prices, stock or content) into the products it names, in batches.
+type feedRun[T any] struct {
+	s      *Syncer
+	r      *run
+	stage  string
+	sku    func(T) string
+	apply  func(*store.Product, T)
+	full   bool // load the extended content (the content feed rewrites it)
+	seen   map[string]struct{}
+	counts store.SyncCounts // written by flush (on the batcher's goroutine), then by sweepUnseen
+	fetch  atomic.Int64     // written by the stream
+	skip   int              // written by the stream
+}
+
+func (f *feedRun[T]) stream(ctx context.Context, read func(fn func(T) error) error) error {
+	b := newBatcher(ctx, f.s.batch, true, f.flush)
+	err := read(func(it T) error {
+		f.fetch.Add(1)
+		sku := f.sku(it)
+		if sku == "" {
+			f.skip++
+			return nil
+		}
+		if f.seen != nil {
+			f.seen[sku] = struct{}{}
+		}
+		return b.add(ctx, it)
+	})
+	err = b.finish(ctx, err)
+	f.counts.Fetched = int(f.fetch.Load())
+	f.counts.Skipped += f.skip
+	return err
+}
+
+func (f *feedRun[T]) flush(ctx context.Context, items []T) error {
+	s, r := f.s, f.r
+	skus := uniqueSKUs(items, f.sku)
+	existing, err := s.st.LoadProducts(ctx, r.accountID, skus, f.full)
+	if err != nil {
+		return err
+	}
+	work := make(map[string]*store.Product, len(skus))
+	for _, it := range items {
+		sku := f.sku(it)
+		p := work[sku]
+		if p == nil {
+			old := existing[sku]
+			if old == nil {
+				f.counts.Skipped++
+				continue
+			}
+			p = old.Clone()
+			work[sku] = p
+		}
+		f.apply(p, it)
+	}
+	var out []*store.Product
+	var changes []Change
+	for _, sku := range skus {
+		p := work[sku]
+		if p == nil {
+			continue
+		}
+		p.ComputeHashes()
+		ch := diff(existing[sku], p)
+		if ch == 0 {
+			f.counts.Unchanged++
+			continue
+		}
+		f.counts.Updated++
+		out = append(out, p)
+		changes = append(changes, ch)
+	}
+	if err := s.writeBatch(ctx, r, out, changes); err != nil {
+		return err
+	}
+	r.progress(f.stage, int(f.fetch.Load()))
+	return nil
+}
+
+// sweepUnseen applies fn to the stored products the complete feed did not list and writes
+// those that changed.
+func (f *feedRun[T]) sweepUnseen(ctx context.Context, fn func(*store.Product)) error {
+	s, r := f.s, f.r
+	var unseen []string
+	if err := s.st.EachProductSKU(ctx, r.accountID, func(sku string) error {
+		if _, ok := f.seen[sku]; !ok {
+			unseen = append(unseen, sku)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	for len(unseen) > 0 {
+		n := min(len(unseen), s.batch)
+		chunk := unseen[:n]
+		unseen = unseen[n:]
+		existing, err := s.st.LoadProducts(ctx, r.accountID, chunk, false)
+		if err != nil {
+			return err
+		}
+		var out []*store.Product
+		var changes []Change
+		for _, sku := range chunk {
+			old := existing[sku]
+			if old == nil {
+				continue
+			}
+			p := old.Clone()
+			fn(p)
+			p.ComputeHashes()
+			if ch := diff(old, p); ch != 0 {
+				f.counts.Updated++
+				out = append(out, p)
+				changes = append(changes, ch)
+			}
+		}
+		if err := s.writeBatch(ctx, r, out, changes); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // syncPrices streams the price list; products it leaves out become unsellable.
 func (s *Syncer) syncPrices(ctx context.Context, r *run) (store.SyncCounts, error) {
-	st := newStage(s, r, batchSpec[*iws.PriceListItem]{
-		stage: StagePrices,
-		feed:  store.FeedPrices,
+	f := &feedRun[*iws.PriceListItem]{s: s, r: r, stage: StagePrices, seen: map[string]struct{}{},
 		sku:   func(p *iws.PriceListItem) string { return p.Sku },
-		apply: applyPrice,
-	})
-	_, err := s.src.StreamPriceList(ctx, &iws.PriceListParams{}, func(p *iws.PriceListItem) error { return st.add(ctx, p) })
-	if err := st.finish(ctx, err); err != nil {
-		return st.counts, fmt.Errorf("GetPriceList: %w", err)
+		apply: func(p *store.Product, it *iws.PriceListItem) { newPriceFact(it).apply(p) },
 	}
-	changed, err := s.st.SweepUnseenProducts(ctx, r.accountID, store.FeedPrices, r.id, func(p *store.Product) {
-		p.Sellable = false
+	err := f.stream(ctx, func(fn func(*iws.PriceListItem) error) error {
+		_, err := s.src.StreamPriceList(ctx, &iws.PriceListParams{}, fn)
+		return err
 	})
-	st.counts.Updated += len(changed)
-	for _, sku := range changed {
-		r.note(sku, ChangePrice)
+	if err != nil {
+		return f.counts, fmt.Errorf("GetPriceList: %w", err)
 	}
-	return st.counts, err
+	err = f.sweepUnseen(ctx, func(p *store.Product) { p.Sellable = false })
+	return f.counts, err
 }
 
 // syncStock streams the inventory; products it leaves out get stock 0.
 func (s *Syncer) syncStock(ctx context.Context, r *run) (store.SyncCounts, error) {
-	st := newStage(s, r, batchSpec[*iws.InventoryData]{
-		stage: StageStock,
-		feed:  store.FeedStock,
+	f := &feedRun[*iws.InventoryData]{s: s, r: r, stage: StageStock, seen: map[string]struct{}{},
 		sku:   func(p *iws.InventoryData) string { return p.Sku },
-		apply: applyStock,
-	})
-	_, err := s.src.StreamInventory(ctx, &iws.InventoryParams{Limit: s.page}, func(p *iws.InventoryData) error { return st.add(ctx, p) })
-	if err := st.finish(ctx, err); err != nil {
-		return st.counts, fmt.Errorf("GetInventory: %w", err)
+		apply: func(p *store.Product, it *iws.InventoryData) { newStockFact(it).apply(p) },
 	}
-	changed, err := s.st.SweepUnseenProducts(ctx, r.accountID, store.FeedStock, r.id, func(p *store.Product) {
+	err := f.stream(ctx, func(fn func(*iws.InventoryData) error) error {
+		_, err := s.src.StreamInventory(ctx, &iws.InventoryParams{Limit: s.page}, fn)
+		return err
+	})
+	if err != nil {
+		return f.counts, fmt.Errorf("GetInventory: %w", err)
+	}
+	err = f.sweepUnseen(ctx, func(p *store.Product) {
 		p.StockTotal = 0
 		p.StockByLocation = nil
 	})
-	st.counts.Updated += len(changed)
-	for _, sku := range changed {
-		r.note(sku, ChangeStock)
-	}
-	return st.counts, err
+	return f.counts, err
 }
 
 // syncContent streams the extended catalog; products absent from the file keep their content.
@@ -302,17 +671,18 @@ func (s *Syncer) syncContent(ctx context.Context, r *run) (store.SyncCounts, err
 	if locale == "" {
 		locale = "es"
 	}
-	st := newStage(s, r, batchSpec[*iws.ExtendedProduct]{
-		stage: StageContent,
-		feed:  store.FeedContent,
+	f := &feedRun[*iws.ExtendedProduct]{s: s, r: r, stage: StageContent, full: true,
 		sku:   func(p *iws.ExtendedProduct) string { return strings.TrimSpace(p.LocalSku) },
 		apply: applyContent,
-	})
-	_, err := s.src.StreamExtendedCatalog(ctx, &iws.ExtendedCatalogParams{Locale: locale}, func(p *iws.ExtendedProduct) error { return st.add(ctx, p) })
-	if err := st.finish(ctx, err); err != nil {
-		return st.counts, fmt.Errorf("DownloadExtendedCatalog: %w", err)
 	}
-	return st.counts, nil
+	err := f.stream(ctx, func(fn func(*iws.ExtendedProduct) error) error {
+		_, err := s.src.StreamExtendedCatalog(ctx, &iws.ExtendedCatalogParams{Locale: locale}, fn)
+		return err
+	})
+	if err != nil {
+		return f.counts, fmt.Errorf("DownloadExtendedCatalog: %w", err)
+	}
+	return f.counts, nil
 }
 
 // Incomplete reports whether err means a feed stopped before its end (a broken or cut stream,

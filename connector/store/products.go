@@ -72,6 +72,10 @@ type Product struct {
 	LastSeenAt    time.Time // last catalog run that listed the product
 	DeactivatedAt *time.Time
 	UpdatedAt     time.Time
+
+	// noContent marks a product loaded without LongDescription, Specs and Images: writing it
+	// leaves those columns (and CatalogHash) as stored.
+	noContent bool
 }
 
 // Clone returns a deep copy of p.
@@ -145,9 +149,20 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // ComputeHashes sets CatalogHash, PriceHash, StockHash and ContentHash from the current fields.
 // Timestamps and the hashes themselves are not hashed. Decimals hash by value (1.50 = 1.5).
+//
+// A product loaded without its extended content (LoadProducts with content false) keeps its
+// stored CatalogHash: change its descriptive fields only on a product loaded with content.
 func (p *Product) ComputeHashes() {
 	w := &hashWriter{buf: make([]byte, 0, 512)}
+	if !p.noContent {
+		p.CatalogHash = p.catalogHash(w)
+	}
+	p.PriceHash = p.priceHash(w)
+	p.StockHash = p.stockHash(w)
+	p.ContentHash = p.contentHash(w)
+}
 
+func (p *Product) catalogHash(w *hashWriter) string {
 	w.str("catalog/v1")
 	for _, s := range []string{p.MPN, p.UPC, p.BrandID, p.Brand, p.ManufacturerID, p.Manufacturer,
 		p.CategoryID, p.Type, p.DescriptionES, p.DescriptionEN, p.LongDescription} {
@@ -170,14 +185,18 @@ func (p *Product) ComputeHashes() {
 	for _, d := range []decimal.NullDecimal{p.WeightLb, p.LengthIn, p.WidthIn, p.HeightIn} {
 		w.nullDec(d)
 	}
-	p.CatalogHash = w.sum()
+	return w.sum()
+}
 
+func (p *Product) priceHash(w *hashWriter) string {
 	w.str("price/v1")
 	w.dec(p.Cost)
 	w.str(p.Currency)
 	w.boolean(p.Sellable)
-	p.PriceHash = w.sum()
+	return w.sum()
+}
 
+func (p *Product) stockHash(w *hashWriter) string {
 	w.str("stock/v1")
 	w.num(int64(p.StockTotal))
 	w.num(int64(len(p.StockByLocation)))
@@ -186,8 +205,10 @@ func (p *Product) ComputeHashes() {
 		w.num(int64(p.StockByLocation[k]))
 	}
 	w.boolean(p.RealStock)
-	p.StockHash = w.sum()
+	return w.sum()
+}
 
+func (p *Product) contentHash(w *hashWriter) string {
 	w.str("product/v1")
 	w.num(p.AccountID)
 	w.str(p.SKU)
@@ -195,7 +216,28 @@ func (p *Product) ComputeHashes() {
 	w.str(p.PriceHash)
 	w.str(p.StockHash)
 	w.boolean(p.Active)
-	p.ContentHash = w.sum()
+	return w.sum()
+}
+
+// SameCatalogFields reports whether p and o agree on every field CatalogHash covers except the
+// extended content (LongDescription, Specs, Images): what GetCatalog writes. It is how a sync
+// tells, without the content, that a product's CatalogHash cannot have changed.
+func (p *Product) SameCatalogFields(o *Product) bool {
+	if p.MPN != o.MPN || p.UPC != o.UPC || p.BrandID != o.BrandID || p.Brand != o.Brand ||
+		p.ManufacturerID != o.ManufacturerID || p.Manufacturer != o.Manufacturer ||
+		p.CategoryID != o.CategoryID || p.Type != o.Type || p.DescriptionES != o.DescriptionES ||
+		p.DescriptionEN != o.DescriptionEN || !slices.Equal(p.CategoryPath, o.CategoryPath) {
+		return false
+	}
+	a := []decimal.NullDecimal{p.WeightLb, p.LengthIn, p.WidthIn, p.HeightIn}
+	b := []decimal.NullDecimal{o.WeightLb, o.LengthIn, o.WidthIn, o.HeightIn}
+	for i := range a {
+		// The hash writes decimals in their String form: compare the same way.
+		if a[i].Valid != b[i].Valid || (a[i].Valid && a[i].Decimal.String() != b[i].Decimal.String()) {
+			return false
+		}
+	}
+	return true
 }
 
 // ProductFeed names an IWS feed that writes products. Each complete run of a feed stamps the

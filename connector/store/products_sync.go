@@ -1,0 +1,358 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/intcomex-connector/connector/migrations"
+)
+
+// The catalog mirror's bulk path: plain database/sql, no gorm reflection, no RETURNING. Reading
+// and writing 50,000 products per sync run is where the sync spends its time; see
+// docs/BENCHMARKS.md ("Catalog mirror").
+
+// productLightColumns are the columns LoadProducts reads without content, in scan order.
+var productLightColumns = []string{
+	"sku", "mpn", "upc", "brand_id", "brand", "manufacturer_id", "manufacturer", "category_id",
+	"category_path", "type", "description_es", "description_en", "weight_lb", "length_in",
+	"width_in", "height_in", "cost", "currency", "sellable", "stock_total", "stock_by_location",
+	"real_stock", "active", "catalog_hash", "price_hash", "stock_hash", "content_hash",
+	"first_seen_at", "last_seen_at", "deactivated_at", "updated_at",
+}
+
+// productContentColumns are the extended catalog's columns.
+var productContentColumns = []string{"long_description", "specs", "images"}
+
+// productUpdateColumns are the columns an upsert rewrites on an existing row when the product
+// was loaded with its content; productLightUpdateColumns when it was not.
+var (
+	productLightUpdateColumns = slices.DeleteFunc(slices.Clone(productLightColumns), func(c string) bool {
+		return c == "sku" || c == "first_seen_at"
+	})
+	productUpdateColumns = append(slices.Clone(productLightUpdateColumns), productContentColumns...)
+	// productInsertColumns is the column order of every upsert.
+	productInsertColumns = append(append([]string{"account_id"}, productLightColumns...), productContentColumns...)
+)
+
+// maxUpsertParams bounds the bound parameters of one multi-row MySQL statement (the protocol
+// allows 65,535).
+const maxUpsertParams = 30_000
+
+// LoadProducts returns the account's stored products among skus (at most MaxProductBatch),
+// keyed by SKU; unknown SKUs are absent. Without content, LongDescription, Specs and Images are
+// not read: such products are for comparing and for writing back price, stock and activity
+// (WriteProducts leaves their content and CatalogHash as stored).
+func (s *Store) LoadProducts(ctx context.Context, accountID int64, skus []string, content bool) (map[string]*Product, error) {
+	if len(skus) > MaxProductBatch {
+		return nil, fmt.Errorf("store: load products: %w: %d SKUs (max %d)", ErrInvalid, len(skus), MaxProductBatch)
+	}
+	out := make(map[string]*Product, len(skus))
+	if len(skus) == 0 {
+		return out, nil
+	}
+	cols := productLightColumns
+	if content {
+		cols = append(slices.Clone(cols), productContentColumns...)
+	}
+	var q strings.Builder
+	q.WriteString("SELECT ")
+	q.WriteString(strings.Join(cols, ", "))
+	q.WriteString(" FROM products WHERE account_id = ? AND sku IN (")
+	args := make([]any, 0, len(skus)+1)
+	args = append(args, accountID)
+	for i, sku := range skus {
+		if i > 0 {
+			q.WriteByte(',')
+		}
+		q.WriteByte('?')
+		args = append(args, sku)
+	}
+	q.WriteByte(')')
+	rows, err := s.sqlDB.QueryContext(ctx, q.String(), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: load products: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		p, err := scanProduct(rows, accountID, content)
+		if err != nil {
+			return nil, fmt.Errorf("store: load products: %w", err)
+		}
+		out[p.SKU] = p
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: load products: %w", err)
+	}
+	return out, nil
+}
+
+// scanProduct reads one row of productLightColumns (and productContentColumns with content).
+func scanProduct(rows *sql.Rows, accountID int64, content bool) (*Product, error) {
+	p := &Product{AccountID: accountID, noContent: !content}
+	var path, stock, specs, images sql.RawBytes
+	var deactivated sql.NullTime
+	dst := []any{
+		&p.SKU, &p.MPN, &p.UPC, &p.BrandID, &p.Brand, &p.ManufacturerID, &p.Manufacturer, &p.CategoryID,
+		&path, &p.Type, &p.DescriptionES, &p.DescriptionEN, &p.WeightLb, &p.LengthIn,
+		&p.WidthIn, &p.HeightIn, &p.Cost, &p.Currency, &p.Sellable, &p.StockTotal, &stock,
+		&p.RealStock, &p.Active, &p.CatalogHash, &p.PriceHash, &p.StockHash, &p.ContentHash,
+		&p.FirstSeenAt, &p.LastSeenAt, &deactivated, &p.UpdatedAt,
+	}
+	if content {
+		dst = append(dst, &p.LongDescription, &specs, &images)
+	}
+	if err := rows.Scan(dst...); err != nil {
+		return nil, err
+	}
+	p.FirstSeenAt, p.LastSeenAt, p.UpdatedAt = p.FirstSeenAt.UTC(), p.LastSeenAt.UTC(), p.UpdatedAt.UTC()
+	if deactivated.Valid {
+		t := deactivated.Time.UTC()
+		p.DeactivatedAt = &t
+	}
+	for _, f := range []struct {
+		raw sql.RawBytes
+		dst any
+	}{{path, &p.CategoryPath}, {stock, &p.StockByLocation}, {specs, &p.Specs}, {images, &p.Images}} {
+		// "[]" and "{}" are the empty values the writer stores: skip the decoder for them.
+		if len(f.raw) <= 2 {
+			continue
+		}
+		if err := json.Unmarshal(f.raw, f.dst); err != nil {
+			return nil, fmt.Errorf("product %s: %w", p.SKU, err)
+		}
+	}
+	if len(p.CategoryPath) == 0 {
+		p.CategoryPath = nil
+	}
+	if len(p.StockByLocation) == 0 {
+		p.StockByLocation = nil
+	}
+	if len(p.Specs) == 0 {
+		p.Specs = nil
+	}
+	if len(p.Images) == 0 {
+		p.Images = nil
+	}
+	return p, nil
+}
+
+// WriteProducts upserts products of one account in one transaction: hashes recomputed,
+// UpdatedAt set, FirstSeenAt set on new rows and kept on existing ones. A product loaded without
+// content keeps its stored content columns and CatalogHash. SQLite gets one prepared single-row
+// statement per product (the pure-Go driver binds parameters in time quadratic in their number
+// per statement); MySQL gets multi-row statements.
+func (s *Store) WriteProducts(ctx context.Context, accountID int64, products []*Product) error {
+	if len(products) == 0 {
+		return nil
+	}
+	now := s.now()
+	var full, light [][]any
+	seen := make(map[string]bool, len(products))
+	for _, p := range products {
+		if p.AccountID != accountID {
+			return fmt.Errorf("store: write products: %w: product %s belongs to account %d, not %d", ErrInvalid, p.SKU, p.AccountID, accountID)
+		}
+		if p.SKU == "" {
+			return fmt.Errorf("store: write products: %w: product without SKU", ErrInvalid)
+		}
+		if seen[p.SKU] {
+			return fmt.Errorf("store: write products: %w: product %s twice in one batch", ErrInvalid, p.SKU)
+		}
+		seen[p.SKU] = true
+		p.ComputeHashes()
+		p.UpdatedAt = now
+		if p.FirstSeenAt.IsZero() {
+			p.FirstSeenAt = now
+		}
+		if p.LastSeenAt.IsZero() {
+			p.LastSeenAt = p.FirstSeenAt
+		}
+		args, err := p.upsertArgs()
+		if err != nil {
+			return fmt.Errorf("store: write products: %w", err)
+		}
+		if p.noContent {
+			light = append(light, args)
+		} else {
+			full = append(full, args)
+		}
+	}
+	tx, err := s.sqlDB.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: write products: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	if err := s.upsertRows(ctx, tx, full, productUpdateColumns); err != nil {
+		return fmt.Errorf("store: write products: %w", err)
+	}
+	if err := s.upsertRows(ctx, tx, light, productLightUpdateColumns); err != nil {
+		return fmt.Errorf("store: write products: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: write products: %w", err)
+	}
+	return nil
+}
+
+// upsertArgs are p's values in productInsertColumns order.
+func (p *Product) upsertArgs() ([]any, error) {
+	path, err := marshalJSON(p.CategoryPath, "[]")
+	if err != nil {
+		return nil, err
+	}
+	stock, err := marshalJSON(p.StockByLocation, "{}")
+	if err != nil {
+		return nil, err
+	}
+	specs, images := "{}", "[]"
+	if !p.noContent {
+		if specs, err = marshalJSON(p.Specs, "{}"); err != nil {
+			return nil, err
+		}
+		if images, err = marshalJSON(p.Images, "[]"); err != nil {
+			return nil, err
+		}
+	}
+	var deactivated any
+	if p.DeactivatedAt != nil {
+		deactivated = p.DeactivatedAt.UTC().Truncate(time.Microsecond)
+	}
+	us := func(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+	return []any{
+		p.AccountID,
+		p.SKU, p.MPN, p.UPC, p.BrandID, p.Brand, p.ManufacturerID, p.Manufacturer, p.CategoryID,
+		path, p.Type, p.DescriptionES, p.DescriptionEN, p.WeightLb, p.LengthIn,
+		p.WidthIn, p.HeightIn, p.Cost, p.Currency, p.Sellable, p.StockTotal, stock,
+		p.RealStock, p.Active, p.CatalogHash, p.PriceHash, p.StockHash, p.ContentHash,
+		us(p.FirstSeenAt), us(p.LastSeenAt), deactivated, us(p.UpdatedAt),
+		p.LongDescription, specs, images,
+	}, nil
+}
+
+// upsertSQL is an INSERT of n rows that updates the given columns of a row that exists.
+func (s *Store) upsertSQL(n int, update []string) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO products (")
+	b.WriteString(strings.Join(productInsertColumns, ", "))
+	b.WriteString(") VALUES ")
+	row := "(" + strings.Repeat("?, ", len(productInsertColumns)-1) + "?)"
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	if s.dialect == migrations.SQLite {
+		b.WriteString(" ON CONFLICT (account_id, sku) DO UPDATE SET ")
+		for i, c := range update {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(c + " = excluded." + c)
+		}
+		return b.String()
+	}
+	b.WriteString(" ON DUPLICATE KEY UPDATE ")
+	for i, c := range update {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(c + " = VALUES(" + c + ")")
+	}
+	return b.String()
+}
+
+func (s *Store) upsertRows(ctx context.Context, tx *sql.Tx, rows [][]any, update []string) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	for chunk := range slices.Chunk(rows, s.upsertRowsPerStatement()) {
+		args := make([]any, 0, len(chunk)*len(productInsertColumns))
+		for _, r := range chunk {
+			args = append(args, r...)
+		}
+		if _, err := tx.ExecContext(ctx, s.upsertSQL(len(chunk), update), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// upsertRowsPerStatement is how many products one upsert statement carries. The pure-Go SQLite
+// driver parses every statement again on every execution (a prepared statement saves nothing)
+// and binds parameters in time quadratic in their number: a few rows per statement amortize the
+// parse without paying much for the binding. MySQL takes large statements.
+func (s *Store) upsertRowsPerStatement() int {
+	if s.dialect == migrations.SQLite {
+		return sqliteUpsertRows
+	}
+	return max(1, maxUpsertParams/len(productInsertColumns))
+}
+
+// sqliteUpsertRows: one row per statement spent most of the first sync parsing; 12 rows of 35
+// parameters keep the quadratic binding small. Not yet tuned on a quiet machine (BENCHMARKS.md).
+const sqliteUpsertRows = 12
+
+// EachProductSKU calls fn with every SKU of the account, in SKU order, reading the key index
+// only, a page at a time (no cursor is open while fn runs).
+func (s *Store) EachProductSKU(ctx context.Context, accountID int64, fn func(sku string) error) error {
+	const page = 5000
+	after := ""
+	skus := make([]string, 0, page)
+	for {
+		skus = skus[:0]
+		rows, err := s.sqlDB.QueryContext(ctx, "SELECT sku FROM products WHERE account_id = ? AND sku > ? ORDER BY sku LIMIT ?", accountID, after, page)
+		if err != nil {
+			return fmt.Errorf("store: product SKUs: %w", err)
+		}
+		for rows.Next() {
+			var sku string
+			if err := rows.Scan(&sku); err != nil {
+				rows.Close()
+				return fmt.Errorf("store: product SKUs: %w", err)
+			}
+			skus = append(skus, sku)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return fmt.Errorf("store: product SKUs: %w", err)
+		}
+		for _, sku := range skus {
+			if err := fn(sku); err != nil {
+				return err
+			}
+		}
+		if len(skus) < page {
+			return nil
+		}
+		after = skus[len(skus)-1]
+	}
+}
+
+// MarkCatalogSeen records that the complete catalog run runID listed every active product of
+// the account: their catalog_run_id and last_seen_at. Call it after the run's deactivation
+// sweep, when the active products are exactly those the run listed. One statement, so a sync
+// that changed nothing does not rewrite rows batch by batch.
+func (s *Store) MarkCatalogSeen(ctx context.Context, accountID, runID int64, at time.Time) error {
+	_, err := s.sqlDB.ExecContext(ctx, "UPDATE products SET catalog_run_id = ?, last_seen_at = ? WHERE account_id = ? AND active = ?",
+		runID, at.UTC().Truncate(time.Microsecond), accountID, true)
+	if err != nil {
+		return fmt.Errorf("store: mark catalog seen: %w", err)
+	}
+	return nil
+}
+
+// AdoptContent copies the extended content (LongDescription, Specs, Images) of full, a product
+// loaded with content, into p, which was loaded without: p may then change its descriptive
+// fields and have its CatalogHash recomputed.
+func (p *Product) AdoptContent(full *Product) {
+	p.LongDescription, p.Specs, p.Images = full.LongDescription, full.Specs, full.Images
+	p.CatalogHash = full.CatalogHash
+	p.noContent = false
+}
