@@ -112,10 +112,12 @@ func (e *syncEnv) listings(t *testing.T) map[string]store.Listing {
 	return out
 }
 
+type productCounts struct {
+	Fetched, Inserted, Updated, Unchanged, Deactivated int
+}
+
 type syncJSON struct {
-	Products struct {
-		Fetched, Inserted, Updated, Unchanged, Deactivated int
-	}
+	Products productCounts
 	Listings struct {
 		Changed, Unchanged int
 	}
@@ -176,6 +178,10 @@ func TestSyncCommandJSON(t *testing.T) {
 	e := newSyncEnv(t, skus)
 
 	first := syncJSONRun(t, e, "all")
+	// The products counts are per product: the feeds of an "all" run describe the same products.
+	if want := (productCounts{Fetched: skus, Inserted: skus}); first.Products != want {
+		t.Errorf("first sync products = %+v, want %+v", first.Products, want)
+	}
 	if first.Products.Inserted != skus || first.Products.Fetched < skus || first.Listings.Changed == 0 ||
 		first.Listings.Changed+first.Listings.Unchanged != skus {
 		t.Fatalf("first sync = %+v", first)
@@ -191,6 +197,9 @@ func TestSyncCommandJSON(t *testing.T) {
 	}
 
 	second := syncJSONRun(t, e, "all")
+	if want := (productCounts{Fetched: skus, Unchanged: skus}); second.Products != want {
+		t.Errorf("second sync products = %+v, want %+v", second.Products, want)
+	}
 	if second.Listings.Changed != 0 || second.Products.Unchanged != second.Products.Fetched || second.Products.Fetched == 0 {
 		t.Fatalf("second sync = %+v, want nothing changed", second)
 	}

@@ -179,6 +179,9 @@ type run struct {
 	id        int64
 	opts      RunOptions
 	changed   ChangeCounts
+	// touched collects what changed in each product over all the stages of a run that has more
+	// than one, so the run's totals count products, not feed items (see productTotals).
+	touched map[string]Change
 }
 
 // Run synchronizes the account's kind of data, records the run in sync_runs and returns its
@@ -197,6 +200,9 @@ func (s *Syncer) Run(ctx context.Context, accountID int64, kind Kind, opts RunOp
 		return Result{}, fmt.Errorf("catalog: %w", err)
 	}
 	r := &run{accountID: accountID, id: rec.ID, opts: opts}
+	if len(stages) > 1 {
+		r.touched = make(map[string]Change)
+	}
 	res := Result{RunID: rec.ID, Kind: kind, Status: store.SyncSucceeded}
 	log := s.logger.With("account", accountID, "sync_run", rec.ID, "kind", string(kind))
 	log.InfoContext(ctx, "catalog sync started", "stages", strings.Join(stages, ","))
@@ -216,6 +222,9 @@ func (s *Syncer) Run(ctx context.Context, accountID int64, kind Kind, opts RunOp
 		log.InfoContext(ctx, "catalog sync stage done", "stage", st.stage, "fetched", c.Fetched,
 			"inserted", c.Inserted, "updated", c.Updated, "unchanged", c.Unchanged,
 			"deactivated", c.Deactivated, "skipped", c.Skipped, "duration", ss.Duration)
+	}
+	if r.touched != nil {
+		res.SyncCounts = productTotals(res.Stages, r.touched)
 	}
 	res.Changed = r.changed
 	res.Duration = s.now().Sub(start)
@@ -303,4 +312,34 @@ func (s *Syncer) plan(ctx context.Context, accountID int64, kind Kind, opts RunO
 		}
 	}
 	return stages, nil
+}
+
+// productTotals are the totals of a run of several stages counted per product, as a person reads
+// them: fetched is the number of products the catalog listed (the master list; the price list,
+// inventory and extended catalog describe the same products again), inserted the products
+// created, updated the other products that changed in any stage (each counted once, however many
+// of its feeds changed), unchanged the rest. Deactivated, reactivated and skipped add up over the
+// stages. The stages' own counts stay in Result.Stages and sync_runs.stats.
+func productTotals(stages []store.SyncStageStats, touched map[string]Change) store.SyncCounts {
+	var sum, out store.SyncCounts
+	for _, st := range stages {
+		sum.Add(st.Counts)
+		if st.Stage == StageCatalog {
+			out.Fetched = st.Counts.Fetched
+		}
+	}
+	if out.Fetched == 0 { // no catalog stage: the first stage's feed is the list
+		out.Fetched = stages[0].Counts.Fetched - stages[0].Counts.Skipped
+	}
+	for _, c := range touched {
+		switch {
+		case c.Has(ChangeNew):
+			out.Inserted++
+		default:
+			out.Updated++
+		}
+	}
+	out.Deactivated, out.Reactivated, out.Skipped = sum.Deactivated, sum.Reactivated, sum.Skipped
+	out.Unchanged = max(out.Fetched-out.Inserted-out.Updated, 0)
+	return out
 }

@@ -25,6 +25,9 @@ func (r *run) note(sku string, c Change) {
 	if c == 0 {
 		return
 	}
+	if r.touched != nil {
+		r.touched[sku] |= c
+	}
 	if !c.Has(ChangeNew) {
 		if c.Has(ChangeCatalog) {
 			r.changed.Catalog++
