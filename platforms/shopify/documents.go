@@ -1,0 +1,119 @@
+// Package shopify holds the Shopify Admin GraphQL documents the adapter sends,
+// embedded from graphql/*.graphql and validated against the 2026-07 schema by
+// schema_test.go. The adapter sends them with variables only; nothing is
+// built by string concatenation.
+package shopify
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// APIVersion is the Admin API version the documents are written and
+// validated against.
+const APIVersion = "2026-07"
+
+// Operation names of the embedded documents.
+const (
+	OpShop                      = "Shop"
+	OpLocations                 = "Locations"
+	OpVariantsBySKU             = "VariantsBySKU"
+	OpProductByIdentifier       = "ProductByIdentifier"
+	OpProductSet                = "ProductSet"
+	OpProductVariantsBulkUpdate = "ProductVariantsBulkUpdate"
+	OpInventorySetQuantities    = "InventorySetQuantities"
+	OpProductUpdateStatus       = "ProductUpdateStatus"
+	OpStagedUploadsCreate       = "StagedUploadsCreate"
+	OpBulkOperationRunMutation  = "BulkOperationRunMutation"
+	OpBulkOperation             = "BulkOperation"
+	OpOrder                     = "Order"
+	OpOrders                    = "Orders"
+	OpOrderUpdate               = "OrderUpdate"
+	OpTagsAdd                   = "TagsAdd"
+	OpFulfillmentOrders         = "FulfillmentOrders"
+	OpFulfillmentCreate         = "FulfillmentCreate"
+	OpOrderClose                = "OrderClose"
+	OpOrderCancel               = "OrderCancel"
+	OpWebhookSubscriptionCreate = "WebhookSubscriptionCreate"
+	OpWebhookSubscriptions      = "WebhookSubscriptions"
+)
+
+// MaxInputItems is Shopify's limit on the items of one input list
+// (inventorySetQuantities quantities, productVariantsBulkUpdate variants).
+const MaxInputItems = 250
+
+//go:embed graphql/*.graphql
+var documentFS embed.FS
+
+// The schema is embedded here (not in a test) so that the shopifytest fake,
+// a separate package, can validate what it receives. It is ~0.6 MB.
+//
+//go:embed testdata/admin_2026-07.graphql.gz
+var adminSchemaGzip []byte
+
+var (
+	opNameRE  = regexp.MustCompile(`(?m)^\s*(?:query|mutation)\s+([_A-Za-z][_0-9A-Za-z]*)`)
+	documents = mustLoadDocuments()
+)
+
+func mustLoadDocuments() map[string]string {
+	files, err := fs.Glob(documentFS, "graphql/*.graphql")
+	if err != nil {
+		panic(fmt.Sprintf("shopify: documents: %v", err))
+	}
+	docs := make(map[string]string, len(files))
+	for _, f := range files {
+		b, err := documentFS.ReadFile(f)
+		if err != nil {
+			panic(fmt.Sprintf("shopify: documents: %v", err))
+		}
+		m := opNameRE.FindStringSubmatch(string(b))
+		if m == nil {
+			panic(fmt.Sprintf("shopify: documents: %s has no named operation", path.Base(f)))
+		}
+		if _, dup := docs[m[1]]; dup {
+			panic(fmt.Sprintf("shopify: documents: operation %s defined twice", m[1]))
+		}
+		docs[m[1]] = strings.TrimSpace(string(b)) + "\n"
+	}
+	return docs
+}
+
+// Document returns the text of the embedded document whose operation is
+// named op (one of the Op* constants). It panics on an unknown name: the set
+// is fixed at build time and covered by tests.
+func Document(op string) string {
+	d, ok := documents[op]
+	if !ok {
+		panic("shopify: no embedded document for operation " + op)
+	}
+	return d
+}
+
+// Documents returns every embedded document by operation name.
+func Documents() map[string]string {
+	out := make(map[string]string, len(documents))
+	for k, v := range documents {
+		out[k] = v
+	}
+	return out
+}
+
+// OperationNames returns the operation names of the embedded documents, sorted.
+func OperationNames() []string {
+	names := make([]string, 0, len(documents))
+	for k := range documents {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// AdminSchemaGzip returns the gzip-compressed SDL of the Admin API schema
+// (APIVersion), for validation in tests and in shopifytest.
+func AdminSchemaGzip() []byte { return adminSchemaGzip }
