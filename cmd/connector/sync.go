@@ -47,8 +47,9 @@ catalog was never mirrored they run as all.
 
 The sync runs in this process, through the same code the sync_* jobs of ` + "`connector serve`" + ` run
 (connector/syncjob), rather than being queued for a serve process to pick up: it works without a
-running service and shows its own progress and errors. Runs of one account never overlap inside one
-process; the queue's unique keys keep the service from running the same kind twice at once.
+running service and shows its own progress and errors. Runs of one account never overlap, even
+across processes: when a sync of the account is running (here or in a serve process on the same
+database) this command waits for it, saying "waiting for another sync of this account".
 
 The IWS account is the default account stored in the database. When CONNECTOR_IWS_API_KEY and
 CONNECTOR_IWS_ACCESS_KEY are set, they are first saved as the "default" account (with

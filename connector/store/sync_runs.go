@@ -244,3 +244,21 @@ func (s *Store) LatestSyncRun(ctx context.Context, f SyncRunFilter) (SyncRun, er
 	}
 	return runs[0], nil
 }
+
+// FailInterruptedSyncRuns marks every run of the account still in status running as failed,
+// finished now with errText, and returns how many it marked. Call it only while holding the
+// account's sync lock: the lock proves no live process runs them, so they are the leftovers of a
+// process that stopped mid-run.
+func (s *Store) FailInterruptedSyncRuns(ctx context.Context, accountID int64, errText string) (int64, error) {
+	res := s.db.WithContext(ctx).Model(&syncRunRow{}).
+		Where("account_id = ? AND status = ?", accountID, SyncRunning).
+		Updates(map[string]any{
+			"status":      SyncFailed,
+			"finished_at": s.now(),
+			"error":       nullString(clamp(errText, maxText)),
+		})
+	if res.Error != nil {
+		return 0, fmt.Errorf("store: fail interrupted sync runs of account %d: %w", accountID, res.Error)
+	}
+	return res.RowsAffected, nil
+}

@@ -4,8 +4,19 @@
 // (connector/listing). Runner.Run is that one path; the job workers (sync_catalog, sync_prices,
 // sync_stock, sync_content, sync_all and audit_purge) and the `connector sync` command both call it.
 //
-// Runs of one account are serialized inside a process (a listing push of a shop must never run
-// concurrently with another push of the same shop), and the job kinds carry a unique key per
+// Runs of one account are mutually exclusive across processes: a listing push of a shop must
+// never run concurrently with another push of the same shop (that is how duplicate storefront
+// products happen), and two `serve` instances, or `connector sync` next to `serve`, share one
+// database. Run holds the store lease lock "sync:account:<id>" (store.TryLock) for the whole run,
+// with a unique owner per run (host, pid, random, sequence) and a heartbeat that extends it every
+// LockTTL/3 and cancels the run if the lock is lost. The Runner keeps its in-memory per-account
+// queue in front of that lock: runs in one process hand over to each other at once (the feeds a
+// first start enqueues together run back to back) and do not poll the database. A run that finds
+// the store lock held by another process waits, polling with backoff (`connector sync` says it is
+// "waiting for another sync of this account"); a job worker does not wait but snoozes the job
+// (30 s to 1 min).
+// Holding the lock also proves that sync_runs rows of the account still "running" were left by
+// a process that stopped: Run marks them failed. The job kinds also carry a unique key per
 // account, so the queue never holds two live runs of the same account and kind.
 //
 // Storefronts come from a StorefrontFactory that main provides; Storefronts is the one main uses:

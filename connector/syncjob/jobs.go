@@ -177,15 +177,19 @@ type syncWorker[T syncArgs] struct {
 // snoozes it through Config.SnoozeFor). A run whose catalog succeeded but whose storefront push
 // failed ends the job cancelled with that error rather than retried: a retry would read every IWS
 // feed again, while the failed listings stay pending and the next run pushes them. An unknown
-// account or shop cancels the job too.
+// account or shop cancels the job too. When another process holds the account lock (another
+// serve instance, `connector sync`), the job is snoozed for Config.BusySnooze plus jitter rather
+// than blocking a worker for a run of unknown length; a run of this process is waited for.
 func (w syncWorker[T]) Work(ctx context.Context, job *jobs.Job[T]) error {
 	t := job.Args.target()
 	ctx = audit.WithJobID(ctx, strconv.FormatInt(job.ID, 10))
 	content := catalog.ContentIfNeverFetched
-	sum, err := w.r.Run(ctx, Request{AccountID: t.AccountID, ShopID: t.ShopID, Kind: w.kind, Content: content})
+	sum, err := w.r.Run(ctx, Request{AccountID: t.AccountID, ShopID: t.ShopID, Kind: w.kind, Content: content, NoWait: true})
 	switch {
 	case err == nil:
 		return nil
+	case errors.Is(err, ErrBusy):
+		return jobs.Snooze(w.r.busySnooze())
 	case errors.Is(err, ErrInvalid):
 		return jobs.Cancel(err)
 	case sum.Catalog.Status == store.SyncSucceeded:

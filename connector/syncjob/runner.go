@@ -39,15 +39,32 @@ type Config struct {
 	Logger          *slog.Logger
 	// Now is the clock for durations (default time.Now).
 	Now func() time.Time
+
+	// LockTTL is the lease of the account lock (default DefaultLockTTL); the heartbeat extends
+	// it every LockTTL/3. A process that dies holds the account for at most this long.
+	LockTTL time.Duration
+	// LockPoll is the first wait between tries of a busy account lock (default
+	// DefaultLockPoll); the wait doubles up to 8 times it.
+	LockPoll time.Duration
+	// MaxWait bounds how long a Run waits for another run of the account before returning
+	// ErrBusy; 0 waits as long as the context lives. Request.NoWait does not wait for another
+	// process at all.
+	MaxWait time.Duration
+	// BusySnooze is how long the job workers put off a job whose account is busy, plus up to as
+	// much again of jitter (default DefaultBusySnooze).
+	BusySnooze time.Duration
 }
 
-// Runner runs syncs. It is safe for concurrent use; runs of the same account wait for each other.
+// Runner runs syncs. It is safe for concurrent use. Runs of the same account wait for each
+// other, in this process and across processes sharing the database, through the store lock
+// "sync:account:<id>" (see Run).
 type Runner struct {
-	cfg    Config
-	logger *slog.Logger
+	cfg         Config
+	logger      *slog.Logger
+	ownerPrefix string // this Runner's part of the lock owner names
 
 	mu    sync.Mutex
-	locks map[int64]chan struct{} // per IWS account: a one-slot semaphore
+	local map[int64]chan struct{} // per IWS account: a one-slot semaphore, see lockLocal
 }
 
 // New checks cfg and builds a Runner.
@@ -68,12 +85,21 @@ func New(cfg Config) (*Runner, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.LockTTL <= 0 {
+		cfg.LockTTL = DefaultLockTTL
+	}
+	if cfg.LockPoll <= 0 {
+		cfg.LockPoll = DefaultLockPoll
+	}
+	if cfg.BusySnooze <= 0 {
+		cfg.BusySnooze = DefaultBusySnooze
+	}
 	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	cfg.Catalog.Logger = cmpLogger(cfg.Catalog.Logger, logger)
-	return &Runner{cfg: cfg, logger: logger, locks: map[int64]chan struct{}{}}, nil
+	return &Runner{cfg: cfg, logger: logger, ownerPrefix: lockOwnerPrefix(), local: map[int64]chan struct{}{}}, nil
 }
 
 func cmpLogger(l, fallback *slog.Logger) *slog.Logger {
@@ -92,8 +118,14 @@ type Request struct {
 	// Content says whether a KindAll run downloads the extended catalog.
 	Content catalog.ContentMode
 	// OnProgress, when set, is called as the run advances: with the catalog stage and the feed
-	// items read so far, then with "listings <shop name>" and 0 before each shop's push.
+	// items read so far, then with "listings <shop name>" and 0 before each shop's push. While
+	// the run waits for another run of the account it is called once with "waiting for another
+	// sync of this account" and 0.
 	OnProgress func(stage string, done int)
+	// NoWait makes Run return ErrBusy at once when another process holds the account lock,
+	// rather than wait for it (the job workers snooze the job instead of blocking a worker). A
+	// run of the same Runner is still waited for: it hands over as soon as it ends.
+	NoWait bool
 }
 
 // Summary is what a run did. Its JSON form is exactly
@@ -141,27 +173,19 @@ type ShopSummary struct {
 	Err error
 }
 
-// lock serializes the runs of one account in this process; waiting ends with ctx.
-func (r *Runner) lock(ctx context.Context, accountID int64) (func(), error) {
-	r.mu.Lock()
-	sem, ok := r.locks[accountID]
-	if !ok {
-		sem = make(chan struct{}, 1)
-		r.locks[accountID] = sem
-	}
-	r.mu.Unlock()
-	select {
-	case sem <- struct{}{}:
-		return func() { <-sem }, nil
-	case <-ctx.Done():
-		return nil, fmt.Errorf("syncjob: waiting for the running sync of account %d: %w", accountID, context.Cause(ctx))
-	}
-}
-
 // Run mirrors the account's kind of IWS data and then pushes the listings of its shops (or of
 // req.ShopID). A catalog failure stops the run before any push (a half-read feed must not drive
 // the storefronts); a shop that fails does not stop the others. The Summary is returned with the
 // error, as far as the run got.
+//
+// The run holds the store lock "sync:account:<id>" from before the catalog sync until after the
+// last push, so two runs of one account never overlap, whether in this process or in another
+// one on the same database (two `serve` instances, `connector sync` next to `serve`); that is
+// what keeps two pushes to one shop from creating duplicate storefront products. A busy lock is
+// waited for (polling, up to Config.MaxWait) or, with req.NoWait, reported as ErrBusy. A
+// heartbeat extends the lease; if it loses the lock the run's context is cancelled with
+// ErrLockLost. Holding the lock also proves that the account's sync_runs rows still "running"
+// belong to a process that stopped: they are marked failed (InterruptedRunError).
 func (r *Runner) Run(ctx context.Context, req Request) (sum Summary, err error) {
 	start := r.cfg.Now()
 	finish := func() {
@@ -187,13 +211,33 @@ func (r *Runner) Run(ctx context.Context, req Request) (sum Summary, err error) 
 		return sum, fmt.Errorf("syncjob: IWS client of account %d: %w", acct.ID, err)
 	}
 
-	unlock, err := r.lock(ctx, acct.ID)
+	unlockLocal, err := r.lockLocal(ctx, acct.ID)
 	if err != nil {
 		return sum, err
 	}
-	defer unlock()
+	defer unlockLocal()
+	ctx, cancelRun := context.WithCancelCause(ctx)
+	defer cancelRun(nil)
+	lock, err := r.lockAccount(ctx, acct.ID, req, cancelRun)
+	if err != nil {
+		return sum, err
+	}
+	defer func() {
+		r.unlock(ctx, lock)
+		if cause := context.Cause(ctx); err != nil && errors.Is(cause, ErrLockLost) && !errors.Is(err, ErrLockLost) {
+			err = fmt.Errorf("%w: %w", cause, err)
+		}
+	}()
 	ctx = audit.WithAccountID(ctx, acct.ID)
 	log := r.logger.With("account", acct.ID, "kind", string(kind))
+
+	n, err := r.cfg.Store.FailInterruptedSyncRuns(ctx, acct.ID, InterruptedRunError)
+	if err != nil {
+		return sum, fmt.Errorf("syncjob: %w", err)
+	}
+	if n > 0 {
+		log.WarnContext(ctx, "sync: marked runs left running by a stopped process as failed", "sync_runs", n)
+	}
 
 	if kind != catalog.KindAll && kind != catalog.KindCatalog {
 		// Prices, stock and content only fill in products the catalog created: before the first
