@@ -240,33 +240,6 @@ func (p *Product) SameCatalogFields(o *Product) bool {
 	return true
 }
 
-// ProductFeed names an IWS feed that writes products. Each complete run of a feed stamps the
-// products it saw, so what it did not see can be found afterwards (see SweepUnseenProducts).
-type ProductFeed string
-
-// The product feeds.
-const (
-	FeedCatalog ProductFeed = "catalog" // GetCatalog (es, the master list)
-	FeedPrices  ProductFeed = "prices"  // GetPriceList
-	FeedStock   ProductFeed = "stock"   // GetInventory
-	FeedContent ProductFeed = "content" // DownloadExtendedCatalog; absent products keep their content
-)
-
-// runColumn is the column that records which run of the feed last saw a product.
-func (f ProductFeed) runColumn() (string, error) {
-	switch f {
-	case FeedCatalog:
-		return "catalog_run_id", nil
-	case FeedPrices:
-		return "price_run_id", nil
-	case FeedStock:
-		return "stock_run_id", nil
-	case FeedContent:
-		return "", nil
-	}
-	return "", fmt.Errorf("%w: unknown product feed %q", ErrInvalid, string(f))
-}
-
 type productRow struct {
 	ID              int64               `gorm:"column:id;primaryKey"`
 	AccountID       int64               `gorm:"column:account_id"`
@@ -301,8 +274,6 @@ type productRow struct {
 	StockHash       string              `gorm:"column:stock_hash"`
 	ContentHash     string              `gorm:"column:content_hash"`
 	CatalogRunID    *int64              `gorm:"column:catalog_run_id"`
-	PriceRunID      *int64              `gorm:"column:price_run_id"`
-	StockRunID      *int64              `gorm:"column:stock_run_id"`
 	FirstSeenAt     time.Time           `gorm:"column:first_seen_at"`
 	LastSeenAt      time.Time           `gorm:"column:last_seen_at"`
 	DeactivatedAt   *time.Time          `gorm:"column:deactivated_at"`
@@ -312,7 +283,7 @@ type productRow struct {
 func (productRow) TableName() string { return "products" }
 
 // productDataColumns are rewritten when a product changes: everything but the key, the first
-// sighting and the per-feed run stamps (which only their own feed writes).
+// sighting and the catalog run stamp (which only MarkCatalogSeen writes).
 var productDataColumns = []string{
 	"mpn", "upc", "brand_id", "brand", "manufacturer_id", "manufacturer", "category_id",
 	"category_path", "type", "description_es", "description_en", "long_description", "specs",
@@ -461,8 +432,9 @@ func (r *productRow) product() (*Product, error) {
 	return p, nil
 }
 
-// MaxProductBatch bounds the SKUs of one MergeProducts call: SQLite allows 32,766 bound variables
-// per statement and a product row has about forty columns.
+// MaxProductBatch bounds the SKUs of one LoadProducts or ProductsBySKU call and the products of
+// one SaveProducts chunk: SQLite allows 32,766 bound variables per statement and a product row
+// has about forty columns.
 const MaxProductBatch = 700
 
 // productInsertRows is how many products go in one multi-row INSERT. The pure-Go SQLite driver
@@ -476,124 +448,9 @@ func (s *Store) productInsertRows() int {
 	return MaxProductBatch
 }
 
-// ProductMerge receives the stored products of a batch, keyed by SKU (SKUs not stored yet are
-// absent), and returns the products to write. It runs inside the batch's transaction: it must
-// stay in memory (no store calls, no HTTP). It may modify and return the products it was given.
-type ProductMerge func(existing map[string]*Product) ([]*Product, error)
-
-// MergeProducts is the catalog mirror's batch upsert. In one transaction it loads the account's
-// stored products among skus with one SELECT, hands them to merge, and writes the products merge
-// returns with one multi-row upsert (hashes recomputed, UpdatedAt set). Then, unless feed is
-// FeedContent, every product of skus that exists is stamped as seen by runID in that feed (and,
-// for FeedCatalog, LastSeenAt is set), whether it changed or not. It returns how many products it
-// wrote.
-func (s *Store) MergeProducts(ctx context.Context, accountID int64, feed ProductFeed, runID int64, skus []string, merge ProductMerge) (int, error) {
-	col, err := feed.runColumn()
-	if err != nil {
-		return 0, fmt.Errorf("store: merge products: %w", err)
-	}
-	if len(skus) > MaxProductBatch {
-		return 0, fmt.Errorf("store: merge products: %w: %d SKUs in one batch (max %d)", ErrInvalid, len(skus), MaxProductBatch)
-	}
-	if len(skus) == 0 {
-		return 0, nil
-	}
-	written := 0
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var rows []productRow
-		if err := tx.Where("account_id = ? AND sku IN ?", accountID, skus).Find(&rows).Error; err != nil {
-			return err
-		}
-		existing := make(map[string]*Product, len(rows))
-		for i := range rows {
-			p, err := rows[i].product()
-			if err != nil {
-				return err
-			}
-			existing[p.SKU] = p
-		}
-		out, err := merge(existing)
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		writtenSKUs := make(map[string]bool, len(out))
-		if len(out) > 0 {
-			wrows := make([]productRow, 0, len(out))
-			for _, p := range out {
-				if p.AccountID != accountID {
-					return fmt.Errorf("%w: product %s belongs to account %d, not %d", ErrInvalid, p.SKU, p.AccountID, accountID)
-				}
-				if p.SKU == "" {
-					return fmt.Errorf("%w: product without SKU", ErrInvalid)
-				}
-				if writtenSKUs[p.SKU] {
-					return fmt.Errorf("%w: product %s twice in one batch", ErrInvalid, p.SKU)
-				}
-				writtenSKUs[p.SKU] = true
-				p.ComputeHashes()
-				p.UpdatedAt = now
-				if p.FirstSeenAt.IsZero() {
-					p.FirstSeenAt = now
-				}
-				if p.LastSeenAt.IsZero() {
-					p.LastSeenAt = p.FirstSeenAt
-				}
-				r, err := p.row()
-				if err != nil {
-					return err
-				}
-				if col != "" {
-					id := runID
-					switch feed {
-					case FeedCatalog:
-						r.CatalogRunID = &id
-					case FeedPrices:
-						r.PriceRunID = &id
-					case FeedStock:
-						r.StockRunID = &id
-					}
-				}
-				wrows = append(wrows, r)
-			}
-			updates := productDataColumns
-			if col != "" {
-				updates = append(slices.Clip(productDataColumns), col)
-			}
-			if err := tx.Clauses(clause.OnConflict{
-				Columns:   []clause.Column{{Name: "account_id"}, {Name: "sku"}},
-				DoUpdates: clause.AssignmentColumns(updates),
-			}).CreateInBatches(&wrows, s.productInsertRows()).Error; err != nil {
-				return err
-			}
-			written = len(wrows)
-		}
-		if col == "" {
-			return nil
-		}
-		var stamp []string
-		for sku := range existing {
-			if !writtenSKUs[sku] {
-				stamp = append(stamp, sku)
-			}
-		}
-		if len(stamp) == 0 {
-			return nil
-		}
-		set := map[string]any{col: runID}
-		if feed == FeedCatalog {
-			set["last_seen_at"] = now
-		}
-		return tx.Model(&productRow{}).Where("account_id = ? AND sku IN ?", accountID, stamp).Updates(set).Error
-	})
-	if err != nil {
-		return 0, fmt.Errorf("store: merge products: %w", err)
-	}
-	return written, nil
-}
-
 // SaveProducts upserts products as given (hashes recomputed), in batches, in one transaction.
-// It stamps no feed; the sync uses MergeProducts. For tests, imports and repairs.
+// It stamps no catalog run; the sync uses LoadProducts and WriteProducts. For tests, imports and
+// repairs.
 func (s *Store) SaveProducts(ctx context.Context, products []*Product) error {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		now := s.now()
@@ -750,70 +607,6 @@ func (s *Store) EachProduct(ctx context.Context, accountID int64, f ProductFilte
 		}
 		after = page[len(page)-1].SKU
 	}
-}
-
-// SweepUnseenProducts visits, page by page, the account's products that the given complete run
-// of feed did not see (for FeedCatalog, only the active ones). fn changes a product in memory;
-// the products whose ContentHash changed are written back, one transaction per page. It returns
-// the SKUs written. A feed that was stopped early must not be swept: it would take every product
-// it did not reach for one that left the feed.
-func (s *Store) SweepUnseenProducts(ctx context.Context, accountID int64, feed ProductFeed, runID int64, fn func(*Product)) ([]string, error) {
-	col, err := feed.runColumn()
-	if err != nil || col == "" {
-		return nil, fmt.Errorf("store: sweep products: %w: feed %q keeps no run stamp", ErrInvalid, string(feed))
-	}
-	var changed []string
-	after := ""
-	for {
-		q := s.db.WithContext(ctx).
-			Where("account_id = ? AND sku > ?", accountID, after).
-			Where("("+col+" IS NULL OR "+col+" <> ?)", runID)
-		if feed == FeedCatalog {
-			q = q.Where("active = ?", true)
-		}
-		var rows []productRow
-		if err := q.Order("sku").Limit(DefaultProductPage).Find(&rows).Error; err != nil {
-			return changed, fmt.Errorf("store: sweep products: %w", err)
-		}
-		if len(rows) == 0 {
-			return changed, nil
-		}
-		after = rows[len(rows)-1].SKU
-		var out []*Product
-		for i := range rows {
-			p, err := rows[i].product()
-			if err != nil {
-				return changed, fmt.Errorf("store: sweep products: %w", err)
-			}
-			old := p.ContentHash
-			fn(p)
-			p.ComputeHashes()
-			if p.ContentHash != old {
-				out = append(out, p)
-			}
-		}
-		if len(out) > 0 {
-			if err := s.SaveProducts(ctx, out); err != nil {
-				return changed, err
-			}
-			for _, p := range out {
-				changed = append(changed, p.SKU)
-			}
-		}
-		if len(rows) < DefaultProductPage {
-			return changed, nil
-		}
-	}
-}
-
-// DeactivateUnseenProducts marks inactive the active products of the account that the catalog
-// run runID did not see, and returns their SKUs. Call it only after a complete catalog stream.
-func (s *Store) DeactivateUnseenProducts(ctx context.Context, accountID, runID int64) ([]string, error) {
-	at := s.now()
-	return s.SweepUnseenProducts(ctx, accountID, FeedCatalog, runID, func(p *Product) {
-		p.Active = false
-		p.DeactivatedAt = &at
-	})
 }
 
 // ProductCounts summarizes an account's mirror.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -134,49 +135,107 @@ func TestProductsRoundTripAndPaging(t *testing.T) {
 	})
 }
 
-func TestMergeProductsAndSweep(t *testing.T) {
+func TestSaveProductsUpsertAndLookup(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		acct := productAccount(t, st)
 		if err := st.SaveProducts(ctx, []*store.Product{sampleProduct(acct, "A"), sampleProduct(acct, "B"), sampleProduct(acct, "C")}); err != nil {
 			t.Fatal(err)
 		}
-		// Run 7 of the catalog feed sees A (changed) and B (unchanged), and D (new).
-		n, err := st.MergeProducts(ctx, acct, store.FeedCatalog, 7, []string{"A", "B", "D"}, func(ex map[string]*store.Product) ([]*store.Product, error) {
-			if len(ex) != 2 || ex["A"] == nil || ex["B"] == nil {
-				t.Errorf("existing %v", ex)
-			}
-			ex["A"].DescriptionES = "nuevo"
-			return []*store.Product{ex["A"], sampleProduct(acct, "D")}, nil
-		})
-		if err != nil || n != 2 {
-			t.Fatalf("MergeProducts = %d, %v", n, err)
-		}
-		gone, err := st.DeactivateUnseenProducts(ctx, acct, 7)
+		first, err := st.Product(ctx, acct, "A")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(gone) != 1 || gone[0] != "C" {
-			t.Fatalf("deactivated %v, want [C]", gone)
+
+		// A second save updates A, adds D and keeps A's first sighting; C leaves the catalog.
+		at := time.Date(2030, 1, 2, 3, 4, 5, 123456789, time.UTC)
+		a, d, c := sampleProduct(acct, "A"), sampleProduct(acct, "D"), sampleProduct(acct, "C")
+		a.DescriptionES = "nuevo"
+		a.FirstSeenAt = at
+		c.Active, c.DeactivatedAt = false, &at
+		if err := st.SaveProducts(ctx, []*store.Product{a, d, c}); err != nil {
+			t.Fatal(err)
 		}
-		c, _ := st.Product(ctx, acct, "C")
-		if c.Active || c.DeactivatedAt == nil {
-			t.Fatalf("C %+v", c)
+		got, err := st.ProductsBySKU(ctx, acct, []string{"A", "D", "nope"})
+		if err != nil {
+			t.Fatal(err)
 		}
-		// Idempotent.
-		if gone, err := st.DeactivateUnseenProducts(ctx, acct, 7); err != nil || len(gone) != 0 {
-			t.Fatalf("second sweep %v %v", gone, err)
+		if len(got) != 2 || got["A"] == nil || got["D"] == nil {
+			t.Fatalf("ProductsBySKU = %v, want A and D", got)
 		}
-		// A merge error rolls the batch back.
-		boom := errors.New("boom")
-		_, err = st.MergeProducts(ctx, acct, store.FeedCatalog, 8, []string{"A"}, func(ex map[string]*store.Product) ([]*store.Product, error) {
-			return nil, boom
+		if got["A"].DescriptionES != "nuevo" || got["A"].ContentHash != a.ContentHash || got["A"].ContentHash == first.ContentHash {
+			t.Fatalf("A not updated: %+v", got["A"])
+		}
+		if !got["A"].FirstSeenAt.Equal(first.FirstSeenAt) {
+			t.Fatalf("A's first sighting moved from %v to %v", first.FirstSeenAt, got["A"].FirstSeenAt)
+		}
+		gone, err := st.Product(ctx, acct, "C")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if gone.Active || gone.DeactivatedAt == nil || !gone.DeactivatedAt.Equal(at.Truncate(time.Microsecond)) {
+			t.Fatalf("C active %v, deactivated %v; want inactive since %v", gone.Active, gone.DeactivatedAt, at)
+		}
+		if n, err := st.CountProducts(ctx, acct); err != nil || n.Total != 4 || n.Active != 3 {
+			t.Fatalf("counts %+v, %v", n, err)
+		}
+
+		if empty, err := st.ProductsBySKU(ctx, acct, nil); err != nil || len(empty) != 0 {
+			t.Fatalf("ProductsBySKU(nil) = %v, %v", empty, err)
+		}
+		if _, err := st.ProductsBySKU(ctx, acct, make([]string, store.MaxProductBatch+1)); !errors.Is(err, store.ErrInvalid) {
+			t.Fatalf("oversized batch: %v", err)
+		}
+
+		// An invalid product rolls the whole save back.
+		b := sampleProduct(acct, "B")
+		b.DescriptionES = "cambiado"
+		if err := st.SaveProducts(ctx, []*store.Product{b, {AccountID: acct}}); !errors.Is(err, store.ErrInvalid) {
+			t.Fatalf("product without SKU: %v", err)
+		}
+		if p, err := st.Product(ctx, acct, "B"); err != nil || p.DescriptionES != "Portátil" {
+			t.Fatalf("B after a failed save: %+v, %v", p, err)
+		}
+	})
+}
+
+func TestMarkCatalogSeen(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		acct := productAccount(t, st)
+		o, err := st.SaveIWSAccount(ctx, store.IWSAccount{
+			Name: "other", Environment: store.EnvironmentTest, BaseURL: "https://iws.example/v1/",
+			APIKey: "k2", AccessKey: "secret2",
 		})
-		if !errors.Is(err, boom) {
-			t.Fatalf("merge error %v", err)
+		if err != nil || o.ID == acct {
+			t.Fatalf("second account %+v, %v", o, err)
 		}
-		if _, err := st.MergeProducts(ctx, acct, "orders", 8, []string{"A"}, nil); !errors.Is(err, store.ErrInvalid) {
-			t.Fatalf("unknown feed: %v", err)
+		other := o.ID
+		gone := sampleProduct(acct, "C")
+		gone.Active = false
+		if err := st.SaveProducts(ctx, []*store.Product{sampleProduct(acct, "A"), gone, sampleProduct(other, "A")}); err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2030, 1, 2, 3, 4, 5, 123456789, time.UTC)
+		if err := st.MarkCatalogSeen(ctx, acct, 7, at); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			acct int64
+			sku  string
+			seen bool
+		}{
+			{acct, "A", true},
+			{acct, "C", false},  // inactive: the run did not list it
+			{other, "A", false}, // another account
+		} {
+			p, err := st.Product(ctx, tc.acct, tc.sku)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if seen := p.LastSeenAt.Equal(at.Truncate(time.Microsecond)); seen != tc.seen {
+				t.Errorf("account %d %s: last seen %v, want seen at %v: %v", tc.acct, tc.sku, p.LastSeenAt, at, tc.seen)
+			}
 		}
 	})
 }

@@ -39,8 +39,6 @@ CREATE TABLE products (
     stock_hash        TEXT    NOT NULL DEFAULT '',
     content_hash      TEXT    NOT NULL DEFAULT '',
     catalog_run_id    INTEGER NULL,
-    price_run_id      INTEGER NULL,
-    stock_run_id      INTEGER NULL,
     first_seen_at     DATETIME NOT NULL,
     last_seen_at      DATETIME NOT NULL,
     deactivated_at    DATETIME NULL,
