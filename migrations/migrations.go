@@ -9,6 +9,7 @@ package migrations
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -202,14 +203,16 @@ func lockMySQL(ctx context.Context, db *sql.DB) (func() error, error) {
 		}
 	}
 	return func() error {
-		// Released even if the caller's ctx is done; closing the connection would release it too.
+		// Released even if the caller's ctx is done.
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
 		var released sql.NullInt64
-		err := conn.QueryRowContext(ctx, "SELECT RELEASE_LOCK("+mysqlLockName+")").Scan(&released)
-		if err != nil {
-			err = fmt.Errorf("migrations: unlock: %w", err)
+		if err := conn.QueryRowContext(ctx, "SELECT RELEASE_LOCK("+mysqlLockName+")").Scan(&released); err != nil {
+			// sql.Conn.Close would hand the connection, lock and all, back to the pool: close the
+			// physical connection instead, which makes the server drop the lock.
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+			return errors.Join(fmt.Errorf("migrations: unlock: %w", err), conn.Close())
 		}
-		return errors.Join(err, conn.Close())
+		return conn.Close()
 	}, nil
 }

@@ -3,6 +3,7 @@ package schedule
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -399,7 +400,13 @@ func (l *leaderLock) acquire(ctx context.Context) (bool, error) {
 		if err == nil && mine.Valid && mine.Int64 == 1 {
 			return true, nil
 		}
-		_ = l.conn.Close() // lost (connection dropped): start over
+		if err != nil && ctx.Err() != nil {
+			// Stopping, not lost: keep the connection so release can give the lock back.
+			return false, ctx.Err()
+		}
+		// Lost (the connection dropped) or not ours any more: start over on a new connection.
+		// The old one must not go back to the pool, where it would keep a lock it may still hold.
+		discardConn(l.conn)
 		l.conn = nil
 		if err != nil {
 			return false, fmt.Errorf("check: %w", err)
@@ -429,9 +436,12 @@ func (l *leaderLock) release(ctx context.Context) error {
 	var released sql.NullInt64
 	err := l.conn.QueryRowContext(ctx, "SELECT RELEASE_LOCK("+lockName+")").Scan(&released)
 	if err != nil {
-		err = fmt.Errorf("release leader lock: %w", err)
+		// The lock may still be held: close the connection itself so the server drops it.
+		discardConn(l.conn)
+		l.conn = nil
+		return fmt.Errorf("release leader lock: %w", err)
 	}
-	err = errors.Join(err, l.conn.Close())
+	err = l.conn.Close()
 	l.conn = nil
 	return err
 }
@@ -468,4 +478,11 @@ func (s *Scheduler) Ran(ctx context.Context, accountID int64, at time.Time, name
 		}
 	}
 	return nil
+}
+
+// discardConn closes the physical connection behind conn instead of returning it to the pool:
+// the server then drops every named lock it held.
+func discardConn(conn *sql.Conn) {
+	_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+	_ = conn.Close() // the connection is gone either way
 }
