@@ -141,7 +141,8 @@ func (s *Server) findProduct(ident any) *Product {
 		if ns == "" {
 			ns = "app"
 		}
-		for _, p := range s.st.products {
+		p := s.st.byMetafield[metafieldKey(ns, str(c["key"]), str(c["value"]))]
+		if p != nil { // the entry may be stale: p's metafields changed since
 			for _, m := range p.Metafields {
 				if m.Namespace == ns && m.Key == str(c["key"]) && m.Value == str(c["value"]) {
 					return p
@@ -150,6 +151,20 @@ func (s *Server) findProduct(ident any) *Product {
 		}
 	}
 	return nil
+}
+
+func metafieldKey(namespace, key, value string) string {
+	return namespace + "\x00" + key + "\x00" + value
+}
+
+// indexMetafields records p under each of its metafields (see state.byMetafield).
+func (s *Server) indexMetafields(p *Product) {
+	if s.st.byMetafield == nil {
+		s.st.byMetafield = make(map[string]*Product)
+	}
+	for _, m := range p.Metafields {
+		s.st.byMetafield[metafieldKey(m.Namespace, m.Key, m.Value)] = p
+	}
 }
 
 func handleize(title string) string {
@@ -257,6 +272,7 @@ func (s *Server) productSet(args map[string]any) obj {
 			p.Metafields = append(p.Metafields, Metafield{Namespace: ns, Key: str(c["key"]), Type: "single_line_text_field", Value: str(c["value"])})
 		}
 	}
+	s.indexMetafields(p)
 	if _, ok := in["variants"]; ok {
 		old := p.Variants
 		p.Variants = nil
