@@ -1,0 +1,479 @@
+package woocommerce
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/intcomex-connector/connector/platforms"
+)
+
+// productBody is one create or update item of POST /products/batch; empty fields are left alone.
+type productBody struct {
+	ID                int         `json:"id,omitempty"`
+	Type              string      `json:"type,omitempty"`
+	Status            string      `json:"status,omitempty"`
+	CatalogVisibility string      `json:"catalog_visibility,omitempty"`
+	SKU               string      `json:"sku,omitempty"`
+	Name              string      `json:"name,omitempty"`
+	Description       *string     `json:"description,omitempty"`
+	RegularPrice      string      `json:"regular_price,omitempty"`
+	ManageStock       *bool       `json:"manage_stock,omitempty"`
+	StockQuantity     *int        `json:"stock_quantity,omitempty"`
+	StockStatus       string      `json:"stock_status,omitempty"`
+	Categories        []idRef     `json:"categories,omitempty"`
+	Images            []imageRef  `json:"images,omitempty"`
+	Weight            string      `json:"weight,omitempty"`
+	Dimensions        *dimensions `json:"dimensions,omitempty"`
+	Attributes        []attribute `json:"attributes,omitempty"`
+	MetaData          []metaEntry `json:"meta_data,omitempty"`
+}
+
+type idRef struct {
+	ID int `json:"id"`
+}
+
+type imageRef struct {
+	ID  int    `json:"id,omitempty"`
+	Src string `json:"src,omitempty"`
+}
+
+type dimensions struct {
+	Length string `json:"length"`
+	Width  string `json:"width"`
+	Height string `json:"height"`
+}
+
+type attribute struct {
+	Name    string   `json:"name"`
+	Options []string `json:"options"`
+	Visible bool     `json:"visible"`
+}
+
+type metaEntry struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// wireItem is one answer item of a batch: the product, or {"id":…, "error":{…}}.
+type wireItem struct {
+	ID     int    `json:"id"`
+	SKU    string `json:"sku"`
+	Type   string `json:"type"`
+	Images []struct {
+		ID int `json:"id"`
+	} `json:"images"`
+	Error *wireError `json:"error"`
+}
+
+// op is one item of a Storefront batch call on its way through /products/batch.
+type op struct {
+	sku    string
+	id     int // WooCommerce id; 0 creates
+	body   productBody
+	images []string // URLs, in the order of body.Images
+	// lookup: the given id is unusable, find the product by SKU before sending.
+	lookup  bool
+	retried bool
+	err     error
+	apiErr  *APIError // per-item refusal of the last send
+}
+
+func (o *op) result() platforms.ItemResult {
+	r := platforms.ItemResult{Ref: platforms.ProductRef{SKU: o.sku}, Err: o.err}
+	if o.err == nil && o.id != 0 {
+		r.Ref.ProductID = strconv.Itoa(o.id)
+	}
+	return r
+}
+
+func parseID(ref platforms.ProductRef) (id int, lookup bool) {
+	if ref.ProductID == "" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(ref.ProductID)
+	if err != nil || n <= 0 {
+		return 0, true
+	}
+	return n, false
+}
+
+// UpsertProducts implements platforms.Storefront.
+func (c *Client) UpsertProducts(ctx context.Context, products []platforms.ProductInput) ([]platforms.ItemResult, error) {
+	if err := c.checkBatch("UpsertProducts", len(products)); err != nil {
+		return nil, err
+	}
+	st, err := c.storeSettings(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("woocommerce: UpsertProducts: %w", err)
+	}
+	ops := make([]*op, len(products))
+	for i, p := range products {
+		o := &op{sku: p.Ref.SKU}
+		o.id, o.lookup = parseID(p.Ref)
+		o.err = c.productBody(p, st, o)
+		ops[i] = o
+	}
+	return c.runBatch(ctx, "UpsertProducts", ops)
+}
+
+// productBody fills o.body and o.images from p.
+func (c *Client) productBody(p platforms.ProductInput, st storeSettings, o *op) error {
+	if p.Ref.SKU == "" {
+		return fmt.Errorf("woocommerce: product without SKU: %w", platforms.ErrInvalid)
+	}
+	if !p.Status.Valid() {
+		return fmt.Errorf("woocommerce: status %q: %w", p.Status, platforms.ErrInvalid)
+	}
+	price, err := st.formatPrice(p.Price, p.Currency)
+	if err != nil {
+		return err
+	}
+	desc := p.Description
+	b := productBody{
+		Type: "simple", Status: "publish", CatalogVisibility: "visible", SKU: p.Ref.SKU, Name: p.Title,
+		Description: &desc, RegularPrice: price, Weight: p.WeightKg,
+	}
+	if p.Status == platforms.StatusHidden {
+		b.CatalogVisibility = "hidden"
+	}
+	stockFields(&b, p.ManageStock, p.Stock, p.Status)
+	catID := p.CategoryID
+	if catID == "" && len(p.CategoryPath) > 0 {
+		c.catMu.Lock()
+		if id, ok := c.categories[p.CategoryPath.Leaf().ID]; ok {
+			catID = strconv.Itoa(id)
+		}
+		c.catMu.Unlock()
+	}
+	if catID != "" {
+		n, err := strconv.Atoi(catID)
+		if err != nil {
+			return fmt.Errorf("woocommerce: category id %q: %w", catID, platforms.ErrInvalid)
+		}
+		b.Categories = []idRef{{ID: n}}
+	}
+	c.imgMu.Lock()
+	for _, src := range p.Images {
+		if src == "" || slices.Contains(o.images, src) {
+			continue
+		}
+		if id, ok := c.images[src]; ok {
+			b.Images = append(b.Images, imageRef{ID: id})
+		} else {
+			b.Images = append(b.Images, imageRef{Src: src})
+		}
+		o.images = append(o.images, src)
+	}
+	c.imgMu.Unlock()
+	if p.LengthCm != "" || p.WidthCm != "" || p.HeightCm != "" {
+		b.Dimensions = &dimensions{Length: p.LengthCm, Width: p.WidthCm, Height: p.HeightCm}
+	}
+	if p.Brand.Name != "" {
+		b.Attributes = append(b.Attributes, attribute{Name: c.cfg.BrandAttribute, Options: []string{p.Brand.Name}, Visible: true})
+	}
+	for _, k := range sortedKeys(p.Attributes) {
+		if k == c.cfg.BrandAttribute {
+			continue
+		}
+		b.Attributes = append(b.Attributes, attribute{Name: k, Options: []string{p.Attributes[k]}, Visible: true})
+	}
+	for _, k := range sortedKeys(p.Meta) {
+		b.MetaData = append(b.MetaData, metaEntry{Key: k, Value: p.Meta[k]})
+	}
+	o.body = b
+	return nil
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// stockFields sets manage_stock and either the quantity (WooCommerce then derives stock_status)
+// or, for unmanaged products, stock_status from the status.
+func stockFields(b *productBody, manage bool, stock int, status platforms.Status) {
+	b.ManageStock = &manage
+	if manage {
+		q := stock
+		b.StockQuantity = &q
+		return
+	}
+	b.StockStatus = "instock"
+	if status == platforms.StatusOutOfStock {
+		b.StockStatus = "outofstock"
+	}
+}
+
+// UpdateStock implements platforms.Storefront.
+func (c *Client) UpdateStock(ctx context.Context, updates []platforms.StockUpdate) ([]platforms.ItemResult, error) {
+	if err := c.checkBatch("UpdateStock", len(updates)); err != nil {
+		return nil, err
+	}
+	ops := make([]*op, len(updates))
+	for i, u := range updates {
+		o := &op{sku: u.Ref.SKU}
+		o.id, o.lookup = c.updateID(u.Ref, o)
+		stockFields(&o.body, u.ManageStock, u.Stock, u.Status)
+		ops[i] = o
+	}
+	return c.runBatch(ctx, "UpdateStock", ops)
+}
+
+// UpdatePrices implements platforms.Storefront.
+func (c *Client) UpdatePrices(ctx context.Context, updates []platforms.PriceUpdate) ([]platforms.ItemResult, error) {
+	if err := c.checkBatch("UpdatePrices", len(updates)); err != nil {
+		return nil, err
+	}
+	st, err := c.storeSettings(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("woocommerce: UpdatePrices: %w", err)
+	}
+	ops := make([]*op, len(updates))
+	for i, u := range updates {
+		o := &op{sku: u.Ref.SKU}
+		o.id, o.lookup = c.updateID(u.Ref, o)
+		o.body.RegularPrice, err = st.formatPrice(u.Price, u.Currency)
+		if err != nil && o.err == nil {
+			o.err = err
+		}
+		ops[i] = o
+	}
+	return c.runBatch(ctx, "UpdatePrices", ops)
+}
+
+// Unpublish implements platforms.Storefront: status draft keeps the product, its id and its
+// orders; UpsertProducts publishes it again.
+func (c *Client) Unpublish(ctx context.Context, refs []platforms.ProductRef) ([]platforms.ItemResult, error) {
+	if err := c.checkBatch("Unpublish", len(refs)); err != nil {
+		return nil, err
+	}
+	ops := make([]*op, len(refs))
+	for i, r := range refs {
+		o := &op{sku: r.SKU}
+		o.id, o.lookup = c.updateID(r, o)
+		o.body.Status = "draft"
+		ops[i] = o
+	}
+	return c.runBatch(ctx, "Unpublish", ops)
+}
+
+// updateID is the id of an update-only item; without one the product is looked up by SKU.
+func (c *Client) updateID(ref platforms.ProductRef, o *op) (int, bool) {
+	id, lookup := parseID(ref)
+	if id == 0 {
+		lookup = true
+	}
+	if lookup && ref.SKU == "" {
+		o.err = fmt.Errorf("woocommerce: product without id or SKU: %w", platforms.ErrInvalid)
+	}
+	return id, lookup
+}
+
+// runBatch sends ops, then fixes what can be fixed once: a create refused because the SKU exists
+// adopts that product, an update of an unknown id finds the product by SKU; both are sent again
+// in one follow-up batch. The first send's failure is the call's error; later failures are
+// per item, since the first batch was applied.
+func (c *Client) runBatch(ctx context.Context, method string, ops []*op) ([]platforms.ItemResult, error) {
+	var first, lookup []*op
+	for _, o := range ops {
+		switch {
+		case o.err != nil:
+		case o.lookup:
+			lookup = append(lookup, o)
+		default:
+			first = append(first, o)
+		}
+	}
+	if len(first) > 0 {
+		if err := c.sendBatch(ctx, first); err != nil {
+			return nil, fmt.Errorf("woocommerce: %s: %w", method, err)
+		}
+	} else if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("woocommerce: %s: %w", method, err)
+	}
+	var again []*op
+	for _, o := range first {
+		e := o.apiErr
+		switch {
+		case e == nil:
+		case o.id == 0 && e.Code == "product_invalid_sku" && e.ResourceID != 0:
+			c.log.InfoContext(ctx, "woocommerce: adopting existing product", "sku", o.sku, "product", e.ResourceID)
+			o.id, o.err = e.ResourceID, nil
+			again = append(again, o)
+		case o.id != 0 && e.Code == "woocommerce_rest_product_invalid_id":
+			lookup = append(lookup, o)
+		}
+	}
+	if len(lookup) > 0 {
+		found, err := c.idsBySKU(ctx, skusOf(lookup))
+		for _, o := range lookup {
+			switch id, ok := found[o.sku]; {
+			case err != nil:
+				o.err = fmt.Errorf("woocommerce: find %s by SKU: %w", o.sku, err)
+				if len(first) == 0 {
+					return nil, fmt.Errorf("woocommerce: %s: %w", method, err)
+				}
+			case !ok:
+				o.err = fmt.Errorf("woocommerce: product %s: %w", o.sku, platforms.ErrNotFound)
+			default:
+				c.log.InfoContext(ctx, "woocommerce: recovered product id by SKU", "sku", o.sku, "product", id)
+				o.id, o.err = id, nil
+				again = append(again, o)
+			}
+		}
+	}
+	if len(again) > 0 {
+		for _, o := range again {
+			o.retried = true
+		}
+		if err := c.sendBatch(ctx, again); err != nil {
+			if len(first) == 0 {
+				return nil, fmt.Errorf("woocommerce: %s: %w", method, err)
+			}
+			for _, o := range again {
+				o.err = err
+			}
+		}
+	}
+	out := make([]platforms.ItemResult, len(ops))
+	for i, o := range ops {
+		out[i] = o.result()
+	}
+	return out, nil
+}
+
+func skusOf(ops []*op) []string {
+	out := make([]string, 0, len(ops))
+	for _, o := range ops {
+		out = append(out, o.sku)
+	}
+	return out
+}
+
+// sendBatch sends ops in one POST /products/batch and records each item's outcome in its op.
+// Creates make the request unsafe to repeat blindly: after a lost answer the created SKUs are
+// looked up first and the ones found become updates.
+func (c *Client) sendBatch(ctx context.Context, ops []*op) error {
+	var creates, updates []*op
+	build := func() ([]byte, error) {
+		creates, updates = creates[:0], updates[:0]
+		var req struct {
+			Create []productBody `json:"create,omitempty"`
+			Update []productBody `json:"update,omitempty"`
+		}
+		for _, o := range ops {
+			b := o.body
+			if o.id == 0 {
+				b.ID = 0
+				creates = append(creates, o)
+				req.Create = append(req.Create, b)
+			} else {
+				b.ID = o.id
+				updates = append(updates, o)
+				req.Update = append(req.Update, b)
+			}
+		}
+		return json.Marshal(req)
+	}
+	hasCreates := slices.ContainsFunc(ops, func(o *op) bool { return o.id == 0 })
+	recoverCreates := func(ctx context.Context) error {
+		var pending []*op
+		for _, o := range ops {
+			if o.id == 0 {
+				pending = append(pending, o)
+			}
+		}
+		if len(pending) == 0 {
+			return nil
+		}
+		found, err := c.idsBySKU(ctx, skusOf(pending))
+		if err != nil {
+			return err
+		}
+		for _, o := range pending {
+			if id, ok := found[o.sku]; ok {
+				c.log.InfoContext(ctx, "woocommerce: create went through before the answer was lost", "sku", o.sku, "product", id)
+				o.id = id
+			}
+		}
+		return nil
+	}
+	resp, err := c.do(ctx, call{method: http.MethodPost, path: "/products/batch", body: build,
+		idempotent: !hasCreates, recover: recoverCreates})
+	if err != nil {
+		return err
+	}
+	var ans struct {
+		Create []wireItem `json:"create"`
+		Update []wireItem `json:"update"`
+	}
+	if err := json.Unmarshal(resp.body, &ans); err != nil {
+		return fmt.Errorf("POST /products/batch: decode: %w", err)
+	}
+	c.readItems(creates, ans.Create)
+	c.readItems(updates, ans.Update)
+	return nil
+}
+
+func (c *Client) readItems(ops []*op, items []wireItem) {
+	for i, o := range ops {
+		o.apiErr, o.err = nil, nil
+		if i >= len(items) {
+			o.err = fmt.Errorf("woocommerce: batch answer has no item for %s", o.sku)
+			continue
+		}
+		it := items[i]
+		if it.Error != nil {
+			o.apiErr = it.Error.apiError(http.StatusBadRequest)
+			o.err = o.apiErr
+			continue
+		}
+		o.id = it.ID
+		if len(o.images) > 0 {
+			c.imgMu.Lock()
+			for j, src := range o.images {
+				if j < len(it.Images) && it.Images[j].ID != 0 {
+					c.images[src] = it.Images[j].ID
+				}
+			}
+			c.imgMu.Unlock()
+		}
+	}
+}
+
+// idsBySKU finds products (not variations) by SKU with GET /products?sku=a,b,c (a comma list,
+// WooCommerce 11), 100 SKUs per request. A SKU holding a comma cannot be asked for and is
+// reported not found.
+func (c *Client) idsBySKU(ctx context.Context, skus []string) (map[string]int, error) {
+	var ask []string
+	for _, s := range skus {
+		if s != "" && !strings.Contains(s, ",") {
+			ask = append(ask, s)
+		}
+	}
+	found := map[string]int{}
+	for chunk := range slices.Chunk(ask, 100) {
+		q := url.Values{"sku": {strings.Join(chunk, ",")}, "status": {"any"}}
+		items, err := getPages[wireItem](ctx, c, "/products", q)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			if it.Type != "variation" && it.SKU != "" {
+				found[it.SKU] = it.ID
+			}
+		}
+	}
+	return found, nil
+}

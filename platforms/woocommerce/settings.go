@@ -1,0 +1,84 @@
+package woocommerce
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/intcomex-connector/connector/platforms"
+)
+
+// storeSettings are the store's currency and price decimals, read once per client.
+type storeSettings struct {
+	Currency string
+	Decimals int32
+}
+
+type settingValue struct {
+	ID    string          `json:"id"`
+	Value json.RawMessage `json:"value"`
+}
+
+// storeSettings reads woocommerce_currency and woocommerce_price_num_decimals the first time it
+// is needed; a failure is not cached.
+func (c *Client) storeSettings(ctx context.Context) (storeSettings, error) {
+	c.settingsMu.Lock()
+	defer c.settingsMu.Unlock()
+	if c.settings != nil {
+		return *c.settings, nil
+	}
+	get := func(id string) (string, error) {
+		resp, err := c.do(ctx, call{method: http.MethodGet, path: "/settings/general/" + id, idempotent: true})
+		if err != nil {
+			return "", err
+		}
+		var sv settingValue
+		if err := json.Unmarshal(resp.body, &sv); err != nil {
+			return "", fmt.Errorf("woocommerce: setting %s: decode: %w", id, err)
+		}
+		var s string
+		if json.Unmarshal(sv.Value, &s) != nil {
+			s = string(sv.Value) // a number
+		}
+		return strings.TrimSpace(s), nil
+	}
+	cur, err := get("woocommerce_currency")
+	if err != nil {
+		return storeSettings{}, err
+	}
+	d, err := get("woocommerce_price_num_decimals")
+	if err != nil {
+		return storeSettings{}, err
+	}
+	n, err := strconv.Atoi(d)
+	if err != nil || n < 0 || n > 8 {
+		return storeSettings{}, fmt.Errorf("woocommerce: woocommerce_price_num_decimals %q: %w", d, platforms.ErrInvalid)
+	}
+	c.settings = &storeSettings{Currency: strings.ToUpper(cur), Decimals: int32(n)}
+	return *c.settings, nil
+}
+
+// formatPrice writes price with exactly the store's decimals. It refuses a currency other than
+// the store's and a price the store would show as a different amount ("19.95" in a 0-decimal
+// store): money is never rounded silently.
+func (s storeSettings) formatPrice(price, currency string) (string, error) {
+	if currency != "" && s.Currency != "" && !strings.EqualFold(currency, s.Currency) {
+		return "", fmt.Errorf("woocommerce: price in %s, store sells in %s: %w", currency, s.Currency, platforms.ErrInvalid)
+	}
+	d, err := decimal.NewFromString(strings.TrimSpace(price))
+	if err != nil {
+		return "", fmt.Errorf("woocommerce: price %q: %w", price, platforms.ErrInvalid)
+	}
+	if d.IsNegative() {
+		return "", fmt.Errorf("woocommerce: negative price %q: %w", price, platforms.ErrInvalid)
+	}
+	if !d.Round(s.Decimals).Equal(d) {
+		return "", fmt.Errorf("woocommerce: price %q has more than the store's %d decimals: %w", price, s.Decimals, platforms.ErrInvalid)
+	}
+	return d.StringFixed(s.Decimals), nil
+}
