@@ -263,17 +263,25 @@ func (s *Server) uniqueSlugLocked(base string, self int) string {
 	}
 	slug := base
 	for i := 2; ; i++ {
-		taken := false
-		for _, p := range s.products {
-			if p.ID != self && p.Slug == slug {
-				taken = true
-				break
-			}
-		}
-		if !taken {
+		id, ok := s.slugIndex[slug]
+		p := s.products[id]
+		if !ok || id == self || p == nil || p.Slug != slug {
 			return slug
 		}
 		slug = base + "-" + strconv.Itoa(i)
+	}
+}
+
+// indexLocked records p's SKU and slug in the uniqueness indexes.
+func (s *Server) indexLocked(p *product) {
+	if s.skuIndex == nil {
+		s.skuIndex, s.slugIndex = make(map[string]int), make(map[string]int)
+	}
+	if p.SKU != "" {
+		s.skuIndex[p.SKU] = p.ID
+	}
+	if p.Slug != "" {
+		s.slugIndex[p.Slug] = p.ID
 	}
 }
 
@@ -523,12 +531,12 @@ func (s *Server) skuOwnerLocked(sku string, self int) *product {
 	if sku == "" {
 		return nil
 	}
-	for _, p := range s.products {
-		if p.ID != self && p.SKU == sku {
-			return p
-		}
+	id, ok := s.skuIndex[sku]
+	p := s.products[id]
+	if !ok || id == self || p == nil || p.SKU != sku {
+		return nil
 	}
-	return nil
+	return p
 }
 
 func (s *Server) skuErrorLocked(sku string, owner *product) *apiError {
@@ -828,6 +836,7 @@ func (s *Server) writeProductLocked(existing *product, raw map[string]json.RawMe
 		p.Modified = s.now()
 	}
 	s.products[p.ID] = p
+	s.indexLocked(p)
 	return p, nil
 }
 
