@@ -15,6 +15,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 
+	"github.com/intcomex-connector/connector/connector/catalog"
 	"github.com/intcomex-connector/connector/connector/listing"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/syncjob"
@@ -196,6 +197,9 @@ func productReport(ctx context.Context, st *store.Store, acct store.IWSAccount, 
 		return productDoc{}, fmt.Errorf("products: no product %q in the mirror of IWS account %q (run `connector sync all`, or check the SKU)", sku, acct.Name)
 	}
 	if err != nil {
+		return productDoc{}, fmt.Errorf("products: %w", err)
+	}
+	if p.LastSeenAt, err = catalog.LastSeen(ctx, st, p); err != nil {
 		return productDoc{}, fmt.Errorf("products: %w", err)
 	}
 	doc := productDoc{Product: productToJSON(p), Shops: []shopPriceDoc{}}

@@ -343,3 +343,33 @@ func productTotals(stages []store.SyncStageStats, touched map[string]Change) sto
 	out.Unchanged = max(out.Fetched-out.Inserted-out.Updated, 0)
 	return out
 }
+
+// lastCatalogRun is when the account's latest successful run with a catalog stage started
+// (zero when there is none).
+func lastCatalogRun(ctx context.Context, st *store.Store, accountID int64) (time.Time, error) {
+	run, err := st.LatestSyncRun(ctx, store.SyncRunFilter{AccountID: accountID, Stage: StageCatalog, Status: store.SyncSucceeded})
+	if errors.Is(err, store.ErrNotFound) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("catalog: %w", err)
+	}
+	return run.StartedAt.UTC(), nil
+}
+
+// LastSeen is when the catalog last listed p. A sync stamps last_seen_at only on the products it
+// writes: an active product was listed by the account's latest successful catalog run, so its
+// last sighting is that run's start when that is later than its stamp.
+func LastSeen(ctx context.Context, st *store.Store, p *store.Product) (time.Time, error) {
+	if !p.Active {
+		return p.LastSeenAt, nil
+	}
+	at, err := lastCatalogRun(ctx, st, p.AccountID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if at.After(p.LastSeenAt) {
+		return at, nil
+	}
+	return p.LastSeenAt, nil
+}

@@ -405,3 +405,40 @@ func TestParseKind(t *testing.T) {
 		t.Error("ParseKind(orders) succeeded")
 	}
 }
+
+// TestLastSeen: a sync stamps last_seen_at only on the products it writes; LastSeen gives an
+// unchanged active product the start of the latest successful catalog run, and a product
+// deactivated keeps the start of the last run that listed it.
+func TestLastSeen(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		e := newEnv(t, st, 20)
+		s := catalog.New(st, e.client, catalog.Options{})
+		mustRun(t, s, e, catalog.KindCatalog, catalog.RunOptions{})
+		second := mustRun(t, s, e, catalog.KindCatalog, catalog.RunOptions{})
+		run2, err := st.SyncRun(ctx, second.RunID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		skus := e.sb.SKUs()
+		kept, gone := skus[1], skus[0]
+		p := getProduct(t, st, e, kept)
+		if p.LastSeenAt.After(run2.StartedAt) {
+			t.Errorf("unchanged product stamped %v, after the second run's start %v", p.LastSeenAt, run2.StartedAt)
+		}
+		if got, err := catalog.LastSeen(ctx, st, p); err != nil || !got.Equal(run2.StartedAt.UTC()) {
+			t.Errorf("LastSeen(active) = %v, %v; want the second run's start %v", got, err, run2.StartedAt)
+		}
+
+		if err := e.sb.RemoveProduct(gone); err != nil {
+			t.Fatal(err)
+		}
+		if res := mustRun(t, s, e, catalog.KindCatalog, catalog.RunOptions{}); res.Deactivated != 1 {
+			t.Fatalf("deactivated %d, want 1", res.Deactivated)
+		}
+		d := getProduct(t, st, e, gone)
+		if got, err := catalog.LastSeen(ctx, st, d); d.Active || err != nil || !got.Equal(run2.StartedAt.UTC()) {
+			t.Errorf("LastSeen(deactivated) = %v, %v (active %v); want the second run's start %v", got, err, d.Active, run2.StartedAt)
+		}
+	})
+}

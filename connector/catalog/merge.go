@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"maps"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -154,22 +155,22 @@ func (f stockFact) apply(p *store.Product) {
 }
 
 // applyContent sets the long description, the specifications and the images, main image first.
+// It replaces the whole content, so p may have been loaded without it.
 func applyContent(p *store.Product, it *iws.ExtendedProduct) {
-	p.LongDescription = it.Descripcion
-	p.Specs = nil
+	var specs map[string]string
 	if len(it.Attributes) > 0 {
-		p.Specs = make(map[string]string, len(it.Attributes))
+		specs = make(map[string]string, len(it.Attributes))
 		for k, v := range it.Attributes {
-			p.Specs[k] = v
+			specs[k] = v
 		}
 	}
-	p.Images = nil
+	var images []string
 	seen := make(map[string]bool, len(it.Imagenes))
 	add := func(u string) {
 		u = strings.TrimSpace(u)
 		if u != "" && !seen[u] {
 			seen[u] = true
-			p.Images = append(p.Images, u)
+			images = append(images, u)
 		}
 	}
 	for _, im := range it.Imagenes {
@@ -181,4 +182,14 @@ func applyContent(p *store.Product, it *iws.ExtendedProduct) {
 	for _, im := range it.Imagenes {
 		add(im.URL)
 	}
+	p.SetContent(it.Descripcion, specs, images)
+}
+
+// sameHashedFields reports whether p, a clone of the stored old (both without content) with feed
+// data applied, still has every field the hashes cover as old has: its hashes are then old's and
+// need not be computed, and nothing changed.
+func sameHashedFields(old, p *store.Product) bool {
+	return p.Active == old.Active && p.Sellable == old.Sellable && p.Currency == old.Currency &&
+		p.Cost.Equal(old.Cost) && p.StockTotal == old.StockTotal && p.RealStock == old.RealStock &&
+		maps.Equal(p.StockByLocation, old.StockByLocation) && p.SameCatalogFields(old)
 }

@@ -261,10 +261,10 @@ func (s *Syncer) syncCatalog(ctx context.Context, r *run, f *feeds) (store.SyncC
 			return c.counts, fmt.Errorf("%w; %d active products kept", ErrEmptyCatalog, n.Active)
 		}
 	}
+	// The products this stream listed unchanged keep their stored last_seen_at: an active
+	// product was listed by the account's latest complete catalog run, which is when LastSeen
+	// says it was seen (stamping every row here rewrote the whole table on every run).
 	if err := c.sweep(ctx); err != nil {
-		return c.counts, err
-	}
-	if err := s.st.MarkCatalogSeen(ctx, r.accountID, r.id, c.now); err != nil {
 		return c.counts, err
 	}
 	return c.counts, nil
@@ -317,8 +317,11 @@ func (c *catalogRun) flush(ctx context.Context, items []*iws.Product) error {
 		if c.f != nil {
 			c.f.apply(p)
 		}
-		p.ComputeHashes()
-		ch := diff(old, p)
+		var ch Change
+		if old == nil || !sameHashedFields(old, p) {
+			p.ComputeHashes()
+			ch = diff(old, p)
+		}
 		c.f.count(old, p, ch)
 		switch {
 		case old == nil:
@@ -348,8 +351,13 @@ func (c *catalogRun) flush(ctx context.Context, items []*iws.Product) error {
 func (c *catalogRun) sweep(ctx context.Context) error {
 	s, r := c.s, c.r
 	at := s.now()
+	// A product deactivated now was active: the previous complete catalog run listed it.
+	prevSeen, err := lastCatalogRun(ctx, s.st, r.accountID)
+	if err != nil {
+		return err
+	}
 	var unseen []string
-	err := s.st.EachProductSKU(ctx, r.accountID, func(sku string) error {
+	err = s.st.EachProductSKU(ctx, r.accountID, func(sku string) error {
 		if _, ok := c.seen[sku]; !ok {
 			unseen = append(unseen, sku)
 		}
@@ -380,6 +388,9 @@ func (c *catalogRun) sweep(ctx context.Context) error {
 			if p.Active {
 				p.Active = false
 				p.DeactivatedAt = &at
+				if prevSeen.After(p.LastSeenAt) {
+					p.LastSeenAt = prevSeen
+				}
 			}
 			if c.f != nil {
 				c.f.apply(p)
@@ -509,12 +520,14 @@ func (f *feeds) skipUnknown(seen map[string]struct{}, unseenStored []string) {
 
 // feedRun streams one feed (prices, stock or content) into the products it names, in batches.
 type feedRun[T any] struct {
-	s      *Syncer
-	r      *run
-	stage  string
-	sku    func(T) string
-	apply  func(*store.Product, T)
-	full   bool // load the extended content (the content feed rewrites it)
+	s     *Syncer
+	r     *run
+	stage string
+	sku   func(T) string
+	apply func(*store.Product, T)
+	// light: apply leaves the extended content alone, so an unchanged product is told by its
+	// fields without hashing it (the content feed replaces the content and compares hashes).
+	light  bool
 	seen   map[string]struct{}
 	counts store.SyncCounts // written by flush (on the batcher's goroutine), then by sweepUnseen
 	fetch  atomic.Int64     // written by the stream
@@ -544,7 +557,9 @@ func (f *feedRun[T]) stream(ctx context.Context, read func(fn func(T) error) err
 func (f *feedRun[T]) flush(ctx context.Context, items []T) error {
 	s, r := f.s, f.r
 	skus := uniqueSKUs(items, f.sku)
-	existing, err := s.st.LoadProducts(ctx, r.accountID, skus, f.full)
+	// Never with content: the content feed replaces it whole (applyContent), and CatalogHash
+	// compares it with the stored one.
+	existing, err := s.st.LoadProducts(ctx, r.accountID, skus, false)
 	if err != nil {
 		return err
 	}
@@ -570,8 +585,11 @@ func (f *feedRun[T]) flush(ctx context.Context, items []T) error {
 		if p == nil {
 			continue
 		}
-		p.ComputeHashes()
-		ch := diff(existing[sku], p)
+		var ch Change
+		if old := existing[sku]; !f.light || !sameHashedFields(old, p) {
+			p.ComputeHashes()
+			ch = diff(old, p)
+		}
 		if ch == 0 {
 			f.counts.Unchanged++
 			continue
@@ -633,7 +651,7 @@ func (f *feedRun[T]) sweepUnseen(ctx context.Context, fn func(*store.Product)) e
 
 // syncPrices streams the price list; products it leaves out become unsellable.
 func (s *Syncer) syncPrices(ctx context.Context, r *run) (store.SyncCounts, error) {
-	f := &feedRun[*iws.PriceListItem]{s: s, r: r, stage: StagePrices, seen: map[string]struct{}{},
+	f := &feedRun[*iws.PriceListItem]{s: s, r: r, stage: StagePrices, seen: map[string]struct{}{}, light: true,
 		sku:   func(p *iws.PriceListItem) string { return p.Sku },
 		apply: func(p *store.Product, it *iws.PriceListItem) { newPriceFact(it).apply(p) },
 	}
@@ -650,7 +668,7 @@ func (s *Syncer) syncPrices(ctx context.Context, r *run) (store.SyncCounts, erro
 
 // syncStock streams the inventory; products it leaves out get stock 0.
 func (s *Syncer) syncStock(ctx context.Context, r *run) (store.SyncCounts, error) {
-	f := &feedRun[*iws.InventoryData]{s: s, r: r, stage: StageStock, seen: map[string]struct{}{},
+	f := &feedRun[*iws.InventoryData]{s: s, r: r, stage: StageStock, seen: map[string]struct{}{}, light: true,
 		sku:   func(p *iws.InventoryData) string { return p.Sku },
 		apply: func(p *store.Product, it *iws.InventoryData) { newStockFact(it).apply(p) },
 	}
@@ -674,7 +692,7 @@ func (s *Syncer) syncContent(ctx context.Context, r *run) (store.SyncCounts, err
 	if locale == "" {
 		locale = "es"
 	}
-	f := &feedRun[*iws.ExtendedProduct]{s: s, r: r, stage: StageContent, full: true,
+	f := &feedRun[*iws.ExtendedProduct]{s: s, r: r, stage: StageContent,
 		sku:   func(p *iws.ExtendedProduct) string { return strings.TrimSpace(p.LocalSku) },
 		apply: applyContent,
 	}

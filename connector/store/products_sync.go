@@ -337,8 +337,8 @@ func (s *Store) EachProductSKU(ctx context.Context, accountID int64, fn func(sku
 
 // MarkCatalogSeen records that the complete catalog run runID listed every active product of
 // the account: their catalog_run_id and last_seen_at. Call it after the run's deactivation
-// sweep, when the active products are exactly those the run listed. One statement, so a sync
-// that changed nothing does not rewrite rows batch by batch.
+// sweep, when the active products are exactly those the run listed. The catalog sync no longer
+// calls it (it rewrote every active row on every run): see catalog.LastSeen.
 func (s *Store) MarkCatalogSeen(ctx context.Context, accountID, runID int64, at time.Time) error {
 	_, err := s.sqlDB.ExecContext(ctx, "UPDATE products SET catalog_run_id = ?, last_seen_at = ? WHERE account_id = ? AND active = ?",
 		runID, at.UTC().Truncate(time.Microsecond), accountID, true)
@@ -354,5 +354,14 @@ func (s *Store) MarkCatalogSeen(ctx context.Context, accountID, runID int64, at 
 func (p *Product) AdoptContent(full *Product) {
 	p.LongDescription, p.Specs, p.Images = full.LongDescription, full.Specs, full.Images
 	p.CatalogHash = full.CatalogHash
+	p.noContent = false
+}
+
+// SetContent replaces p's extended content, whether p was loaded with it or not: the whole
+// content is then known, so WriteProducts writes it and ComputeHashes recomputes CatalogHash.
+// The extended catalog sync compares that hash with the stored one instead of reading every
+// stored product's content.
+func (p *Product) SetContent(long string, specs map[string]string, images []string) {
+	p.LongDescription, p.Specs, p.Images = long, specs, images
 	p.noContent = false
 }
