@@ -273,7 +273,6 @@ type productRow struct {
 	PriceHash       string              `gorm:"column:price_hash"`
 	StockHash       string              `gorm:"column:stock_hash"`
 	ContentHash     string              `gorm:"column:content_hash"`
-	CatalogRunID    *int64              `gorm:"column:catalog_run_id"`
 	FirstSeenAt     time.Time           `gorm:"column:first_seen_at"`
 	LastSeenAt      time.Time           `gorm:"column:last_seen_at"`
 	DeactivatedAt   *time.Time          `gorm:"column:deactivated_at"`
@@ -282,8 +281,8 @@ type productRow struct {
 
 func (productRow) TableName() string { return "products" }
 
-// productDataColumns are rewritten when a product changes: everything but the key, the first
-// sighting and the catalog run stamp (which only MarkCatalogSeen writes).
+// productDataColumns are rewritten when a product changes: everything but the key and the first
+// sighting.
 var productDataColumns = []string{
 	"mpn", "upc", "brand_id", "brand", "manufacturer_id", "manufacturer", "category_id",
 	"category_path", "type", "description_es", "description_en", "long_description", "specs",

@@ -335,19 +335,6 @@ func (s *Store) EachProductSKU(ctx context.Context, accountID int64, fn func(sku
 	}
 }
 
-// MarkCatalogSeen records that the complete catalog run runID listed every active product of
-// the account: their catalog_run_id and last_seen_at. Call it after the run's deactivation
-// sweep, when the active products are exactly those the run listed. The catalog sync no longer
-// calls it (it rewrote every active row on every run): see catalog.LastSeen.
-func (s *Store) MarkCatalogSeen(ctx context.Context, accountID, runID int64, at time.Time) error {
-	_, err := s.sqlDB.ExecContext(ctx, "UPDATE products SET catalog_run_id = ?, last_seen_at = ? WHERE account_id = ? AND active = ?",
-		runID, at.UTC().Truncate(time.Microsecond), accountID, true)
-	if err != nil {
-		return fmt.Errorf("store: mark catalog seen: %w", err)
-	}
-	return nil
-}
-
 // AdoptContent copies the extended content (LongDescription, Specs, Images) of full, a product
 // loaded with content, into p, which was loaded without: p may then change its descriptive
 // fields and have its CatalogHash recomputed.

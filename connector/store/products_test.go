@@ -199,47 +199,6 @@ func TestSaveProductsUpsertAndLookup(t *testing.T) {
 	})
 }
 
-func TestMarkCatalogSeen(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		ctx := context.Background()
-		acct := productAccount(t, st)
-		o, err := st.SaveIWSAccount(ctx, store.IWSAccount{
-			Name: "other", Environment: store.EnvironmentTest, BaseURL: "https://iws.example/v1/",
-			APIKey: "k2", AccessKey: "secret2",
-		})
-		if err != nil || o.ID == acct {
-			t.Fatalf("second account %+v, %v", o, err)
-		}
-		other := o.ID
-		gone := sampleProduct(acct, "C")
-		gone.Active = false
-		if err := st.SaveProducts(ctx, []*store.Product{sampleProduct(acct, "A"), gone, sampleProduct(other, "A")}); err != nil {
-			t.Fatal(err)
-		}
-		at := time.Date(2030, 1, 2, 3, 4, 5, 123456789, time.UTC)
-		if err := st.MarkCatalogSeen(ctx, acct, 7, at); err != nil {
-			t.Fatal(err)
-		}
-		for _, tc := range []struct {
-			acct int64
-			sku  string
-			seen bool
-		}{
-			{acct, "A", true},
-			{acct, "C", false},  // inactive: the run did not list it
-			{other, "A", false}, // another account
-		} {
-			p, err := st.Product(ctx, tc.acct, tc.sku)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if seen := p.LastSeenAt.Equal(at.Truncate(time.Microsecond)); seen != tc.seen {
-				t.Errorf("account %d %s: last seen %v, want seen at %v: %v", tc.acct, tc.sku, p.LastSeenAt, at, tc.seen)
-			}
-		}
-	})
-}
-
 func TestSyncRuns(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()

@@ -38,7 +38,6 @@ CREATE TABLE products (
     price_hash        CHAR(64)        NOT NULL DEFAULT '',
     stock_hash        CHAR(64)        NOT NULL DEFAULT '',
     content_hash      CHAR(64)        NOT NULL DEFAULT '',
-    catalog_run_id    BIGINT UNSIGNED NULL,
     first_seen_at     DATETIME(6)     NOT NULL,
     last_seen_at      DATETIME(6)     NOT NULL,
     deactivated_at    DATETIME(6)     NULL,

@@ -38,7 +38,6 @@ CREATE TABLE products (
     price_hash        TEXT    NOT NULL DEFAULT '',
     stock_hash        TEXT    NOT NULL DEFAULT '',
     content_hash      TEXT    NOT NULL DEFAULT '',
-    catalog_run_id    INTEGER NULL,
     first_seen_at     DATETIME NOT NULL,
     last_seen_at      DATETIME NOT NULL,
     deactivated_at    DATETIME NULL,
