@@ -305,7 +305,7 @@ func demoRecreateShop(ctx context.Context, st *store.Store, accountID int64) (st
 // demo shop, and returns the counts and a SKU that is on sale there, for the banner.
 func demoMirror(ctx context.Context, cfg Config, st *store.Store, logger *slog.Logger, accountID int64, shop store.Shop) (demoProducts, demoShop, string, error) {
 	info := demoShop{ID: shop.ID, Name: shop.Name, Platform: shop.Platform, BaseURL: shop.BaseURL, Credentials: map[string]string{}}
-	sfs := processStorefronts(cfg.DatabaseURL)
+	sfs := processStorefronts(cfg, st, logger.With("component", "sync"))
 	sfs.Forget(shop.ID) // a shop id reused by the database must not find the old storefront
 	runner, err := newSyncRunner(cfg, st, logger.With("component", "sync"))
 	if err != nil {

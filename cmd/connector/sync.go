@@ -23,6 +23,7 @@ import (
 	"github.com/intcomex-connector/connector/connector/listing"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/syncjob"
+	"github.com/intcomex-connector/connector/platforms/shopify"
 	"github.com/intcomex-connector/connector/iws"
 )
 
@@ -230,7 +231,7 @@ func newSyncRunner(cfg Config, st *store.Store, logger *slog.Logger) (*syncjob.R
 		IWS: func(_ context.Context, acct store.IWSAccount) (catalog.Source, error) {
 			return newAccountIWSClient(cfg, st, logger, acct)
 		},
-		Storefronts: processStorefronts(cfg.DatabaseURL).For,
+		Storefronts: processStorefronts(cfg, st, logger).For,
 		Logger:      logger,
 	})
 }
@@ -251,21 +252,60 @@ func newAccountIWSClient(cfg Config, st *store.Store, logger *slog.Logger, acct 
 
 var (
 	storefrontsMu sync.Mutex
-	storefronts   = map[string]*syncjob.Storefronts{}
+	storefronts   = map[string]processShops{}
 )
 
+// processShops are the storefronts of one database and the recorder of their API calls.
+type processShops struct {
+	sfs *syncjob.Storefronts
+	rec *currentStore
+}
+
 // processStorefronts returns the storefronts of one database for the life of the process: an
-// in-memory shop must keep its storefront across runs (its listings name the ids it gave), and
-// keying by database keeps two databases' shop 1 apart (tests run many in one process).
-func processStorefronts(databaseURL string) *syncjob.Storefronts {
+// in-memory shop must keep its storefront across runs (its listings name the ids it gave), the
+// WooCommerce and Shopify clients keep their caches, and keying by database keeps two databases'
+// shop 1 apart (tests run many in one process). Their calls are recorded through st, the store
+// most recently opened on the database (one command may close it and another open it again in
+// the same process); the audit options and logger are those of the first call.
+// shopifyRequestTimeout bounds one Shopify HTTP request, reading the answer included.
+const shopifyRequestTimeout = 2 * time.Minute
+
+func processStorefronts(cfg Config, st *store.Store, logger *slog.Logger) *syncjob.Storefronts {
 	storefrontsMu.Lock()
 	defer storefrontsMu.Unlock()
-	sf, ok := storefronts[databaseURL]
+	ps, ok := storefronts[cfg.DatabaseURL]
 	if !ok {
-		sf = &syncjob.Storefronts{}
-		storefronts[databaseURL] = sf
+		ps.rec = &currentStore{}
+		ps.sfs = &syncjob.Storefronts{
+			Recorder: ps.rec, Audit: cfg.auditOptions(logger), Logger: logger,
+			// The WooCommerce adapter bounds each attempt itself; a Shopify request (bulk result
+			// files included) gets the same kind of bound from its client.
+			Shopify: shopify.Config{HTTPClient: &http.Client{Timeout: shopifyRequestTimeout}},
+		}
+		storefronts[cfg.DatabaseURL] = ps
 	}
-	return sf
+	ps.rec.set(st)
+	return ps.sfs
+}
+
+// currentStore records API calls into the store most recently set.
+type currentStore struct {
+	mu sync.Mutex
+	st *store.Store
+}
+
+func (c *currentStore) set(st *store.Store) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.st = st
+}
+
+// InsertAPICall implements audit.Recorder.
+func (c *currentStore) InsertAPICall(ctx context.Context, call *store.APICall) error {
+	c.mu.Lock()
+	st := c.st
+	c.mu.Unlock()
+	return st.InsertAPICall(ctx, call)
 }
 
 // progressLine shows a run's progress on one line of a terminal, and nothing elsewhere.

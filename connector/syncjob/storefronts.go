@@ -1,28 +1,111 @@
 package syncjob
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
 	"sync"
 
+	"github.com/intcomex-connector/connector/connector/audit"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/platforms"
 	"github.com/intcomex-connector/connector/platforms/memory"
+	"github.com/intcomex-connector/connector/platforms/shopify"
+	"github.com/intcomex-connector/connector/platforms/woocommerce"
 )
 
-// ErrUnsupportedPlatform reports a shop whose platform has no adapter yet.
+// ErrUnsupportedPlatform reports a shop whose platform has no adapter.
 var ErrUnsupportedPlatform = errors.New("platform not supported yet")
 
-// Storefronts builds the storefront of each shop. In-memory shops (platform "memory") keep their
-// storefront per shop id for the life of the Storefronts value, which main keeps for the life of
-// the process: the memory storefront holds the products it was sent, and a new one would not know
-// the ids the listings table recorded. Safe for concurrent use.
+// ErrInvalidCredentials reports a shop whose stored credentials document is malformed or
+// incomplete. Its messages name the shop and the field, never a secret.
+var ErrInvalidCredentials = errors.New("invalid shop credentials")
+
+// Shop credentials are a JSON document, sealed at rest in store.Shop.Credentials, whose shape
+// depends on the platform:
+//
+//	woocommerce  {"consumer_key": "ck_…", "consumer_secret": "cs_…"}
+//	shopify      {"access_token": "shpat_…", "location_id": "gid://shopify/Location/1"}
+//
+// location_id is optional (default: the first active location that fulfills online orders).
+// A Shopify shop's BaseURL is its https://{name}.myshopify.com address; when it is anything else
+// (a fake in tests and the demo, a proxy) the adapter talks to BaseURL and the document must also
+// name the *.myshopify.com domain in "shop". Use MarshalCredentials to write a document.
+
+// WooCommerceCredentials is the credentials document of a WooCommerce shop: a REST API key pair
+// with read_write permission.
+type WooCommerceCredentials struct {
+	ConsumerKey    string `json:"consumer_key"`
+	ConsumerSecret string `json:"consumer_secret"`
+}
+
+// ShopifyCredentials is the credentials document of a Shopify shop.
+type ShopifyCredentials struct {
+	AccessToken string `json:"access_token"`
+	// LocationID is the location the connector stocks (optional).
+	LocationID string `json:"location_id,omitempty"`
+	// Shop is the *.myshopify.com domain, needed only when the shop's BaseURL is not on it.
+	Shop string `json:"shop,omitempty"`
+}
+
+// MarshalCredentials returns the document to store in store.Shop.Credentials for c (a
+// WooCommerceCredentials or a ShopifyCredentials).
+func MarshalCredentials(c any) (string, error) {
+	switch c.(type) {
+	case WooCommerceCredentials, ShopifyCredentials:
+	default:
+		return "", fmt.Errorf("syncjob: credentials of type %T: %w", c, ErrUnsupportedPlatform)
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return "", fmt.Errorf("syncjob: credentials: %w", err)
+	}
+	return string(b), nil
+}
+
+// Storefronts builds the storefront of each shop and keeps it per shop id for the life of the
+// Storefronts value, which main keeps for the life of the process: the memory storefront holds
+// the products it was sent (a new one would not know the ids the listings table recorded), the
+// WooCommerce client caches categories and image attachment ids, the Shopify client the location
+// and the currency. A WooCommerce or Shopify storefront is rebuilt when the shop's BaseURL or
+// credentials change. Safe for concurrent use.
+//
+// Every WooCommerce and Shopify request goes through an audit transport (system woocommerce or
+// shopify) recording into Recorder, with the shop's secrets scrubbed; the shop id reaches the
+// rows through the request context (audit.WithShopID, set by the Runner).
 type Storefronts struct {
 	// Memory configures new in-memory storefronts (batch size).
 	Memory memory.Config
+	// WooCommerce and Shopify are the templates of new clients: For fills in the shop's address
+	// and credentials, the logger and the HTTP client. A template's HTTPClient, when set, supplies
+	// the base transport under the audit transport (tests and the demo: the fake's TLS client)
+	// and the timeout; by default the base transport is http.DefaultTransport.
+	WooCommerce woocommerce.Config
+	Shopify     shopify.Config
+	// Recorder receives the API call log (the store). Required for WooCommerce and Shopify shops.
+	Recorder audit.Recorder
+	// Audit tunes the audit transports (body limit, logger); For adds the shop's secrets to
+	// SecretValues.
+	Audit audit.Options
+	// Logger is passed to the clients, with the shop id (default: discard).
+	Logger *slog.Logger
 
 	mu     sync.Mutex
 	memory map[int64]*memory.Storefront
+	remote map[int64]remoteStorefront
+}
+
+// remoteStorefront is a cached WooCommerce or Shopify client and the hash of what built it.
+type remoteStorefront struct {
+	sum [sha256.Size]byte
+	sf  platforms.Storefront
 }
 
 // For implements StorefrontFactory.
@@ -31,9 +114,162 @@ func (s *Storefronts) For(shop store.Shop) (platforms.Storefront, error) {
 	case store.PlatformMemory:
 		return s.MemoryShop(shop.ID), nil
 	case store.PlatformWooCommerce, store.PlatformShopify:
-		return nil, fmt.Errorf("shop %d: platform %s: %w (its adapter arrives with the storefront adapters)", shop.ID, shop.Platform, ErrUnsupportedPlatform)
+		return s.remoteShop(shop)
 	}
 	return nil, fmt.Errorf("shop %d: unknown platform %q: %w", shop.ID, shop.Platform, ErrUnsupportedPlatform)
+}
+
+// remoteShop returns the cached client of a WooCommerce or Shopify shop, building it when there
+// is none or the shop's address or credentials changed.
+func (s *Storefronts) remoteShop(shop store.Shop) (platforms.Storefront, error) {
+	sum := sha256.Sum256([]byte(shop.Platform + "\x00" + shop.BaseURL + "\x00" + shop.Credentials))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.remote[shop.ID]; ok && c.sum == sum {
+		return c.sf, nil
+	}
+	var sf platforms.Storefront
+	var err error
+	if shop.Platform == store.PlatformWooCommerce {
+		sf, err = s.newWooCommerce(shop)
+	} else {
+		sf, err = s.newShopify(shop)
+	}
+	if err != nil {
+		delete(s.remote, shop.ID)
+		return nil, err
+	}
+	if s.remote == nil {
+		s.remote = map[int64]remoteStorefront{}
+	}
+	s.remote[shop.ID] = remoteStorefront{sum: sum, sf: sf}
+	return sf, nil
+}
+
+func (s *Storefronts) newWooCommerce(shop store.Shop) (*woocommerce.Client, error) {
+	var creds WooCommerceCredentials
+	if err := decodeCredentials(shop, &creds); err != nil {
+		return nil, err
+	}
+	if err := requireFields(shop, "consumer_key", creds.ConsumerKey, "consumer_secret", creds.ConsumerSecret); err != nil {
+		return nil, err
+	}
+	httpClient, err := s.httpClient(s.WooCommerce.HTTPClient, audit.SystemWooCommerce, creds.ConsumerSecret)
+	if err != nil {
+		return nil, fmt.Errorf("shop %d: %w", shop.ID, err)
+	}
+	cfg := s.WooCommerce
+	cfg.BaseURL, cfg.ConsumerKey, cfg.ConsumerSecret = shop.BaseURL, creds.ConsumerKey, creds.ConsumerSecret
+	cfg.HTTPClient, cfg.Logger = httpClient, s.shopLogger(shop)
+	c, err := woocommerce.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("shop %d: %w", shop.ID, err)
+	}
+	return c, nil
+}
+
+func (s *Storefronts) newShopify(shop store.Shop) (*shopify.Client, error) {
+	var creds ShopifyCredentials
+	if err := decodeCredentials(shop, &creds); err != nil {
+		return nil, err
+	}
+	if err := requireFields(shop, "access_token", creds.AccessToken); err != nil {
+		return nil, err
+	}
+	u, err := url.Parse(shop.BaseURL)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("shop %d: base URL %q is not an absolute URL: %w", shop.ID, shop.BaseURL, ErrInvalid)
+	}
+	cfg := s.Shopify
+	host := strings.ToLower(u.Hostname())
+	if strings.HasSuffix(host, ".myshopify.com") && u.Port() == "" {
+		cfg.Shop = host
+	} else {
+		// Not the shop's own address (a fake, a proxy): talk to BaseURL as the shop named in
+		// the credentials.
+		if err := requireFields(shop, "shop (the *.myshopify.com domain, since the base URL is not one)", creds.Shop); err != nil {
+			return nil, err
+		}
+		cfg.Shop, cfg.BaseURL = creds.Shop, strings.TrimSuffix(shop.BaseURL, "/")
+	}
+	httpClient, err := s.httpClient(s.Shopify.HTTPClient, audit.SystemShopify, creds.AccessToken)
+	if err != nil {
+		return nil, fmt.Errorf("shop %d: %w", shop.ID, err)
+	}
+	cfg.AccessToken, cfg.HTTPClient, cfg.Logger = creds.AccessToken, httpClient, s.shopLogger(shop)
+	if creds.LocationID != "" {
+		cfg.LocationID = creds.LocationID
+	}
+	c, err := shopify.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("shop %d: %w", shop.ID, err)
+	}
+	return c, nil
+}
+
+// httpClient returns an HTTP client whose requests are recorded under system with secrets
+// scrubbed, over the transport (and with the timeout) of template.
+func (s *Storefronts) httpClient(template *http.Client, system string, secrets ...string) (*http.Client, error) {
+	if s.Recorder == nil {
+		return nil, fmt.Errorf("%s: no audit recorder configured: %w", system, ErrInvalid)
+	}
+	var base http.RoundTripper = http.DefaultTransport
+	var c http.Client
+	if template != nil {
+		c = *template
+		if template.Transport != nil {
+			base = template.Transport
+		}
+	}
+	opts := s.Audit
+	opts.SecretValues = append(slices.Clip(opts.SecretValues), secrets...)
+	c.Transport = audit.NewTransport(base, s.Recorder, system, opts)
+	return &c, nil
+}
+
+func (s *Storefronts) shopLogger(shop store.Shop) *slog.Logger {
+	if s.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.Logger.With("shop", shop.ID, "platform", shop.Platform)
+}
+
+// decodeCredentials decodes a shop's credentials document into v. Its errors never quote the
+// document: a syntax error says where, a type error which field.
+func decodeCredentials(shop store.Shop, v any) error {
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("shop %d: %s credentials: %s: %w", shop.ID, shop.Platform, fmt.Sprintf(format, args...), ErrInvalidCredentials)
+	}
+	doc := bytes.TrimSpace([]byte(shop.Credentials))
+	if len(doc) == 0 || doc[0] != '{' {
+		return fail("not a JSON object")
+	}
+	err := json.Unmarshal(doc, v)
+	var syntaxErr *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &syntaxErr):
+		return fail("malformed JSON at byte %d", syntaxErr.Offset)
+	case errors.As(err, &typeErr):
+		return fail("field %q is not a %s", typeErr.Field, typeErr.Type)
+	}
+	return fail("malformed JSON")
+}
+
+// requireFields reports, in one error, every (name, value) pair whose value is blank.
+func requireFields(shop store.Shop, pairs ...string) error {
+	var missing []string
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if strings.TrimSpace(pairs[i+1]) == "" {
+			missing = append(missing, pairs[i])
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("shop %d: %s credentials: missing %s: %w", shop.ID, shop.Platform, strings.Join(missing, ", "), ErrInvalidCredentials)
+	}
+	return nil
 }
 
 // MemoryShop returns the in-memory storefront of a shop, creating it on first use.
@@ -51,9 +287,11 @@ func (s *Storefronts) MemoryShop(shopID int64) *memory.Storefront {
 	return sf
 }
 
-// Forget drops the in-memory storefront of a shop (a deleted or recreated demo shop).
+// Forget drops the storefront of a shop (a deleted or recreated shop), so the next For builds a
+// new one.
 func (s *Storefronts) Forget(shopID int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.memory, shopID)
+	delete(s.remote, shopID)
 }

@@ -39,6 +39,7 @@ type fixture struct {
 	shop   store.Shop
 	sfs    *syncjob.Storefronts
 	runner *syncjob.Runner
+	iws    syncjob.SourceFactory
 }
 
 func setup(t *testing.T, st *store.Store, skus int, sbcfg sandbox.Config) *fixture {
@@ -70,23 +71,27 @@ func setup(t *testing.T, st *store.Store, skus int, sbcfg sandbox.Config) *fixtu
 	if err := st.ReplaceShopRules(ctx, shop.ID, rules); err != nil {
 		t.Fatal(err)
 	}
-	sfs := &syncjob.Storefronts{Memory: memory.Config{BatchSize: batch}}
-	runner, err := syncjob.New(syncjob.Config{
-		Store: st,
-		IWS: func(_ context.Context, a store.IWSAccount) (catalog.Source, error) {
+	f := &fixture{t: t, ctx: ctx, st: st, sb: sb, acct: acct, shop: shop,
+		iws: func(_ context.Context, a store.IWSAccount) (catalog.Source, error) {
 			return iws.New(iws.Config{
 				BaseURL: a.BaseURL, APIKey: a.APIKey, AccessKey: a.AccessKey,
 				HTTPClient: &http.Client{Transport: audit.NewTransport(srv.Client().Transport, st, audit.SystemIWS, audit.Options{BodyLimit: -1})},
 				Sleep:      func(ctx context.Context, _ time.Duration) error { return ctx.Err() },
 			})
 		},
-		Storefronts:     sfs.For,
-		ListingPageSize: 64,
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
-	return &fixture{t: t, ctx: ctx, st: st, sb: sb, acct: acct, shop: shop, sfs: sfs, runner: runner}
+	f.useStorefronts(&syncjob.Storefronts{Memory: memory.Config{BatchSize: batch}})
+	return f
+}
+
+// useStorefronts makes the fixture's runner push through sfs.
+func (f *fixture) useStorefronts(sfs *syncjob.Storefronts) {
+	f.t.Helper()
+	runner, err := syncjob.New(syncjob.Config{Store: f.st, IWS: f.iws, Storefronts: sfs.For, ListingPageSize: 64})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.sfs, f.runner = sfs, runner
 }
 
 func (f *fixture) run(kind catalog.Kind) syncjob.Summary {
@@ -195,7 +200,7 @@ func TestRunMirrorsAndPushesOnlyChanges(t *testing.T) {
 
 func ceil(n, d int) int { return (n + d - 1) / d }
 
-func TestRunRejectsUnknownShopsAndUnsupportedPlatforms(t *testing.T) {
+func TestRunRejectsUnknownShopsAndBrokenShops(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		f := setup(t, st, 30, sandbox.Config{})
 		if _, err := f.runner.Run(f.ctx, syncjob.Request{AccountID: f.acct.ID, Kind: catalog.KindAll, ShopID: 999}); !errors.Is(err, syncjob.ErrInvalid) {
@@ -213,8 +218,8 @@ func TestRunRejectsUnknownShopsAndUnsupportedPlatforms(t *testing.T) {
 			t.Fatal(err)
 		}
 		sum, err := f.runner.Run(f.ctx, syncjob.Request{AccountID: f.acct.ID, Kind: catalog.KindAll})
-		if !errors.Is(err, syncjob.ErrUnsupportedPlatform) || !strings.Contains(err.Error(), "woocommerce") {
-			t.Fatalf("woocommerce shop: %v", err)
+		if !errors.Is(err, syncjob.ErrInvalidCredentials) || !strings.Contains(err.Error(), "consumer_key") {
+			t.Fatalf("woocommerce shop without credentials: %v", err)
 		}
 		// The memory shop was pushed all the same.
 		if len(sum.Shops) != 2 || sum.Shops[0].Err != nil || sum.Listings.Changed == 0 || sum.Shops[1].ShopID != woo.ID {
