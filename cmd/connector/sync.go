@@ -23,8 +23,8 @@ import (
 	"github.com/intcomex-connector/connector/connector/listing"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/syncjob"
-	"github.com/intcomex-connector/connector/platforms/shopify"
 	"github.com/intcomex-connector/connector/iws"
+	"github.com/intcomex-connector/connector/platforms/shopify"
 )
 
 func newSyncCmd() *cobra.Command {
