@@ -68,6 +68,8 @@ Commands that use the database migrate it first unless --no-migrate is given.`,
 		newSyncCmd(),
 		newProductsCmd(),
 		newPricingCmd(),
+		newShopCmd(),
+		newRulesCmd(),
 		newVersionCmd(),
 	)
 	return root
