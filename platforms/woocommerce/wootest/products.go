@@ -930,21 +930,36 @@ func (s *Server) getProduct(w http.ResponseWriter, r *http.Request, id int) {
 	writeJSON(w, http.StatusOK, s.renderProductLocked(base, p, false))
 }
 
-func (s *Server) createProduct(w http.ResponseWriter, r *http.Request) {
+// readProductWrite reads the body of a product or variation write, before the server lock is
+// taken: decoded, checked by reject (when given), its fields validated and its images fetched, in
+// the order WooCommerce reports those errors.
+func (s *Server) readProductWrite(r *http.Request, reject func(map[string]json.RawMessage) *apiError) (map[string]json.RawMessage, []imageReq, *apiError) {
 	raw, err := decodeBody(r)
 	if err != nil {
-		writeError(w, err)
-		return
+		return nil, nil, err
 	}
-	if _, ok := raw["id"]; ok {
-		writeError(w, newError(http.StatusBadRequest, "woocommerce_rest_product_exists", "Cannot create existing product."))
-		return
+	if reject != nil {
+		if err := reject(raw); err != nil {
+			return nil, nil, err
+		}
 	}
 	if err := validateProductFields(raw); err != nil {
-		writeError(w, err)
-		return
+		return nil, nil, err
 	}
 	imgs, err := s.checkImages(raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	return raw, imgs, nil
+}
+
+func (s *Server) createProduct(w http.ResponseWriter, r *http.Request) {
+	raw, imgs, err := s.readProductWrite(r, func(raw map[string]json.RawMessage) *apiError {
+		if _, ok := raw["id"]; ok {
+			return newError(http.StatusBadRequest, "woocommerce_rest_product_exists", "Cannot create existing product.")
+		}
+		return nil
+	})
 	if err != nil {
 		writeError(w, err)
 		return
@@ -962,16 +977,7 @@ func (s *Server) createProduct(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) updateProduct(w http.ResponseWriter, r *http.Request, id int) {
-	raw, err := decodeBody(r)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	if err := validateProductFields(raw); err != nil {
-		writeError(w, err)
-		return
-	}
-	imgs, err := s.checkImages(raw)
+	raw, imgs, err := s.readProductWrite(r, nil)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -1200,16 +1206,7 @@ func (s *Server) updateVariation(w http.ResponseWriter, r *http.Request, parent,
 }
 
 func (s *Server) writeVariation(w http.ResponseWriter, r *http.Request, parent, id int) {
-	raw, err := decodeBody(r)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	if err := validateProductFields(raw); err != nil {
-		writeError(w, err)
-		return
-	}
-	imgs, err := s.checkImages(raw)
+	raw, imgs, err := s.readProductWrite(r, nil)
 	if err != nil {
 		writeError(w, err)
 		return
