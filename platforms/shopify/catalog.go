@@ -277,6 +277,21 @@ func checkPrice(price, cur, shopCurrency string) error {
 	return nil
 }
 
+// begin runs what every batch method starts with: the batch bound, the context, and (unless the
+// batch is empty, which needs no call) the shop's location and currency.
+func (c *Client) begin(ctx context.Context, op string, n int) (location, currency string, err error) {
+	if err := checkBatch(n, c.cfg.BatchSize); err != nil {
+		return "", "", err
+	}
+	if err := ctx.Err(); err != nil {
+		return "", "", fmt.Errorf("shopify: %s: %w", op, err)
+	}
+	if n == 0 {
+		return "", "", nil
+	}
+	return c.setup(ctx)
+}
+
 func checkBatch(n, size int) error {
 	if n > size {
 		return fmt.Errorf("shopify: batch of %d items exceeds %d: %w", n, size, platforms.ErrInvalid)
@@ -289,18 +304,12 @@ func checkBatch(n, size int) error {
 // BulkThreshold products on, one bulk operation running productSet per
 // JSONL line. Results carry the product, variant and inventory item gids.
 func (c *Client) UpsertProducts(ctx context.Context, products []platforms.ProductInput) ([]platforms.ItemResult, error) {
-	if err := checkBatch(len(products), c.cfg.BatchSize); err != nil {
+	location, currency, err := c.begin(ctx, "upsert", len(products))
+	if err != nil {
 		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("shopify: upsert: %w", err)
 	}
 	if len(products) == 0 {
 		return []platforms.ItemResult{}, nil
-	}
-	location, currency, err := c.setup(ctx)
-	if err != nil {
-		return nil, err
 	}
 	results := make([]platforms.ItemResult, len(products))
 	vars := make([]*productSetVars, len(products))
@@ -429,18 +438,12 @@ type userErrorsPayload struct {
 // variant at 0 shows sold out by itself, hiding goes through Unpublish or
 // UpsertProducts.
 func (c *Client) UpdateStock(ctx context.Context, updates []platforms.StockUpdate) ([]platforms.ItemResult, error) {
-	if err := checkBatch(len(updates), c.cfg.BatchSize); err != nil {
+	location, _, err := c.begin(ctx, "stock", len(updates))
+	if err != nil {
 		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("shopify: stock: %w", err)
 	}
 	if len(updates) == 0 {
 		return []platforms.ItemResult{}, nil
-	}
-	location, _, err := c.setup(ctx)
-	if err != nil {
-		return nil, err
 	}
 	results := make([]platforms.ItemResult, len(updates))
 	refs := make([]*platforms.ProductRef, len(updates))
@@ -571,18 +574,12 @@ func orDefault(s, d string) string {
 // product (per 250 variants), so N single-variant products cost N calls of
 // 10 points. Refs without ProductID/VariantID are resolved by SKU first.
 func (c *Client) UpdatePrices(ctx context.Context, updates []platforms.PriceUpdate) ([]platforms.ItemResult, error) {
-	if err := checkBatch(len(updates), c.cfg.BatchSize); err != nil {
+	_, currency, err := c.begin(ctx, "prices", len(updates))
+	if err != nil {
 		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("shopify: prices: %w", err)
 	}
 	if len(updates) == 0 {
 		return []platforms.ItemResult{}, nil
-	}
-	_, currency, err := c.setup(ctx)
-	if err != nil {
-		return nil, err
 	}
 	results := make([]platforms.ItemResult, len(updates))
 	refs := make([]*platforms.ProductRef, len(updates))
