@@ -159,12 +159,7 @@ func (s *Server) listCategories(w http.ResponseWriter, r *http.Request) {
 		list = append(list, c)
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
-	lo, hi := paginate(w, r, base, len(list), perPage, page, offset)
-	out := []Category{}
-	for _, c := range list[lo:hi] {
-		out = append(out, s.renderCategoryLocked(base, c))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writePage(w, r, base, list, perPage, page, offset, func(c *category) Category { return s.renderCategoryLocked(base, c) })
 }
 
 // Categories returns every category.

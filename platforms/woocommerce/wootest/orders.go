@@ -563,12 +563,7 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
 		list = append(list, o)
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].ID > list[j].ID })
-	lo, hi := paginate(w, r, base, len(list), perPage, page, offset)
-	out := []Order{}
-	for _, o := range list[lo:hi] {
-		out = append(out, s.renderOrderLocked(base, o))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writePage(w, r, base, list, perPage, page, offset, func(o *order) Order { return s.renderOrderLocked(base, o) })
 }
 
 func containsStr(xs []string, x string) bool {

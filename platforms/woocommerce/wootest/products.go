@@ -899,12 +899,7 @@ func (s *Server) listProducts(w http.ResponseWriter, r *http.Request) {
 		}
 		return list[i].ID > list[j].ID
 	})
-	lo, hi := paginate(w, r, base, len(list), perPage, page, offset)
-	out := make([]Product, 0, hi-lo)
-	for _, p := range list[lo:hi] {
-		out = append(out, s.renderProductLocked(base, p, false))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writePage(w, r, base, list, perPage, page, offset, func(p *product) Product { return s.renderProductLocked(base, p, false) })
 }
 
 func containsInt(xs []int, x int) bool {
@@ -1177,12 +1172,7 @@ func (s *Server) listVariations(w http.ResponseWriter, r *http.Request, parent i
 	}
 	ids := append([]int(nil), par.Variations...)
 	sort.Sort(sort.Reverse(sort.IntSlice(ids)))
-	lo, hi := paginate(w, r, base, len(ids), perPage, page, offset)
-	out := []Variation{}
-	for _, id := range ids[lo:hi] {
-		out = append(out, s.renderVariationLocked(base, s.products[id]))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writePage(w, r, base, ids, perPage, page, offset, func(id int) Variation { return s.renderVariationLocked(base, s.products[id]) })
 }
 
 func (s *Server) getVariation(w http.ResponseWriter, r *http.Request, parent, id int) {

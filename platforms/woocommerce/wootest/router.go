@@ -321,6 +321,17 @@ func pageParams(q url.Values) (perPage, page, offset int, err *apiError) {
 
 // paginate slices total items and sets X-WP-Total, X-WP-TotalPages and the prev/next Link header
 // the way fixtures 01 and 02 show (only prev and next, comma-joined in one header).
+// writePage answers a list request with one page of items rendered by render (an empty page is
+// the JSON array []), with the pagination headers paginate sets.
+func writePage[T, O any](w http.ResponseWriter, r *http.Request, base string, items []T, perPage, page, offset int, render func(T) O) {
+	lo, hi := paginate(w, r, base, len(items), perPage, page, offset)
+	out := make([]O, 0, hi-lo)
+	for _, it := range items[lo:hi] {
+		out = append(out, render(it))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
 func paginate(w http.ResponseWriter, r *http.Request, base string, total, perPage, page, offset int) (lo, hi int) {
 	pages := (total + perPage - 1) / perPage
 	w.Header().Set("X-WP-Total", strconv.Itoa(total))

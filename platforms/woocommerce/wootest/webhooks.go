@@ -238,12 +238,7 @@ func (s *Server) listWebhooks(w http.ResponseWriter, r *http.Request) {
 		list = append(list, h)
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].ID > list[j].ID })
-	lo, hi := paginate(w, r, base, len(list), perPage, page, offset)
-	out := []Webhook{}
-	for _, h := range list[lo:hi] {
-		out = append(out, s.renderWebhook(base, h))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writePage(w, r, base, list, perPage, page, offset, func(h *webhook) Webhook { return s.renderWebhook(base, h) })
 }
 
 // Webhooks returns every webhook, with its (REST-invisible) failure count.
