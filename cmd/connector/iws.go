@@ -98,15 +98,7 @@ func runIWS(cmd *cobra.Command, method string, pairs []string, bodyPath string) 
 		return fmt.Errorf("iws: %s takes no body", strings.ToLower(ep.Name))
 	}
 
-	cfg, err := configFromCmd(cmd, false)
-	if err != nil {
-		return err
-	}
-	logger, err := cliLogger(cmd, cfg)
-	if err != nil {
-		return err
-	}
-	st, err := openDatabase(ctx, cfg, logger, cfg.AutoMigrate)
+	cfg, logger, st, err := openCLI(cmd, false)
 	if err != nil {
 		return err
 	}
@@ -160,6 +152,21 @@ func newIWSClient(cmd *cobra.Command, cfg Config, st *store.Store, logger *slog.
 		Logger:     logger,
 		UserAgent:  "intcomex-connector/" + version,
 	})
+}
+
+// openCLI loads the configuration of a one-shot command, its logger and its database (migrated
+// unless --no-migrate). The caller closes the store.
+func openCLI(cmd *cobra.Command, requireSecretKey bool) (Config, *slog.Logger, *store.Store, error) {
+	cfg, err := configFromCmd(cmd, requireSecretKey)
+	if err != nil {
+		return cfg, nil, nil, err
+	}
+	logger, err := cliLogger(cmd, cfg)
+	if err != nil {
+		return cfg, nil, nil, err
+	}
+	st, err := openDatabase(cmd.Context(), cfg, logger, cfg.AutoMigrate)
+	return cfg, logger, st, err
 }
 
 // cliLogger is the logger of one-shot commands: warnings and errors only, unless the configured

@@ -61,15 +61,7 @@ decimals as strings.`,
 
 func runProductsShow(cmd *cobra.Command, sku string, asJSON bool) error {
 	ctx := cmd.Context()
-	cfg, err := configFromCmd(cmd, false)
-	if err != nil {
-		return err
-	}
-	logger, err := cliLogger(cmd, cfg)
-	if err != nil {
-		return err
-	}
-	st, err := openDatabase(ctx, cfg, logger, cfg.AutoMigrate)
+	cfg, _, st, err := openCLI(cmd, false)
 	if err != nil {
 		return err
 	}

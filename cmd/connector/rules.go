@@ -27,15 +27,8 @@ func newRulesCmd() *cobra.Command {
 // openRulesStore opens the database for a rules command. Rules are not secret, so the secret key
 // is used when configured but not required.
 func openRulesStore(cmd *cobra.Command) (*store.Store, error) {
-	cfg, err := configFromCmd(cmd, false)
-	if err != nil {
-		return nil, err
-	}
-	logger, err := cliLogger(cmd, cfg)
-	if err != nil {
-		return nil, err
-	}
-	return openDatabase(cmd.Context(), cfg, logger, cfg.AutoMigrate)
+	_, _, st, err := openCLI(cmd, false)
+	return st, err
 }
 
 func newRulesImportCmd() *cobra.Command {

@@ -33,15 +33,8 @@ func newShopCmd() *cobra.Command {
 // openShopStore opens the database for a shop command. Shops carry sealed credentials, so every
 // shop command needs the secret key.
 func openShopStore(cmd *cobra.Command) (*store.Store, error) {
-	cfg, err := configFromCmd(cmd, true)
-	if err != nil {
-		return nil, err
-	}
-	logger, err := cliLogger(cmd, cfg)
-	if err != nil {
-		return nil, err
-	}
-	return openDatabase(cmd.Context(), cfg, logger, cfg.AutoMigrate)
+	_, _, st, err := openCLI(cmd, true)
+	return st, err
 }
 
 // shopAddOptions are the flags shared by `shop add woocommerce` and `shop add shopify`.

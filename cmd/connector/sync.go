@@ -85,15 +85,7 @@ func runSync(cmd *cobra.Command, kindName string, shopID int64, asJSON bool) err
 	if err != nil {
 		return fmt.Errorf("sync: unknown kind %q: use catalog, prices, stock, content or all", kindName)
 	}
-	cfg, err := configFromCmd(cmd, false)
-	if err != nil {
-		return err
-	}
-	logger, err := cliLogger(cmd, cfg)
-	if err != nil {
-		return err
-	}
-	st, err := openDatabase(ctx, cfg, logger, cfg.AutoMigrate)
+	cfg, logger, st, err := openCLI(cmd, false)
 	if err != nil {
 		return err
 	}
