@@ -151,17 +151,23 @@ func (s *Store) DefaultIWSAccount(ctx context.Context) (IWSAccount, error) {
 
 // ListIWSAccounts returns every account, oldest first, access keys decrypted.
 func (s *Store) ListIWSAccounts(ctx context.Context) ([]IWSAccount, error) {
-	var rows []iwsAccountRow
+	return listOpened(ctx, s, "IWS accounts", s.openIWSAccount)
+}
+
+// listOpened reads every row of a table whose rows hold sealed secrets, oldest first, and opens
+// each with open.
+func listOpened[R, T any](ctx context.Context, s *Store, what string, open func(R) (T, error)) ([]T, error) {
+	var rows []R
 	if err := s.db.WithContext(ctx).Order("id").Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("store: list IWS accounts: %w", err)
+		return nil, fmt.Errorf("store: list %s: %w", what, err)
 	}
-	out := make([]IWSAccount, 0, len(rows))
+	out := make([]T, 0, len(rows))
 	for _, r := range rows {
-		a, err := s.openIWSAccount(r)
+		v, err := open(r)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, a)
+		out = append(out, v)
 	}
 	return out, nil
 }

@@ -250,19 +250,7 @@ func (s *Store) Shop(ctx context.Context, id int64) (Shop, error) {
 
 // ListShops returns every shop, oldest first, credentials decrypted.
 func (s *Store) ListShops(ctx context.Context) ([]Shop, error) {
-	var rows []shopRow
-	if err := s.db.WithContext(ctx).Order("id").Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("store: list shops: %w", err)
-	}
-	out := make([]Shop, 0, len(rows))
-	for _, r := range rows {
-		sh, err := s.openShop(r)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sh)
-	}
-	return out, nil
+	return listOpened(ctx, s, "shops", s.openShop)
 }
 
 // DeleteShop deletes the shop with its rules and listings (not its storefront products).
