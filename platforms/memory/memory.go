@@ -49,9 +49,16 @@ type Storefront struct {
 	brands     map[string]string
 	calls      []Call
 	failures   map[string]error // SKU → error injected into every item call for it
+
+	ordersOnce sync.Once
+	orders     *orderBook // the order half, made on first use
 }
 
-var _ platforms.Storefront = (*Storefront)(nil)
+var (
+	_ platforms.Storefront = (*Storefront)(nil)
+	_ platforms.Orders     = (*Storefront)(nil)
+	_ platforms.Webhooks   = (*Storefront)(nil)
+)
 
 // New returns an empty storefront.
 func New(cfg Config) *Storefront {

@@ -60,3 +60,24 @@ func TestConcurrentUse(t *testing.T) {
 		t.Fatalf("%d products", n)
 	}
 }
+
+func TestOrdersContract(t *testing.T) {
+	platformtest.RunOrders(t, func(t *testing.T) platformtest.OrderShop {
+		sf := memory.New(memory.Config{})
+		return platformtest.OrderShop{
+			Orders:   sf,
+			Webhooks: sf,
+			CreateOrder: func(t *testing.T, paid bool, lines []platformtest.Line) string {
+				in := make([]memory.NewOrderLine, len(lines))
+				for i, l := range lines {
+					in[i] = memory.NewOrderLine(l)
+				}
+				return sf.CreateOrder(paid, "USD", in)
+			},
+			Notes:          func(t *testing.T, id string) []string { return sf.Notes(id) },
+			Flush:          func(t *testing.T) { sf.Flush() },
+			DisableWebhook: func(t *testing.T, id string) { sf.DisableWebhook(id) },
+			Secret:         "memory-secret",
+		}
+	})
+}
