@@ -2,8 +2,11 @@
 // in-memory demo shop) and the platform-neutral types it speaks in. Each platform has one adapter
 // implementing Storefront; platformtest.Run is the contract suite every adapter passes.
 //
-// The interface is owned by its consumer, connector/listing, and holds only what the catalog
-// push needs. Conventions shared by every batch method:
+// Storefront is three interfaces, each owned by its consumer: Catalog (connector/listing's
+// push), Orders (the order pipeline's reads and write-backs) and Webhooks (the intake and the
+// shop setup). platformtest.Run checks Catalog and platformtest.RunOrders the other two.
+//
+// Conventions shared by every batch method:
 //
 //   - A call takes at most Capabilities().BatchSize items; more is an error wrapping ErrInvalid.
 //   - The returned error reports a failure of the whole call (network, authentication, rate limit
@@ -29,9 +32,16 @@ var (
 	ErrRateLimited = errors.New("platforms: rate limited")
 )
 
-// Storefront is one connected shop as the catalog push sees it. Implementations are safe for
-// concurrent use.
+// Storefront is one connected shop: its catalog, its orders and its webhooks. Implementations
+// are safe for concurrent use.
 type Storefront interface {
+	Catalog
+	Orders
+	Webhooks
+}
+
+// Catalog is the catalog half of a storefront, what the listing push needs.
+type Catalog interface {
 	// Capabilities describes the platform's limits; it does no I/O.
 	Capabilities() Capabilities
 	// EnsureCategories makes sure every path exists on the storefront (root to leaf, each node

@@ -1,6 +1,7 @@
-// Package platformtest is the contract suite every platforms.Storefront passes: the memory
-// storefront now, the WooCommerce and Shopify adapters (against their fakes) next. It checks only
-// what the interface promises, through the interface.
+// Package platformtest is the contract suite every platforms.Storefront passes (the memory
+// storefront, and the WooCommerce and Shopify adapters against their fakes): Run for the
+// catalog half, RunOrders for orders and webhooks. It checks only what the interfaces promise,
+// through the interfaces.
 package platformtest
 
 import (

@@ -38,8 +38,16 @@ const (
 // Config configures a Client. Zero fields take the defaults listed.
 type Config struct {
 	Shop        string // "demo.myshopify.com" (required)
-	AccessToken string // Admin API access token (required; sent only in X-Shopify-Access-Token)
-	APIVersion  string // default APIVersion
+	AccessToken string // Admin API access token (required unless TokenSource is set; sent only in X-Shopify-Access-Token)
+	// TokenSource, when set, is asked for the access token before every request, so an
+	// expiring offline token can be refreshed (and stored) before it lapses; AccessToken is then
+	// unused. It must be safe for concurrent use and cache what it returns.
+	TokenSource func(ctx context.Context) (string, error)
+	// ClientSecret is the app's API secret key: Shopify signs webhooks
+	// (ParseWebhook) and OAuth redirects with it. Optional for the Admin
+	// API; never logged.
+	ClientSecret string
+	APIVersion   string // default APIVersion
 	// BaseURL replaces "https://{Shop}" (tests: the shopifytest fake's URL()).
 	BaseURL    string
 	HTTPClient *http.Client // default http.DefaultClient; wrap its transport with audit.NewTransport
@@ -88,7 +96,7 @@ func New(cfg Config) (*Client, error) {
 	if !shopRE.MatchString(cfg.Shop) {
 		problems = append(problems, fmt.Sprintf("shop %q is not a *.myshopify.com domain", cfg.Shop))
 	}
-	if strings.TrimSpace(cfg.AccessToken) == "" {
+	if strings.TrimSpace(cfg.AccessToken) == "" && cfg.TokenSource == nil {
 		problems = append(problems, "access token is empty")
 	}
 	if len(problems) > 0 {
@@ -199,7 +207,7 @@ func (c *Client) Do(ctx context.Context, op string, vars any, out any) error {
 				return fmt.Errorf("shopify: %s: %w", op, ctx.Err())
 			}
 			lastErr = err
-			if nonIdempotent[op] || retries >= c.cfg.MaxRetries {
+			if nonIdempotent[op] || retries >= c.cfg.MaxRetries || errors.As(err, new(tokenError)) {
 				return lastErr
 			}
 			retries++
@@ -289,6 +297,12 @@ type answer struct {
 	retryAfter time.Duration
 }
 
+// tokenError is a TokenSource failure: no request was sent, and resending would not help (the
+// source retries its own refresh).
+type tokenError struct{ error }
+
+func (e tokenError) Unwrap() error { return e.error }
+
 // send makes one HTTP request. A non-nil error is a transport failure; an
 // answer with apiErr set is a failure Shopify reported.
 func (c *Client) send(ctx context.Context, op string, body []byte) (*answer, error) {
@@ -298,7 +312,13 @@ func (c *Client) send(ctx context.Context, op string, body []byte) (*answer, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("X-Shopify-Access-Token", c.cfg.AccessToken)
+	token := c.cfg.AccessToken
+	if c.cfg.TokenSource != nil {
+		if token, err = c.cfg.TokenSource(ctx); err != nil {
+			return nil, tokenError{fmt.Errorf("shopify: %s: access token: %w", op, err)}
+		}
+	}
+	req.Header.Set("X-Shopify-Access-Token", token)
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("shopify: %s: %w", op, err)

@@ -47,7 +47,11 @@ const (
 // (inventorySetQuantities quantities, productVariantsBulkUpdate variants).
 const MaxInputItems = 250
 
-//go:embed graphql/*.graphql
+// Fragments live in graphql/fragments, one per file; a document gets
+// every fragment it spreads (transitively) appended when it is loaded, so
+// queries returning the same object share one selection and one decoder.
+//
+//go:embed graphql/*.graphql graphql/fragments/*.graphql
 var documentFS embed.FS
 
 // The schema is embedded here (not in a test) so that the shopifytest fake,
@@ -57,12 +61,18 @@ var documentFS embed.FS
 var adminSchemaGzip []byte
 
 var (
-	opNameRE  = regexp.MustCompile(`(?m)^\s*(?:query|mutation)\s+([_A-Za-z][_0-9A-Za-z]*)`)
-	documents = mustLoadDocuments()
+	opNameRE   = regexp.MustCompile(`(?m)^\s*(?:query|mutation)\s+([_A-Za-z][_0-9A-Za-z]*)`)
+	fragNameRE = regexp.MustCompile(`(?m)^\s*fragment\s+([_A-Za-z][_0-9A-Za-z]*)\s+on\s`)
+	spreadRE   = regexp.MustCompile(`\.\.\.\s*([_A-Za-z][_0-9A-Za-z]*)`)
+	documents  = mustLoadDocuments()
 )
 
 func mustLoadDocuments() map[string]string {
 	files, err := fs.Glob(documentFS, "graphql/*.graphql")
+	if err != nil {
+		panic(fmt.Sprintf("shopify: documents: %v", err))
+	}
+	frags, err := loadFragments()
 	if err != nil {
 		panic(fmt.Sprintf("shopify: documents: %v", err))
 	}
@@ -79,9 +89,64 @@ func mustLoadDocuments() map[string]string {
 		if _, dup := docs[m[1]]; dup {
 			panic(fmt.Sprintf("shopify: documents: operation %s defined twice", m[1]))
 		}
-		docs[m[1]] = strings.TrimSpace(string(b)) + "\n"
+		text, err := withFragments(strings.TrimSpace(string(b))+"\n", frags)
+		if err != nil {
+			panic(fmt.Sprintf("shopify: documents: %s: %v", path.Base(f), err))
+		}
+		docs[m[1]] = text
 	}
 	return docs
+}
+
+// loadFragments reads graphql/fragments/*.graphql, one named fragment each.
+func loadFragments() (map[string]string, error) {
+	files, err := fs.Glob(documentFS, "graphql/fragments/*.graphql")
+	if err != nil {
+		return nil, err
+	}
+	frags := make(map[string]string, len(files))
+	for _, f := range files {
+		b, err := documentFS.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		m := fragNameRE.FindAllStringSubmatch(string(b), -1)
+		if len(m) != 1 {
+			return nil, fmt.Errorf("%s must define exactly one fragment", path.Base(f))
+		}
+		if _, dup := frags[m[0][1]]; dup {
+			return nil, fmt.Errorf("fragment %s defined twice", m[0][1])
+		}
+		frags[m[0][1]] = strings.TrimSpace(string(b)) + "\n"
+	}
+	return frags, nil
+}
+
+// withFragments appends to doc every fragment it spreads, directly or
+// through another fragment, each once and in a stable order.
+func withFragments(doc string, frags map[string]string) (string, error) {
+	added := map[string]bool{}
+	var b strings.Builder
+	b.WriteString(doc)
+	pending := []string{doc}
+	for len(pending) > 0 {
+		text := pending[0]
+		pending = pending[1:]
+		for _, m := range spreadRE.FindAllStringSubmatch(text, -1) {
+			name := m[1]
+			if name == "on" || added[name] { // "... on Type" is an inline fragment
+				continue
+			}
+			f, ok := frags[name]
+			if !ok {
+				return "", fmt.Errorf("unknown fragment %s", name)
+			}
+			added[name] = true
+			b.WriteString("\n" + f)
+			pending = append(pending, f)
+		}
+	}
+	return b.String(), nil
 }
 
 // Document returns the text of the embedded document whose operation is

@@ -25,6 +25,17 @@
 //     currency other than the store's is refused per item with platforms.ErrInvalid.
 //   - Image URLs are uploaded once: the attachment id WooCommerce answers is remembered
 //     (per client) and sent as {id} afterwards, since re-sending a src downloads a duplicate.
+//   - Weights and dimensions arrive in kg and cm and are converted exactly (shopspring/decimal,
+//     4 decimals) to the store's woocommerce_weight_unit and woocommerce_dimension_unit, read
+//     once with the other settings.
+//   - Orders (orders.go): WooCommerce core has no shipments, so FulfillOrder writes intcomex_*
+//     tracking meta, a note and status completed, in an order that makes every step repeatable.
+//     Order PUTs set state and are retried; note and webhook POSTs are not idempotent and are
+//     retried only after reading back whether the lost write happened.
+//   - Webhooks (webhooks.go): order.created and order.updated at the connector's URL, signed
+//     with Config.WebhookSecret; WooCommerce never shows a secret, so RotateWebhookSecret exists
+//     for a changed one. The unsigned creation ping is recognised by its exact shape only.
+//   - wc-auth (wcauth.go): AuthorizeURL and ParseKeyHandoff for the one-click key handoff.
 package woocommerce
 
 import (
@@ -50,6 +61,11 @@ type Config struct {
 	BaseURL        string
 	ConsumerKey    string
 	ConsumerSecret string
+	// WebhookSecret is the secret EnsureWebhooks registers webhooks with and ParseWebhook
+	// verifies deliveries with ("" refuses every signed delivery). WooCommerce cleans and
+	// entity-decodes a secret before signing, so it must be printable ASCII without spaces,
+	// quotes, &, < or >: a random token (hex, base64url) is.
+	WebhookSecret string
 	// HTTPClient sends the requests (default: a client without timeout; Timeout bounds attempts).
 	HTTPClient *http.Client
 	// Logger receives retries and recoveries (default: discard).
@@ -106,6 +122,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.ConsumerSecret == "" {
 		problems = append(problems, "ConsumerSecret is empty")
+	}
+	if strings.ContainsFunc(cfg.WebhookSecret, func(r rune) bool { return r <= ' ' || r > '~' || strings.ContainsRune("&<>\"'", r) }) {
+		problems = append(problems, "WebhookSecret must be printable ASCII without spaces, quotes, &, < or >")
 	}
 	if cfg.BatchSize == 0 {
 		cfg.BatchSize = MaxBatchSize

@@ -138,7 +138,10 @@ func (c *Client) productBody(p platforms.ProductInput, st storeSettings, o *op) 
 	desc := p.Description
 	b := productBody{
 		Type: "simple", Status: "publish", CatalogVisibility: "visible", SKU: p.Ref.SKU, Name: p.Title,
-		Description: &desc, RegularPrice: price, Weight: p.WeightKg,
+		Description: &desc, RegularPrice: price,
+	}
+	if b.Weight, err = st.weight(p.WeightKg); err != nil {
+		return err
 	}
 	if p.Status == platforms.StatusHidden {
 		b.CatalogVisibility = "hidden"
@@ -173,7 +176,15 @@ func (c *Client) productBody(p platforms.ProductInput, st storeSettings, o *op) 
 	}
 	c.imgMu.Unlock()
 	if p.LengthCm != "" || p.WidthCm != "" || p.HeightCm != "" {
-		b.Dimensions = &dimensions{Length: p.LengthCm, Width: p.WidthCm, Height: p.HeightCm}
+		b.Dimensions = &dimensions{}
+		for _, d := range []struct {
+			in  string
+			out *string
+		}{{p.LengthCm, &b.Dimensions.Length}, {p.WidthCm, &b.Dimensions.Width}, {p.HeightCm, &b.Dimensions.Height}} {
+			if *d.out, err = st.length(d.in); err != nil {
+				return err
+			}
+		}
 	}
 	if p.Brand.Name != "" {
 		b.Attributes = append(b.Attributes, attribute{Name: c.cfg.BrandAttribute, Options: []string{p.Brand.Name}, Visible: true})

@@ -76,7 +76,13 @@ func (e *APIError) Error() string {
 func (e *APIError) Is(target error) bool {
 	switch target {
 	case platforms.ErrNotFound:
-		return e.Status == http.StatusNotFound || e.Code == "woocommerce_rest_product_invalid_id"
+		// Updating a missing order or webhook answers 400 with an *_invalid_id code.
+		switch e.Code {
+		case "woocommerce_rest_product_invalid_id", "woocommerce_rest_shop_order_invalid_id",
+			"woocommerce_rest_order_invalid_id", "woocommerce_rest_webhook_invalid_id":
+			return true
+		}
+		return e.Status == http.StatusNotFound
 	case platforms.ErrRateLimited:
 		return e.Status == http.StatusTooManyRequests
 	case platforms.ErrInvalid:

@@ -13,10 +13,13 @@ import (
 	"github.com/intcomex-connector/connector/platforms"
 )
 
-// storeSettings are the store's currency and price decimals, read once per client.
+// storeSettings are the store's currency, price decimals and weight and dimension units, read
+// once per client.
 type storeSettings struct {
-	Currency string
-	Decimals int32
+	Currency      string
+	Decimals      int32
+	WeightUnit    string // woocommerce_weight_unit: kg, g, lbs, oz
+	DimensionUnit string // woocommerce_dimension_unit: m, cm, mm, in, yd
 }
 
 type settingValue struct {
@@ -59,8 +62,46 @@ func (c *Client) storeSettings(ctx context.Context) (storeSettings, error) {
 	if err != nil || n < 0 || n > 8 {
 		return storeSettings{}, fmt.Errorf("woocommerce: woocommerce_price_num_decimals %q: %w", d, platforms.ErrInvalid)
 	}
-	c.settings = &storeSettings{Currency: strings.ToUpper(cur), Decimals: int32(n)}
+	wu, du, err := c.unitSettings(ctx)
+	if err != nil {
+		return storeSettings{}, err
+	}
+	c.settings = &storeSettings{Currency: strings.ToUpper(cur), Decimals: int32(n), WeightUnit: wu, DimensionUnit: du}
 	return *c.settings, nil
+}
+
+// unitSettings reads both units with one GET of the "products" settings group (they are not
+// in "general"). A unit the connector cannot convert to fails here, before any product write.
+func (c *Client) unitSettings(ctx context.Context) (weight, dimension string, err error) {
+	resp, err := c.do(ctx, call{method: http.MethodGet, path: "/settings/products", idempotent: true})
+	if err != nil {
+		return "", "", err
+	}
+	var list []settingValue
+	if err := json.Unmarshal(resp.body, &list); err != nil {
+		return "", "", fmt.Errorf("woocommerce: settings/products: decode: %w", err)
+	}
+	// WooCommerce's defaults, for a store where the options were never saved.
+	weight, dimension = "kg", "cm"
+	for _, sv := range list {
+		var v string
+		if json.Unmarshal(sv.Value, &v) != nil || strings.TrimSpace(v) == "" {
+			continue
+		}
+		switch sv.ID {
+		case "woocommerce_weight_unit":
+			weight = strings.TrimSpace(v)
+		case "woocommerce_dimension_unit":
+			dimension = strings.TrimSpace(v)
+		}
+	}
+	if _, ok := weightUnits[weight]; !ok {
+		return "", "", fmt.Errorf("woocommerce: woocommerce_weight_unit %q: %w", weight, platforms.ErrInvalid)
+	}
+	if _, ok := lengthUnits[dimension]; !ok {
+		return "", "", fmt.Errorf("woocommerce: woocommerce_dimension_unit %q: %w", dimension, platforms.ErrInvalid)
+	}
+	return weight, dimension, nil
 }
 
 // formatPrice writes price with exactly the store's decimals. It refuses a currency other than

@@ -161,8 +161,14 @@ func TestEveryDocumentExecutes(t *testing.T) {
 			"quantities": []any{map[string]any{"inventoryItemId": v.InventoryItem.ID, "locationId": loc, "quantity": 7, "changeFromQuantity": nil}}}}},
 		{shopify.OpProductUpdateStatus, map[string]any{"id": set.Product.ID, "status": "DRAFT"}},
 		{shopify.OpStagedUploadsCreate, map[string]any{"input": []any{map[string]any{"resource": "BULK_MUTATION_VARIABLES", "filename": "v.jsonl", "mimeType": "text/jsonl", "httpMethod": "POST"}}}},
-		{shopify.OpOrder, map[string]any{"id": order.ID}},
-		{shopify.OpOrders, map[string]any{"query": "financial_status:paid updated_at:>'2026-06-01T00:00:00Z'", "first": 50}},
+		{shopify.OpOrder, map[string]any{"id": order.ID, "lines": 10}},
+		{shopify.OpOrders, map[string]any{"query": "financial_status:paid updated_at:>'2026-06-01T00:00:00Z'", "first": 10, "lines": 10}},
+		{shopify.OpOrderState, map[string]any{"id": order.ID}},
+		{shopify.OpOrderLineItems, map[string]any{"id": order.ID, "first": 10}},
+		{shopify.OpMetafieldsSet, map[string]any{"metafields": []any{map[string]any{"ownerId": order.ID, "namespace": "intcomex", "key": "status", "type": "single_line_text_field", "value": "placed"}}}},
+		{shopify.OpMetafieldDefinitionCreate, map[string]any{"definition": map[string]any{"name": "SKU", "namespace": "intcomex", "key": "sku", "ownerType": "PRODUCT",
+			"type": "single_line_text_field", "capabilities": map[string]any{"uniqueValues": map[string]any{"enabled": true}}}}},
+		{shopify.OpMetafieldDefinitions, map[string]any{"ownerType": "PRODUCT", "namespace": "intcomex", "key": "sku"}},
 		{shopify.OpOrderUpdate, map[string]any{"input": map[string]any{"id": order.ID, "note": "IWS 123",
 			"metafields": []any{map[string]any{"namespace": "intcomex", "key": "order", "type": "single_line_text_field", "value": "123"}}}}},
 		{shopify.OpTagsAdd, map[string]any{"id": order.ID, "tags": []any{"intcomex:placed"}}},
@@ -196,13 +202,38 @@ func TestEveryDocumentExecutes(t *testing.T) {
 			}
 		}
 	}
+	held := s.CreateOrder(shopifytest.NewOrder{Lines: []shopifytest.OrderLine{{SKU: "H", Quantity: 1}}})
+	var fos struct {
+		FulfillmentOrders struct{ Nodes []struct{ ID string } } `json:"fulfillmentOrders"`
+	}
+	field(t, gql(t, s, shopify.OpFulfillmentOrders, map[string]any{"orderId": held.ID}), "order", &fos)
+	heldFO := fos.FulfillmentOrders.Nodes[0].ID
+	gql(t, s, shopify.OpFulfillmentOrderHold, map[string]any{"id": heldFO, "fulfillmentHold": map[string]any{"reason": "OTHER", "handle": "h"}})
+	if h := s.Orders()[1].Holds; len(h) != 1 || h[0].Reason != "OTHER" {
+		t.Fatalf("holds %+v", h)
+	}
+	gql(t, s, shopify.OpFulfillmentOrderReleaseHold, map[string]any{"id": heldFO})
+	if h := s.Orders()[1].Holds; len(h) != 0 {
+		t.Fatalf("holds after release %+v", h)
+	}
+	subID := s.Webhooks()[0].ID
+	gql(t, s, shopify.OpWebhookSubscriptionUpdate, map[string]any{"id": subID, "webhookSubscription": map[string]any{"uri": hook.URL + "/moved"}})
+	if w := s.Webhooks()[0]; w.URI != hook.URL+"/moved" {
+		t.Fatalf("subscription %+v", w)
+	}
+	if d := s.MetafieldDefinitions(); len(d) != 1 || !d[0].UniqueValues {
+		t.Fatalf("definitions %+v", d)
+	}
+	for _, op := range []string{shopify.OpFulfillmentOrderHold, shopify.OpFulfillmentOrderReleaseHold, shopify.OpWebhookSubscriptionUpdate} {
+		seen[op] = true
+	}
 	gql(t, s, shopify.OpOrderCancel, map[string]any{"orderId": s.CreateOrder(shopifytest.NewOrder{Lines: []shopifytest.OrderLine{{SKU: "X", Quantity: 1}}}).ID, "reason": "INVENTORY", "restock": true})
 	seen[shopify.OpOrderCancel] = true
 	if q, _ := s.InventoryLevel(v.InventoryItem.ID, loc); q != 7 {
 		t.Fatalf("inventory = %d", q)
 	}
 	o := s.Orders()[0]
-	if o.Note != "IWS 123" || len(o.Metafields) != 1 || !o.Closed || o.Fulfillments[0].Tracking.Number != "1Z999" || o.Tags[0] != "intcomex:placed" {
+	if o.Note != "IWS 123" || len(o.Metafields) != 2 || !o.Closed || o.Fulfillments[0].Tracking.Number != "1Z999" || o.Tags[0] != "intcomex:placed" {
 		t.Fatalf("order state: %+v", o)
 	}
 	for _, op := range shopify.OperationNames() {

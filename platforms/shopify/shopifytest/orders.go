@@ -57,11 +57,20 @@ type Order struct {
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 	Test              bool
+	ShippingMethod    string // title of the shipping line
+	Holds             []Hold // open holds on the order's fulfillment order
 	fulfillmentOrder  string
 }
 
-// NewOrder describes a paid order for CreateOrder.
+// Hold is a fulfillment hold placed through fulfillmentOrderHold.
+type Hold struct{ ID, Reason, ReasonNotes, Handle string }
+
+// NewOrder describes an order for CreateOrder.
 type NewOrder struct {
+	// FinancialStatus is the displayFinancialStatus the checkout left
+	// (default "PAID"; "PENDING" for a manual payment not yet captured).
+	FinancialStatus     string
+	ShippingMethod      string
 	Email, Phone        string
 	FirstName, LastName string
 	ShippingAddress     Address
@@ -77,6 +86,7 @@ func (o *Order) clone() Order {
 	c.Tags = slices.Clone(o.Tags)
 	c.Metafields = slices.Clone(o.Metafields)
 	c.Fulfillments = slices.Clone(o.Fulfillments)
+	c.Holds = slices.Clone(o.Holds)
 	return c
 }
 
@@ -88,15 +98,20 @@ func (o *Order) total() decimal.Decimal {
 	return t
 }
 
-// CreateOrder creates a paid order, as a checkout would, and delivers the
-// ORDERS_CREATE and ORDERS_PAID webhooks synchronously (to subscribers).
+// CreateOrder creates an order, as a checkout would, and delivers the
+// ORDERS_CREATE and ORDERS_UPDATED webhooks, and ORDERS_PAID when the order
+// is paid, synchronously (to subscribers).
 func (s *Server) CreateOrder(in NewOrder) Order {
 	s.mu.Lock()
 	now := s.now()
+	fin := strings.ToUpper(in.FinancialStatus)
+	if fin == "" {
+		fin = "PAID"
+	}
 	o := &Order{
 		ID: s.gid("Order"), Email: in.Email, Phone: in.Phone, CustomerFirstName: in.FirstName, CustomerLastName: in.LastName,
-		ShippingAddress: in.ShippingAddress, FinancialStatus: "PAID", Note: in.Note, Tags: slices.Clone(in.Tags),
-		CreatedAt: now, UpdatedAt: now, Test: in.Test,
+		ShippingAddress: in.ShippingAddress, FinancialStatus: fin, Note: in.Note, Tags: slices.Clone(in.Tags),
+		CreatedAt: now, UpdatedAt: now, Test: in.Test, ShippingMethod: in.ShippingMethod,
 	}
 	o.LegacyID, _ = strconv.ParseInt(o.ID[strings.LastIndex(o.ID, "/")+1:], 10, 64)
 	o.Name = fmt.Sprintf("#%d", 1000+len(s.st.orders)+1)
@@ -106,7 +121,10 @@ func (s *Server) CreateOrder(in NewOrder) Order {
 		o.Lines = append(o.Lines, l)
 	}
 	s.st.orders = append(s.st.orders, o)
-	hooks := append(s.hooksFor("ORDERS_CREATE", s.orderPayload(o)), s.hooksFor("ORDERS_PAID", s.orderPayload(o))...)
+	hooks := append(s.hooksFor("ORDERS_CREATE", s.orderPayload(o)), s.hooksFor("ORDERS_UPDATED", s.orderPayload(o))...)
+	if fin == "PAID" {
+		hooks = append(hooks, s.hooksFor("ORDERS_PAID", s.orderPayload(o))...)
+	}
 	out := o.clone()
 	s.mu.Unlock()
 	s.deliver(hooks)
@@ -140,6 +158,8 @@ func (o *Order) fulfillmentStatus() string {
 		done += l.Fulfilled
 	}
 	switch {
+	case done < total && len(o.Holds) > 0:
+		return "ON_HOLD"
 	case done == 0:
 		return "UNFULFILLED"
 	case done < total:
@@ -169,9 +189,17 @@ func (s *Server) orderObj(o *Order) obj {
 		"customer": obj{"id": "gid://shopify/Customer/" + strconv.FormatInt(o.LegacyID, 10), "firstName": o.CustomerFirstName,
 			"lastName": o.CustomerLastName, "displayName": strings.TrimSpace(o.CustomerFirstName + " " + o.CustomerLastName),
 			"defaultEmailAddress": obj{"emailAddress": o.Email}, "defaultPhoneNumber": obj{"phoneNumber": o.Phone}},
-		"shippingAddress": obj{"firstName": a.FirstName, "lastName": a.LastName, "company": a.Company, "address1": a.Address1,
-			"address2": a.Address2, "city": a.City, "province": a.Province, "provinceCode": a.ProvinceCode, "zip": a.Zip,
-			"country": a.Country, "countryCodeV2": a.CountryCode, "phone": a.Phone},
+		"billingAddress": s.addressObj(a),
+		"shippingLine":   shippingLine(o),
+		"fulfillments": lazy(func(map[string]any) any {
+			out := []obj{}
+			for _, f := range o.Fulfillments {
+				out = append(out, obj{"__typename": "Fulfillment", "id": f.ID, "status": "SUCCESS",
+					"trackingInfo": []obj{{"company": f.Tracking.Company, "number": f.Tracking.Number, "url": f.Tracking.URL}}})
+			}
+			return out
+		}),
+		"shippingAddress": s.addressObj(a),
 		"lineItems": lazy(func(map[string]any) any {
 			c := conn{}
 			for _, l := range o.Lines {
@@ -179,7 +207,7 @@ func (s *Server) orderObj(o *Order) obj {
 				if p, v, ok := s.productBySKULocked(l.SKU); ok {
 					variant = s.variantObj(p, v)
 				}
-				c = append(c, obj{"id": l.ID, "sku": l.SKU, "name": l.Title, "title": l.Title, "quantity": l.Quantity,
+				c = append(c, obj{"__typename": "LineItem", "id": l.ID, "sku": l.SKU, "name": l.Title, "title": l.Title, "quantity": l.Quantity,
 					"currentQuantity": l.Quantity, "unfulfilledQuantity": l.Quantity - l.Fulfilled,
 					"originalUnitPriceSet": s.moneyBag(l.Price), "variant": variant})
 			}
@@ -196,13 +224,20 @@ func (s *Server) orderObj(o *Order) obj {
 			}
 			if o.CancelledAt != nil {
 				status = "CANCELLED"
+			} else if status != "CLOSED" && len(o.Holds) > 0 {
+				status = "ON_HOLD"
+			}
+			holds := []obj{}
+			for _, h := range o.Holds {
+				holds = append(holds, obj{"__typename": "FulfillmentHold", "id": h.ID, "reason": h.Reason, "reasonNotes": h.ReasonNotes,
+					"handle": h.Handle, "displayReason": h.Reason, "heldByRequestingApp": true})
 			}
 			lines := conn{}
 			for _, l := range o.Lines {
 				lines = append(lines, obj{"id": foLineID(l.ID), "sku": l.SKU, "totalQuantity": l.Quantity,
 					"remainingQuantity": l.Quantity - l.Fulfilled, "lineItem": obj{"id": l.ID}})
 			}
-			return conn{{"id": o.fulfillmentOrder, "status": status, "requestStatus": "UNSUBMITTED",
+			return conn{{"__typename": "FulfillmentOrder", "id": o.fulfillmentOrder, "status": status, "requestStatus": "UNSUBMITTED", "fulfillmentHolds": holds,
 				"assignedLocation": obj{"location": s.locationObj(s.st.locations[0])}, "lineItems": lines}}
 		}),
 	}
@@ -342,6 +377,9 @@ func (s *Server) fulfillmentCreate(args map[string]any) (obj, []delivery) {
 	if o.CancelledAt != nil {
 		return fail("Fulfillment order is cancelled.")
 	}
+	if len(o.Holds) > 0 {
+		return fail("Fulfillment order is on hold.")
+	}
 	want := map[string]int{}
 	if items := objs(groups[0]["fulfillmentOrderLineItems"]); len(items) > 0 {
 		for _, it := range items {
@@ -420,8 +458,8 @@ func (s *Server) orderPayload(o *Order) map[string]any {
 	var lines []map[string]any
 	for _, l := range o.Lines {
 		id, _ := strconv.ParseInt(l.ID[strings.LastIndex(l.ID, "/")+1:], 10, 64)
-		lines = append(lines, map[string]any{"id": id, "admin_graphql_api_id": l.ID, "sku": l.SKU, "title": l.Title,
-			"quantity": l.Quantity, "price": money(l.Price), "fulfillable_quantity": l.Quantity - l.Fulfilled})
+		lines = append(lines, map[string]any{"id": id, "admin_graphql_api_id": l.ID, "sku": l.SKU, "title": l.Title, "name": l.Title,
+			"quantity": l.Quantity, "current_quantity": l.Quantity, "price": money(l.Price), "fulfillable_quantity": l.Quantity - l.Fulfilled})
 	}
 	a := o.ShippingAddress
 	var cancelled any
@@ -433,10 +471,43 @@ func (s *Server) orderPayload(o *Order) map[string]any {
 		"financial_status": strings.ToLower(o.FinancialStatus), "currency": s.cfg.Currency, "total_price": money(o.total()),
 		"created_at": o.CreatedAt.Format(time.RFC3339), "updated_at": o.UpdatedAt.Format(time.RFC3339),
 		"cancelled_at": cancelled, "note": o.Note, "tags": strings.Join(o.Tags, ", "), "test": o.Test,
-		"line_items": lines,
-		"customer":   map[string]any{"first_name": o.CustomerFirstName, "last_name": o.CustomerLastName, "email": o.Email},
+		"line_items": lines, "closed_at": closedAt(o, s.now()),
+		"billing_address": map[string]any{"first_name": a.FirstName, "last_name": a.LastName, "company": a.Company,
+			"address1": a.Address1, "address2": a.Address2, "city": a.City, "province": a.Province, "province_code": a.ProvinceCode,
+			"zip": a.Zip, "country": a.Country, "country_code": a.CountryCode, "phone": a.Phone},
+		"shipping_lines": shippingLinesPayload(o),
+		"customer":       map[string]any{"first_name": o.CustomerFirstName, "last_name": o.CustomerLastName, "email": o.Email},
 		"shipping_address": map[string]any{"first_name": a.FirstName, "last_name": a.LastName, "company": a.Company,
 			"address1": a.Address1, "address2": a.Address2, "city": a.City, "province": a.Province, "province_code": a.ProvinceCode,
 			"zip": a.Zip, "country": a.Country, "country_code": a.CountryCode, "phone": a.Phone},
 	}
+}
+
+func (s *Server) addressObj(a Address) obj {
+	return obj{"__typename": "MailingAddress", "firstName": a.FirstName, "lastName": a.LastName, "company": a.Company, "address1": a.Address1,
+		"address2": a.Address2, "city": a.City, "province": a.Province, "provinceCode": a.ProvinceCode, "zip": a.Zip,
+		"country": a.Country, "countryCodeV2": a.CountryCode, "phone": a.Phone}
+}
+
+func shippingLine(o *Order) any {
+	if o.ShippingMethod == "" {
+		return nil
+	}
+	return obj{"__typename": "ShippingLine", "title": o.ShippingMethod, "code": o.ShippingMethod}
+}
+
+func shippingLinesPayload(o *Order) []map[string]any {
+	if o.ShippingMethod == "" {
+		return []map[string]any{}
+	}
+	return []map[string]any{{"title": o.ShippingMethod, "code": o.ShippingMethod}}
+}
+
+// closedAt is the REST closed_at: the fake keeps no closing time, so a
+// closed order reports the time of the payload.
+func closedAt(o *Order, now time.Time) any {
+	if !o.Closed {
+		return nil
+	}
+	return now.Format(time.RFC3339)
 }

@@ -71,6 +71,8 @@ func (s *Server) resolveRoot(op *ast.OperationDefinition, f *ast.Field, args, va
 			return nil, nil, hooks
 		case "orders":
 			return paginateArgs(s.ordersConn(str(args["query"]), str(args["sortKey"]), args["reverse"] == true), args), nil, hooks
+		case "metafieldDefinitions":
+			return s.metafieldDefinitions(args), nil, hooks
 		case "webhookSubscriptions":
 			c := conn{}
 			for _, w := range s.st.webhooks {
@@ -111,6 +113,19 @@ func (s *Server) resolveRoot(op *ast.OperationDefinition, f *ast.Field, args, va
 		return res, nil, append(hooks, h...)
 	case "webhookSubscriptionCreate":
 		return s.webhookSubscriptionCreate(args), nil, hooks
+	case "webhookSubscriptionUpdate":
+		return s.webhookSubscriptionUpdate(args), nil, hooks
+	case "fulfillmentOrderHold":
+		res, h := s.fulfillmentOrderHold(args)
+		return res, nil, append(hooks, h...)
+	case "fulfillmentOrderReleaseHold":
+		res, h := s.fulfillmentOrderReleaseHold(args)
+		return res, nil, append(hooks, h...)
+	case "metafieldsSet":
+		res, h := s.metafieldsSet(args)
+		return res, nil, append(hooks, h...)
+	case "metafieldDefinitionCreate":
+		return s.metafieldDefinitionCreate(args), nil, hooks
 	}
 	return nil, notImplemented(f.Name), hooks
 }

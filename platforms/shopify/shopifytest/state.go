@@ -48,6 +48,7 @@ type state struct {
 	staged      map[string][]byte
 	bulk        []*bulkOp
 	delivered   []Delivery
+	definitions []*MetafieldDefinition
 }
 
 type idemEntry struct {

@@ -181,3 +181,63 @@ func (s *Server) webhookSubscriptionCreate(args map[string]any) obj {
 	o["apiVersion"] = obj{"handle": s.cfg.APIVersion, "displayName": s.cfg.APIVersion, "supported": true}
 	return obj{"webhookSubscription": o, "userErrors": []obj{}}
 }
+
+// webhookSubscriptionUpdate changes a subscription's address or format.
+func (s *Server) webhookSubscriptionUpdate(args map[string]any) obj {
+	in, _ := args["webhookSubscription"].(map[string]any)
+	var w *Subscription
+	for _, x := range s.st.webhooks {
+		if x.ID == str(args["id"]) {
+			w = x
+		}
+	}
+	if w == nil {
+		return obj{"webhookSubscription": nil, "userErrors": []obj{userErr([]string{"id"}, "Webhook subscription does not exist", "")}}
+	}
+	uri := str(in["uri"])
+	if uri == "" {
+		uri = str(in["callbackUrl"])
+	}
+	if uri != "" {
+		if !strings.HasPrefix(uri, "https://") && !strings.HasPrefix(uri, "http://") {
+			return obj{"webhookSubscription": nil, "userErrors": []obj{userErr([]string{"webhookSubscription", "uri"}, "Address is invalid", "")}}
+		}
+		for _, x := range s.st.webhooks {
+			if x != w && x.Topic == w.Topic && x.URI == uri {
+				return obj{"webhookSubscription": nil, "userErrors": []obj{userErr([]string{"webhookSubscription", "uri"}, "Address for this topic has already been taken", "")}}
+			}
+		}
+		w.URI = uri
+	}
+	if f := str(in["format"]); f != "" {
+		w.Format = f
+	}
+	o := w.obj()
+	o["apiVersion"] = obj{"handle": s.cfg.APIVersion, "displayName": s.cfg.APIVersion, "supported": true}
+	return obj{"webhookSubscription": o, "userErrors": []obj{}}
+}
+
+// DeleteWebhook removes a subscription, as Shopify does after repeated
+// failed deliveries to a subscription made through the Admin API.
+func (s *Server) DeleteWebhook(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, w := range s.st.webhooks {
+		if w.ID == id {
+			s.st.webhooks = append(s.st.webhooks[:i], s.st.webhooks[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// Webhooks returns copies of the subscriptions.
+func (s *Server) Webhooks() []Subscription {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Subscription, 0, len(s.st.webhooks))
+	for _, w := range s.st.webhooks {
+		out = append(out, *w)
+	}
+	return out
+}

@@ -162,7 +162,11 @@ func validStatus(st string, allowAny bool) bool {
 }
 
 func statusEnumError(param, prefix string, list []string) *apiError {
+	// wp_sprintf's %l: "a and b", "a, b, and c".
 	msg := prefix + " is not one of " + strings.Join(list[:len(list)-1], ", ") + ", and " + list[len(list)-1] + "."
+	if len(list) == 2 {
+		msg = prefix + " is not one of " + list[0] + " and " + list[1] + "."
+	}
 	return invalidParam(param, "rest_not_in_enum", msg, false)
 }
 
@@ -529,6 +533,17 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
 			statuses = append(statuses, st)
 		}
 	}
+	less, oerr := orderSort(q.Get("orderby"), q.Get("order"))
+	if oerr != nil {
+		writeError(w, oerr)
+		return
+	}
+	// The store's timezone is UTC, so post_modified and post_modified_gmt are equal and
+	// dates_are_gmt only has to be a valid boolean.
+	if v := q.Get("dates_are_gmt"); v != "" && !restBool(v) {
+		writeError(w, invalidParam("dates_are_gmt", "rest_invalid_type", "dates_are_gmt is not of type boolean.", true))
+		return
+	}
 	var after, before time.Time
 	for _, f := range []struct {
 		name string
@@ -562,7 +577,7 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
 		}
 		list = append(list, o)
 	}
-	sort.Slice(list, func(i, j int) bool { return list[i].ID > list[j].ID })
+	sort.SliceStable(list, func(i, j int) bool { return less(list[i], list[j]) })
 	writePage(w, r, base, list, perPage, page, offset, func(o *order) Order { return s.renderOrderLocked(base, o) })
 }
 
@@ -670,4 +685,44 @@ func randHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// orderSort is the orders collection's orderby (date by default) and order (desc by default);
+// ties fall back to the id in the same direction, as WP_Query's SQL does.
+func orderSort(by, dir string) (func(a, b *order) bool, *apiError) {
+	if dir == "" {
+		dir = "desc"
+	}
+	if dir != "asc" && dir != "desc" {
+		return nil, statusEnumError("order", "order", []string{"asc", "desc"})
+	}
+	key := func(o *order) int64 { return int64(o.ID) }
+	switch by {
+	case "", "date":
+		key = func(o *order) int64 { t, _ := parseWPDate(o.DateCreatedGMT); return t.Unix() }
+	case "modified":
+		key = func(o *order) int64 { return o.modified.Unix() }
+	case "id", "include", "title", "slug":
+	default:
+		return nil, statusEnumError("orderby", "orderby", []string{"date", "id", "include", "title", "slug", "modified"})
+	}
+	return func(a, b *order) bool {
+		ka, kb := key(a), key(b)
+		if ka == kb {
+			ka, kb = int64(a.ID), int64(b.ID)
+		}
+		if dir == "asc" {
+			return ka < kb
+		}
+		return ka > kb
+	}, nil
+}
+
+// restBool is rest_sanitize_boolean's accepted spellings.
+func restBool(v string) bool {
+	switch strings.ToLower(v) {
+	case "true", "false", "1", "0", "yes", "no":
+		return true
+	}
+	return false
 }

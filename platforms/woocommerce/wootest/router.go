@@ -231,6 +231,14 @@ func (s *Server) match(method string, seg []string) (operation, string, handlerF
 		if method == http.MethodGet {
 			return opView, "GET, POST, PUT, PATCH", func(w http.ResponseWriter, r *http.Request) { s.getSetting(w, r, seg[2]) }
 		}
+	case len(seg) == 2 && seg[0] == "settings" && seg[1] == "products":
+		if method == http.MethodGet {
+			return opList, "GET", s.getSettingsProducts
+		}
+	case len(seg) == 3 && seg[0] == "settings" && seg[1] == "products":
+		if method == http.MethodGet {
+			return opView, "GET, POST, PUT, PATCH", func(w http.ResponseWriter, r *http.Request) { s.getProductSetting(w, r, seg[2]) }
+		}
 	case len(seg) == 3 && seg[0] == "data" && seg[1] == "currencies" && seg[2] == "current":
 		if method == http.MethodGet {
 			return opView, "GET", s.getCurrentCurrency

@@ -51,6 +51,10 @@ type Config struct {
 	Currency      string
 	PriceDecimals int
 	NoDecimals    bool
+	// WeightUnit (kg, g, lbs, oz; default kg) and DimensionUnit (m, cm, mm, in, yd; default cm)
+	// are woocommerce_weight_unit and woocommerce_dimension_unit of /settings/products.
+	WeightUnit    string
+	DimensionUnit string
 	// HTTPS makes the fake behave as if served over TLS (is_ssl() true): Basic and query-string
 	// auth are accepted and links are https. Without it, only requests carrying
 	// X-Forwarded-Proto: https (as in the recordings) or arriving over TLS count as HTTPS.
@@ -111,6 +115,7 @@ type Server struct {
 	webhooks            map[int]*webhook
 	nextHookID          int
 	settingsVal         map[string]string
+	faults              []Fault
 	requests            []RequestLog
 	counters            map[string]int
 
@@ -142,6 +147,12 @@ func New(cfg Config) *Server {
 	}
 	if cfg.PriceDecimals == 0 && !cfg.NoDecimals {
 		cfg.PriceDecimals = 2
+	}
+	if cfg.WeightUnit == "" {
+		cfg.WeightUnit = "kg"
+	}
+	if cfg.DimensionUnit == "" {
+		cfg.DimensionUnit = "cm"
 	}
 	if cfg.MaxWebhookFailures == 0 {
 		cfg.MaxWebhookFailures = 5
@@ -287,7 +298,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.siteURL = "http://" + r.Host
 	}
 	s.mu.Unlock()
-	s.route(rec, r)
+	if f, ok := s.takeFault(r); ok {
+		s.serveFault(rec, r, f)
+	} else {
+		s.route(rec, r)
+	}
 	s.mu.Lock()
 	s.requests = append(s.requests, RequestLog{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: rec.status})
 	s.counters[r.Method+" "+r.URL.Path]++
