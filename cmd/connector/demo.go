@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,7 +27,11 @@ import (
 	"github.com/intcomex-connector/connector/connector/syncjob"
 	"github.com/intcomex-connector/connector/iws"
 	"github.com/intcomex-connector/connector/iws/sandbox"
+	"github.com/intcomex-connector/connector/platforms"
+	"github.com/intcomex-connector/connector/platforms/shopify/shopifytest"
+	"github.com/intcomex-connector/connector/platforms/woocommerce/wootest"
 	"github.com/intcomex-connector/connector/pricing"
+	"github.com/intcomex-connector/connector/webhooks"
 )
 
 // demoOptions are the demo command's flags.
@@ -64,7 +69,9 @@ type demoSandbox struct {
 	Seed       int64  `json:"seed"`
 }
 
-// demoShop describes one demo storefront.
+// demoShop describes one demo storefront. Credentials are what a script needs to call the fake
+// (WooCommerce: consumer_key, consumer_secret; Shopify: access_token, shop); WebhookSecret signs
+// the shop's deliveries to WebhookURL, the connector's intake for it.
 type demoShop struct {
 	ID            int64             `json:"id"`
 	Name          string            `json:"name"`
@@ -76,6 +83,9 @@ type demoShop struct {
 	// ListingsPublished counts the products on the storefront after the start-up push (on sale
 	// or shown out of stock).
 	ListingsPublished int `json:"listings_published"`
+	// Webhooks are the subscriptions the storefront holds after the start-up registration
+	// (none when its adapter cannot register them).
+	Webhooks []platforms.WebhookState `json:"webhooks,omitempty"`
 }
 
 // demoProducts counts the IWS mirror after the start-up sync.
@@ -86,9 +96,15 @@ type demoProducts struct {
 	InStock  int `json:"in_stock"`
 }
 
-// Demo shop: an in-memory storefront priced in Chilean pesos.
+// Demo shops: a WooCommerce and a Shopify fake, in this process, priced in Chilean pesos.
 const (
-	demoShopName = "Demo shop (memory)"
+	demoWooShopName     = "Demo WooCommerce shop"
+	demoShopifyShopName = "Demo Shopify shop"
+	// demoShopifyDomain is the shop the Shopify fake plays; its address is the fake's.
+	demoShopifyDomain = "intcomex-demo.myshopify.com"
+	// demoMemoryShopName is the in-memory shop earlier versions of the demo created; a database
+	// from one of them still has it.
+	demoMemoryShopName = "Demo shop (memory)"
 	// demoRules is an example of the margin rules format: a default markup, two category rules,
 	// USD cost converted to CLP, 19 % tax included and prices ending in 90.
 	demoRules = `{
@@ -111,16 +127,20 @@ func newDemoCmd() *cobra.Command {
 		Short: "Run the whole connector on embedded defaults: SQLite, an in-process IWS sandbox",
 		Long: `demo starts the connector with nothing else installed: a SQLite database under --data
 (./data/demo), an in-process IWS sandbox with generated keys and a deterministic catalog, and the
-IWS account configured to use it. At start it mirrors the whole sandbox catalog (extended content
-included) and pushes it to an in-memory demo shop ("Demo shop (memory)", prices in CLP from example
-margin rules), recreated at each start since its storefront lives in this process. It then runs
-the job workers and the scheduler like serve, and serves the connector on --addr (127.0.0.1:8080)
-until Ctrl-C.
+IWS account configured to use it. It also runs two storefront fakes in this process, a
+WooCommerce shop and a Shopify shop, each on its own 127.0.0.1 port, and connects them as shops
+("Demo WooCommerce shop", "Demo Shopify shop", prices in CLP from example margin rules); they are
+recreated at each start, since their storefronts live in this process. At start it mirrors the
+whole sandbox catalog (extended content included), pushes it to both shops and registers their
+webhooks at the connector's intake (/webhooks/woocommerce/ID, /webhooks/shopify). It then runs
+the job workers and the scheduler like serve, and serves the connector on --addr
+(127.0.0.1:8080) until Ctrl-C.
 
 Everything it generates is kept under --data and reused by the next run: the secret key that
 encrypts stored credentials (secret.key), the sandbox keys and its orders and stock
 (sandbox-state.json), and the database. --data DIR/demo.json describes what is running (admin
-URL, IWS sandbox URL and keys, shops), so a person or a script can talk to each part. Every call to
+URL, IWS sandbox URL and keys, and each shop with its address, API credentials, webhook URL and
+webhook secret), so a person or a script can talk to each part. Every call to
 the sandbox is recorded in the API call log like a call to the real IWS.`,
 		Example: `  go run ./cmd/connector demo
   connector demo --addr 127.0.0.1:9090 --data /tmp/demo --skus 50000`,
@@ -219,24 +239,36 @@ func runDemo(cmd *cobra.Command, opts demoOptions) error {
 	if err != nil {
 		return fmt.Errorf("demo: IWS account: %w", err)
 	}
-	shop, err := demoRecreateShop(ctx, st, acct.ID)
-	if err != nil {
-		return err
-	}
-	syncedAt := time.Now()
-	products, shopInfo, sampleSKU, err := demoMirror(ctx, cfg, st, logger, acct.ID, shop)
-	if err != nil {
-		return err
-	}
 
+	// The connector's listener comes first: the shops' webhook URLs name its address.
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return fmt.Errorf("demo: listen: %w", err)
 	}
+	defer ln.Close() // on an early return; serveHTTP closes it otherwise
+	adminURL := "http://" + ln.Addr().String() + "/"
+	fakes, err := startDemoStorefronts(logger)
+	if err != nil {
+		return err
+	}
+	defer fakes.stop(ctx, logger)
+	shops, err := demoRecreateShops(ctx, st, acct.ID, fakes, adminURL)
+	if err != nil {
+		return err
+	}
+	sfs := processStorefronts(cfg, st, logger.With("component", "sync"))
+	syncedAt := time.Now()
+	products, sampleSKU, err := demoMirror(ctx, cfg, st, sfs, logger, acct.ID, shops, fakes)
+	if err != nil {
+		return err
+	}
+	for i := range shops {
+		demoRegisterWebhooks(ctx, sfs, logger, &shops[i])
+	}
+
 	info := demoInfo{
-		AdminURL: "http://" + ln.Addr().String() + "/",
+		AdminURL: adminURL,
 		IWS:      keys,
-		Shops:    []demoShop{shopInfo},
 		Products: products,
 		Database: cfg.DatabaseURL,
 		Started:  time.Now().UTC(),
@@ -247,7 +279,14 @@ func runDemo(cmd *cobra.Command, opts demoOptions) error {
 			fmt.Sprintf("CONNECTOR_DATABASE_URL=%s CONNECTOR_SECRET_KEY_FILE=%s connector products show %s",
 				cfg.DatabaseURL, filepath.Join(opts.DataDir, "secret.key"), sampleSKU),
 			"curl " + sandboxURL + "/_sandbox/state",
+			// The fake WooCommerce takes Basic auth only over HTTPS, as the real one does; the
+			// header says the request came through a TLS proxy. Keys: shops[0].credentials.
+			fmt.Sprintf("curl -H 'X-Forwarded-Proto: https' -u CONSUMER_KEY:CONSUMER_SECRET '%s/wp-json/wc/v3/products?per_page=3'", fakes.wooURL),
+			fmt.Sprintf(`curl -H 'X-Shopify-Access-Token: ACCESS_TOKEN' -H 'Content-Type: application/json' -d '{"query":"{ productVariants(first: 3) { nodes { sku price product { title } } } }"}' %s`, fakes.shopify.GraphQLURL()),
 		},
+	}
+	for _, sh := range shops {
+		info.Shops = append(info.Shops, sh.info)
 	}
 	if err := writeDemoInfo(filepath.Join(opts.DataDir, "demo.json"), info); err != nil {
 		return err
@@ -258,10 +297,12 @@ func runDemo(cmd *cobra.Command, opts demoOptions) error {
 	if err != nil {
 		return err
 	}
-	router := newRouter(routerDeps{Logger: logger, Ready: st.Ready, Registry: newMetricsRegistry()})
-	public := info
-	public.IWS.AccessKey = "" // the page is for people; the key stays in demo.json (0600)
-	router.GET("/", func(c *gin.Context) { c.JSON(http.StatusOK, public) })
+	intake, err := webhooks.New(webhooks.Config{Store: st, Resolver: sfs, Logger: logger.With("component", "webhooks")})
+	if err != nil {
+		return errors.Join(err, bg.stop(ctx, cfg.ShutdownTimeout))
+	}
+	router := newRouter(routerDeps{Logger: logger, Ready: st.Ready, Registry: newMetricsRegistry(), Webhooks: intake})
+	router.GET("/", func(c *gin.Context) { c.JSON(http.StatusOK, info.public()) })
 	if opts.ready != nil {
 		opts.ready(info)
 	}
@@ -269,79 +310,233 @@ func runDemo(cmd *cobra.Command, opts demoOptions) error {
 	return errors.Join(err, bg.stop(ctx, cfg.ShutdownTimeout))
 }
 
-// demoRecreateShop deletes the demo shop of an earlier run (its in-memory storefront did not
-// survive the restart, so its listings are void) and creates it again with the example rules.
-func demoRecreateShop(ctx context.Context, st *store.Store, accountID int64) (store.Shop, error) {
+// public is the description without secrets, for the admin page (people read it; demo.json,
+// 0600, keeps the keys).
+func (info demoInfo) public() demoInfo {
+	info.IWS.AccessKey = ""
+	info.Shops = slices.Clone(info.Shops)
+	for i := range info.Shops {
+		info.Shops[i].Credentials, info.Shops[i].WebhookSecret = nil, ""
+	}
+	return info
+}
+
+// demoStorefronts are the demo's fake shops, serving on 127.0.0.1 for the life of the process so
+// that a person or a script can look at what the connector pushed. Their keys are new at each
+// start: the fakes keep nothing across restarts.
+type demoStorefronts struct {
+	woo         *wootest.Server
+	wooURL      string
+	wooServer   *http.Server
+	wooServed   chan error
+	wooCreds    syncjob.WooCommerceCredentials
+	shopify     *shopifytest.Server
+	shopifyCred syncjob.ShopifyCredentials
+}
+
+// startDemoStorefronts starts the WooCommerce and the Shopify fakes.
+func startDemoStorefronts(logger *slog.Logger) (*demoStorefronts, error) {
+	token := func(prefix string) string { return prefix + strings.ReplaceAll(uuid.NewString(), "-", "") }
+	f := &demoStorefronts{
+		wooCreds: syncjob.WooCommerceCredentials{
+			ConsumerKey: token("ck_"), ConsumerSecret: token("cs_"), WebhookSecret: token("whsec_"),
+		},
+		shopifyCred: syncjob.ShopifyCredentials{
+			AccessToken: token("shpat_"), Shop: demoShopifyDomain, ClientSecret: token("shpss_"),
+		},
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("demo: WooCommerce fake: listen: %w", err)
+	}
+	f.wooURL = "http://" + ln.Addr().String()
+	f.woo = wootest.New(wootest.Config{
+		ConsumerKey: f.wooCreds.ConsumerKey, ConsumerSecret: f.wooCreds.ConsumerSecret,
+		Currency: "CLP", NoDecimals: true, SiteURL: f.wooURL,
+		// The sandbox's image URLs are not fetched: the demo must not reach the internet.
+		ImageCheck: wootest.AllowImages,
+	})
+	f.wooServer = &http.Server{Handler: f.woo, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	f.wooServed = make(chan error, 1)
+	go func() { f.wooServed <- f.wooServer.Serve(ln) }()
+	f.shopify = shopifytest.New(shopifytest.Config{
+		Shop: demoShopifyDomain, AccessToken: f.shopifyCred.AccessToken, ClientSecret: f.shopifyCred.ClientSecret,
+		Currency: "CLP",
+	})
+	logger.Info("demo: storefront fakes listening", "woocommerce", f.wooURL, "shopify", f.shopify.URL())
+	return f, nil
+}
+
+// stop stops both fakes, waiting for their webhook deliveries in flight.
+func (f *demoStorefronts) stop(ctx context.Context, logger *slog.Logger) {
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := f.wooServer.Shutdown(sctx); err != nil {
+		logger.Warn("demo: WooCommerce fake stopped", "err", err)
+	}
+	if err := <-f.wooServed; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		logger.Warn("demo: WooCommerce fake stopped", "err", err)
+	}
+	f.woo.WaitIdle()
+	f.shopify.Close()
+}
+
+// demoShopSetup is one demo shop as stored and as demo.json describes it.
+type demoShopSetup struct {
+	shop store.Shop
+	info demoShop
+	// target is where the shop delivers its webhooks.
+	target platforms.WebhookTarget
+}
+
+// demoRecreateShops deletes the demo shops of an earlier run (their fakes did not survive the
+// restart, so their listings are void; the in-memory shop of older versions with them) and
+// connects the two fakes as shops with the example rules.
+func demoRecreateShops(ctx context.Context, st *store.Store, accountID int64, fakes *demoStorefronts, adminURL string) ([]demoShopSetup, error) {
 	shops, err := st.ListShops(ctx)
 	if err != nil {
-		return store.Shop{}, fmt.Errorf("demo: shops: %w", err)
+		return nil, fmt.Errorf("demo: shops: %w", err)
+	}
+	stale := map[string]string{
+		demoMemoryShopName:  store.PlatformMemory,
+		demoWooShopName:     store.PlatformWooCommerce,
+		demoShopifyShopName: store.PlatformShopify,
 	}
 	for _, s := range shops {
-		if s.Platform == store.PlatformMemory && s.Name == demoShopName {
+		if stale[s.Name] == s.Platform {
 			if err := st.DeleteShop(ctx, s.ID); err != nil {
-				return store.Shop{}, fmt.Errorf("demo: delete the previous demo shop: %w", err)
+				return nil, fmt.Errorf("demo: delete the previous demo shop %d: %w", s.ID, err)
 			}
 		}
 	}
-	shop, err := st.SaveShop(ctx, store.Shop{
-		Name: demoShopName, Platform: store.PlatformMemory, BaseURL: "memory://demo-shop", Credentials: "{}",
-		IWSAccountID: accountID, Currency: "CLP", Locale: "es",
-		StockPolicy: store.StockPolicy{Buffer: 1, MinStock: 2},
-	})
-	if err != nil {
-		return store.Shop{}, fmt.Errorf("demo: demo shop: %w", err)
-	}
 	rules, err := pricing.ParseRules(strings.NewReader(demoRules))
 	if err != nil {
-		return store.Shop{}, fmt.Errorf("demo: demo rules: %w", err)
+		return nil, fmt.Errorf("demo: demo rules: %w", err)
 	}
-	if err := st.ReplaceShopRules(ctx, shop.ID, rules); err != nil {
-		return store.Shop{}, fmt.Errorf("demo: demo rules: %w", err)
+	intake := strings.TrimSuffix(adminURL, "/")
+	specs := []struct {
+		name, platform, baseURL string
+		creds                   any
+		public                  map[string]string
+		secret                  string
+	}{
+		{demoWooShopName, store.PlatformWooCommerce, fakes.wooURL, fakes.wooCreds,
+			map[string]string{"consumer_key": fakes.wooCreds.ConsumerKey, "consumer_secret": fakes.wooCreds.ConsumerSecret},
+			fakes.wooCreds.WebhookSecret},
+		// The base URL is the fake's; the credentials' "shop" names the shop it plays (the
+		// override syncjob documents for fakes and proxies).
+		{demoShopifyShopName, store.PlatformShopify, fakes.shopify.URL(), fakes.shopifyCred,
+			map[string]string{"access_token": fakes.shopifyCred.AccessToken, "shop": fakes.shopifyCred.Shop},
+			fakes.shopifyCred.ClientSecret},
 	}
-	return shop, nil
+	out := make([]demoShopSetup, 0, len(specs))
+	for _, sp := range specs {
+		creds, err := syncjob.MarshalCredentials(sp.creds)
+		if err != nil {
+			return nil, fmt.Errorf("demo: %s: %w", sp.name, err)
+		}
+		shop, err := st.SaveShop(ctx, store.Shop{
+			Name: sp.name, Platform: sp.platform, BaseURL: sp.baseURL, Credentials: creds,
+			IWSAccountID: accountID, Currency: "CLP", Locale: "es",
+			StockPolicy: store.StockPolicy{Buffer: 1, MinStock: 2},
+		})
+		if err != nil {
+			return nil, fmt.Errorf("demo: %s: %w", sp.name, err)
+		}
+		if err := st.ReplaceShopRules(ctx, shop.ID, rules); err != nil {
+			return nil, fmt.Errorf("demo: %s rules: %w", sp.name, err)
+		}
+		hook := intake + webhooks.ShopifyPath
+		if sp.platform == store.PlatformWooCommerce {
+			hook = intake + webhooks.WooCommercePath(shop.ID)
+		}
+		out = append(out, demoShopSetup{
+			shop:   shop,
+			target: platforms.WebhookTarget{URL: hook, Secret: sp.secret},
+			info: demoShop{ID: shop.ID, Name: shop.Name, Platform: shop.Platform, BaseURL: shop.BaseURL,
+				WebhookURL: hook, WebhookSecret: sp.secret, Credentials: sp.public},
+		})
+	}
+	return out, nil
 }
 
 // demoMirror syncs the whole sandbox catalog (extended content included) and pushes it to the
-// demo shop, and returns the counts and a SKU that is on sale there, for the banner.
-func demoMirror(ctx context.Context, cfg Config, st *store.Store, logger *slog.Logger, accountID int64, shop store.Shop) (demoProducts, demoShop, string, error) {
-	info := demoShop{ID: shop.ID, Name: shop.Name, Platform: shop.Platform, BaseURL: shop.BaseURL, Credentials: map[string]string{}}
-	sfs := processStorefronts(cfg, st, logger.With("component", "sync"))
-	sfs.Forget(shop.ID) // a shop id reused by the database must not find the old storefront
+// demo shops, and returns the counts and a SKU that is on sale, for the banner.
+func demoMirror(ctx context.Context, cfg Config, st *store.Store, sfs *syncjob.Storefronts, logger *slog.Logger, accountID int64, shops []demoShopSetup, fakes *demoStorefronts) (demoProducts, string, error) {
+	for _, sh := range shops {
+		sfs.Forget(sh.shop.ID) // a shop id reused by the database must not find the old storefront
+	}
 	runner, err := newSyncRunner(cfg, st, logger.With("component", "sync"))
 	if err != nil {
-		return demoProducts{}, info, "", err
+		return demoProducts{}, "", err
 	}
 	sum, err := runner.Run(audit.WithJobID(ctx, "demo-start"), syncjob.Request{
 		AccountID: accountID, Kind: catalog.KindAll, Content: catalog.ContentAlways,
 	})
 	if err != nil {
-		return demoProducts{}, info, "", fmt.Errorf("demo: mirror the sandbox catalog: %w", err)
+		return demoProducts{}, "", fmt.Errorf("demo: mirror the sandbox catalog: %w", err)
 	}
 	counts, err := st.CountProducts(ctx, accountID)
 	if err != nil {
-		return demoProducts{}, info, "", fmt.Errorf("demo: %w", err)
+		return demoProducts{}, "", fmt.Errorf("demo: %w", err)
 	}
-	published := sfs.MemoryShop(shop.ID).Products()
-	info.ListingsPublished = len(published)
+	published := fakes.woo.Products()
+	for i := range shops {
+		switch shops[i].shop.Platform {
+		case store.PlatformWooCommerce:
+			shops[i].info.ListingsPublished = len(published)
+		case store.PlatformShopify:
+			shops[i].info.ListingsPublished = len(fakes.shopify.Products())
+		}
+	}
 	// The sample SKU is on sale, in stock and, when the catalog has any, with images: the most
 	// to show. The smallest such SKU, so a restart shows the same one.
 	sample, sampleImages := "", false
-	for sku, p := range published {
-		if !p.Published || p.Stock == 0 {
+	for _, p := range published {
+		if p.Status != "publish" || p.StockQuantity == nil || *p.StockQuantity == 0 {
 			continue
 		}
 		images := len(p.Images) > 0
-		if sample == "" || (images && !sampleImages) || (images == sampleImages && sku < sample) {
-			sample, sampleImages = sku, images
+		if sample == "" || (images && !sampleImages) || (images == sampleImages && p.SKU < sample) {
+			sample, sampleImages = p.SKU, images
 		}
 	}
 	if sample == "" {
 		sample = "<SKU>"
 	}
 	logger.InfoContext(ctx, "demo: catalog mirrored and pushed", "products", counts.Total,
-		"listings", info.ListingsPublished, "duration", sum.Duration)
+		"woocommerce", len(published), "shopify", len(fakes.shopify.Products()), "duration", sum.Duration)
 	return demoProducts{Mirrored: counts.Total, Active: counts.Active, Sellable: counts.Sellable, InStock: counts.InStock},
-		info, sample, nil
+		sample, nil
+}
+
+// demoRegisterWebhooks subscribes the shop's storefront to the demo's intake (order topics and,
+// on Shopify, the app's), and records what the storefront holds in demo.json. A failure is
+// logged, not fatal: the catalog half of the demo works without webhooks.
+func demoRegisterWebhooks(ctx context.Context, sfs *syncjob.Storefronts, logger *slog.Logger, sh *demoShopSetup) {
+	log := logger.With("shop", sh.shop.ID, "platform", sh.shop.Platform)
+	sf, err := sfs.For(sh.shop)
+	if err != nil {
+		log.ErrorContext(ctx, "demo: webhooks not registered: no storefront", "err", err)
+		return
+	}
+	// Asserted, not required: an adapter gains its webhook half independently of the demo.
+	wh, ok := sf.(platforms.Webhooks)
+	if !ok {
+		log.ErrorContext(ctx, "demo: webhooks not registered: this adapter cannot manage webhooks (no platforms.Webhooks)",
+			"adapter", fmt.Sprintf("%T", sf), "webhook_url", sh.target.URL)
+		return
+	}
+	rctx, cancel := context.WithTimeout(audit.WithShopID(audit.WithJobID(ctx, "demo-start"), sh.shop.ID), time.Minute)
+	defer cancel()
+	states, err := wh.EnsureWebhooks(rctx, sh.target)
+	if err != nil {
+		log.ErrorContext(ctx, "demo: webhooks not registered", "webhook_url", sh.target.URL, "err", err)
+		return
+	}
+	sh.info.Webhooks = states
+	log.InfoContext(ctx, "demo: webhooks registered", "webhook_url", sh.target.URL, "subscriptions", len(states))
 }
 
 // demoCheckIWS proves the account works end to end: authenticate, then read one catalog page.
@@ -430,7 +625,8 @@ Intcomex connector demo is running.
 		info.IWS.APIKey, filepath.Join(dataDir, "demo.json"), info.Database,
 		info.Products.Mirrored, info.Products.Active, info.Products.Sellable, info.Products.InStock)
 	for _, s := range info.Shops {
-		fmt.Fprintf(w, "  shop %-8s %s: %d listings published\n", fmt.Sprintf("#%d", s.ID), s.Name, s.ListingsPublished)
+		fmt.Fprintf(w, "  shop %-8s %s at %s: %d products published; webhooks to %s (%d subscribed)\n",
+			fmt.Sprintf("#%d", s.ID), s.Name, s.BaseURL, s.ListingsPublished, s.WebhookURL, len(s.Webhooks))
 	}
 	fmt.Fprint(w, "\nTry:\n")
 	for _, t := range info.Try {

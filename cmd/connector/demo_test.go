@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +15,10 @@ import (
 	"github.com/intcomex-connector/connector/connector/audit/audittest"
 	"github.com/intcomex-connector/connector/connector/secret"
 	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/platforms/shopify"
 )
+
+const shopifyAPIVersion = shopify.APIVersion
 
 // startDemo runs `connector demo` until the returned stop is called, and returns its demo.json.
 func startDemo(t *testing.T, env map[string]string, dataDir string) (demoInfo, func()) {
@@ -82,13 +87,53 @@ func TestDemoStartsOnEmbeddedDefaults(t *testing.T) {
 	if info.Products.Mirrored != 200 || info.Products.Active == 0 {
 		t.Errorf("demo.json products = %+v, want the 200 sandbox SKUs", info.Products)
 	}
-	if len(info.Shops) != 1 {
-		t.Fatalf("demo.json shops = %+v, want the demo shop", info.Shops)
+	// Both fakes are connected as shops, and each received the sandbox's sellable catalog.
+	if len(info.Shops) != 2 {
+		t.Fatalf("demo.json shops = %+v, want the WooCommerce and the Shopify demo shops", info.Shops)
 	}
-	shop := info.Shops[0]
-	if shop.ID == 0 || shop.Platform != store.PlatformMemory || shop.BaseURL == "" || shop.WebhookURL != "" ||
-		shop.WebhookSecret != "" || shop.Credentials == nil || shop.ListingsPublished == 0 {
-		t.Errorf("demo shop = %+v", shop)
+	woo, shopify := info.Shops[0], info.Shops[1]
+	if woo.Platform != store.PlatformWooCommerce || shopify.Platform != store.PlatformShopify {
+		t.Fatalf("demo.json shops = %s, %s; want woocommerce, shopify", woo.Platform, shopify.Platform)
+	}
+	assertDemoShopFields(t, info.AdminURL, woo, "consumer_key", "consumer_secret")
+	assertDemoShopFields(t, info.AdminURL, shopify, "access_token", "shop")
+	if info.Products.Sellable == 0 {
+		t.Fatalf("no sellable product in the sandbox catalog: %+v", info.Products)
+	}
+	// Compared below with the catalog in the database, once the demo has stopped.
+	wooProducts := countWooProducts(t, woo)
+	// Both shops subscribed to the intake, and a paid WooCommerce order reaches it signed.
+	for _, s := range info.Shops {
+		if len(s.Webhooks) == 0 {
+			t.Errorf("%s shop: no webhook subscription in demo.json", s.Platform)
+		}
+		for _, w := range s.Webhooks {
+			if w.URL != s.WebhookURL || !w.Active {
+				t.Errorf("%s subscription %+v, want an active one at %s", s.Platform, w, s.WebhookURL)
+			}
+		}
+	}
+	placeWooOrder(t, woo)
+	waitWebhookEvent(t, info.Database, woo.ID)
+	assertShopifyAnswers(t, shopify)
+	// The intake answers for both shops: a delivery that is not signed is refused, not found.
+	for _, s := range info.Shops {
+		req, err := http.NewRequest(http.MethodPost, s.WebhookURL, strings.NewReader(`{"id":1}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		if s.Platform == store.PlatformShopify {
+			req.Header.Set("X-Shopify-Shop-Domain", s.Credentials["shop"])
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusNotFound || resp.StatusCode < 400 {
+			t.Errorf("unsigned delivery to %s = %d, want it refused by the shop's intake", s.WebhookURL, resp.StatusCode)
+		}
 	}
 	var showLine string
 	for _, l := range info.Try {
@@ -125,8 +170,13 @@ func TestDemoStartsOnEmbeddedDefaults(t *testing.T) {
 	if page.IWS.AccessKey != "" || page.IWS.APIKey != info.IWS.APIKey {
 		t.Errorf("admin page IWS = %+v", page.IWS)
 	}
-	if page.Products != info.Products || len(page.Shops) != 1 || page.Shops[0].ListingsPublished != shop.ListingsPublished {
+	if page.Products != info.Products || len(page.Shops) != 2 || page.Shops[0].ListingsPublished != woo.ListingsPublished {
 		t.Errorf("admin page products %+v, shops %+v", page.Products, page.Shops)
+	}
+	for _, s := range page.Shops {
+		if len(s.Credentials) != 0 || s.WebhookSecret != "" {
+			t.Errorf("admin page shows shop %d's secrets", s.ID)
+		}
 	}
 	stop()
 
@@ -182,12 +232,37 @@ func TestDemoStartsOnEmbeddedDefaults(t *testing.T) {
 		}
 	}
 	audittest.AssertNoSecrets(t, calls, info.IWS.AccessKey)
-	listings, err := db.ListingCounts(ctx, shop.ID)
-	if err != nil {
+	// Each fake holds the sandbox's sellable catalog: every active product with a price, of
+	// the types the demo shops sell (physical goods, the default stock policy).
+	var sellable int
+	if err := db.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM products
+		WHERE active = ? AND sellable = ? AND type = 'Physical'`, true, true).Scan(&sellable); err != nil {
 		t.Fatal(err)
 	}
-	if n := listings[store.ListingPublished] + listings[store.ListingOutOfStock]; n != shop.ListingsPublished {
-		t.Errorf("listings = %v, demo.json says %d published", listings, shop.ListingsPublished)
+	if sellable == 0 || sellable > info.Products.Sellable {
+		t.Fatalf("%d sellable physical products of %+v", sellable, info.Products)
+	}
+	if wooProducts != sellable {
+		t.Errorf("WooCommerce fake answers %d products, want the %d sellable ones", wooProducts, sellable)
+	}
+	var events int
+	if err := db.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM webhook_events WHERE shop_id = ? AND state = 'received'`, woo.ID).Scan(&events); err != nil {
+		t.Fatal(err)
+	}
+	if events == 0 {
+		t.Error("the paid WooCommerce order left no webhook event")
+	}
+	for _, s := range info.Shops {
+		if s.ListingsPublished != sellable {
+			t.Errorf("%s fake holds %d products, want the %d sellable ones", s.Platform, s.ListingsPublished, sellable)
+		}
+		listings, err := db.ListingCounts(ctx, s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := listings[store.ListingPublished] + listings[store.ListingOutOfStock]; n != s.ListingsPublished {
+			t.Errorf("shop %d listings = %v, demo.json says %d published", s.ID, listings, s.ListingsPublished)
+		}
 	}
 	db.Close()
 
@@ -200,7 +275,7 @@ func TestDemoStartsOnEmbeddedDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatalf("products show %s: %v", sku, err)
 	}
-	for _, want := range []string{sku, demoShopName, "CLP", "listing: published"} {
+	for _, want := range []string{sku, demoWooShopName, demoShopifyShopName, "CLP", "listing: published"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("products show lacks %q:\n%s", want, out)
 		}
@@ -212,8 +287,129 @@ func TestDemoStartsOnEmbeddedDefaults(t *testing.T) {
 	if again.IWS.APIKey != info.IWS.APIKey || again.IWS.AccessKey != info.IWS.AccessKey {
 		t.Errorf("restart generated new sandbox keys")
 	}
-	// The demo shop is recreated (its in-memory storefront did not survive) and pushed again.
-	if len(again.Shops) != 1 || again.Shops[0].ListingsPublished != shop.ListingsPublished {
-		t.Errorf("after a restart shops = %+v, want one demo shop with %d listings", again.Shops, shop.ListingsPublished)
+	// The demo shops are recreated (their fakes did not survive) and pushed again, with no
+	// stale shop left behind.
+	if len(again.Shops) != 2 || again.Shops[0].ListingsPublished != woo.ListingsPublished ||
+		again.Shops[1].ListingsPublished != shopify.ListingsPublished {
+		t.Errorf("after a restart shops = %+v, want the two demo shops with %d listings", again.Shops, woo.ListingsPublished)
+	}
+}
+
+// assertDemoShopFields checks a demo.json shop has every field a script needs.
+func assertDemoShopFields(t *testing.T, adminURL string, s demoShop, credentials ...string) {
+	t.Helper()
+	if s.ID == 0 || s.Name == "" || !strings.HasPrefix(s.BaseURL, "http://127.0.0.1:") ||
+		!strings.HasPrefix(s.WebhookURL, strings.TrimSuffix(adminURL, "/")+"/webhooks/") || len(s.WebhookSecret) < 16 {
+		t.Errorf("demo.json %s shop = %+v", s.Platform, s)
+	}
+	if len(s.Credentials) != len(credentials) {
+		t.Errorf("demo.json %s credentials have %d fields, want %v", s.Platform, len(s.Credentials), credentials)
+	}
+	for _, k := range credentials {
+		if s.Credentials[k] == "" {
+			t.Errorf("demo.json %s credentials lack %s", s.Platform, k)
+		}
+	}
+}
+
+// countWooProducts asks the WooCommerce fake, with demo.json's keys, how many products it has.
+func countWooProducts(t *testing.T, s demoShop) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, s.BaseURL+"/wp-json/wc/v3/products?per_page=1&status=any", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Basic auth is accepted only over HTTPS; the header says a TLS proxy was in front.
+	req.Header.Set("X-Forwarded-Proto", "https")
+	req.SetBasicAuth(s.Credentials["consumer_key"], s.Credentials["consumer_secret"])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	n, err := strconv.Atoi(resp.Header.Get("X-WP-Total"))
+	if resp.StatusCode != http.StatusOK || err != nil {
+		t.Fatalf("WooCommerce fake products: %d, X-WP-Total %q", resp.StatusCode, resp.Header.Get("X-WP-Total"))
+	}
+	return n
+}
+
+// placeWooOrder places a paid order in the WooCommerce fake, with demo.json's keys.
+func placeWooOrder(t *testing.T, s demoShop) {
+	t.Helper()
+	call := func(method, path, body string) *http.Response {
+		req, err := http.NewRequest(method, s.BaseURL+"/wp-json/wc/v3"+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("X-Forwarded-Proto", "https")
+		req.Header.Set("Content-Type", "application/json")
+		req.SetBasicAuth(s.Credentials["consumer_key"], s.Credentials["consumer_secret"])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	resp := call(http.MethodGet, "/products?per_page=1", "")
+	var products []struct {
+		ID int `json:"id"`
+	}
+	err := json.NewDecoder(resp.Body).Decode(&products)
+	resp.Body.Close()
+	if err != nil || len(products) == 0 {
+		t.Fatalf("WooCommerce fake products: %v", err)
+	}
+	resp = call(http.MethodPost, "/orders", fmt.Sprintf(`{"set_paid":true,"line_items":[{"product_id":%d,"quantity":1}]}`, products[0].ID))
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("WooCommerce fake order: %d", resp.StatusCode)
+	}
+}
+
+// waitWebhookEvent waits until the running demo has recorded a webhook event of the shop (the
+// fake delivers in the background).
+func waitWebhookEvent(t *testing.T, dbURL string, shopID int64) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, dbURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		events, err := db.ListWebhookEvents(ctx, shopID, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(events) > 0 {
+			return
+		}
+	}
+	t.Error("the paid WooCommerce order left no webhook event")
+}
+
+// assertShopifyAnswers calls the Shopify fake's Admin API with demo.json's token.
+func assertShopifyAnswers(t *testing.T, s demoShop) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, s.BaseURL+"/admin/api/"+shopifyAPIVersion+"/graphql.json",
+		strings.NewReader(`{"query":"{ shop { currencyCode } }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Shopify-Access-Token", s.Credentials["access_token"])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var doc struct {
+		Data struct {
+			Shop struct{ CurrencyCode string }
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil || resp.StatusCode != http.StatusOK || doc.Data.Shop.CurrencyCode != "CLP" {
+		t.Errorf("Shopify fake: %d %+v %v", resp.StatusCode, doc, err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/intcomex-connector/connector/connector/schedule"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/syncjob"
+	"github.com/intcomex-connector/connector/webhooks"
 )
 
 func newServeCmd() *cobra.Command {
@@ -37,6 +38,11 @@ Endpoints:
   /healthz   200 while the process runs (liveness)
   /readyz    200 when the database answers and has no pending migration, else 503 with a reason
   /metrics   Prometheus metrics (HTTP requests by route and status, Go runtime, process)
+  POST /webhooks/woocommerce/SHOP_ID, POST /webhooks/shopify (shop named by
+             X-Shopify-Shop-Domain)
+             Storefront webhooks: signature verified, each delivery recorded once (401 bad
+             signature, 404 unknown shop, 413 over 5 MiB); app/uninstalled and shop/redact
+             remove the shop's credentials, listings and rules
 
 It needs CONNECTOR_SECRET_KEY (or CONNECTOR_SECRET_KEY_FILE). SIGINT or SIGTERM stops it
 gracefully: the scheduler stops, requests in flight and running jobs get
@@ -86,7 +92,14 @@ func runServe(cmd *cobra.Command, cfg Config) error {
 		return err
 	}
 
-	router := newRouter(routerDeps{Logger: logger, Ready: st.Ready, Registry: newMetricsRegistry()})
+	// The intake shares the process's storefronts with the sync runner, so an uninstall drops the
+	// adapter the next push would have used.
+	intake, err := webhooks.New(webhooks.Config{Store: st, Resolver: processStorefronts(cfg, st, logger.With("component", "sync")),
+		Logger: logger.With("component", "webhooks")})
+	if err != nil {
+		return errors.Join(err, bg.stop(ctx, cfg.ShutdownTimeout))
+	}
+	router := newRouter(routerDeps{Logger: logger, Ready: st.Ready, Registry: newMetricsRegistry(), Webhooks: intake})
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return errors.Join(fmt.Errorf("serve: listen: %w", err), bg.stop(ctx, cfg.ShutdownTimeout))

@@ -15,6 +15,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/intcomex-connector/connector/webhooks"
 )
 
 // routerDeps are what the shared HTTP router needs. serve and demo build one each and add their
@@ -26,6 +28,8 @@ type routerDeps struct {
 	// Registry collects the process's metrics; newMetricsRegistry makes one with the Go and
 	// process collectors. Other parts of the service register their own collectors on it.
 	Registry *prometheus.Registry
+	// Webhooks, when set, is the storefronts' webhook intake (POST /webhooks/...).
+	Webhooks *webhooks.Handler
 }
 
 // newMetricsRegistry returns a registry with the Go runtime and process collectors.
@@ -60,6 +64,9 @@ func newRouter(deps routerDeps) *gin.Engine {
 	r.GET("/readyz", h.readyz)
 	r.HEAD("/readyz", h.readyz)
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(deps.Registry, promhttp.HandlerOpts{Registry: deps.Registry})))
+	if deps.Webhooks != nil {
+		deps.Webhooks.Mount(r)
+	}
 	return r
 }
 

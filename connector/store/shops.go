@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-playground/validator/v10"
 	"github.com/shopspring/decimal"
+	"gorm.io/gorm"
 )
 
 // Shop platforms.
@@ -261,6 +262,46 @@ func (s *Store) DeleteShop(ctx context.Context, id int64) error {
 	}
 	if res.RowsAffected == 0 {
 		return fmt.Errorf("store: delete shop %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// DisconnectedCredentials is the credentials document DisconnectShop leaves: an empty object, so
+// the shop still opens but no adapter can be built for it (every required field is missing).
+const DisconnectedCredentials = "{}"
+
+// DisconnectShop forgets what the connector holds for a shop that uninstalled it or asked for
+// its data to be erased: its credentials become DisconnectedCredentials, and its listings,
+// margin rules and API call log rows are deleted, in one transaction. The shop row stays (name,
+// platform, address), because the webhook_events rows that record the uninstall refer to it
+// and a merchant who reinstalls gets the same shop back with new credentials. Calling it again
+// changes nothing.
+func (s *Store) DisconnectShop(ctx context.Context, id int64) error {
+	if s.box == nil {
+		return fmt.Errorf("store: disconnect shop: %w", errNoBox)
+	}
+	sealed, err := s.box.Seal(DisconnectedCredentials)
+	if err != nil {
+		return fmt.Errorf("store: disconnect shop: %w", err)
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&shopRow{}).Where("id = ?", id).
+			Updates(map[string]any{"credentials_enc": sealed, "updated_at": s.now()})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("shop %d: %w", id, ErrNotFound)
+		}
+		for _, m := range []any{&listingRow{}, &marginRuleRow{}, &apiCallRow{}} {
+			if err := tx.Where("shop_id = ?", id).Delete(m).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: disconnect shop: %w", err)
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/intcomex-connector/connector/connector/audit"
 	"github.com/intcomex-connector/connector/connector/store"
@@ -31,10 +32,13 @@ var ErrInvalidCredentials = errors.New("invalid shop credentials")
 // Shop credentials are a JSON document, sealed at rest in store.Shop.Credentials, whose shape
 // depends on the platform:
 //
-//	woocommerce  {"consumer_key": "ck_…", "consumer_secret": "cs_…"}
-//	shopify      {"access_token": "shpat_…", "location_id": "gid://shopify/Location/1"}
+//	woocommerce  {"consumer_key": "ck_…", "consumer_secret": "cs_…", "webhook_secret": "…"}
+//	shopify      {"access_token": "shpat_…", "location_id": "gid://shopify/Location/1", "client_secret": "…"}
 //
 // location_id is optional (default: the first active location that fulfills online orders).
+// webhook_secret (WooCommerce: the secret the connector registers its webhooks with) and
+// client_secret (Shopify: the app's client secret, which signs every delivery; default the
+// Shopify template's) verify incoming webhooks.
 // A Shopify shop's BaseURL is its https://{name}.myshopify.com address; when it is anything else
 // (a fake in tests and the demo, a proxy) the adapter talks to BaseURL and the document must also
 // name the *.myshopify.com domain in "shop". Use MarshalCredentials to write a document.
@@ -44,6 +48,9 @@ var ErrInvalidCredentials = errors.New("invalid shop credentials")
 type WooCommerceCredentials struct {
 	ConsumerKey    string `json:"consumer_key"`
 	ConsumerSecret string `json:"consumer_secret"`
+	// WebhookSecret signs the deliveries of the webhooks the connector registers (optional:
+	// without it incoming webhooks cannot be verified and are refused).
+	WebhookSecret string `json:"webhook_secret,omitempty"`
 }
 
 // ShopifyCredentials is the credentials document of a Shopify shop.
@@ -53,6 +60,14 @@ type ShopifyCredentials struct {
 	LocationID string `json:"location_id,omitempty"`
 	// Shop is the *.myshopify.com domain, needed only when the shop's BaseURL is not on it.
 	Shop string `json:"shop,omitempty"`
+	// ClientSecret is the app's client secret, which signs webhook deliveries (optional: default
+	// the Shopify template's).
+	ClientSecret string `json:"client_secret,omitempty"`
+	// RefreshToken and the expiries are set for an expiring offline token (the app install
+	// flow); a custom app's token has neither and never expires.
+	RefreshToken          string    `json:"refresh_token,omitempty"`
+	ExpiresAt             time.Time `json:"expires_at,omitzero"`
+	RefreshTokenExpiresAt time.Time `json:"refresh_token_expires_at,omitzero"`
 }
 
 // MarshalCredentials returns the document to store in store.Shop.Credentials for c (a
@@ -154,12 +169,13 @@ func (s *Storefronts) newWooCommerce(shop store.Shop) (*woocommerce.Client, erro
 	if err := requireFields(shop, "consumer_key", creds.ConsumerKey, "consumer_secret", creds.ConsumerSecret); err != nil {
 		return nil, err
 	}
-	httpClient, err := s.httpClient(s.WooCommerce.HTTPClient, audit.SystemWooCommerce, creds.ConsumerSecret)
+	httpClient, err := s.httpClient(s.WooCommerce.HTTPClient, audit.SystemWooCommerce, creds.ConsumerSecret, creds.WebhookSecret)
 	if err != nil {
 		return nil, fmt.Errorf("shop %d: %w", shop.ID, err)
 	}
 	cfg := s.WooCommerce
 	cfg.BaseURL, cfg.ConsumerKey, cfg.ConsumerSecret = shop.BaseURL, creds.ConsumerKey, creds.ConsumerSecret
+	cfg.WebhookSecret = creds.WebhookSecret
 	cfg.HTTPClient, cfg.Logger = httpClient, s.shopLogger(shop)
 	c, err := woocommerce.New(cfg)
 	if err != nil {
@@ -176,23 +192,18 @@ func (s *Storefronts) newShopify(shop store.Shop) (*shopify.Client, error) {
 	if err := requireFields(shop, "access_token", creds.AccessToken); err != nil {
 		return nil, err
 	}
-	u, err := url.Parse(shop.BaseURL)
-	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("shop %d: base URL %q is not an absolute URL: %w", shop.ID, shop.BaseURL, ErrInvalid)
-	}
 	cfg := s.Shopify
-	host := strings.ToLower(u.Hostname())
-	if strings.HasSuffix(host, ".myshopify.com") && u.Port() == "" {
-		cfg.Shop = host
-	} else {
+	domain, own, err := shopifyDomain(shop, creds)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Shop = domain
+	if !own {
 		// Not the shop's own address (a fake, a proxy): talk to BaseURL as the shop named in
 		// the credentials.
-		if err := requireFields(shop, "shop (the *.myshopify.com domain, since the base URL is not one)", creds.Shop); err != nil {
-			return nil, err
-		}
-		cfg.Shop, cfg.BaseURL = creds.Shop, strings.TrimSuffix(shop.BaseURL, "/")
+		cfg.BaseURL = strings.TrimSuffix(shop.BaseURL, "/")
 	}
-	httpClient, err := s.httpClient(s.Shopify.HTTPClient, audit.SystemShopify, creds.AccessToken)
+	httpClient, err := s.httpClient(s.Shopify.HTTPClient, audit.SystemShopify, creds.AccessToken, creds.ClientSecret)
 	if err != nil {
 		return nil, fmt.Errorf("shop %d: %w", shop.ID, err)
 	}
@@ -200,11 +211,60 @@ func (s *Storefronts) newShopify(shop store.Shop) (*shopify.Client, error) {
 	if creds.LocationID != "" {
 		cfg.LocationID = creds.LocationID
 	}
+	if creds.ClientSecret != "" {
+		cfg.ClientSecret = creds.ClientSecret
+	}
 	c, err := shopify.New(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("shop %d: %w", shop.ID, err)
 	}
 	return c, nil
+}
+
+// shopifyDomain returns the *.myshopify.com domain of a Shopify shop and whether BaseURL is that
+// shop's own address (else the domain comes from the credentials' "shop").
+func shopifyDomain(shop store.Shop, creds ShopifyCredentials) (domain string, own bool, err error) {
+	u, err := url.Parse(shop.BaseURL)
+	if err != nil || u.Host == "" {
+		return "", false, fmt.Errorf("shop %d: base URL %q is not an absolute URL: %w", shop.ID, shop.BaseURL, ErrInvalid)
+	}
+	host := strings.ToLower(u.Hostname())
+	if strings.HasSuffix(host, ".myshopify.com") && u.Port() == "" {
+		return host, true, nil
+	}
+	if err := requireFields(shop, "shop (the *.myshopify.com domain, since the base URL is not one)", creds.Shop); err != nil {
+		return "", false, err
+	}
+	return strings.ToLower(creds.Shop), false, nil
+}
+
+// ShopifyDomain returns the *.myshopify.com domain a Shopify shop's webhooks name in
+// X-Shopify-Shop-Domain: its BaseURL's host, or the credentials' "shop" when BaseURL is a fake
+// or a proxy.
+func (s *Storefronts) ShopifyDomain(shop store.Shop) (string, error) {
+	if shop.Platform != store.PlatformShopify {
+		return "", fmt.Errorf("shop %d: platform %q is not shopify: %w", shop.ID, shop.Platform, ErrUnsupportedPlatform)
+	}
+	var creds ShopifyCredentials
+	if err := decodeCredentials(shop, &creds); err != nil {
+		return "", err
+	}
+	domain, _, err := shopifyDomain(shop, creds)
+	return domain, err
+}
+
+// Webhooks returns the webhook half of the shop's storefront (the cached adapter, as For
+// builds it). An adapter without one gives an error wrapping ErrUnsupportedPlatform.
+func (s *Storefronts) Webhooks(shop store.Shop) (platforms.Webhooks, error) {
+	sf, err := s.For(shop)
+	if err != nil {
+		return nil, err
+	}
+	wh, ok := sf.(platforms.Webhooks)
+	if !ok {
+		return nil, fmt.Errorf("shop %d: the %s adapter does not handle webhooks: %w", shop.ID, shop.Platform, ErrUnsupportedPlatform)
+	}
+	return wh, nil
 }
 
 // httpClient returns an HTTP client whose requests are recorded under system with secrets

@@ -13,6 +13,7 @@ import (
 	"github.com/intcomex-connector/connector/connector/store/storetest"
 	"github.com/intcomex-connector/connector/connector/syncjob"
 	"github.com/intcomex-connector/connector/iws/sandbox"
+	"github.com/intcomex-connector/connector/platforms"
 	"github.com/intcomex-connector/connector/platforms/shopify"
 	"github.com/intcomex-connector/connector/platforms/shopify/shopifytest"
 	"github.com/intcomex-connector/connector/platforms/woocommerce"
@@ -257,4 +258,57 @@ func mustFor(t *testing.T, sfs *syncjob.Storefronts, shop store.Shop) any {
 		t.Fatal(err)
 	}
 	return sf
+}
+
+func TestStorefrontsShopifyDomain(t *testing.T) {
+	sfs := &syncjob.Storefronts{Recorder: &audittest.Recorder{}}
+	tests := []struct {
+		name, platform, baseURL, creds, want string
+		err                                  error
+	}{
+		{"own address", store.PlatformShopify, "https://Demo.myshopify.com/", `{"access_token":"t"}`, "demo.myshopify.com", nil},
+		{"fake", store.PlatformShopify, "http://127.0.0.1:8443", `{"access_token":"t","shop":"Fake.myshopify.com"}`, "fake.myshopify.com", nil},
+		{"fake without shop", store.PlatformShopify, "http://127.0.0.1:8443", `{}`, "", syncjob.ErrInvalidCredentials},
+		{"malformed credentials", store.PlatformShopify, "https://demo.myshopify.com", `nope`, "", syncjob.ErrInvalidCredentials},
+		{"woocommerce", store.PlatformWooCommerce, "https://shop.example", `{}`, "", syncjob.ErrUnsupportedPlatform},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := sfs.ShopifyDomain(store.Shop{ID: 5, Platform: tt.platform, BaseURL: tt.baseURL, Credentials: tt.creds})
+			if got != tt.want || !errors.Is(err, tt.err) || (tt.err == nil) != (err == nil) {
+				t.Errorf("ShopifyDomain = %q, %v; want %q, %v", got, err, tt.want, tt.err)
+			}
+		})
+	}
+}
+
+func TestStorefrontsWebhooks(t *testing.T) {
+	sfs := &syncjob.Storefronts{Recorder: &audittest.Recorder{}}
+	// The memory storefront takes webhooks too (the contract suite's reference).
+	if wh, err := sfs.Webhooks(store.Shop{ID: 1, Platform: store.PlatformMemory}); err != nil || wh != platforms.Webhooks(sfs.MemoryShop(1)) {
+		t.Errorf("memory shop: %v, %v; want its memory storefront", wh, err)
+	}
+	// A shop without usable credentials (an uninstalled one) has no adapter at all.
+	if _, err := sfs.Webhooks(store.Shop{ID: 2, Platform: store.PlatformWooCommerce, BaseURL: "https://shop.example",
+		Credentials: store.DisconnectedCredentials}); !errors.Is(err, syncjob.ErrInvalidCredentials) {
+		t.Errorf("disconnected shop: %v, want ErrInvalidCredentials", err)
+	}
+	// Webhook secrets are optional fields of the credentials: documents with them still build
+	// the adapter, and the answer is the same cached adapter For returns.
+	for _, shop := range []store.Shop{
+		{ID: 3, Platform: store.PlatformWooCommerce, BaseURL: "https://shop.example",
+			Credentials: `{"consumer_key":"ck_1","consumer_secret":"cs_1","webhook_secret":"whsec_1"}`},
+		{ID: 4, Platform: store.PlatformShopify, BaseURL: "https://demo.myshopify.com",
+			Credentials: `{"access_token":"t","client_secret":"shpss_1"}`},
+	} {
+		sf := mustFor(t, sfs, shop)
+		wh, err := sfs.Webhooks(shop)
+		if _, ok := sf.(platforms.Webhooks); ok {
+			if err != nil || wh != sf {
+				t.Errorf("shop %d: Webhooks = %v, %v; want the cached adapter", shop.ID, wh, err)
+			}
+		} else if !errors.Is(err, syncjob.ErrUnsupportedPlatform) {
+			t.Errorf("shop %d: adapter without webhooks: %v, want ErrUnsupportedPlatform", shop.ID, err)
+		}
+	}
 }
