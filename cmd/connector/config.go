@@ -18,6 +18,7 @@ import (
 	"github.com/intcomex-connector/connector/connector/schedule"
 	"github.com/intcomex-connector/connector/connector/secret"
 	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/platforms/shopify"
 )
 
 // envPrefix starts the name of every environment variable the connector reads.
@@ -51,11 +52,21 @@ type Config struct {
 	ScheduleAuditPurge      time.Duration `env:"SCHEDULE_AUDIT_PURGE" envDefault:"24h" doc:"How often old API call log rows are purged (AUDIT_MAX_AGE, AUDIT_MAX_ROWS)."`
 
 	// The _FILE variants: a path whose content (trailing newline trimmed) is the value.
-	DatabaseURLFile  string `env:"DATABASE_URL_FILE,file" doc:"-"`
-	IWSAPIKeyFile    string `env:"IWS_API_KEY_FILE,file" doc:"-"`
-	IWSAccessKeyFile string `env:"IWS_ACCESS_KEY_FILE,file" doc:"-"`
-	SecretKeyFile    string `env:"SECRET_KEY_FILE,file" doc:"-"`
+	PublicURL           string `env:"PUBLIC_URL" doc:"The connector's public https address (https://connector.example.com): base of the webhook and install callback URLs given to shops."`
+	ShopifyClientID     string `env:"SHOPIFY_CLIENT_ID" doc:"Client id of the connector's Shopify app (the install flow at /shopify/install)."`
+	ShopifyClientSecret string `env:"SHOPIFY_CLIENT_SECRET" doc:"Client secret of the Shopify app: verifies installs and webhooks. Supports _FILE."`
+	ShopifyScopes       string `env:"SHOPIFY_SCOPES" envDefault:"read_products,write_products,read_inventory,write_inventory,read_locations,read_orders,write_orders,read_merchant_managed_fulfillment_orders,write_merchant_managed_fulfillment_orders" doc:"Access scopes the Shopify app asks for at install, comma separated."`
+	ShopifyShops        string `env:"SHOPIFY_SHOPS" doc:"Comma-separated NAME.myshopify.com domains allowed to install the app (empty: any shop that installs it)."`
+
+	DatabaseURLFile         string `env:"DATABASE_URL_FILE,file" doc:"-"`
+	ShopifyClientSecretFile string `env:"SHOPIFY_CLIENT_SECRET_FILE,file" doc:"-"`
+	IWSAPIKeyFile           string `env:"IWS_API_KEY_FILE,file" doc:"-"`
+	IWSAccessKeyFile        string `env:"IWS_ACCESS_KEY_FILE,file" doc:"-"`
+	SecretKeyFile           string `env:"SECRET_KEY_FILE,file" doc:"-"`
 }
+
+// shopifyShops is SHOPIFY_SHOPS as a list.
+func (c Config) shopifyShops() []string { return splitList(c.ShopifyShops) }
 
 // fileVariants pairs each value with its _FILE variant.
 func (c *Config) fileVariants() []struct {
@@ -70,6 +81,7 @@ func (c *Config) fileVariants() []struct {
 		{"IWS_API_KEY", &c.IWSAPIKey, &c.IWSAPIKeyFile},
 		{"IWS_ACCESS_KEY", &c.IWSAccessKey, &c.IWSAccessKeyFile},
 		{"SECRET_KEY", &c.SecretKey, &c.SecretKeyFile},
+		{"SHOPIFY_CLIENT_SECRET", &c.ShopifyClientSecret, &c.ShopifyClientSecretFile},
 	}
 }
 
@@ -156,6 +168,19 @@ func (c Config) validate(requireSecretKey bool, skip map[string]bool) error {
 		bad("%sIWS_URL: %q is not an absolute http(s) URL", envPrefix, c.IWSURL)
 	} else if u.User != nil || u.RawQuery != "" {
 		bad("%sIWS_URL: must not carry credentials or a query", envPrefix)
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.User != nil {
+			bad("%sPUBLIC_URL: %q is not an absolute http(s) URL without query or credentials", envPrefix, c.PublicURL)
+		}
+	}
+	if (c.ShopifyClientID == "") != (c.ShopifyClientSecret == "") {
+		bad("%sSHOPIFY_CLIENT_ID and %sSHOPIFY_CLIENT_SECRET must be set together", envPrefix, envPrefix)
+	}
+	for _, d := range c.shopifyShops() {
+		if !shopify.ValidShopDomain(d) {
+			bad("%sSHOPIFY_SHOPS: %q is not a NAME.myshopify.com domain", envPrefix, d)
+		}
 	}
 	if (c.IWSAPIKey == "") != (c.IWSAccessKey == "") {
 		bad("%sIWS_API_KEY and %sIWS_ACCESS_KEY must be set together", envPrefix, envPrefix)
@@ -269,6 +294,11 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("schedule_stock", c.ScheduleStock),
 		slog.Duration("schedule_extended_catalog", c.ScheduleExtendedCatalog),
 		slog.Duration("schedule_audit_purge", c.ScheduleAuditPurge),
+		slog.String("public_url", c.PublicURL),
+		slog.String("shopify_client_id", c.ShopifyClientID),
+		slog.String("shopify_client_secret", set(c.ShopifyClientSecret)),
+		slog.String("shopify_scopes", c.ShopifyScopes),
+		slog.String("shopify_shops", c.ShopifyShops),
 	)
 }
 

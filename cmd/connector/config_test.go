@@ -38,6 +38,8 @@ func TestLoadConfigDefaults(t *testing.T) {
 		ScheduleStock:           time.Hour,
 		ScheduleExtendedCatalog: 720 * time.Hour,
 		ScheduleAuditPurge:      24 * time.Hour,
+
+		ShopifyScopes: "read_products,write_products,read_inventory,write_inventory,read_locations,read_orders,write_orders,read_merchant_managed_fulfillment_orders,write_merchant_managed_fulfillment_orders",
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("defaults\n got %s\nwant %s", cfg.LogValue(), want.LogValue())

@@ -94,12 +94,18 @@ func runServe(cmd *cobra.Command, cfg Config) error {
 
 	// The intake shares the process's storefronts with the sync runner, so an uninstall drops the
 	// adapter the next push would have used.
-	intake, err := webhooks.New(webhooks.Config{Store: st, Resolver: processStorefronts(cfg, st, logger.With("component", "sync")),
-		Logger: logger.With("component", "webhooks")})
+	sfs := processStorefronts(cfg, st, logger.With("component", "sync"))
+	intake, err := webhooks.New(webhooks.Config{Store: st, Resolver: sfs, Logger: logger.With("component", "webhooks")})
 	if err != nil {
 		return errors.Join(err, bg.stop(ctx, cfg.ShutdownTimeout))
 	}
-	router := newRouter(routerDeps{Logger: logger, Ready: st.Ready, Registry: newMetricsRegistry(), Webhooks: intake})
+	install := newInstall(cfg, shopSetup{st: st, sfs: sfs, publicURL: cfg.PublicURL, logger: logger.With("component", "install")}, logger.With("component", "install"))
+	if install == nil {
+		logger.InfoContext(ctx, "shop install endpoints off: CONNECTOR_PUBLIC_URL is not set")
+	} else {
+		defer install.Wait()
+	}
+	router := newRouter(routerDeps{Logger: logger, Ready: st.Ready, Registry: newMetricsRegistry(), Webhooks: intake, Install: install})
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return errors.Join(fmt.Errorf("serve: listen: %w", err), bg.stop(ctx, cfg.ShutdownTimeout))

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/intcomex-connector/connector/admin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -30,6 +32,8 @@ type routerDeps struct {
 	Registry *prometheus.Registry
 	// Webhooks, when set, is the storefronts' webhook intake (POST /webhooks/...).
 	Webhooks *webhooks.Handler
+	// Install, when set, is the shop connection flows (/shopify/install, /wc-auth/callback ...).
+	Install *admin.Install
 }
 
 // newMetricsRegistry returns a registry with the Go runtime and process collectors.
@@ -66,6 +70,9 @@ func newRouter(deps routerDeps) *gin.Engine {
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(deps.Registry, promhttp.HandlerOpts{Registry: deps.Registry})))
 	if deps.Webhooks != nil {
 		deps.Webhooks.Mount(r)
+	}
+	if deps.Install != nil {
+		deps.Install.Register(r)
 	}
 	return r
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/syncjob"
+	"github.com/intcomex-connector/connector/platforms/shopify"
 )
 
 // newShopCmd is `connector shop`: connecting storefronts and setting how they sell.
@@ -26,7 +27,7 @@ func newShopCmd() *cobra.Command {
 		Use:   "shop",
 		Short: "Connect WooCommerce and Shopify shops and change their settings",
 	}
-	cmd.AddCommand(newShopAddCmd(), newShopListCmd(), newShopSettingsCmd())
+	cmd.AddCommand(newShopAddCmd(), newShopListCmd(), newShopSettingsCmd(), newShopWebhooksCmd(), newShopConnectCmd())
 	return cmd
 }
 
@@ -94,8 +95,13 @@ func newShopAddWooCommerceCmd() *cobra.Command {
 			if len(errs) > 0 {
 				return problemsError("shop add woocommerce", errs)
 			}
+			// The webhook secret is the connector's own: `shop webhooks ID` registers it.
+			hookSecret, err := shopify.NewState()
+			if err != nil {
+				return fmt.Errorf("shop add woocommerce: %w", err)
+			}
 			creds, err := syncjob.MarshalCredentials(syncjob.WooCommerceCredentials{
-				ConsumerKey: strings.TrimSpace(key), ConsumerSecret: strings.TrimSpace(secretCS)})
+				ConsumerKey: strings.TrimSpace(key), ConsumerSecret: strings.TrimSpace(secretCS), WebhookSecret: hookSecret})
 			if err != nil {
 				return fmt.Errorf("shop add woocommerce: %w", err)
 			}

@@ -272,7 +272,7 @@ func processStorefronts(cfg Config, st *store.Store, logger *slog.Logger) *syncj
 			Recorder: ps.rec, Audit: cfg.auditOptions(logger), Logger: logger,
 			// The WooCommerce adapter bounds each attempt itself; a Shopify request (bulk result
 			// files included) gets the same kind of bound from its client.
-			Shopify: shopify.Config{HTTPClient: &http.Client{Timeout: shopifyRequestTimeout}},
+			Shopify: shopify.Config{HTTPClient: &http.Client{Timeout: shopifyRequestTimeout}, ClientSecret: cfg.ShopifyClientSecret},
 		}
 		storefronts[cfg.DatabaseURL] = ps
 	}
