@@ -94,8 +94,12 @@ func TestShopAddAndList(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = st.Close()
-	wantWoo, _ := syncjob.MarshalCredentials(syncjob.WooCommerceCredentials{ConsumerKey: shopTestWooKey, ConsumerSecret: shopTestWooSecret})
-	if woo.Credentials != wantWoo || woo.Platform != store.PlatformWooCommerce || woo.BaseURL != "https://shop.example.com" ||
+	var wc syncjob.WooCommerceCredentials
+	if err := json.Unmarshal([]byte(woo.Credentials), &wc); err != nil || wc.ConsumerKey != shopTestWooKey ||
+		wc.ConsumerSecret != shopTestWooSecret || len(wc.WebhookSecret) < 32 {
+		t.Errorf("stored woocommerce credentials lack the key pair or a webhook secret: %v", err)
+	}
+	if woo.Platform != store.PlatformWooCommerce || woo.BaseURL != "https://shop.example.com" ||
 		woo.Name != "shop.example.com" || woo.Currency != "CLP" || woo.Locale != "en" || woo.IWSAccountID != acct.ID {
 		t.Errorf("stored woocommerce shop = %#v", woo)
 	}
