@@ -274,6 +274,13 @@ func processStorefronts(cfg Config, st *store.Store, logger *slog.Logger) *syncj
 			// files included) gets the same kind of bound from its client.
 			Shopify: shopify.Config{HTTPClient: &http.Client{Timeout: shopifyRequestTimeout}, ClientSecret: cfg.ShopifyClientSecret},
 		}
+		if cfg.ShopifyClientID != "" {
+			ps.sfs.ShopifyTokens = &syncjob.ShopifyTokens{
+				OAuth: &shopify.OAuth{ClientID: cfg.ShopifyClientID, ClientSecret: cfg.ShopifyClientSecret,
+					HTTPClient: &http.Client{Timeout: shopifyRequestTimeout}},
+				Save: ps.rec.saveCredentials,
+			}
+		}
 		storefronts[cfg.DatabaseURL] = ps
 	}
 	ps.rec.set(st)
@@ -290,6 +297,20 @@ func (c *currentStore) set(st *store.Store) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.st = st
+}
+
+// saveCredentials replaces a shop's credentials document (a refreshed Shopify token).
+func (c *currentStore) saveCredentials(ctx context.Context, shopID int64, creds string) error {
+	c.mu.Lock()
+	st := c.st
+	c.mu.Unlock()
+	shop, err := st.Shop(ctx, shopID)
+	if err != nil {
+		return err
+	}
+	shop.Credentials = creds
+	_, err = st.SaveShop(ctx, shop)
+	return err
 }
 
 // InsertAPICall implements audit.Recorder.

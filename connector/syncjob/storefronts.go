@@ -104,6 +104,9 @@ type Storefronts struct {
 	// and the timeout; by default the base transport is http.DefaultTransport.
 	WooCommerce woocommerce.Config
 	Shopify     shopify.Config
+	// ShopifyTokens refreshes the expiring tokens of shops connected by the app install
+	// (required for them; a custom app's token does not expire).
+	ShopifyTokens *ShopifyTokens
 	// Recorder receives the API call log (the store). Required for WooCommerce and Shopify shops.
 	Recorder audit.Recorder
 	// Audit tunes the audit transports (body limit, logger); For adds the shop's secrets to
@@ -208,6 +211,13 @@ func (s *Storefronts) newShopify(shop store.Shop) (*shopify.Client, error) {
 		return nil, fmt.Errorf("shop %d: %w", shop.ID, err)
 	}
 	cfg.AccessToken, cfg.HTTPClient, cfg.Logger = creds.AccessToken, httpClient, s.shopLogger(shop)
+	if !creds.ExpiresAt.IsZero() {
+		if s.ShopifyTokens == nil || s.ShopifyTokens.OAuth == nil || s.ShopifyTokens.Save == nil || creds.RefreshToken == "" {
+			return nil, fmt.Errorf("shop %d: its Shopify token expires but no refresh is configured (CONNECTOR_SHOPIFY_CLIENT_ID/SECRET): %w", shop.ID, ErrInvalidCredentials)
+		}
+		src := &shopifyToken{tokens: s.ShopifyTokens, shopID: shop.ID, domain: domain, log: s.shopLogger(shop), creds: creds}
+		cfg.TokenSource = src.token
+	}
 	if creds.LocationID != "" {
 		cfg.LocationID = creds.LocationID
 	}
