@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 )
@@ -21,6 +22,9 @@ var jsonNull = []byte("null")
 func unquote(b []byte) ([]byte, error) {
 	b = bytes.TrimSpace(b)
 	if len(b) > 0 && b[0] == '"' {
+		if in, ok := plainJSONString(b); ok {
+			return bytes.TrimSpace(in), nil
+		}
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return nil, err
@@ -28,6 +32,25 @@ func unquote(b []byte) ([]byte, error) {
 		return []byte(strings.TrimSpace(s)), nil
 	}
 	return b, nil
+}
+
+// plainJSONString returns the content of the JSON string token b when it needs no decoding (no
+// escape, no control character, valid UTF-8): what encoding/json would decode it to. Most
+// strings IWS sends are such, and json.Unmarshal per value was a large part of decoding a feed.
+func plainJSONString(b []byte) ([]byte, bool) {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return nil, false
+	}
+	in := b[1 : len(b)-1]
+	for _, c := range in {
+		if c < 0x20 || c == '"' || c == '\\' {
+			return nil, false
+		}
+	}
+	if !utf8.Valid(in) {
+		return nil, false
+	}
+	return in, true
 }
 
 // Int is an integer that also decodes from a numeric string ("4") or null (zero). It encodes as a number.
@@ -68,6 +91,10 @@ func (s *String) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if len(b) > 0 && b[0] == '"' {
+		if in, ok := plainJSONString(b); ok {
+			*s = String(in)
+			return nil
+		}
 		var v string
 		if err := json.Unmarshal(b, &v); err != nil {
 			return fmt.Errorf("iws: string: %w", err)

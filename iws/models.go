@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Field names follow the official spec (PascalCase). encoding/json matches names case-insensitively on
@@ -43,6 +44,13 @@ const (
 	TypeWarranty     = "Warranty"
 	TypeDownloadable = "Downloadable"
 )
+
+// CatalogDescription is a GetCatalog product reduced to its SKU and its description
+// (StreamCatalogDescriptions).
+type CatalogDescription struct {
+	Sku         string `json:"Sku"`
+	Description string `json:"Description"`
+}
 
 // Manufacturer is a product's manufacturer.
 type Manufacturer struct {
@@ -217,8 +225,104 @@ func (e *ExtendedProduct) MainImage() string {
 	return ""
 }
 
-// UnmarshalJSON decodes the known keys and keeps every other scalar as an attribute.
+// UnmarshalJSON decodes the known keys and keeps every other scalar as an attribute. The object is
+// walked once (the extended catalog is the largest feed: two full decodes per item, one into the
+// struct and one into a map, were most of its cost); a body that is not a valid JSON object takes
+// the plain path, which reports the same errors as before.
 func (e *ExtendedProduct) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) < 2 || b[0] != '{' || !json.Valid(b) {
+		return e.unmarshalPlain(b)
+	}
+	var p ExtendedProduct
+	i := skipSpace(b, 1)
+	for b[i] != '}' {
+		kEnd := endOfString(b, i)
+		key, err := jsonString(b[i:kEnd])
+		if err != nil {
+			return fmt.Errorf("iws: extended catalog item: %w", err)
+		}
+		i = skipSpace(b, skipSpace(b, kEnd)+1) // past ':'
+		vEnd := endOfValue(b, i)
+		if err := p.set(key, b[i:vEnd]); err != nil {
+			return fmt.Errorf("iws: extended catalog item: %w", err)
+		}
+		i = skipSpace(b, vEnd)
+		if b[i] == ',' {
+			i = skipSpace(b, i+1)
+		}
+	}
+	if len(p.Attributes) == 0 {
+		p.Attributes = nil // every attribute was removed again by a later null or object
+	}
+	*e = p
+	return nil
+}
+
+// set stores one key of an extended-catalog object: a known field (names match without regard to
+// case, as encoding/json matches them) or a scalar attribute. A later duplicate key wins.
+func (e *ExtendedProduct) set(key string, v []byte) error {
+	var dst *string
+	switch {
+	case strings.EqualFold(key, "localSku"):
+		dst = &e.LocalSku
+	case strings.EqualFold(key, "mpn"):
+		dst = &e.Mpn
+	case strings.EqualFold(key, "centralRecno"):
+		dst = &e.CentralRecno
+	case strings.EqualFold(key, "Descripcion"):
+		dst = &e.Descripcion
+	case strings.EqualFold(key, "DescripcionFabrica"):
+		dst = &e.DescripcionFabrica
+	case strings.EqualFold(key, "DescripcionMarca"):
+		dst = &e.DescripcionMarca
+	case strings.EqualFold(key, "CategoriaCompleta"):
+		dst = &e.CategoriaCompleta
+	case strings.EqualFold(key, "Imagenes"):
+		if err := json.Unmarshal(v, &e.Imagenes); err != nil {
+			return err
+		}
+	default:
+		if isASCII(key) {
+			e.setAttribute(key, v)
+			return nil
+		}
+	}
+	if dst != nil {
+		if len(v) > 0 && v[0] == '"' {
+			s, err := jsonString(v)
+			if err != nil {
+				return err
+			}
+			*dst = s
+		} else if err := json.Unmarshal(v, dst); err != nil {
+			return err
+		}
+	}
+	// A non-ASCII key may fold onto a field's name for encoding/json and still not be a known key
+	// in lower case: it is then both, as it always was.
+	if !isASCII(key) && !extendedKnownKeys[strings.ToLower(key)] {
+		e.setAttribute(key, v)
+	}
+	return nil
+}
+
+// setAttribute keeps a scalar value as the attribute key; any other value (null, an object, an
+// array) removes what an earlier duplicate key set.
+func (e *ExtendedProduct) setAttribute(key string, v []byte) {
+	var s String
+	if len(v) == 0 || v[0] == '{' || v[0] == '[' || bytes.Equal(v, jsonNull) || s.UnmarshalJSON(v) != nil {
+		delete(e.Attributes, key)
+		return
+	}
+	if e.Attributes == nil {
+		e.Attributes = make(map[string]string)
+	}
+	e.Attributes[key] = string(s)
+}
+
+// unmarshalPlain is the two-pass decoding: into the struct, then every key into a map.
+func (e *ExtendedProduct) unmarshalPlain(b []byte) error {
 	type plain ExtendedProduct
 	var p plain
 	if err := json.Unmarshal(b, &p); err != nil {
@@ -232,21 +336,81 @@ func (e *ExtendedProduct) UnmarshalJSON(b []byte) error {
 		if extendedKnownKeys[strings.ToLower(k)] {
 			continue
 		}
-		v = bytes.TrimSpace(v)
-		if len(v) == 0 || v[0] == '{' || v[0] == '[' || bytes.Equal(v, jsonNull) {
-			continue
-		}
-		var s String
-		if err := s.UnmarshalJSON(v); err != nil {
-			continue
-		}
-		if p.Attributes == nil {
-			p.Attributes = make(map[string]string)
-		}
-		p.Attributes[k] = string(s)
+		(*ExtendedProduct)(&p).setAttribute(k, bytes.TrimSpace(v))
 	}
 	*e = ExtendedProduct(p)
 	return nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// The helpers below walk JSON already checked by json.Valid.
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// endOfString is the index after the string starting at b[i] ('"').
+func endOfString(b []byte, i int) int {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return len(b)
+}
+
+// endOfValue is the index after the value starting at b[i].
+func endOfValue(b []byte, i int) int {
+	switch b[i] {
+	case '"':
+		return endOfString(b, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				j = endOfString(b, j) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return len(b)
+	}
+	j := i
+	for j < len(b) && b[j] != ',' && b[j] != '}' && b[j] != ']' && b[j] != ' ' && b[j] != '\t' && b[j] != '\n' && b[j] != '\r' {
+		j++
+	}
+	return j
+}
+
+// jsonString decodes a JSON string token; one without escapes in valid UTF-8 is copied as is.
+func jsonString(tok []byte) (string, error) {
+	in := tok[1 : len(tok)-1]
+	if bytes.IndexByte(in, '\\') < 0 && utf8.Valid(in) {
+		return string(in), nil
+	}
+	var s string
+	err := json.Unmarshal(tok, &s)
+	return s, err
 }
 
 // MarshalJSON writes the known keys and the attributes as top-level keys, as the real file does.

@@ -483,6 +483,18 @@ func streamFeed[T any](ctx context.Context, c *Client, ep *Endpoint, pq pagedQue
 	}
 }
 
+// StreamCatalogDescriptions streams GET /getcatalog as StreamCatalog does, decoding of each
+// product only its Sku and Description: what a second-locale pass over the catalog keeps. Skipping
+// the other fields makes it several times cheaper than decoding whole products; it also means an
+// item malformed only in its other fields is not reported here (StreamCatalog reports it).
+func (c *Client) StreamCatalogDescriptions(ctx context.Context, params *CatalogParams, fn func(*CatalogDescription) error) (StreamInfo, error) {
+	pq, err := params.query()
+	if err != nil {
+		return StreamInfo{}, fmt.Errorf("iws: GetCatalog: %w", err)
+	}
+	return streamFeed(ctx, c, &epGetCatalog, pq, fn, nil)
+}
+
 // collectFeed is streamFeed into a slice. A page cut short is retried (on reads) from a clean slate.
 func collectFeed[T any](ctx context.Context, c *Client, ep *Endpoint, pq pagedQuery) ([]T, error) {
 	var out []T

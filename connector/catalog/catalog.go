@@ -256,14 +256,20 @@ func (s *Syncer) runStages(ctx context.Context, r *run, kind Kind, stages []stri
 		var err error
 		switch stage {
 		case StageCatalog:
+			// The English catalog (and, in an "all" run, the price list and the inventory) are
+			// read before the Spanish catalog writes anything.
+			var english map[string]string
 			if kind == KindAll {
 				var failed []stageResult
-				if f, failed = s.readFeeds(ctx); failed != nil {
+				if english, f, failed, err = s.readEnglishAndFeeds(ctx, r); failed != nil {
 					return append(out, failed...)
 				}
-				t0 = s.now()
+			} else {
+				english, err = s.readEnglish(ctx, r)
 			}
-			counts, err = s.syncCatalog(ctx, r, f)
+			if err == nil {
+				counts, err = s.syncCatalog(ctx, r, english, f)
+			}
 		case StagePrices:
 			if f != nil {
 				out = append(out, stageResult{stage: stage, counts: f.priceCounts, duration: f.priceTime})

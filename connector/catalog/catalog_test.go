@@ -442,3 +442,60 @@ func TestLastSeen(t *testing.T) {
 		}
 	})
 }
+
+// failingSource fails the price list or the English catalog, which an "all" run reads
+// concurrently before it writes anything.
+type failingSource struct {
+	catalog.Source
+	prices, english bool
+}
+
+var errFeed = errors.New("feed broke")
+
+func (f failingSource) StreamPriceList(ctx context.Context, p *iws.PriceListParams, fn func(*iws.PriceListItem) error) (iws.StreamInfo, error) {
+	if f.prices {
+		return iws.StreamInfo{}, errFeed
+	}
+	return f.Source.StreamPriceList(ctx, p, fn)
+}
+
+func (f failingSource) StreamCatalog(ctx context.Context, p *iws.CatalogParams, fn func(*iws.Product) error) (iws.StreamInfo, error) {
+	if f.english && p.Locale == "en" {
+		return iws.StreamInfo{}, errFeed
+	}
+	return f.Source.StreamCatalog(ctx, p, fn)
+}
+
+func TestFailedReadBeforeCatalogWritesNothing(t *testing.T) {
+	for _, tc := range []struct {
+		name            string
+		prices, english bool
+		stage           string // the failed stage reported last
+	}{
+		{"price list", true, false, catalog.StagePrices},
+		{"english catalog", false, true, catalog.StageCatalog},
+		{"both", true, true, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, st *store.Store) {
+				e := newEnv(t, st, 20)
+				src := failingSource{Source: e.client, prices: tc.prices, english: tc.english}
+				res, err := catalog.New(st, src, catalog.Options{}).Run(context.Background(), e.accountID, catalog.KindAll, catalog.RunOptions{Content: catalog.ContentNever})
+				if !errors.Is(err, errFeed) || res.Status != store.SyncFailed || len(res.Stages) == 0 {
+					t.Fatalf("Run: %v, %+v", err, res)
+				}
+				last := res.Stages[len(res.Stages)-1]
+				if last.Error == "" || (tc.stage != "" && last.Stage != tc.stage) {
+					t.Fatalf("stages %+v, want %s failed last", res.Stages, tc.stage)
+				}
+				n, err := st.CountProducts(context.Background(), e.accountID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n.Total != 0 {
+					t.Fatalf("a failed read wrote products: %+v", n)
+				}
+			})
+		})
+	}
+}

@@ -79,8 +79,10 @@ func diff(old, p *store.Product) Change {
 }
 
 // writeBatch writes the changed products of a batch in one transaction, then reports them.
+// Every product in out has had its hashes computed (ComputeHashes) after its last change: diff
+// needed them.
 func (s *Syncer) writeBatch(ctx context.Context, r *run, out []*store.Product, changes []Change) error {
-	if err := s.st.WriteProducts(ctx, r.accountID, out); err != nil {
+	if err := s.st.WriteHashedProducts(ctx, r.accountID, out); err != nil {
 		return err
 	}
 	for i, p := range out {
@@ -212,27 +214,93 @@ type catalogRun struct {
 	skipped int              // written by the stream
 }
 
-// syncCatalog reads the English catalog for its descriptions (SKU → description, a few MB for
-// 50,000 products), then streams the Spanish catalog, the master list, into the mirror, and
-// deactivates what it did not list. With f, every product's price and stock come from f (a
-// product absent from the complete price list is unsellable, from the complete inventory out
-// of stock), so each product is written at most once.
-func (s *Syncer) syncCatalog(ctx context.Context, r *run, f *feeds) (store.SyncCounts, error) {
+// descriptionSource is a Source that can stream the catalog's descriptions alone
+// (*iws.Client): the English pass keeps nothing else, and decoding whole products was a third of
+// an unchanged run's CPU.
+type descriptionSource interface {
+	StreamCatalogDescriptions(ctx context.Context, params *iws.CatalogParams, fn func(*iws.CatalogDescription) error) (iws.StreamInfo, error)
+}
+
+var _ descriptionSource = (*iws.Client)(nil)
+
+// readEnglish reads the English catalog for its descriptions (SKU → description, a few MB for
+// 50,000 products).
+func (s *Syncer) readEnglish(ctx context.Context, r *run) (map[string]string, error) {
 	english := make(map[string]string)
-	enInfo, err := s.src.StreamCatalog(ctx, s.catalogParams("en"), func(p *iws.Product) error {
-		if p.Sku != "" {
-			english[p.Sku] = p.Description
+	add := func(sku, description string) {
+		if sku != "" {
+			english[sku] = description
 		}
 		if len(english)%s.batch == 0 {
 			r.progress(StageCatalogEN, len(english))
 		}
-		return nil
-	})
+	}
+	var enInfo iws.StreamInfo
+	var err error
+	if d, ok := s.src.(descriptionSource); ok {
+		enInfo, err = d.StreamCatalogDescriptions(ctx, s.catalogParams("en"), func(p *iws.CatalogDescription) error {
+			add(p.Sku, p.Description)
+			return nil
+		})
+	} else {
+		enInfo, err = s.src.StreamCatalog(ctx, s.catalogParams("en"), func(p *iws.Product) error {
+			add(p.Sku, p.Description)
+			return nil
+		})
+	}
 	if err != nil {
-		return store.SyncCounts{}, fmt.Errorf("GetCatalog en: %w", err)
+		return nil, fmt.Errorf("GetCatalog en: %w", err)
 	}
 	s.logger.DebugContext(ctx, "english catalog read", "account", r.accountID, "items", enInfo.Items)
+	return english, nil
+}
 
+// readEnglishAndFeeds reads the English catalog while the price list and the inventory are read
+// (readFeeds) on another goroutine: three downloads that write nothing, and whose decoding keeps
+// the second core busy. The first failure cancels the other reads; a failed feed is reported as
+// readFeeds reports it (failed), a failed English catalog as err.
+func (s *Syncer) readEnglishAndFeeds(ctx context.Context, r *run) (english map[string]string, f *feeds, failed []stageResult, err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// firstFailure is who failed first (and cancelled the other): feedsFailed or englishFailed.
+	const feedsFailed, englishFailed = 1, 2
+	var firstFailure atomic.Int32
+	fail := func(who int32) {
+		firstFailure.CompareAndSwap(0, who)
+		cancel()
+	}
+	type feedsResult struct {
+		f      *feeds
+		failed []stageResult
+	}
+	done := make(chan feedsResult, 1)
+	go func() {
+		f, failed := s.readFeeds(ctx)
+		if failed != nil {
+			fail(feedsFailed)
+		}
+		done <- feedsResult{f, failed}
+	}()
+	english, err = s.readEnglish(ctx, r)
+	if err != nil {
+		fail(englishFailed)
+	}
+	res := <-done
+	switch {
+	case res.failed != nil && (err == nil || firstFailure.Load() == feedsFailed):
+		return nil, nil, res.failed, nil
+	case err != nil:
+		return nil, nil, nil, err
+	}
+	return english, res.f, nil, nil
+}
+
+// syncCatalog streams the Spanish catalog, the master list, into the mirror with the English
+// descriptions, and deactivates what it did not list. With f, every product's price and stock
+// come from f (a product absent from the complete price list is unsellable, from the complete
+// inventory out of stock), so each product is written at most once.
+func (s *Syncer) syncCatalog(ctx context.Context, r *run, english map[string]string, f *feeds) (store.SyncCounts, error) {
+	var err error
 	c := &catalogRun{s: s, r: r, english: english, f: f, now: s.now().UTC(), seen: make(map[string]struct{}, len(english))}
 	b := newBatcher(ctx, s.batch, true, c.flush)
 	_, err = s.src.StreamCatalog(ctx, s.catalogParams("es"), func(p *iws.Product) error {

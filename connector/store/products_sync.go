@@ -1,13 +1,16 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/intcomex-connector/connector/migrations"
 )
@@ -96,6 +99,7 @@ func scanProduct(rows *sql.Rows, accountID int64, content bool) (*Product, error
 	p := &Product{AccountID: accountID, noContent: !content}
 	var path, stock, specs, images sql.RawBytes
 	var deactivated sql.NullTime
+	var ok bool
 	dst := []any{
 		&p.SKU, &p.MPN, &p.UPC, &p.BrandID, &p.Brand, &p.ManufacturerID, &p.Manufacturer, &p.CategoryID,
 		&path, &p.Type, &p.DescriptionES, &p.DescriptionEN, &p.WeightLb, &p.LengthIn,
@@ -113,6 +117,18 @@ func scanProduct(rows *sql.Rows, accountID int64, content bool) (*Product, error
 	if deactivated.Valid {
 		t := deactivated.Time.UTC()
 		p.DeactivatedAt = &t
+	}
+	// The two small JSON columns of every light row, in the exact form the writer stores them,
+	// are read without encoding/json (most of scanProduct's time); anything else falls back to it.
+	if len(path) > 2 {
+		if p.CategoryPath, ok = parseCategoryPath(path); ok {
+			path = nil
+		}
+	}
+	if len(stock) > 2 {
+		if p.StockByLocation, ok = parseStockByLocation(stock); ok {
+			stock = nil
+		}
 	}
 	for _, f := range []struct {
 		raw sql.RawBytes
@@ -147,6 +163,18 @@ func scanProduct(rows *sql.Rows, accountID int64, content bool) (*Product, error
 // statement per product (the pure-Go driver binds parameters in time quadratic in their number
 // per statement); MySQL gets multi-row statements.
 func (s *Store) WriteProducts(ctx context.Context, accountID int64, products []*Product) error {
+	return s.writeProducts(ctx, accountID, products, true)
+}
+
+// WriteHashedProducts is WriteProducts for products whose hashes the caller computed
+// (ComputeHashes) after their last change, to compare them with the stored ones: they are written
+// as they are instead of hashed a second time (the catalog sync hashes every product it writes,
+// and hashing twice was a tenth of a first sync's writing).
+func (s *Store) WriteHashedProducts(ctx context.Context, accountID int64, products []*Product) error {
+	return s.writeProducts(ctx, accountID, products, false)
+}
+
+func (s *Store) writeProducts(ctx context.Context, accountID int64, products []*Product, hash bool) error {
 	if len(products) == 0 {
 		return nil
 	}
@@ -164,7 +192,9 @@ func (s *Store) WriteProducts(ctx context.Context, accountID int64, products []*
 			return fmt.Errorf("store: write products: %w: product %s twice in one batch", ErrInvalid, p.SKU)
 		}
 		seen[p.SKU] = true
-		p.ComputeHashes()
+		if hash || p.ContentHash == "" {
+			p.ComputeHashes()
+		}
 		p.UpdatedAt = now
 		if p.FirstSeenAt.IsZero() {
 			p.FirstSeenAt = now
@@ -351,4 +381,105 @@ func (p *Product) AdoptContent(full *Product) {
 func (p *Product) SetContent(long string, specs map[string]string, images []string) {
 	p.LongDescription, p.Specs, p.Images = long, specs, images
 	p.noContent = false
+}
+
+// parseCategoryPath reads a category_path column as marshalJSON writes it,
+// [{"id":"…","name":"…"},…], with strings free of escapes; ok is false for any other form.
+func parseCategoryPath(b []byte) (path []CategoryNode, ok bool) {
+	if len(b) < 2 || b[0] != '[' || b[len(b)-1] != ']' {
+		return nil, false
+	}
+	b = b[1 : len(b)-1]
+	for len(b) > 0 {
+		var n CategoryNode
+		if b, ok = cutPrefix(b, `{"id":`); !ok {
+			return nil, false
+		}
+		if n.ID, b, ok = plainString(b); !ok {
+			return nil, false
+		}
+		if b, ok = cutPrefix(b, `,"name":`); !ok {
+			return nil, false
+		}
+		if n.Name, b, ok = plainString(b); !ok {
+			return nil, false
+		}
+		if b, ok = cutPrefix(b, "}"); !ok {
+			return nil, false
+		}
+		path = append(path, n)
+		if len(b) > 0 {
+			if b, ok = cutPrefix(b, ","); !ok || len(b) == 0 {
+				return nil, false
+			}
+		}
+	}
+	return path, true
+}
+
+// parseStockByLocation reads a stock_by_location column as marshalJSON writes it,
+// {"…":n,…}, with keys free of escapes; ok is false for any other form.
+func parseStockByLocation(b []byte) (stock map[string]int, ok bool) {
+	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
+		return nil, false
+	}
+	b = b[1 : len(b)-1]
+	stock = make(map[string]int, 4)
+	for len(b) > 0 {
+		var k string
+		if k, b, ok = plainString(b); !ok {
+			return nil, false
+		}
+		if b, ok = cutPrefix(b, ":"); !ok {
+			return nil, false
+		}
+		end := bytes.IndexByte(b, ',')
+		if end < 0 {
+			end = len(b)
+		}
+		num := b[:end]
+		if len(num) == 0 || num[0] == '+' || (len(num) > 1 && num[0] == '0') || (len(num) > 2 && num[0] == '-' && num[1] == '0') {
+			return nil, false // not as json.Marshal writes an int
+		}
+		v, err := strconv.Atoi(string(num))
+		if err != nil {
+			return nil, false
+		}
+		stock[k] = v
+		b = b[end:]
+		if len(b) > 0 {
+			if b = b[1:]; len(b) == 0 {
+				return nil, false
+			}
+		}
+	}
+	return stock, true
+}
+
+func cutPrefix(b []byte, prefix string) ([]byte, bool) {
+	if len(b) < len(prefix) || string(b[:len(prefix)]) != prefix {
+		return b, false
+	}
+	return b[len(prefix):], true
+}
+
+// plainString reads a JSON string without escapes in valid UTF-8 at the start of b.
+func plainString(b []byte) (s string, rest []byte, ok bool) {
+	if len(b) == 0 || b[0] != '"' {
+		return "", b, false
+	}
+	end := bytes.IndexByte(b[1:], '"')
+	if end < 0 {
+		return "", b, false
+	}
+	in := b[1 : 1+end]
+	if bytes.IndexByte(in, '\\') >= 0 || !utf8.Valid(in) {
+		return "", b, false
+	}
+	for _, c := range in {
+		if c < 0x20 {
+			return "", b, false
+		}
+	}
+	return string(in), b[2+end:], true
 }
