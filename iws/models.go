@@ -234,6 +234,16 @@ func (e *ExtendedProduct) UnmarshalJSON(b []byte) error {
 	if len(b) < 2 || b[0] != '{' || !json.Valid(b) {
 		return e.unmarshalPlain(b)
 	}
+	return e.unmarshalValid(b)
+}
+
+// unmarshalValid is UnmarshalJSON for b already checked as one JSON value (the stream decoder
+// has scanned it): a JSON object takes the one-pass walk without checking it again.
+func (e *ExtendedProduct) unmarshalValid(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) < 2 || b[0] != '{' {
+		return e.unmarshalPlain(b)
+	}
 	var p ExtendedProduct
 	i := skipSpace(b, 1)
 	for b[i] != '}' {
@@ -279,7 +289,9 @@ func (e *ExtendedProduct) set(key string, v []byte) error {
 	case strings.EqualFold(key, "CategoriaCompleta"):
 		dst = &e.CategoriaCompleta
 	case strings.EqualFold(key, "Imagenes"):
-		if err := json.Unmarshal(v, &e.Imagenes); err != nil {
+		if imgs, ok := walkImages(v); ok {
+			e.Imagenes = imgs
+		} else if err := json.Unmarshal(v, &e.Imagenes); err != nil {
 			return err
 		}
 	default:
@@ -319,6 +331,107 @@ func (e *ExtendedProduct) setAttribute(key string, v []byte) {
 		e.Attributes = make(map[string]string)
 	}
 	e.Attributes[key] = string(s)
+}
+
+// walkImages decodes the Imagenes array of valid JSON the way encoding/json would, for the
+// shapes the real file has (null, or objects whose known keys hold strings, null or booleans);
+// ok is false for anything else, which then goes through encoding/json and its errors.
+func walkImages(b []byte) (imgs []ExtendedImage, ok bool) {
+	if bytes.Equal(b, jsonNull) {
+		return nil, true
+	}
+	if len(b) < 2 || b[0] != '[' {
+		return nil, false
+	}
+	imgs = []ExtendedImage{}
+	i := skipSpace(b, 1)
+	for i < len(b) && b[i] != ']' {
+		if b[i] != '{' {
+			return nil, false
+		}
+		end := endOfValue(b, i)
+		var im ExtendedImage
+		j := skipSpace(b, i+1)
+		for j < end && b[j] != '}' {
+			kEnd := endOfString(b, j)
+			key, err := jsonString(b[j:kEnd])
+			if err != nil {
+				return nil, false
+			}
+			j = skipSpace(b, skipSpace(b, kEnd)+1)
+			vEnd := endOfValue(b, j)
+			v := b[j:vEnd]
+			if !im.set(key, v) {
+				return nil, false
+			}
+			j = skipSpace(b, vEnd)
+			if j < end && b[j] == ',' {
+				j = skipSpace(b, j+1)
+			}
+		}
+		imgs = append(imgs, im)
+		i = skipSpace(b, end)
+		if i < len(b) && b[i] == ',' {
+			i = skipSpace(b, i+1)
+		}
+	}
+	return imgs, true
+}
+
+// set stores one key of an image object; false for a value whose decoding it leaves to
+// encoding/json (a type that would be an error, a number, an escaped key...).
+func (im *ExtendedImage) set(key string, v []byte) bool {
+	str := func() (string, bool) {
+		if len(v) == 0 || v[0] != '"' {
+			return "", false
+		}
+		s, err := jsonString(v)
+		return s, err == nil
+	}
+	null := bytes.Equal(v, jsonNull)
+	switch {
+	case !isASCII(key):
+		return false // encoding/json folds some non-ASCII keys onto field names
+	case strings.EqualFold(key, "angulo"):
+		if null {
+			im.Angulo = nil
+			return true
+		}
+		s, ok := str()
+		im.Angulo = &s
+		return ok
+	case strings.EqualFold(key, "imagenId"):
+		if null {
+			return true
+		}
+		s, ok := str()
+		im.ImagenID = s
+		return ok
+	case strings.EqualFold(key, "url"):
+		if null {
+			return true
+		}
+		s, ok := str()
+		im.URL = s
+		return ok
+	case strings.EqualFold(key, "isMainImage"):
+		switch {
+		case null:
+			return true
+		case bytes.Equal(v, []byte("true")):
+			im.IsMainImage = true
+		case bytes.Equal(v, []byte("false")):
+			im.IsMainImage = false
+		default:
+			return false
+		}
+		return true
+	case strings.EqualFold(key, "ancho"):
+		return im.Ancho.UnmarshalJSON(v) == nil
+	case strings.EqualFold(key, "alto"):
+		return im.Alto.UnmarshalJSON(v) == nil
+	}
+	return true // an unknown key is ignored, as encoding/json ignores it
 }
 
 // unmarshalPlain is the two-pass decoding: into the struct, then every key into a map.

@@ -14,6 +14,9 @@ var extendedSeeds = []string{
 	`{"Imagenes":null,"descripcionfabrica":"F","DescripcionMarca":"\u00e9","categoriaCompleta":"A >> B","centralRecno":"7"}`,
 	`{}`, `null`, `[]`, `{"a":`, `{"a":"\ud800"}`, `{"k\u00e9y":"v","\u017fku":"x","localſku":"y"}`,
 	"{\"a\":\"\xff\"}", `{"a":1e3,"b":-0.5,"c":false,"d":""}`,
+	`{"Imagenes":[]}`, `{"Imagenes":[null]}`, `{"Imagenes":[{"angulo":null},{"angulo":"F","ANGULO":null,"x":{"y":[1]}}]}`,
+	`{"Imagenes":[{"isMainImage":"true"}]}`, `{"Imagenes":[{"url":5}]}`, `{"Imagenes":[{"url":"a\u00e9","imagenId":null,"ancho":null,"alto":12}]}`,
+	`{"imagenes":{"url":"x"}}`, `{"Imagenes":[{"isMainImage":null,"url":"u","url":"v"}],"Imagenes":null}`,
 }
 
 func TestExtendedProductUnmarshalMatchesPlain(t *testing.T) {

@@ -13,8 +13,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/intcomex-connector/connector/connector/audit"
@@ -182,6 +184,8 @@ type run struct {
 	// touched collects what changed in each product over all the stages of a run that has more
 	// than one, so the run's totals count products, not feed items (see productTotals).
 	touched map[string]Change
+	// progressMu keeps OnProgress calls one at a time when reads run side by side.
+	progressMu sync.Mutex
 }
 
 // Run synchronizes the account's kind of data, records the run in sync_runs and returns its
@@ -256,19 +260,20 @@ func (s *Syncer) runStages(ctx context.Context, r *run, kind Kind, stages []stri
 		var err error
 		switch stage {
 		case StageCatalog:
-			// The English catalog (and, in an "all" run, the price list and the inventory) are
-			// read before the Spanish catalog writes anything.
-			var english map[string]string
-			if kind == KindAll {
-				var failed []stageResult
-				if english, f, failed, err = s.readEnglishAndFeeds(ctx, r); failed != nil {
-					return append(out, failed...)
-				}
-			} else {
-				english, err = s.readEnglish(ctx, r)
+			// The English catalog (and, in an "all" run, the price list, the inventory and
+			// maybe the extended catalog) are read while the Spanish catalog starts streaming;
+			// nothing is written before they are all read.
+			if kind != KindAll {
+				counts, err = s.syncCatalog(ctx, r, func() (map[string]string, *feeds, error) {
+					english, err := s.readEnglish(ctx, r)
+					return english, nil, err
+				})
+				break
 			}
-			if err == nil {
-				counts, err = s.syncCatalog(ctx, r, english, f)
+			var failed []stageResult
+			counts, failed, f, err = s.syncCatalogAll(ctx, r, slices.Contains(stages, StageContent))
+			if failed != nil {
+				return append(out, failed...)
 			}
 		case StagePrices:
 			if f != nil {
@@ -283,6 +288,11 @@ func (s *Syncer) runStages(ctx context.Context, r *run, kind Kind, stages []stri
 			}
 			counts, err = s.syncStock(ctx, r)
 		case StageContent:
+			if f != nil && f.content != nil {
+				// Merged into the catalog write (read with the English catalog and the feeds).
+				out = append(out, stageResult{stage: stage, counts: f.contentCounts, duration: f.contentTime})
+				continue
+			}
 			counts, err = s.syncContent(ctx, r)
 		}
 		out = append(out, stageResult{stage: stage, counts: counts, duration: s.now().Sub(t0), err: err})

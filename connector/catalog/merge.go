@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"encoding/binary"
 	"maps"
 	"strings"
 
@@ -154,23 +155,31 @@ func (f stockFact) apply(p *store.Product) {
 	}
 }
 
-// applyContent sets the long description, the specifications and the images, main image first.
-// It replaces the whole content, so p may have been loaded without it.
-func applyContent(p *store.Product, it *iws.ExtendedProduct) {
-	var specs map[string]string
-	if len(it.Attributes) > 0 {
-		specs = make(map[string]string, len(it.Attributes))
-		for k, v := range it.Attributes {
-			specs[k] = v
-		}
+// contentFact is one product's extended content as the mirror stores it: the long
+// description, the specifications and the image URLs (main image first, no duplicates). An
+// "all" run that merges the extended catalog keeps one per SKU in memory, so the specifications
+// and images are packed into one string each (length-prefixed strings): three allocations per
+// product instead of a map and a record per image.
+type contentFact struct {
+	long   string
+	specs  string // key, value, key, value, … each as uvarint length + bytes
+	images string // URLs, each as uvarint length + bytes
+}
+
+func newContentFact(it *iws.ExtendedProduct) contentFact {
+	f := contentFact{long: it.Descripcion}
+	var buf []byte
+	for k, v := range it.Attributes {
+		buf = appendPacked(appendPacked(buf, k), v)
 	}
-	var images []string
+	f.specs = string(buf)
+	buf = buf[:0]
 	seen := make(map[string]bool, len(it.Imagenes))
 	add := func(u string) {
 		u = strings.TrimSpace(u)
 		if u != "" && !seen[u] {
 			seen[u] = true
-			images = append(images, u)
+			buf = appendPacked(buf, u)
 		}
 	}
 	for _, im := range it.Imagenes {
@@ -182,8 +191,41 @@ func applyContent(p *store.Product, it *iws.ExtendedProduct) {
 	for _, im := range it.Imagenes {
 		add(im.URL)
 	}
-	p.SetContent(it.Descripcion, specs, images)
+	f.images = string(buf)
+	return f
 }
+
+func appendPacked(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
+}
+
+// unpack returns the strings packed in s.
+func unpack(s string) []string {
+	var out []string
+	for len(s) > 0 {
+		n, w := binary.Uvarint([]byte(s[:min(len(s), binary.MaxVarintLen64)]))
+		s = s[w:]
+		out = append(out, s[:n])
+		s = s[n:]
+	}
+	return out
+}
+
+// apply replaces p's whole content, so p may have been loaded without it.
+func (f contentFact) apply(p *store.Product) {
+	var specs map[string]string
+	if kv := unpack(f.specs); len(kv) > 0 {
+		specs = make(map[string]string, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			specs[kv[i]] = kv[i+1]
+		}
+	}
+	p.SetContent(f.long, specs, unpack(f.images))
+}
+
+// applyContent sets the long description, the specifications and the images, main image first.
+// It replaces the whole content, so p may have been loaded without it.
+func applyContent(p *store.Product, it *iws.ExtendedProduct) { newContentFact(it).apply(p) }
 
 // sameHashedFields reports whether p, a clone of the stored old (both without content) with feed
 // data applied, still has every field the hashes cover as old has: its hashes are then old's and

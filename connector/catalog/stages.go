@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -49,6 +52,8 @@ func (r *run) note(sku string, c Change) {
 
 func (r *run) progress(stage string, done int) {
 	if r.opts.OnProgress != nil {
+		r.progressMu.Lock()
+		defer r.progressMu.Unlock()
 		r.opts.OnProgress(stage, done)
 	}
 }
@@ -118,9 +123,14 @@ type batcher[T any] struct {
 }
 
 func newBatcher[T any](ctx context.Context, size int, overlap bool, flush func(context.Context, []T) error) *batcher[T] {
+	return newBatcherDepth(ctx, size, overlap, 1, flush)
+}
+
+// newBatcherDepth is newBatcher with depth batches allowed to wait for the flusher.
+func newBatcherDepth[T any](ctx context.Context, size int, overlap bool, depth int, flush func(context.Context, []T) error) *batcher[T] {
 	b := &batcher[T]{size: size, flush: flush, buf: make([]T, 0, size)}
 	if overlap {
-		b.ch = make(chan []T, 1)
+		b.ch = make(chan []T, depth)
 		b.done = make(chan error, 1)
 		go func() {
 			var err error
@@ -199,7 +209,17 @@ type feeds struct {
 	// the stages' counts: Fetched and Skipped while reading, the rest while merging.
 	priceCounts, stockCounts store.SyncCounts
 	priceTime, stockTime     time.Duration
+	// content is the extended catalog by SKU when the run merges it too (a first sync, or
+	// ContentAlways): nil otherwise, and when its download failed (the content stage then runs
+	// on its own after the others, as in any other run).
+	content       map[string]contentFact
+	contentCounts store.SyncCounts
+	contentTime   time.Duration
 }
+
+// readAhead is how many batches of the Spanish catalog may wait, decoded, for the English
+// catalog and the feeds (a few MB): decoding them meanwhile uses the CPU the reads leave idle.
+const readAhead = 8
 
 // catalogRun streams GetCatalog es into the mirror; with feeds, price and stock are merged in.
 type catalogRun struct {
@@ -209,6 +229,10 @@ type catalogRun struct {
 	f       *feeds // nil: a catalog-only run
 	now     time.Time
 	seen    map[string]struct{}
+	// stored holds the SKUs with a row: those stored when the stream began and those handed to
+	// the writer since. Only they are read back; a first sync reads nothing.
+	stored  map[string]struct{}
+	w       *writer
 	counts  store.SyncCounts // written by flush (on the batcher's goroutine), then by sweep
 	fetched atomic.Int64     // written by the stream
 	skipped int              // written by the stream
@@ -259,9 +283,29 @@ func (s *Syncer) readEnglish(ctx context.Context, r *run) (map[string]string, er
 // (readFeeds) on another goroutine: three downloads that write nothing, and whose decoding keeps
 // the second core busy. The first failure cancels the other reads; a failed feed is reported as
 // readFeeds reports it (failed), a failed English catalog as err.
-func (s *Syncer) readEnglishAndFeeds(ctx context.Context, r *run) (english map[string]string, f *feeds, failed []stageResult, err error) {
+func (s *Syncer) readEnglishAndFeeds(ctx context.Context, r *run, withContent bool) (english map[string]string, f *feeds, failed []stageResult, err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	type contentResult struct {
+		content map[string]contentFact
+		counts  store.SyncCounts
+		took    time.Duration
+	}
+	contentDone := make(chan contentResult, 1)
+	if withContent {
+		go func() {
+			t0 := s.now()
+			content, counts, err := s.readContent(ctx, r)
+			if err != nil {
+				// Not fatal here: the content stage runs on its own later and reports it.
+				s.logger.WarnContext(ctx, "extended catalog not merged into the catalog write", "account", r.accountID, "err", err)
+				content = nil
+			}
+			contentDone <- contentResult{content, counts, s.now().Sub(t0)}
+		}()
+	} else {
+		contentDone <- contentResult{}
+	}
 	// firstFailure is who failed first (and cancelled the other): feedsFailed or englishFailed.
 	const feedsFailed, englishFailed = 1, 2
 	var firstFailure atomic.Int32
@@ -286,23 +330,130 @@ func (s *Syncer) readEnglishAndFeeds(ctx context.Context, r *run) (english map[s
 		fail(englishFailed)
 	}
 	res := <-done
+	if err != nil || res.failed != nil {
+		cancel() // the content read is of no use now
+	}
+	cres := <-contentDone
 	switch {
 	case res.failed != nil && (err == nil || firstFailure.Load() == feedsFailed):
 		return nil, nil, res.failed, nil
 	case err != nil:
 		return nil, nil, nil, err
 	}
+	res.f.content, res.f.contentCounts, res.f.contentTime = cres.content, cres.counts, cres.took
 	return english, res.f, nil, nil
+}
+
+// readContent reads the whole extended catalog into memory, by SKU (the last item of a SKU
+// wins, as when the content stage applies them in order).
+func (s *Syncer) readContent(ctx context.Context, r *run) (map[string]contentFact, store.SyncCounts, error) {
+	content := make(map[string]contentFact)
+	var counts store.SyncCounts
+	_, err := s.src.StreamExtendedCatalog(ctx, &iws.ExtendedCatalogParams{Locale: contentLocale(r)}, func(it *iws.ExtendedProduct) error {
+		counts.Fetched++
+		if counts.Fetched%s.batch == 0 {
+			r.progress(StageContent, counts.Fetched)
+		}
+		sku := strings.TrimSpace(it.LocalSku)
+		if sku == "" {
+			counts.Skipped++
+			return nil
+		}
+		content[sku] = newContentFact(it)
+		return nil
+	})
+	if err != nil {
+		return nil, counts, fmt.Errorf("DownloadExtendedCatalog: %w", err)
+	}
+	return content, counts, nil
+}
+
+func contentLocale(r *run) string {
+	if r.opts.ContentLocale != "" {
+		return r.opts.ContentLocale
+	}
+	return "es"
+}
+
+// mergeContent applies the extended catalog's item for p, if the run merges one, and says
+// whether p then needs hashing; after hashing, contentChanged tells whether the content differs
+// from what p had before (old is the stored product, nil for a new one).
+type contentMerge struct {
+	merged bool // the extended catalog had an item for p
+	known  bool // p's content before the merge was known (new or re-read product)
+	same   bool // when known: the merge changed nothing
+}
+
+func (f *feeds) mergeContent(p *store.Product) contentMerge {
+	if f == nil || f.content == nil {
+		return contentMerge{}
+	}
+	fact, ok := f.content[p.SKU]
+	if !ok {
+		return contentMerge{}
+	}
+	// Each fact is used once (a SKU listed twice reads back what the first write stored): let
+	// it go, so the memory the extended catalog holds shrinks as the write goes on.
+	delete(f.content, p.SKU)
+	m := contentMerge{merged: true, known: p.HasContent()}
+	long, specs, images := p.LongDescription, p.Specs, p.Images
+	fact.apply(p)
+	if m.known {
+		m.same = long == p.LongDescription && maps.Equal(specs, p.Specs) && slices.Equal(images, p.Images)
+	}
+	return m
+}
+
+// count adds the merged item to the content stage's counts, as if that stage had run after
+// the catalog: p is hashed. A product whose content was not read compares its new CatalogHash
+// with the stored one (its catalog fields are unchanged, or it would have been re-read).
+func (m contentMerge) count(f *feeds, old, p *store.Product) {
+	if !m.merged {
+		return
+	}
+	changed := !m.same
+	if !m.known {
+		changed = p.CatalogHash != old.CatalogHash
+	}
+	if changed {
+		f.contentCounts.Updated++
+	} else {
+		f.contentCounts.Unchanged++
+	}
 }
 
 // syncCatalog streams the Spanish catalog, the master list, into the mirror with the English
 // descriptions, and deactivates what it did not list. With f, every product's price and stock
 // come from f (a product absent from the complete price list is unsellable, from the complete
 // inventory out of stock), so each product is written at most once.
-func (s *Syncer) syncCatalog(ctx context.Context, r *run, english map[string]string, f *feeds) (store.SyncCounts, error) {
-	var err error
-	c := &catalogRun{s: s, r: r, english: english, f: f, now: s.now().UTC(), seen: make(map[string]struct{}, len(english))}
-	b := newBatcher(ctx, s.batch, true, c.flush)
+func (s *Syncer) syncCatalog(ctx context.Context, r *run, reads func() (map[string]string, *feeds, error)) (store.SyncCounts, error) {
+	c := &catalogRun{s: s, r: r, now: s.now().UTC(), seen: map[string]struct{}{}, stored: map[string]struct{}{}}
+	// The Spanish stream starts at once; its batches wait (readAhead of them) until the English
+	// catalog and the feeds are read, since every product needs them.
+	var readErr error
+	var readOnce sync.Once
+	ready := func() error {
+		readOnce.Do(func() { c.english, c.f, readErr = reads() })
+		return readErr
+	}
+	flush := func(ctx context.Context, items []*iws.Product) error {
+		if err := ready(); err != nil {
+			return err
+		}
+		return c.flush(ctx, items)
+	}
+	err := s.st.EachProductSKU(ctx, r.accountID, func(sku string) error {
+		c.stored[sku] = struct{}{}
+		return nil
+	})
+	if err != nil {
+		if rerr := ready(); rerr != nil {
+			return c.counts, rerr // failed reads cancelled the listing
+		}
+		return c.counts, err
+	}
+	c.w = newWriter(ctx, s, r)
+	b := newBatcherDepth(ctx, s.batch, true, readAhead, flush)
 	_, err = s.src.StreamCatalog(ctx, s.catalogParams("es"), func(p *iws.Product) error {
 		c.fetched.Add(1)
 		if p.Sku == "" {
@@ -313,8 +464,14 @@ func (s *Syncer) syncCatalog(ctx context.Context, r *run, english map[string]str
 		return b.add(ctx, p)
 	})
 	err = b.finish(ctx, err)
+	if werr := c.w.close(); err == nil {
+		err = werr
+	}
 	c.counts.Fetched = int(c.fetched.Load())
 	c.counts.Skipped += c.skipped
+	if rerr := ready(); rerr != nil {
+		return c.counts, rerr // the reads' own error, not the stream they stopped
+	}
 	if err != nil {
 		return c.counts, fmt.Errorf("GetCatalog es: %w", err)
 	}
@@ -341,8 +498,18 @@ func (s *Syncer) syncCatalog(ctx context.Context, r *run, english map[string]str
 // flush merges one batch of the Spanish catalog. It runs on the batcher's goroutine.
 func (c *catalogRun) flush(ctx context.Context, items []*iws.Product) error {
 	s, r := c.s, c.r
+	if err := c.w.failed(); err != nil {
+		return err
+	}
 	skus := uniqueSKUs(items, func(p *iws.Product) string { return p.Sku })
-	existing, err := s.st.LoadProducts(ctx, r.accountID, skus, false)
+	var load []string
+	for _, sku := range skus {
+		if _, ok := c.stored[sku]; ok {
+			load = append(load, sku)
+		}
+	}
+	c.w.waitFor(load)
+	existing, err := s.st.LoadProducts(ctx, r.accountID, load, false)
 	if err != nil {
 		return err
 	}
@@ -385,16 +552,24 @@ func (c *catalogRun) flush(ctx context.Context, items []*iws.Product) error {
 		if c.f != nil {
 			c.f.apply(p)
 		}
+		cm := c.f.mergeContent(p)
 		var ch Change
-		if old == nil || !sameHashedFields(old, p) {
+		if old == nil || cm.merged || !sameHashedFields(old, p) {
 			p.ComputeHashes()
 			ch = diff(old, p)
 		}
+		cm.count(c.f, old, p)
 		c.f.count(old, p, ch)
+		// The catalog stage counts the catalog's own changes: a change of content alone is the
+		// content stage's.
+		catalogCh := ch
+		if cm.merged && old != nil && p.SameCatalogFields(old) {
+			catalogCh &^= ChangeCatalog
+		}
 		switch {
 		case old == nil:
 			c.counts.Inserted++
-		case ch.Has(ChangeCatalog) || ch.Has(ChangeActive):
+		case catalogCh.Has(ChangeCatalog) || catalogCh.Has(ChangeActive):
 			c.counts.Updated++
 			if p.Active && !old.Active {
 				c.counts.Reactivated++
@@ -407,11 +582,10 @@ func (c *catalogRun) flush(ctx context.Context, items []*iws.Product) error {
 			changes = append(changes, ch)
 		}
 	}
-	if err := s.writeBatch(ctx, r, out, changes); err != nil {
-		return err
+	for _, sku := range skus {
+		c.stored[sku] = struct{}{}
 	}
-	r.progress(StageCatalog, int(c.fetched.Load()))
-	return nil
+	return c.w.submit(writeJob{out: out, changes: changes, stage: StageCatalog, done: int(c.fetched.Load())})
 }
 
 // sweep visits the stored products the complete catalog stream did not list: the active ones
@@ -424,16 +598,15 @@ func (c *catalogRun) sweep(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// Every stored SKU is in c.stored (listed when the stream began; the stream's own are seen),
+	// and the account's runs never overlap, so the table need not be listed again.
 	var unseen []string
-	err = s.st.EachProductSKU(ctx, r.accountID, func(sku string) error {
+	for sku := range c.stored {
 		if _, ok := c.seen[sku]; !ok {
 			unseen = append(unseen, sku)
 		}
-		return nil
-	})
-	if err != nil {
-		return err
 	}
+	slices.Sort(unseen)
 	if c.f != nil {
 		c.f.skipUnknown(c.seen, unseen)
 	}
@@ -463,8 +636,10 @@ func (c *catalogRun) sweep(ctx context.Context) error {
 			if c.f != nil {
 				c.f.apply(p)
 			}
+			cm := c.f.mergeContent(p)
 			p.ComputeHashes()
 			ch := diff(old, p)
+			cm.count(c.f, old, p)
 			c.f.count(old, p, ch)
 			if ch.Has(ChangeActive) {
 				c.counts.Deactivated++
@@ -582,6 +757,11 @@ func (f *feeds) skipUnknown(seen map[string]struct{}, unseenStored []string) {
 	for sku := range f.stock {
 		if !known(sku) {
 			f.stockCounts.Skipped++
+		}
+	}
+	for sku := range f.content {
+		if !known(sku) {
+			f.contentCounts.Skipped++
 		}
 	}
 }
@@ -756,10 +936,7 @@ func (s *Syncer) syncStock(ctx context.Context, r *run) (store.SyncCounts, error
 
 // syncContent streams the extended catalog; products absent from the file keep their content.
 func (s *Syncer) syncContent(ctx context.Context, r *run) (store.SyncCounts, error) {
-	locale := r.opts.ContentLocale
-	if locale == "" {
-		locale = "es"
-	}
+	locale := contentLocale(r)
 	f := &feedRun[*iws.ExtendedProduct]{s: s, r: r, stage: StageContent,
 		sku:   func(p *iws.ExtendedProduct) string { return strings.TrimSpace(p.LocalSku) },
 		apply: applyContent,
@@ -778,4 +955,56 @@ func (s *Syncer) syncContent(ctx context.Context, r *run) (store.SyncCounts, err
 // a cancelled context), as opposed to a refusal before any data came.
 func Incomplete(err error) bool {
 	return errors.Is(err, iws.ErrMalformedResponse) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// errReadsFailed stops the Spanish stream of an "all" run whose price list or inventory failed;
+// runStages reports those stages' own results instead.
+var errReadsFailed = errors.New("catalog: feeds failed")
+
+// syncCatalogAll is the catalog stage of an "all" run: the English catalog, the feeds and (with
+// withContent) the extended catalog are read while the Spanish catalog streams, and merged into
+// one write per product. A failed feed ends the stage before anything is written and is
+// returned in failed, with the feeds' stage results.
+func (s *Syncer) syncCatalogAll(ctx context.Context, r *run, withContent bool) (store.SyncCounts, []stageResult, *feeds, error) {
+	type readResult struct {
+		english map[string]string
+		f       *feeds
+		failed  []stageResult
+		err     error
+	}
+	streamCtx, stopStream := context.WithCancel(ctx)
+	defer stopStream()
+	readCtx, stopReads := context.WithCancel(ctx)
+	defer stopReads()
+	done := make(chan readResult, 1)
+	go func() {
+		var res readResult
+		res.english, res.f, res.failed, res.err = s.readEnglishAndFeeds(readCtx, r, withContent)
+		if res.failed != nil || res.err != nil {
+			stopStream() // nothing will be written: stop decoding
+		}
+		done <- res
+	}()
+	var res readResult
+	var once sync.Once
+	wait := func() readResult {
+		once.Do(func() { res = <-done })
+		return res
+	}
+	counts, err := s.syncCatalog(streamCtx, r, func() (map[string]string, *feeds, error) {
+		res := wait()
+		switch {
+		case res.failed != nil:
+			return nil, nil, errReadsFailed
+		case res.err != nil:
+			return nil, nil, res.err
+		}
+		return res.english, res.f, nil
+	})
+	stopReads()
+	res = wait()
+	if res.failed != nil {
+		return store.SyncCounts{}, res.failed, nil, nil
+	}
+	return counts, nil, res.f, err
 }

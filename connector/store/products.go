@@ -78,6 +78,10 @@ type Product struct {
 	noContent bool
 }
 
+// HasContent reports whether p holds its extended content (LongDescription, Specs, Images):
+// false for a product loaded without it until SetContent or AdoptContent.
+func (p *Product) HasContent() bool { return !p.noContent }
+
 // Clone returns a deep copy of p.
 func (p *Product) Clone() *Product {
 	c := *p
