@@ -499,6 +499,38 @@ func streamFeed[T any](ctx context.Context, c *Client, ep *Endpoint, pq pagedQue
 	}
 }
 
+// catalogMaster is a GetCatalog product without its price, stock and dates: the fields a
+// catalog mirror keeps when it takes price and stock from GetPriceList and GetInventory.
+type catalogMaster struct {
+	Sku            string        `json:"Sku"`
+	Mpn            string        `json:"Mpn"`
+	Manufacturer   *Manufacturer `json:"Manufacturer,omitempty"`
+	Brand          *Brand        `json:"Brand"`
+	Category       *Category     `json:"Category,omitempty"`
+	Description    string        `json:"Description"`
+	Type           string        `json:"Type"`
+	Upc            *string       `json:"Upc,omitempty"`
+	Freight        *Freight      `json:"Freight,omitempty"`
+	RealStockValue *bool         `json:"RealStockValue,omitempty"`
+}
+
+// StreamCatalogMaster streams GET /getcatalog as StreamCatalog does, decoding of each product
+// only Sku, Mpn, Manufacturer, Brand, Category, Description, Type, Upc, Freight and
+// RealStockValue; the other fields of the Product handed to fn are zero. Price, stock,
+// locations and dates are most of a catalog item's decoding cost, and a mirror that reads them
+// from GetPriceList and GetInventory does not use them. An item malformed only in those fields
+// is not reported here (StreamCatalog reports it).
+func (c *Client) StreamCatalogMaster(ctx context.Context, params *CatalogParams, fn func(*Product) error) (StreamInfo, error) {
+	pq, err := params.query()
+	if err != nil {
+		return StreamInfo{}, fmt.Errorf("iws: GetCatalog: %w", err)
+	}
+	return streamFeed(ctx, c, &epGetCatalog, pq, func(m *catalogMaster) error {
+		return fn(&Product{Sku: m.Sku, Mpn: m.Mpn, Manufacturer: m.Manufacturer, Brand: m.Brand, Category: m.Category,
+			Description: m.Description, Type: m.Type, Upc: m.Upc, Freight: m.Freight, RealStockValue: m.RealStockValue})
+	}, nil)
+}
+
 // StreamCatalogDescriptions streams GET /getcatalog as StreamCatalog does, decoding of each
 // product only its Sku and Description: what a second-locale pass over the catalog keeps. Skipping
 // the other fields makes it several times cheaper than decoding whole products; it also means an

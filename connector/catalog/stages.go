@@ -247,6 +247,22 @@ type descriptionSource interface {
 
 var _ descriptionSource = (*iws.Client)(nil)
 
+// masterSource is a Source that can stream the catalog without price and stock (*iws.Client):
+// the mirror takes those from the price list and the inventory, never from GetCatalog.
+type masterSource interface {
+	StreamCatalogMaster(ctx context.Context, params *iws.CatalogParams, fn func(*iws.Product) error) (iws.StreamInfo, error)
+}
+
+var _ masterSource = (*iws.Client)(nil)
+
+// streamMaster streams the Spanish catalog, the master list, as lean as the source allows.
+func (s *Syncer) streamMaster(ctx context.Context, fn func(*iws.Product) error) (iws.StreamInfo, error) {
+	if m, ok := s.src.(masterSource); ok {
+		return m.StreamCatalogMaster(ctx, s.catalogParams("es"), fn)
+	}
+	return s.src.StreamCatalog(ctx, s.catalogParams("es"), fn)
+}
+
 // readEnglish reads the English catalog for its descriptions (SKU → description, a few MB for
 // 50,000 products).
 func (s *Syncer) readEnglish(ctx context.Context, r *run) (map[string]string, error) {
@@ -454,7 +470,7 @@ func (s *Syncer) syncCatalog(ctx context.Context, r *run, reads func() (map[stri
 	}
 	c.w = newWriter(ctx, s, r)
 	b := newBatcherDepth(ctx, s.batch, true, readAhead, flush)
-	_, err = s.src.StreamCatalog(ctx, s.catalogParams("es"), func(p *iws.Product) error {
+	_, err = s.streamMaster(ctx, func(p *iws.Product) error {
 		c.fetched.Add(1)
 		if p.Sku == "" {
 			c.skipped++
