@@ -212,8 +212,9 @@ func TestRunRejectsUnknownShopsAndBrokenShops(t *testing.T) {
 		if _, err := f.runner.Run(f.ctx, syncjob.Request{AccountID: 999, Kind: catalog.KindAll}); !errors.Is(err, syncjob.ErrInvalid) {
 			t.Errorf("unknown account: %v", err)
 		}
+		// Not "{}": that is an uninstalled shop, which syncs leave out (TestAccountShopsSkipsDisconnected).
 		woo, err := st.SaveShop(f.ctx, store.Shop{Name: "woo", Platform: store.PlatformWooCommerce, BaseURL: "https://shop.example",
-			Credentials: "{}", IWSAccountID: f.acct.ID, Currency: "USD", Locale: "es"})
+			Credentials: `{"consumer_secret":"cs_x"}`, IWSAccountID: f.acct.ID, Currency: "USD", Locale: "es"})
 		if err != nil {
 			t.Fatal(err)
 		}
