@@ -68,8 +68,9 @@ type ShopifyApp struct {
 	MaxSkew time.Duration
 }
 
-// ShopDefaults are the settings a shop gets when it is first connected; an admin changes them
-// with `connector shop settings`.
+// ShopDefaults are the settings a shop gets when it is first connected (main's Connected hook
+// then adopts the store's own currency while the shop has published nothing); an admin changes
+// them with `connector shop settings`.
 type ShopDefaults struct {
 	Currency string // ISO 4217, default USD
 	Locale   string // es or en, default es

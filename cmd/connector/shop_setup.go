@@ -112,10 +112,57 @@ func (s shopSetup) run(ctx context.Context, shop store.Shop, repair bool) ([]pla
 	return states, nil
 }
 
-// connected is admin.Install's Connected hook.
+// connected is admin.Install's Connected hook: the shop sells in its own currency, and its
+// webhooks and SKU definition are set up.
 func (s shopSetup) connected(ctx context.Context, shop store.Shop) error {
+	shop = s.adoptCurrency(ctx, shop)
 	_, err := s.run(ctx, shop, true)
 	return err
+}
+
+// adoptCurrency gives a shop that has published nothing yet the currency its store sells in (a
+// shop connected by an install starts with the default currency). A shop with listings keeps
+// its currency, whose prices are out there; a difference is logged for an admin to settle with
+// `connector shop settings`.
+func (s shopSetup) adoptCurrency(ctx context.Context, shop store.Shop) store.Shop {
+	sf, err := s.sfs.For(shop)
+	if err != nil {
+		return shop
+	}
+	src, ok := sf.(interface {
+		Currency(context.Context) (string, error)
+	})
+	if !ok {
+		return shop
+	}
+	cur, err := src.Currency(audit.WithShopID(ctx, shop.ID))
+	if err != nil || len(cur) != 3 || strings.EqualFold(cur, shop.Currency) {
+		if err != nil {
+			s.logger.WarnContext(ctx, "shop currency not read", "shop", shop.ID, "err", err)
+		}
+		return shop
+	}
+	counts, err := s.st.ListingCounts(ctx, shop.ID)
+	if err != nil {
+		return shop
+	}
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	if total > 0 {
+		s.logger.WarnContext(ctx, "the store sells in another currency than the shop's settings; prices keep the settings' currency",
+			"shop", shop.ID, "store_currency", cur, "settings_currency", shop.Currency)
+		return shop
+	}
+	shop.Currency = strings.ToUpper(cur)
+	saved, err := s.st.SaveShop(ctx, shop)
+	if err != nil {
+		s.logger.ErrorContext(ctx, "shop currency not saved", "shop", shop.ID, "err", err)
+		return shop
+	}
+	s.logger.InfoContext(ctx, "shop currency set from the store", "shop", shop.ID, "currency", saved.Currency)
+	return saved
 }
 
 // newInstall returns the shop connection endpoints serve mounts, or nil when

@@ -707,3 +707,9 @@ func (c *Client) Unpublish(ctx context.Context, refs []platforms.ProductRef) ([]
 }
 
 var errNoResult = errors.New("shopify: no result for this item")
+
+// Currency returns the shop's currency (shop.currencyCode), read once per client.
+func (c *Client) Currency(ctx context.Context) (string, error) {
+	_, currency, err := c.setup(ctx)
+	return currency, err
+}

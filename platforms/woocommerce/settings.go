@@ -123,3 +123,12 @@ func (s storeSettings) formatPrice(price, currency string) (string, error) {
 	}
 	return d.StringFixed(s.Decimals), nil
 }
+
+// Currency returns the store's currency (woocommerce_currency), read once per client.
+func (c *Client) Currency(ctx context.Context) (string, error) {
+	st, err := c.storeSettings(ctx)
+	if err != nil {
+		return "", err
+	}
+	return st.Currency, nil
+}
