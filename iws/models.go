@@ -3,6 +3,7 @@ package iws
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -230,7 +231,7 @@ func (e *ExtendedProduct) MainImage() string {
 // struct and one into a map, were most of its cost); a body that is not a valid JSON object takes
 // the plain path, which reports the same errors as before.
 func (e *ExtendedProduct) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
+	b = trimJSONSpace(b)
 	if len(b) < 2 || b[0] != '{' || !json.Valid(b) {
 		return e.unmarshalPlain(b)
 	}
@@ -240,27 +241,13 @@ func (e *ExtendedProduct) UnmarshalJSON(b []byte) error {
 // unmarshalValid is UnmarshalJSON for b already checked as one JSON value (the stream decoder
 // has scanned it): a JSON object takes the one-pass walk without checking it again.
 func (e *ExtendedProduct) unmarshalValid(b []byte) error {
-	b = bytes.TrimSpace(b)
+	b = trimJSONSpace(b)
 	if len(b) < 2 || b[0] != '{' {
 		return e.unmarshalPlain(b)
 	}
 	var p ExtendedProduct
-	i := skipSpace(b, 1)
-	for b[i] != '}' {
-		kEnd := endOfString(b, i)
-		key, err := jsonString(b[i:kEnd])
-		if err != nil {
-			return fmt.Errorf("iws: extended catalog item: %w", err)
-		}
-		i = skipSpace(b, skipSpace(b, kEnd)+1) // past ':'
-		vEnd := endOfValue(b, i)
-		if err := p.set(key, b[i:vEnd]); err != nil {
-			return fmt.Errorf("iws: extended catalog item: %w", err)
-		}
-		i = skipSpace(b, vEnd)
-		if b[i] == ',' {
-			i = skipSpace(b, i+1)
-		}
+	if err := eachMember(b, p.set); err != nil {
+		return fmt.Errorf("iws: extended catalog item: %w", err)
 	}
 	if len(p.Attributes) == 0 {
 		p.Attributes = nil // every attribute was removed again by a later null or object
@@ -351,23 +338,8 @@ func walkImages(b []byte) (imgs []ExtendedImage, ok bool) {
 		}
 		end := endOfValue(b, i)
 		var im ExtendedImage
-		j := skipSpace(b, i+1)
-		for j < end && b[j] != '}' {
-			kEnd := endOfString(b, j)
-			key, err := jsonString(b[j:kEnd])
-			if err != nil {
-				return nil, false
-			}
-			j = skipSpace(b, skipSpace(b, kEnd)+1)
-			vEnd := endOfValue(b, j)
-			v := b[j:vEnd]
-			if !im.set(key, v) {
-				return nil, false
-			}
-			j = skipSpace(b, vEnd)
-			if j < end && b[j] == ',' {
-				j = skipSpace(b, j+1)
-			}
+		if eachMember(b[i:end], im.set) != nil {
+			return nil, false
 		}
 		imgs = append(imgs, im)
 		i = skipSpace(b, end)
@@ -378,60 +350,81 @@ func walkImages(b []byte) (imgs []ExtendedImage, ok bool) {
 	return imgs, true
 }
 
-// set stores one key of an image object; false for a value whose decoding it leaves to
-// encoding/json (a type that would be an error, a number, an escaped key...).
-func (im *ExtendedImage) set(key string, v []byte) bool {
-	str := func() (string, bool) {
+// errNotPlain makes walkImages leave a value to encoding/json.
+var errNotPlain = errors.New("iws: not a plain value")
+
+// set stores one key of an image object; errNotPlain for a value whose decoding it leaves to
+// encoding/json (a type that would be an error, a number, a non-ASCII key...).
+func (im *ExtendedImage) set(key string, v []byte) error {
+	null := bytes.Equal(v, jsonNull)
+	// str decodes a string into dst; null leaves dst alone, as encoding/json does.
+	str := func(dst *string) error {
+		if null {
+			return nil
+		}
 		if len(v) == 0 || v[0] != '"' {
-			return "", false
+			return errNotPlain
 		}
 		s, err := jsonString(v)
-		return s, err == nil
+		if err != nil {
+			return errNotPlain
+		}
+		*dst = s
+		return nil
 	}
-	null := bytes.Equal(v, jsonNull)
 	switch {
 	case !isASCII(key):
-		return false // encoding/json folds some non-ASCII keys onto field names
+		return errNotPlain // encoding/json folds some non-ASCII keys onto field names
 	case strings.EqualFold(key, "angulo"):
 		if null {
 			im.Angulo = nil
-			return true
+			return nil
 		}
-		s, ok := str()
-		im.Angulo = &s
-		return ok
+		im.Angulo = new(string)
+		return str(im.Angulo)
 	case strings.EqualFold(key, "imagenId"):
-		if null {
-			return true
-		}
-		s, ok := str()
-		im.ImagenID = s
-		return ok
+		return str(&im.ImagenID)
 	case strings.EqualFold(key, "url"):
-		if null {
-			return true
-		}
-		s, ok := str()
-		im.URL = s
-		return ok
+		return str(&im.URL)
 	case strings.EqualFold(key, "isMainImage"):
 		switch {
 		case null:
-			return true
 		case bytes.Equal(v, []byte("true")):
 			im.IsMainImage = true
 		case bytes.Equal(v, []byte("false")):
 			im.IsMainImage = false
 		default:
-			return false
+			return errNotPlain
 		}
-		return true
+		return nil
 	case strings.EqualFold(key, "ancho"):
-		return im.Ancho.UnmarshalJSON(v) == nil
+		return im.Ancho.UnmarshalJSON(v)
 	case strings.EqualFold(key, "alto"):
-		return im.Alto.UnmarshalJSON(v) == nil
+		return im.Alto.UnmarshalJSON(v)
 	}
-	return true // an unknown key is ignored, as encoding/json ignores it
+	return nil // an unknown key is ignored, as encoding/json ignores it
+}
+
+// eachMember calls fn with every member of the JSON object b (valid, b[0] == '{'), in order.
+func eachMember(b []byte, fn func(key string, v []byte) error) error {
+	i := skipSpace(b, 1)
+	for i < len(b) && b[i] != '}' {
+		kEnd := endOfString(b, i)
+		key, err := jsonString(b[i:kEnd])
+		if err != nil {
+			return err
+		}
+		i = skipSpace(b, skipSpace(b, kEnd)+1) // past ':'
+		vEnd := endOfValue(b, i)
+		if err := fn(key, b[i:vEnd]); err != nil {
+			return err
+		}
+		i = skipSpace(b, vEnd)
+		if i < len(b) && b[i] == ',' {
+			i = skipSpace(b, i+1)
+		}
+	}
+	return nil
 }
 
 // unmarshalPlain is the two-pass decoding: into the struct, then every key into a map.
@@ -462,6 +455,12 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// trimJSONSpace trims the whitespace JSON allows around a value (bytes.TrimSpace would also
+// take a form feed, which JSON refuses).
+func trimJSONSpace(b []byte) []byte {
+	return bytes.TrimRight(bytes.TrimLeft(b, " \t\n\r"), " \t\n\r")
 }
 
 // The helpers below walk JSON already checked by json.Valid.
