@@ -2,7 +2,6 @@ package shopify
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/intcomex-connector/connector/platforms"
+	"github.com/intcomex-connector/connector/platforms/internal/wire"
 )
 
 // Operation names of the order documents added with the orders half.
@@ -62,32 +62,6 @@ func checkOrderID(op, id string) error {
 	return nil
 }
 
-// decimalString takes a Decimal or Money value as Shopify sends it: a JSON
-// string in GraphQL and REST, a bare number in some older payloads. It keeps
-// the exact text (never a float).
-type decimalString string
-
-func (d *decimalString) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*d = ""
-		return nil
-	}
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*d = decimalString(s)
-		return nil
-	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		return fmt.Errorf("amount %s: %w", b, err)
-	}
-	*d = decimalString(n.String())
-	return nil
-}
-
 type mailingAddress struct {
 	FirstName     string `json:"firstName"`
 	LastName      string `json:"lastName"`
@@ -117,7 +91,7 @@ type lineNode struct {
 	CurrentQuantity      int    `json:"currentQuantity"`
 	OriginalUnitPriceSet struct {
 		ShopMoney struct {
-			Amount decimalString `json:"amount"`
+			Amount wire.Amount `json:"amount"`
 		} `json:"shopMoney"`
 	} `json:"originalUnitPriceSet"`
 	Variant *struct {
@@ -161,8 +135,8 @@ type orderNode struct {
 	CurrencyCode             string     `json:"currencyCode"`
 	TotalPriceSet            struct {
 		ShopMoney struct {
-			Amount       decimalString `json:"amount"`
-			CurrencyCode string        `json:"currencyCode"`
+			Amount       wire.Amount `json:"amount"`
+			CurrencyCode string      `json:"currencyCode"`
 		} `json:"shopMoney"`
 	} `json:"totalPriceSet"`
 	ShippingAddress *mailingAddress `json:"shippingAddress"`

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/intcomex-connector/connector/platforms"
+	"github.com/intcomex-connector/connector/platforms/internal/wire"
 )
 
 // WebhookTopics are the subscriptions EnsureWebhooks keeps. orders/create
@@ -267,37 +268,37 @@ func (a *restAddress) address(email string) platforms.Address {
 
 // restOrder is the REST order JSON of the orders/* webhooks.
 type restOrder struct {
-	ID                json.Number   `json:"id"`
-	AdminGraphQLAPIID string        `json:"admin_graphql_api_id"`
-	Name              string        `json:"name"`
-	Email             string        `json:"email"`
-	Phone             string        `json:"phone"`
-	FinancialStatus   string        `json:"financial_status"`
-	FulfillmentStatus string        `json:"fulfillment_status"`
-	Currency          string        `json:"currency"`
-	TotalPrice        decimalString `json:"total_price"`
-	CreatedAt         time.Time     `json:"created_at"`
-	UpdatedAt         time.Time     `json:"updated_at"`
-	CancelledAt       *time.Time    `json:"cancelled_at"`
-	ClosedAt          *time.Time    `json:"closed_at"`
-	Note              string        `json:"note"`
-	Test              bool          `json:"test"`
-	BillingAddress    *restAddress  `json:"billing_address"`
-	ShippingAddress   *restAddress  `json:"shipping_address"`
+	ID                json.Number  `json:"id"`
+	AdminGraphQLAPIID string       `json:"admin_graphql_api_id"`
+	Name              string       `json:"name"`
+	Email             string       `json:"email"`
+	Phone             string       `json:"phone"`
+	FinancialStatus   string       `json:"financial_status"`
+	FulfillmentStatus string       `json:"fulfillment_status"`
+	Currency          string       `json:"currency"`
+	TotalPrice        wire.Amount  `json:"total_price"`
+	CreatedAt         time.Time    `json:"created_at"`
+	UpdatedAt         time.Time    `json:"updated_at"`
+	CancelledAt       *time.Time   `json:"cancelled_at"`
+	ClosedAt          *time.Time   `json:"closed_at"`
+	Note              string       `json:"note"`
+	Test              bool         `json:"test"`
+	BillingAddress    *restAddress `json:"billing_address"`
+	ShippingAddress   *restAddress `json:"shipping_address"`
 	ShippingLines     []struct {
 		Title string `json:"title"`
 	} `json:"shipping_lines"`
 	LineItems []struct {
-		ID                json.Number   `json:"id"`
-		AdminGraphQLAPIID string        `json:"admin_graphql_api_id"`
-		SKU               string        `json:"sku"`
-		Name              string        `json:"name"`
-		Title             string        `json:"title"`
-		Quantity          int           `json:"quantity"`
-		CurrentQuantity   *int          `json:"current_quantity"`
-		Price             decimalString `json:"price"`
-		ProductID         json.Number   `json:"product_id"`
-		VariantID         json.Number   `json:"variant_id"`
+		ID                json.Number `json:"id"`
+		AdminGraphQLAPIID string      `json:"admin_graphql_api_id"`
+		SKU               string      `json:"sku"`
+		Name              string      `json:"name"`
+		Title             string      `json:"title"`
+		Quantity          int         `json:"quantity"`
+		CurrentQuantity   *int        `json:"current_quantity"`
+		Price             wire.Amount `json:"price"`
+		ProductID         json.Number `json:"product_id"`
+		VariantID         json.Number `json:"variant_id"`
 	} `json:"line_items"`
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/intcomex-connector/connector/platforms"
+	"github.com/intcomex-connector/connector/platforms/internal/wire"
 )
 
 var _ platforms.Orders = (*Client)(nil)
@@ -35,31 +36,6 @@ var errApplied = errors.New("woocommerce: write found applied")
 // noteClockSkew is how much earlier than our clock a note may be dated by the store and still
 // count as the one a lost POST created.
 const noteClockSkew = 2 * time.Minute
-
-// text is a JSON string or number kept exactly as written: money is a string everywhere except
-// line_items[].price, which WooCommerce sends as a number.
-type text string
-
-func (t *text) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*t = ""
-		return nil
-	}
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*t = text(s)
-		return nil
-	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		return err
-	}
-	*t = text(n)
-	return nil
-}
 
 type wireAddress struct {
 	FirstName string `json:"first_name"`
@@ -88,9 +64,9 @@ type wireLine struct {
 	ProductID   json.Number `json:"product_id"`
 	VariationID json.Number `json:"variation_id"`
 	Quantity    json.Number `json:"quantity"`
-	Total       text        `json:"total"`
+	Total       wire.Amount `json:"total"`
 	SKU         string      `json:"sku"`
-	Price       text        `json:"price"`
+	Price       wire.Amount `json:"price"`
 }
 
 type wireOrder struct {
@@ -98,7 +74,7 @@ type wireOrder struct {
 	Number          string         `json:"number"`
 	Status          string         `json:"status"`
 	Currency        string         `json:"currency"`
-	Total           text           `json:"total"`
+	Total           wire.Amount    `json:"total"`
 	DateCreatedGMT  *string        `json:"date_created_gmt"`
 	DateModifiedGMT *string        `json:"date_modified_gmt"`
 	DatePaidGMT     *string        `json:"date_paid_gmt"`
@@ -241,7 +217,7 @@ func (l wireLine) line() (platforms.OrderLine, error) {
 // total ("879.90" for one unit, "439.95" for two). WooCommerce computes its own price field the
 // same way but in PHP floats, so it can carry noise (woocommerce#27911); it is used only when
 // the total is unreadable. A division that does not terminate keeps 6 more digits than the total.
-func unitPrice(total, price text, qty int) string {
+func unitPrice(total, price wire.Amount, qty int) string {
 	if qty <= 0 || !plainDecimal(string(total)) {
 		return string(price)
 	}

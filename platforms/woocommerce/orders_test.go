@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/intcomex-connector/connector/platforms"
+	"github.com/intcomex-connector/connector/platforms/internal/wire"
 	"github.com/intcomex-connector/connector/platforms/platformtest"
 	"github.com/intcomex-connector/connector/platforms/woocommerce/wootest"
 )
@@ -165,7 +166,7 @@ func TestUnitPrice(t *testing.T) {
 		{"12.", "12", 1, "12"},
 		{"-5.50", "-5.5", 1, "-5.50"},
 	} {
-		if got := unitPrice(text(tc.total), text(tc.price), tc.qty); got != tc.want {
+		if got := unitPrice(wire.Amount(tc.total), wire.Amount(tc.price), tc.qty); got != tc.want {
 			t.Errorf("unitPrice(%s, %s, %d) = %s, want %s", tc.total, tc.price, tc.qty, got, tc.want)
 		}
 	}
