@@ -346,10 +346,7 @@ func (s *Syncer) readEnglishAndFeeds(ctx context.Context, r *run, withContent bo
 		fail(englishFailed)
 	}
 	res := <-done
-	if err != nil || res.failed != nil {
-		cancel() // the content read is of no use now
-	}
-	cres := <-contentDone
+	cres := <-contentDone // fail cancelled it when the English catalog or a feed failed
 	switch {
 	case res.failed != nil && (err == nil || firstFailure.Load() == feedsFailed):
 		return nil, nil, res.failed, nil
@@ -441,7 +438,9 @@ func (m contentMerge) count(f *feeds, old, p *store.Product) {
 // syncCatalog streams the Spanish catalog, the master list, into the mirror with the English
 // descriptions, and deactivates what it did not list. With f, every product's price and stock
 // come from f (a product absent from the complete price list is unsellable, from the complete
-// inventory out of stock), so each product is written at most once.
+// inventory out of stock), so each product is written at most once. reads supplies the English
+// descriptions and the feeds; it is called exactly once, before syncCatalog returns, whatever
+// happens.
 func (s *Syncer) syncCatalog(ctx context.Context, r *run, reads func() (map[string]string, *feeds, error)) (store.SyncCounts, error) {
 	c := &catalogRun{s: s, r: r, now: s.now().UTC(), seen: map[string]struct{}{}, stored: map[string]struct{}{}}
 	// The Spanish stream starts at once; its batches wait (readAhead of them) until the English
@@ -1001,14 +1000,9 @@ func (s *Syncer) syncCatalogAll(ctx context.Context, r *run, withContent bool) (
 		}
 		done <- res
 	}()
-	var res readResult
-	var once sync.Once
-	wait := func() readResult {
-		once.Do(func() { res = <-done })
-		return res
-	}
+	var res readResult // set by the reads function, which syncCatalog calls once before it returns
 	counts, err := s.syncCatalog(streamCtx, r, func() (map[string]string, *feeds, error) {
-		res := wait()
+		res = <-done
 		switch {
 		case res.failed != nil:
 			return nil, nil, errReadsFailed
@@ -1017,8 +1011,6 @@ func (s *Syncer) syncCatalogAll(ctx context.Context, r *run, withContent bool) (
 		}
 		return res.english, res.f, nil
 	})
-	stopReads()
-	res = wait()
 	if res.failed != nil {
 		return store.SyncCounts{}, res.failed, nil, nil
 	}
