@@ -137,7 +137,7 @@ func (h *Handler) readBody(c *gin.Context) ([]byte, *result) {
 // receive verifies, parses and records one delivery for a known shop.
 func (h *Handler) receive(ctx context.Context, shop store.Shop, header http.Header, body []byte) result {
 	log := h.logger.With("shop", shop.ID, "platform", shop.Platform)
-	if shop.Credentials == store.DisconnectedCredentials {
+	if shop.Disconnected() {
 		// The merchant uninstalled the connector: nothing to verify the delivery with, nothing to
 		// do with it. 410 also makes WooCommerce delete the webhook.
 		return result{status: http.StatusGone, word: "shop disconnected"}

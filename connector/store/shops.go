@@ -270,6 +270,14 @@ func (s *Store) DeleteShop(ctx context.Context, id int64) error {
 // the shop still opens but no adapter can be built for it (every required field is missing).
 const DisconnectedCredentials = "{}"
 
+// Disconnected reports a WooCommerce or Shopify shop whose credentials DisconnectShop removed
+// (an uninstall or an erasure request): nothing is pushed to it and its webhooks are refused
+// until it is connected again. A memory shop has no credentials at all and is never
+// disconnected.
+func (s Shop) Disconnected() bool {
+	return s.Platform != PlatformMemory && s.Credentials == DisconnectedCredentials
+}
+
 // DisconnectShop forgets what the connector holds for a shop that uninstalled it or asked for
 // its data to be erased: its credentials become DisconnectedCredentials, and its listings,
 // margin rules and API call log rows are deleted, in one transaction. The shop row stays (name,

@@ -43,8 +43,8 @@ func TestAccountShopsSkipsDisconnected(t *testing.T) {
 			t.Fatalf("AccountShops = %v, want the memory and the connected WooCommerce shop", shops)
 		}
 		gone, err := st.Shop(ctx, ids[2])
-		if err != nil || !syncjob.Disconnected(gone) {
-			t.Fatalf("uninstalled shop: %v, disconnected %v", err, syncjob.Disconnected(gone))
+		if err != nil || !gone.Disconnected() {
+			t.Fatalf("uninstalled shop: %v, disconnected %v", err, gone.Disconnected())
 		}
 	})
 }

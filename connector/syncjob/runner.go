@@ -347,19 +347,12 @@ func (r *Runner) shops(ctx context.Context, accountID, shopID int64) ([]store.Sh
 		if shop.IWSAccountID != accountID {
 			return nil, fmt.Errorf("%w: shop %d belongs to IWS account %d, not %d", ErrInvalid, shopID, shop.IWSAccountID, accountID)
 		}
-		if Disconnected(shop) {
+		if shop.Disconnected() {
 			return nil, fmt.Errorf("%w: shop %d was uninstalled (its credentials were removed): install it again or add it with new keys", ErrInvalid, shopID)
 		}
 		return []store.Shop{shop}, nil
 	}
 	return AccountShops(ctx, r.cfg.Store, accountID)
-}
-
-// Disconnected reports a WooCommerce or Shopify shop whose credentials were removed by an
-// uninstall or an erasure request (store.DisconnectShop): nothing is pushed to it until it is
-// connected again. (A memory shop has no credentials at all and is never disconnected.)
-func Disconnected(shop store.Shop) bool {
-	return shop.Platform != store.PlatformMemory && shop.Credentials == store.DisconnectedCredentials
 }
 
 // AccountShops returns the connected shops of an IWS account, oldest first.
@@ -370,7 +363,7 @@ func AccountShops(ctx context.Context, st *store.Store, accountID int64) ([]stor
 	}
 	var out []store.Shop
 	for _, s := range all {
-		if s.IWSAccountID == accountID && !Disconnected(s) {
+		if s.IWSAccountID == accountID && !s.Disconnected() {
 			out = append(out, s)
 		}
 	}
