@@ -73,6 +73,7 @@ type catalog struct {
 	cats   [2][]*iws.Category // per locale, per leaf
 	brands []*iws.Brand
 	mfrs   []*iws.Manufacturer
+	feed   feedParts // the same pieces encoded once for the feeds
 }
 
 // generate builds n products from seed. Each product draws from its own PCG stream seeded with
@@ -91,6 +92,7 @@ func generate(seed int64, n int) (*catalog, error) {
 		byUPC:  make(map[string]int32, n),
 	}
 	c.buildShared()
+	c.buildFeedParts()
 
 	totalWeight := 0
 	for _, lf := range leaves {
@@ -299,24 +301,27 @@ func (c *catalog) buildShared() {
 // description renders the product's description in a locale: brand, line, model, what it is, the
 // chosen specification values, and the ESD suffix for software.
 func (c *catalog) description(it *item, loc int) string {
+	return string(c.appendDescription(make([]byte, 0, 96), it, loc))
+}
+
+// appendDescription appends description(it, loc).
+func (c *catalog) appendDescription(dst []byte, it *item, loc int) []byte {
 	lf := &leaves[it.leaf]
-	var sb strings.Builder
-	sb.Grow(96)
-	sb.WriteString(brands[it.brand].name)
-	sb.WriteByte(' ')
-	sb.WriteString(lf.lines[it.line])
-	sb.WriteByte(' ')
-	sb.WriteString(it.model)
-	sb.WriteString(" - ")
-	sb.WriteString(lf.noun[loc])
+	dst = append(dst, brands[it.brand].name...)
+	dst = append(dst, ' ')
+	dst = append(dst, lf.lines[it.line]...)
+	dst = append(dst, ' ')
+	dst = append(dst, it.model...)
+	dst = append(dst, " - "...)
+	dst = append(dst, lf.noun[loc]...)
 	for s, ch := range it.choices {
-		sb.WriteString(" - ")
-		sb.WriteString(lf.specs[s].values[ch][loc])
+		dst = append(dst, " - "...)
+		dst = append(dst, lf.specs[s].values[ch][loc]...)
 	}
 	if it.typ == typeLicense || it.typ == typeDownloadable {
-		sb.WriteString(esdSuffix[it.typ][loc])
+		dst = append(dst, esdSuffix[it.typ][loc]...)
 	}
-	return sb.String()
+	return dst
 }
 
 func (it *item) unitPrice() decimal.Decimal { return decimal.New(it.price, -4) }
@@ -336,11 +341,42 @@ func (c *catalog) lookupMPN(mpn string) []int32 {
 // index and n, so an image URL can be resolved without a table; the other groups are a hash that
 // guards against made-up ids.
 func (c *catalog) imageID(idx int, n int) string {
-	h := fnv.New64a()
-	fmt.Fprintf(h, "%d/%s/%d", c.seed, c.items[idx].sku, n)
-	s := h.Sum64()
-	return fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x",
-		uint32(s>>32), uint16(s>>16), uint16(s)&0xfff, 0x8000|(uint16(s>>4)&0x3fff), uint64(idx)*8+uint64(n))
+	var b [48]byte
+	return string(c.appendImageID(b[:0], idx, n))
+}
+
+// appendImageID appends imageID(idx, n).
+func (c *catalog) appendImageID(dst []byte, idx int, n int) []byte {
+	// FNV-1a of "<seed>/<sku>/<n>", without fmt and hash.Hash: the extended catalog makes ids by
+	// the hundred thousand.
+	var num [20]byte
+	h := fnvAdd(fnvOffset64, strconv.AppendInt(num[:0], c.seed, 10))
+	h = fnvAdd(h, "/")
+	h = fnvAdd(h, c.items[idx].sku)
+	h = fnvAdd(h, "/")
+	h = fnvAdd(h, strconv.AppendInt(num[:0], int64(n), 10))
+	dst = appendHex(dst, uint64(uint32(h>>32)), 8)
+	dst = append(dst, '-')
+	dst = appendHex(dst, uint64(uint16(h>>16)), 4)
+	dst = append(dst, '-', '4')
+	dst = appendHex(dst, uint64(uint16(h)&0xfff), 3)
+	dst = append(dst, '-')
+	dst = appendHex(dst, uint64(0x8000|(uint16(h>>4)&0x3fff)), 4)
+	dst = append(dst, '-')
+	return appendHex(dst, uint64(idx)*8+uint64(n), 12)
+}
+
+const (
+	fnvOffset64 uint64 = 14695981039346656037
+	fnvPrime64  uint64 = 1099511628211
+)
+
+func fnvAdd[S []byte | string](h uint64, s S) uint64 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= fnvPrime64
+	}
+	return h
 }
 
 // parseImageID resolves an id made by imageID.

@@ -9,8 +9,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-
-	"github.com/intcomex-connector/connector/iws"
 )
 
 // imageSize is the side of the generated product images, in pixels.
@@ -29,46 +27,15 @@ func (s *Sandbox) downloadExtendedCatalog(c *call) error {
 	c.w.Header().Set("Content-Type", "application/octet-stream")
 	c.w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="extended-catalog-%s.json"`, []string{"es", "en"}[loc]))
 	c.w.WriteHeader(http.StatusOK)
+	e := &feedEncoder{s: s, inv: inv}
+	imageURL := appendJSONStringBody(nil, base+"/images/")
 	a := newJSONArray(c.w, "[")
+	var buf []byte
 	for _, i := range s.active(inv, filterAny) {
-		a.add(s.extendedProduct(i, loc, base))
+		buf = e.appendExtendedProduct(buf[:0], i, loc, imageURL)
+		a.add(buf)
 	}
 	return finishStream(a.close(""))
-}
-
-func (s *Sandbox) extendedProduct(i int32, loc int, base string) iws.ExtendedProduct {
-	it := &s.cat.items[i]
-	lf := &leaves[it.leaf]
-	b := brands[it.brand]
-	m := manufacturers[b.mfr]
-	attrs := make(map[string]string, len(headerAttributes)+len(lf.specs))
-	attrs[headerAttributes[0][loc]] = b.name
-	attrs[headerAttributes[1][loc]] = m.name
-	attrs[headerAttributes[2][loc]] = it.model
-	attrs[headerAttributes[3][loc]] = lf.lines[it.line]
-	for sp, ch := range it.choices {
-		attrs[lf.specs[sp].name[loc]] = lf.specs[sp].values[ch][loc]
-	}
-	images := make([]iws.ExtendedImage, it.images)
-	size := iws.String(strconv.Itoa(imageSize))
-	for n := range images {
-		id := s.cat.imageID(int(i), n)
-		images[n] = iws.ExtendedImage{
-			ImagenID: id, IsMainImage: n == 0, Ancho: size, Alto: size,
-			URL: base + "/images/" + id + ".png",
-		}
-	}
-	return iws.ExtendedProduct{
-		LocalSku:           it.sku,
-		Mpn:                it.mpn,
-		CentralRecno:       strconv.Itoa(500_000 + int(i)),
-		Descripcion:        s.cat.description(it, loc),
-		DescripcionFabrica: m.name,
-		DescripcionMarca:   b.name,
-		CategoriaCompleta:  topCategories[lf.top].desc[loc] + ">>" + lf.desc[loc],
-		Imagenes:           images,
-		Attributes:         attrs,
-	}
 }
 
 // serveImage answers GET /images/{imagenId}.png with a small deterministic PNG: the product's SKU

@@ -301,18 +301,17 @@ func (c *captureWriter) Write(b []byte) (int, error) {
 }
 
 // jsonArray streams a JSON array element by element through a buffered writer, so answers of any
-// size cost one element's worth of memory.
+// size cost one element's worth of memory. Each element is followed by a newline, as json.Encoder
+// wrote them when the feeds went through it.
 type jsonArray struct {
 	bw  *bufio.Writer
-	enc *json.Encoder
 	n   int
 	err error
 }
 
 // newJSONArray starts the array; open is "[" or a longer prefix ending with it.
 func newJSONArray(w io.Writer, open string) *jsonArray {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	a := &jsonArray{bw: bw, enc: json.NewEncoder(bw)}
+	a := &jsonArray{bw: bufio.NewWriterSize(w, 64<<10)}
 	a.raw(open)
 	return a
 }
@@ -323,7 +322,8 @@ func (a *jsonArray) raw(s string) {
 	}
 }
 
-func (a *jsonArray) add(v any) {
+// add writes one encoded element.
+func (a *jsonArray) add(elem []byte) {
 	if a.err != nil {
 		return
 	}
@@ -332,8 +332,9 @@ func (a *jsonArray) add(v any) {
 	}
 	a.n++
 	if a.err == nil {
-		a.err = a.enc.Encode(v)
+		_, a.err = a.bw.Write(elem)
 	}
+	a.raw("\n")
 }
 
 // close ends the array, writes suffix (closing any enclosing object) and flushes.

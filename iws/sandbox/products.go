@@ -275,10 +275,10 @@ func parsePage(c *call) (pageRequest, error) {
 	return pageRequest{paged: true, page: page, limit: limit}, nil
 }
 
-// writeFeed streams idxs rendered one by one: a bare array, or the pagination object
+// writeFeed streams idxs encoded one by one by appendItem: a bare array, or the pagination object
 // (PaginateCatalogData/PaginateInventoryData) — bare as the schema says, or wrapped in a one-element
 // array as the spec's examples show when Config.PaginationInArray is set.
-func (s *Sandbox) writeFeed(c *call, idxs []int32, pr pageRequest, render func(int32) any) error {
+func (s *Sandbox) writeFeed(c *call, idxs []int32, pr pageRequest, appendItem func(dst []byte, i int32) []byte) error {
 	open, suffix := "[", ""
 	if pr.paged {
 		totalRows := len(idxs)
@@ -299,8 +299,10 @@ func (s *Sandbox) writeFeed(c *call, idxs []int32, pr pageRequest, render func(i
 	}
 	startJSON(c.w)
 	a := newJSONArray(c.w, open)
+	var buf []byte
 	for _, i := range idxs {
-		a.add(render(i))
+		buf = appendItem(buf[:0], i)
+		a.add(buf)
 	}
 	return finishStream(a.close(suffix))
 }
@@ -326,7 +328,8 @@ func (s *Sandbox) getCatalog(c *call) error {
 	if format == "csv" {
 		return s.writeCatalogCSV(c, inv, idxs, view.loc)
 	}
-	return s.writeFeed(c, idxs, pr, func(i int32) any { return s.renderProduct(inv, i, view) })
+	e := &feedEncoder{s: s, inv: inv}
+	return s.writeFeed(c, idxs, pr, func(dst []byte, i int32) []byte { return e.appendProduct(dst, i, view) })
 }
 
 // writeCatalogCSV answers format=csv. The spec names no columns; these follow the JSON fields.
@@ -486,19 +489,15 @@ func (s *Sandbox) getPriceList(c *call) error {
 		}
 	}
 	inv := s.snapshot()
+	e := &feedEncoder{s: s, inv: inv}
 	startJSON(c.w)
 	a := newJSONArray(c.w, "[")
+	var buf []byte
 	for _, i := range s.active(inv, f) {
-		it := &s.cat.items[i]
-		price, ok := inv.price(it, i)
-		if !ok {
-			continue
+		var ok bool
+		if buf, ok = e.appendPriceListItem(buf[:0], i); ok {
+			a.add(buf)
 		}
-		d := iws.DecimalFrom(price)
-		a.add(iws.PriceListItem{
-			Sku: it.sku, Mpn: it.mpn, UnitPrice: &d, CurrencyID: currencyUS,
-			Price: &iws.PriceData{UnitPrice: d, CurrencyID: currencyUS},
-		})
 	}
 	return finishStream(a.close(""))
 }
@@ -514,13 +513,6 @@ func (s *Sandbox) getInventory(c *call) error {
 		return err
 	}
 	inv := s.snapshot()
-	return s.writeFeed(c, s.active(inv, f), pr, func(i int32) any {
-		it := &s.cat.items[i]
-		shown := displayStock(it, inv.stockOf(i))
-		d := iws.InventoryData{Sku: it.sku, Mpn: it.mpn, InStock: iws.Int(total(shown)), RealStockValue: boolPtr(it.realStock)}
-		if !s.cfg.NoLocations {
-			d.Locations = locations(it, shown)
-		}
-		return d
-	})
+	e := &feedEncoder{s: s, inv: inv}
+	return s.writeFeed(c, s.active(inv, f), pr, e.appendInventoryItem)
 }

@@ -1,0 +1,6 @@
+//go:build !race
+
+package sandbox
+
+// feedTestSKUs is the catalog size of the feed equivalence tests.
+const feedTestSKUs = 2000
