@@ -331,21 +331,19 @@ func walkImages(b []byte) (imgs []ExtendedImage, ok bool) {
 		return nil, false
 	}
 	imgs = []ExtendedImage{}
-	i := skipSpace(b, 1)
-	for i < len(b) && b[i] != ']' {
-		if b[i] != '{' {
-			return nil, false
+	err := eachElement(b, func(v []byte) error {
+		if v[0] != '{' {
+			return errNotPlain
 		}
-		end := endOfValue(b, i)
 		var im ExtendedImage
-		if eachMember(b[i:end], im.set) != nil {
-			return nil, false
+		if err := eachMember(v, im.set); err != nil {
+			return err
 		}
 		imgs = append(imgs, im)
-		i = skipSpace(b, end)
-		if i < len(b) && b[i] == ',' {
-			i = skipSpace(b, i+1)
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, false
 	}
 	return imgs, true
 }

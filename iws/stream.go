@@ -540,7 +540,9 @@ func (c *Client) StreamCatalogDescriptions(ctx context.Context, params *CatalogP
 	if err != nil {
 		return StreamInfo{}, fmt.Errorf("iws: GetCatalog: %w", err)
 	}
-	return streamFeed(ctx, c, &epGetCatalog, pq, fn, nil)
+	return streamFeed(ctx, c, &epGetCatalog, pq, func(d *catalogDescription) error {
+		return fn((*CatalogDescription)(d))
+	}, nil)
 }
 
 // collectFeed is streamFeed into a slice. A page cut short is retried (on reads) from a clean slate.
