@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/intcomex-connector/connector/connector/audit"
@@ -152,6 +153,11 @@ type Syncer struct {
 	page   int
 	logger *slog.Logger
 	now    func() time.Time
+
+	// noShortcut makes every stored product take the full comparison (tests compare the two);
+	// shortcuts counts the products found unchanged from their hashes alone.
+	noShortcut bool
+	shortcuts  atomic.Int64
 }
 
 // New builds a Syncer.

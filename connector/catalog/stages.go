@@ -90,10 +90,15 @@ func (s *Syncer) writeBatch(ctx context.Context, r *run, out []*store.Product, c
 	if err := s.st.WriteHashedProducts(ctx, r.accountID, out); err != nil {
 		return err
 	}
+	s.noteWritten(r, out, changes)
+	return nil
+}
+
+// noteWritten reports the written products of a batch.
+func (s *Syncer) noteWritten(r *run, out []*store.Product, changes []Change) {
 	for i, p := range out {
 		r.note(p.SKU, changes[i])
 	}
-	return nil
 }
 
 // uniqueSKUs lists the distinct SKUs of a batch in first-seen order.
@@ -524,12 +529,23 @@ func (c *catalogRun) flush(ctx context.Context, items []*iws.Product) error {
 		}
 	}
 	c.w.waitFor(load)
+	unchanged, err := c.unchanged(ctx, items, load)
+	if err != nil {
+		return err
+	}
+	if len(unchanged) > 0 {
+		skus = slices.DeleteFunc(skus, func(sku string) bool { return unchanged[sku] })
+		load = slices.DeleteFunc(load, func(sku string) bool { return unchanged[sku] })
+	}
 	existing, err := s.st.LoadProducts(ctx, r.accountID, load, false)
 	if err != nil {
 		return err
 	}
 	work := make(map[string]*store.Product, len(skus))
 	for _, it := range items {
+		if unchanged[it.Sku] {
+			continue
+		}
 		p := work[it.Sku]
 		if p == nil {
 			if e := existing[it.Sku]; e != nil {
@@ -562,6 +578,7 @@ func (c *catalogRun) flush(ctx context.Context, items []*iws.Product) error {
 	}
 	out := make([]*store.Product, 0, len(skus))
 	changes := make([]Change, 0, len(skus))
+	var stale [][2]string // SKU, FieldsHash
 	for _, sku := range skus {
 		p, old := work[sku], existing[sku]
 		if c.f != nil {
@@ -574,7 +591,7 @@ func (c *catalogRun) flush(ctx context.Context, items []*iws.Product) error {
 			ch = diff(old, p)
 		}
 		cm.count(c.f, old, p)
-		c.f.count(old, p, ch)
+		c.f.count(old == nil, p, ch)
 		// The catalog stage counts the catalog's own changes: a change of content alone is the
 		// content stage's.
 		catalogCh := ch
@@ -595,12 +612,67 @@ func (c *catalogRun) flush(ctx context.Context, items []*iws.Product) error {
 		if ch != 0 {
 			out = append(out, p)
 			changes = append(changes, ch)
+		} else if old != nil {
+			// Unchanged; a stored FieldsHash from before the column, or from a write that did not
+			// set it, is put right so that the next run can tell from the hashes alone.
+			if fh := p.HashesWithoutContent().Fields; fh != old.FieldsHash {
+				stale = append(stale, [2]string{sku, fh})
+			}
 		}
 	}
 	for _, sku := range skus {
 		c.stored[sku] = struct{}{}
 	}
-	return c.w.submit(writeJob{out: out, changes: changes, stage: StageCatalog, done: int(c.fetched.Load())})
+	return c.w.submit(writeJob{out: out, changes: changes, fieldsHashes: stale, stage: StageCatalog, done: int(c.fetched.Load())})
+}
+
+// unchanged finds the stored products of a batch that an "all" run leaves as they are, from
+// their hashes alone: the product the feeds describe (GetCatalog es and en, price list,
+// inventory) is built afresh and hashed, and its catalog-field, price and stock hashes are the
+// active stored product's. Only products whose every field those feeds set is set from them
+// qualify; one listed twice, one with extended content to merge, or one that keeps a stored value
+// because a feed left it out (no English description, no price or currency, no real-stock flag)
+// takes the full comparison. They are counted here; the caller skips them.
+func (c *catalogRun) unchanged(ctx context.Context, items []*iws.Product, stored []string) (map[string]bool, error) {
+	if c.f == nil || len(stored) == 0 || c.s.noShortcut {
+		return nil, nil
+	}
+	hashes, err := c.s.st.LoadProductHashes(ctx, c.r.accountID, stored)
+	if err != nil {
+		return nil, err
+	}
+	listed := make(map[string]int, len(items))
+	for _, it := range items {
+		listed[it.Sku]++
+	}
+	out := make(map[string]bool, len(hashes))
+	for _, it := range items {
+		old, ok := hashes[it.Sku]
+		if !ok || !old.Active || listed[it.Sku] > 1 || old.Fields == "" {
+			continue
+		}
+		if _, merge := c.f.content[it.Sku]; merge {
+			continue
+		}
+		en, hasEnglish := c.english[it.Sku]
+		pf, priced := c.f.prices[it.Sku]
+		sf, stocked := c.f.stock[it.Sku]
+		if !hasEnglish || !priced || pf.null || pf.currency == "" ||
+			(it.RealStockValue == nil && (!stocked || sf.realStock == nil)) {
+			continue
+		}
+		p := newProduct(c.r.accountID, it.Sku)
+		applyCatalog(p, it, en, true)
+		c.f.apply(p)
+		if p.HashesWithoutContent() != old.ProductHashes {
+			continue
+		}
+		out[it.Sku] = true
+		c.s.shortcuts.Add(1)
+		c.counts.Unchanged++
+		c.f.count(false, p, 0)
+	}
+	return out, nil
 }
 
 // sweep visits the stored products the complete catalog stream did not list: the active ones
@@ -655,7 +727,7 @@ func (c *catalogRun) sweep(ctx context.Context) error {
 			p.ComputeHashes()
 			ch := diff(old, p)
 			cm.count(c.f, old, p)
-			c.f.count(old, p, ch)
+			c.f.count(old == nil, p, ch)
 			if ch.Has(ChangeActive) {
 				c.counts.Deactivated++
 			}
@@ -727,13 +799,13 @@ func (f *feeds) apply(p *store.Product) {
 // count adds one product to the price and stock stages' counts, as if those stages had run
 // after the catalog: a product they list is updated or unchanged, one they leave out and that
 // changed is updated (the sweep). f may be nil (a catalog-only run).
-func (f *feeds) count(old, p *store.Product, ch Change) {
+func (f *feeds) count(isNew bool, p *store.Product, ch Change) {
 	if f == nil {
 		return
 	}
 	_, priced := f.prices[p.SKU]
 	_, stocked := f.stock[p.SKU]
-	if old == nil {
+	if isNew {
 		// A new product's price and stock count as the later stages' updates, as when those
 		// stages ran after the catalog inserted it.
 		countFeed(&f.priceCounts, priced, priced)

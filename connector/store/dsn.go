@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/glebarez/sqlite"
 	"github.com/go-sql-driver/mysql"
+	"github.com/libtnb/sqlite"
 	gormmysql "gorm.io/driver/mysql"
 	"gorm.io/gorm"
 
@@ -38,7 +38,7 @@ type target struct {
 // is about 2 KB, and bigger pages cut the WAL writes of a 50k first sync by about a third of a
 // second. (A 32 MiB page cache added ~70 MB of peak RSS to the 50k catalog benchmark without a
 // measurable gain: the default is kept.)
-const sqlitePragmas = "_pragma=page_size(16384)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_txlock=immediate"
+const sqlitePragmas = "_pragma=page_size(16384)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_txlock=immediate&_time_format=sqlite&_texttotime=1"
 
 // ValidateURL checks that databaseURL has a supported form without connecting.
 func ValidateURL(databaseURL string) error {

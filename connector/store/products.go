@@ -62,11 +62,14 @@ type Product struct {
 	// CatalogHash covers the descriptive fields (catalog and extended content), PriceHash the
 	// price fields (Cost, Currency, Sellable), StockHash the stock fields (StockTotal,
 	// StockByLocation, RealStock). ContentHash covers every field above: SKU, account, the three
-	// groups and Active. All are lower-case hex SHA-256; ComputeHashes fills them.
+	// groups and Active. FieldsHash covers CatalogHash's fields without the extended content
+	// (SameCatalogFields' set): what a catalog sync can compare without reading the content. All
+	// are lower-case hex SHA-256; ComputeHashes fills them.
 	CatalogHash string
 	PriceHash   string
 	StockHash   string
 	ContentHash string
+	FieldsHash  string
 
 	FirstSeenAt   time.Time
 	LastSeenAt    time.Time // last catalog run that listed the product
@@ -151,7 +154,8 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// ComputeHashes sets CatalogHash, PriceHash, StockHash and ContentHash from the current fields.
+// ComputeHashes sets CatalogHash, PriceHash, StockHash, ContentHash and FieldsHash from the
+// current fields.
 // Timestamps and the hashes themselves are not hashed. Decimals hash by value (1.50 = 1.5).
 //
 // A product loaded without its extended content (LoadProducts with content false) keeps its
@@ -164,8 +168,46 @@ func (p *Product) ComputeHashes() {
 	p.PriceHash = p.priceHash(w)
 	p.StockHash = p.stockHash(w)
 	p.ContentHash = p.contentHash(w)
+	p.FieldsHash = p.fieldsHash(w)
 }
 
+// ProductHashes are the hashes of a product that do not depend on its extended content.
+type ProductHashes struct {
+	Fields, Price, Stock string
+}
+
+// HashesWithoutContent computes p's FieldsHash, PriceHash and StockHash without setting them
+// (a product built from feed data, to compare with the stored ones).
+func (p *Product) HashesWithoutContent() ProductHashes {
+	w := &hashWriter{buf: make([]byte, 0, 512)}
+	return ProductHashes{Fields: p.fieldsHash(w), Price: p.priceHash(w), Stock: p.stockHash(w)}
+}
+
+// fieldsHash covers what SameCatalogFields compares.
+func (p *Product) fieldsHash(w *hashWriter) string {
+	w.str("fields/v1")
+	p.writeCatalogFields(w)
+	return w.sum()
+}
+
+// writeCatalogFields writes the catalog fields (not the extended content) in a fixed order.
+func (p *Product) writeCatalogFields(w *hashWriter) {
+	for _, s := range []string{p.MPN, p.UPC, p.BrandID, p.Brand, p.ManufacturerID, p.Manufacturer,
+		p.CategoryID, p.Type, p.DescriptionES, p.DescriptionEN} {
+		w.str(s)
+	}
+	w.num(int64(len(p.CategoryPath)))
+	for _, n := range p.CategoryPath {
+		w.str(n.ID)
+		w.str(n.Name)
+	}
+	for _, d := range []decimal.NullDecimal{p.WeightLb, p.LengthIn, p.WidthIn, p.HeightIn} {
+		w.nullDec(d)
+	}
+}
+
+// catalogHash keeps the order of its first version (stored hashes depend on it): the catalog
+// fields with the long description among them, then the path, specs, images and measures.
 func (p *Product) catalogHash(w *hashWriter) string {
 	w.str("catalog/v1")
 	for _, s := range []string{p.MPN, p.UPC, p.BrandID, p.Brand, p.ManufacturerID, p.Manufacturer,
@@ -277,6 +319,7 @@ type productRow struct {
 	PriceHash       string              `gorm:"column:price_hash"`
 	StockHash       string              `gorm:"column:stock_hash"`
 	ContentHash     string              `gorm:"column:content_hash"`
+	FieldsHash      string              `gorm:"column:fields_hash"`
 	FirstSeenAt     time.Time           `gorm:"column:first_seen_at"`
 	LastSeenAt      time.Time           `gorm:"column:last_seen_at"`
 	DeactivatedAt   *time.Time          `gorm:"column:deactivated_at"`
@@ -292,7 +335,7 @@ var productDataColumns = []string{
 	"category_path", "type", "description_es", "description_en", "long_description", "specs",
 	"images", "weight_lb", "length_in", "width_in", "height_in", "cost", "currency", "sellable",
 	"stock_total", "stock_by_location", "real_stock", "active", "catalog_hash", "price_hash",
-	"stock_hash", "content_hash", "last_seen_at", "deactivated_at", "updated_at",
+	"stock_hash", "content_hash", "fields_hash", "last_seen_at", "deactivated_at", "updated_at",
 }
 
 func marshalJSON(v any, empty string) (string, error) {
@@ -363,6 +406,7 @@ func (p *Product) row() (productRow, error) {
 		PriceHash:       p.PriceHash,
 		StockHash:       p.StockHash,
 		ContentHash:     p.ContentHash,
+		FieldsHash:      p.FieldsHash,
 		FirstSeenAt:     p.FirstSeenAt.UTC().Truncate(time.Microsecond),
 		LastSeenAt:      p.LastSeenAt.UTC().Truncate(time.Microsecond),
 		DeactivatedAt:   utcPtr(p.DeactivatedAt),
@@ -399,6 +443,7 @@ func (r *productRow) product() (*Product, error) {
 		PriceHash:       r.PriceHash,
 		StockHash:       r.StockHash,
 		ContentHash:     r.ContentHash,
+		FieldsHash:      r.FieldsHash,
 		FirstSeenAt:     r.FirstSeenAt.UTC(),
 		LastSeenAt:      r.LastSeenAt.UTC(),
 		DeactivatedAt:   utcPtr(r.DeactivatedAt),
@@ -440,10 +485,9 @@ func (r *productRow) product() (*Product, error) {
 // has about forty columns.
 const MaxProductBatch = 700
 
-// productInsertRows is how many products go in one multi-row INSERT. The pure-Go SQLite driver
-// binds parameters in time quadratic in their number per statement (500 rows of 40 columns took
-// 20 times longer than 25 rows at a time), so SQLite gets small statements; MySQL takes the batch
-// in one statement.
+// productInsertRows is how many products go in one multi-row INSERT: SQLite gets statements of
+// a few dozen rows (each row is a call into the pure-Go library, and gorm builds the statement
+// anew every time); MySQL takes the batch in one statement.
 func (s *Store) productInsertRows() int {
 	if s.dialect == migrations.SQLite {
 		return 25

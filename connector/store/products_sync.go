@@ -25,7 +25,7 @@ var productLightColumns = []string{
 	"category_path", "type", "description_es", "description_en", "weight_lb", "length_in",
 	"width_in", "height_in", "cost", "currency", "sellable", "stock_total", "stock_by_location",
 	"real_stock", "active", "catalog_hash", "price_hash", "stock_hash", "content_hash",
-	"first_seen_at", "last_seen_at", "deactivated_at", "updated_at",
+	"fields_hash", "first_seen_at", "last_seen_at", "deactivated_at", "updated_at",
 }
 
 // productContentColumns are the extended catalog's columns.
@@ -62,21 +62,8 @@ func (s *Store) LoadProducts(ctx context.Context, accountID int64, skus []string
 	if content {
 		cols = append(slices.Clone(cols), productContentColumns...)
 	}
-	var q strings.Builder
-	q.WriteString("SELECT ")
-	q.WriteString(strings.Join(cols, ", "))
-	q.WriteString(" FROM products WHERE account_id = ? AND sku IN (")
-	args := make([]any, 0, len(skus)+1)
-	args = append(args, accountID)
-	for i, sku := range skus {
-		if i > 0 {
-			q.WriteByte(',')
-		}
-		q.WriteByte('?')
-		args = append(args, sku)
-	}
-	q.WriteByte(')')
-	rows, err := s.sqlDB.QueryContext(ctx, q.String(), args...)
+	q, args := skuQuery("SELECT "+strings.Join(cols, ", ")+" FROM products", accountID, skus)
+	rows, err := s.sqlDB.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: load products: %w", err)
 	}
@@ -94,6 +81,62 @@ func (s *Store) LoadProducts(ctx context.Context, accountID int64, skus []string
 	return out, nil
 }
 
+// StoredHashes are a stored product's hashes that do not depend on its extended content, and
+// whether it is active.
+type StoredHashes struct {
+	ProductHashes
+	Active bool
+}
+
+// LoadProductHashes returns the hashes of the account's stored products among skus (at most
+// MaxProductBatch), keyed by SKU: five short columns per row, for a sync to tell which products
+// it must read whole (LoadProducts) before it can write them.
+func (s *Store) LoadProductHashes(ctx context.Context, accountID int64, skus []string) (map[string]StoredHashes, error) {
+	if len(skus) > MaxProductBatch {
+		return nil, fmt.Errorf("store: load product hashes: %w: %d SKUs (max %d)", ErrInvalid, len(skus), MaxProductBatch)
+	}
+	out := make(map[string]StoredHashes, len(skus))
+	if len(skus) == 0 {
+		return out, nil
+	}
+	q, args := skuQuery("SELECT sku, fields_hash, price_hash, stock_hash, active FROM products", accountID, skus)
+	rows, err := s.sqlDB.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: load product hashes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sku string
+		var h StoredHashes
+		if err := rows.Scan(&sku, &h.Fields, &h.Price, &h.Stock, &h.Active); err != nil {
+			return nil, fmt.Errorf("store: load product hashes: %w", err)
+		}
+		out[sku] = h
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: load product hashes: %w", err)
+	}
+	return out, nil
+}
+
+// skuQuery is selectFrom restricted to the account's products among skus.
+func skuQuery(selectFrom string, accountID int64, skus []string) (string, []any) {
+	var q strings.Builder
+	q.WriteString(selectFrom)
+	q.WriteString(" WHERE account_id = ? AND sku IN (")
+	args := make([]any, 0, len(skus)+1)
+	args = append(args, accountID)
+	for i, sku := range skus {
+		if i > 0 {
+			q.WriteByte(',')
+		}
+		q.WriteByte('?')
+		args = append(args, sku)
+	}
+	q.WriteByte(')')
+	return q.String(), args
+}
+
 // scanProduct reads one row of productLightColumns (and productContentColumns with content).
 func scanProduct(rows *sql.Rows, accountID int64, content bool) (*Product, error) {
 	p := &Product{AccountID: accountID, noContent: !content}
@@ -105,7 +148,7 @@ func scanProduct(rows *sql.Rows, accountID int64, content bool) (*Product, error
 		&path, &p.Type, &p.DescriptionES, &p.DescriptionEN, &p.WeightLb, &p.LengthIn,
 		&p.WidthIn, &p.HeightIn, &p.Cost, &p.Currency, &p.Sellable, &p.StockTotal, &stock,
 		&p.RealStock, &p.Active, &p.CatalogHash, &p.PriceHash, &p.StockHash, &p.ContentHash,
-		&p.FirstSeenAt, &p.LastSeenAt, &deactivated, &p.UpdatedAt,
+		&p.FieldsHash, &p.FirstSeenAt, &p.LastSeenAt, &deactivated, &p.UpdatedAt,
 	}
 	if content {
 		dst = append(dst, &p.LongDescription, &specs, &images)
@@ -159,11 +202,13 @@ func scanProduct(rows *sql.Rows, accountID int64, content bool) (*Product, error
 
 // WriteProducts upserts products of one account in one transaction: hashes recomputed,
 // UpdatedAt set, FirstSeenAt set on new rows and kept on existing ones. A product loaded without
-// content keeps its stored content columns and CatalogHash. SQLite gets one prepared single-row
-// statement per product (the pure-Go driver binds parameters in time quadratic in their number
-// per statement); MySQL gets multi-row statements.
+// content keeps its stored content columns and CatalogHash.
 func (s *Store) WriteProducts(ctx context.Context, accountID int64, products []*Product) error {
-	return s.writeProducts(ctx, accountID, products, true)
+	rows, err := s.prepareProducts(accountID, products, true)
+	if err != nil {
+		return err
+	}
+	return s.WriteProductRows(ctx, rows)
 }
 
 // WriteHashedProducts is WriteProducts for products whose hashes the caller computed
@@ -171,25 +216,52 @@ func (s *Store) WriteProducts(ctx context.Context, accountID int64, products []*
 // as they are instead of hashed a second time (the catalog sync hashes every product it writes,
 // and hashing twice was a tenth of a first sync's writing).
 func (s *Store) WriteHashedProducts(ctx context.Context, accountID int64, products []*Product) error {
-	return s.writeProducts(ctx, accountID, products, false)
+	rows, err := s.PrepareHashedProducts(accountID, products)
+	if err != nil {
+		return err
+	}
+	return s.WriteProductRows(ctx, rows)
 }
 
-func (s *Store) writeProducts(ctx context.Context, accountID int64, products []*Product, hash bool) error {
-	if len(products) == 0 {
-		return nil
-	}
+// ProductRows are products turned into the rows WriteProductRows writes. Preparing them is CPU
+// work only (checks, timestamps, JSON columns), so a caller can prepare a batch on one goroutine
+// while another writes the previous one.
+type ProductRows struct {
+	accountID   int64
+	full, light [][]any     // rows with and without the content columns
+	fieldsHash  [][2]string // SKU, FieldsHash of unchanged products whose stored one is stale
+}
+
+// Len is the number of products and fields hashes in r.
+func (r *ProductRows) Len() int { return len(r.full) + len(r.light) + len(r.fieldsHash) }
+
+// SetFieldsHash also records fieldsHash as the stored product sku's FieldsHash, which nothing
+// else changes: for rows written before the column existed (or by a client that did not set
+// it), whose other columns are up to date.
+func (r *ProductRows) SetFieldsHash(sku, fieldsHash string) {
+	r.fieldsHash = append(r.fieldsHash, [2]string{sku, fieldsHash})
+}
+
+// PrepareHashedProducts prepares the products WriteHashedProducts would write: every product of
+// the account, each SKU once, hashes computed by the caller. UpdatedAt, FirstSeenAt and LastSeenAt
+// are set on the products as WriteProducts sets them.
+func (s *Store) PrepareHashedProducts(accountID int64, products []*Product) (*ProductRows, error) {
+	return s.prepareProducts(accountID, products, false)
+}
+
+func (s *Store) prepareProducts(accountID int64, products []*Product, hash bool) (*ProductRows, error) {
 	now := s.now()
-	var full, light [][]any
+	r := &ProductRows{accountID: accountID}
 	seen := make(map[string]bool, len(products))
 	for _, p := range products {
 		if p.AccountID != accountID {
-			return fmt.Errorf("store: write products: %w: product %s belongs to account %d, not %d", ErrInvalid, p.SKU, p.AccountID, accountID)
+			return nil, fmt.Errorf("store: write products: %w: product %s belongs to account %d, not %d", ErrInvalid, p.SKU, p.AccountID, accountID)
 		}
 		if p.SKU == "" {
-			return fmt.Errorf("store: write products: %w: product without SKU", ErrInvalid)
+			return nil, fmt.Errorf("store: write products: %w: product without SKU", ErrInvalid)
 		}
 		if seen[p.SKU] {
-			return fmt.Errorf("store: write products: %w: product %s twice in one batch", ErrInvalid, p.SKU)
+			return nil, fmt.Errorf("store: write products: %w: product %s twice in one batch", ErrInvalid, p.SKU)
 		}
 		seen[p.SKU] = true
 		if hash || p.ContentHash == "" {
@@ -204,24 +276,44 @@ func (s *Store) writeProducts(ctx context.Context, accountID int64, products []*
 		}
 		args, err := p.upsertArgs()
 		if err != nil {
-			return fmt.Errorf("store: write products: %w", err)
+			return nil, fmt.Errorf("store: write products: %w", err)
 		}
 		if p.noContent {
-			light = append(light, args)
+			r.light = append(r.light, args)
 		} else {
-			full = append(full, args)
+			r.full = append(r.full, args)
 		}
+	}
+	return r, nil
+}
+
+// WriteProductRows writes prepared batches in one transaction, in order (a SKU in two batches
+// ends as the later one has it).
+func (s *Store) WriteProductRows(ctx context.Context, batches ...*ProductRows) error {
+	n := 0
+	for _, b := range batches {
+		n += b.Len()
+	}
+	if n == 0 {
+		return nil
 	}
 	tx, err := s.sqlDB.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: write products: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	if err := s.upsertRows(ctx, tx, full, productUpdateColumns); err != nil {
-		return fmt.Errorf("store: write products: %w", err)
-	}
-	if err := s.upsertRows(ctx, tx, light, productLightUpdateColumns); err != nil {
-		return fmt.Errorf("store: write products: %w", err)
+	u := upserter{s: s, tx: tx}
+	defer u.close()
+	for _, b := range batches {
+		if err := u.upsert(ctx, b.full, productUpdateColumns); err != nil {
+			return fmt.Errorf("store: write products: %w", err)
+		}
+		if err := u.upsert(ctx, b.light, productLightUpdateColumns); err != nil {
+			return fmt.Errorf("store: write products: %w", err)
+		}
+		if err := u.setFieldsHashes(ctx, b); err != nil {
+			return fmt.Errorf("store: write products: %w", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: write products: %w", err)
@@ -259,7 +351,7 @@ func (p *Product) upsertArgs() ([]any, error) {
 		path, p.Type, p.DescriptionES, p.DescriptionEN, p.WeightLb, p.LengthIn,
 		p.WidthIn, p.HeightIn, p.Cost, p.Currency, p.Sellable, p.StockTotal, stock,
 		p.RealStock, p.Active, p.CatalogHash, p.PriceHash, p.StockHash, p.ContentHash,
-		us(p.FirstSeenAt), us(p.LastSeenAt), deactivated, us(p.UpdatedAt),
+		p.FieldsHash, us(p.FirstSeenAt), us(p.LastSeenAt), deactivated, us(p.UpdatedAt),
 		p.LongDescription, specs, images,
 	}, nil
 }
@@ -297,26 +389,82 @@ func (s *Store) upsertSQL(n int, update []string) string {
 	return b.String()
 }
 
-func (s *Store) upsertRows(ctx context.Context, tx *sql.Tx, rows [][]any, update []string) error {
-	if len(rows) == 0 {
+// upserter runs a transaction's product upserts. The statement of a full chunk is prepared once
+// per transaction and column set: the SQLite driver then keeps the compiled statement instead of
+// parsing its SQL again on every execution.
+type upserter struct {
+	s     *Store
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt // first update column → prepared full-chunk statement
+	args  []any
+}
+
+func (u *upserter) upsert(ctx context.Context, rows [][]any, update []string) error {
+	per := u.s.upsertRowsPerStatement()
+	for chunk := range slices.Chunk(rows, per) {
+		u.args = u.args[:0]
+		for _, r := range chunk {
+			u.args = append(u.args, r...)
+		}
+		var err error
+		if len(chunk) == per && len(rows) > per {
+			var stmt *sql.Stmt
+			if stmt, err = u.stmt(ctx, update); err == nil {
+				_, err = stmt.ExecContext(ctx, u.args...)
+			}
+		} else {
+			_, err = u.tx.ExecContext(ctx, u.s.upsertSQL(len(chunk), update), u.args...)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	clear(u.args) // let the values go
+	return nil
+}
+
+func (u *upserter) stmt(ctx context.Context, update []string) (*sql.Stmt, error) {
+	key := strings.Join(update, ",")
+	if st, ok := u.stmts[key]; ok {
+		return st, nil
+	}
+	st, err := u.tx.PrepareContext(ctx, u.s.upsertSQL(u.s.upsertRowsPerStatement(), update))
+	if err != nil {
+		return nil, err
+	}
+	if u.stmts == nil {
+		u.stmts = map[string]*sql.Stmt{}
+	}
+	u.stmts[key] = st
+	return st, nil
+}
+
+func (u *upserter) setFieldsHashes(ctx context.Context, b *ProductRows) error {
+	if len(b.fieldsHash) == 0 {
 		return nil
 	}
-	for chunk := range slices.Chunk(rows, s.upsertRowsPerStatement()) {
-		args := make([]any, 0, len(chunk)*len(productInsertColumns))
-		for _, r := range chunk {
-			args = append(args, r...)
-		}
-		if _, err := tx.ExecContext(ctx, s.upsertSQL(len(chunk), update), args...); err != nil {
+	st, err := u.tx.PrepareContext(ctx, "UPDATE products SET fields_hash = ? WHERE account_id = ? AND sku = ?")
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, h := range b.fieldsHash {
+		if _, err := st.ExecContext(ctx, h[1], b.accountID, h[0]); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// upsertRowsPerStatement is how many products one upsert statement carries. The pure-Go SQLite
-// driver parses every statement again on every execution (a prepared statement saves nothing)
-// and binds parameters in time quadratic in their number: a few rows per statement amortize the
-// parse without paying much for the binding. MySQL takes large statements.
+func (u *upserter) close() {
+	for _, st := range u.stmts {
+		st.Close()
+	}
+}
+
+// upsertRowsPerStatement is how many products one upsert statement carries: on SQLite, where
+// every row is a call into the (pure-Go) library, a prepared statement of a few dozen rows; MySQL
+// takes large statements, one round trip for up to maxUpsertParams values.
 func (s *Store) upsertRowsPerStatement() int {
 	if s.dialect == migrations.SQLite {
 		return sqliteUpsertRows
@@ -324,9 +472,9 @@ func (s *Store) upsertRowsPerStatement() int {
 	return max(1, maxUpsertParams/len(productInsertColumns))
 }
 
-// sqliteUpsertRows: one row per statement spent most of the first sync parsing; 12 rows of 35
-// parameters keep the quadratic binding small. Not yet tuned on a quiet machine (BENCHMARKS.md).
-const sqliteUpsertRows = 12
+// sqliteUpsertRows: with the statement prepared once, 12 to 100 rows per statement ran the 50k
+// first sync in the same time (BENCHMARKS.md, round 5).
+const sqliteUpsertRows = 25
 
 // EachProductSKU calls fn with every SKU of the account, in SKU order, reading the key index
 // only, a page at a time (no cursor is open while fn runs).
