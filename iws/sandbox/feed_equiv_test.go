@@ -140,22 +140,9 @@ func refFeed(tb testing.TB, s *Sandbox, fr feedRequest) []byte {
 		}
 	}
 	feed := func(idxs []int32, pr pageRequest, render func(int32) any) {
-		open, suffix := "[", ""
-		if pr.paged {
-			totalRows := len(idxs)
-			head, err := json.Marshal(iws.Page[struct{}]{
-				Page: pr.page, PageSize: pr.limit, TotalRows: totalRows,
-				TotalPages: (totalRows + pr.limit - 1) / pr.limit, Data: []struct{}{},
-			})
-			if err != nil {
-				tb.Fatal(err)
-			}
-			open, suffix = string(head[:len(head)-2]), "}"
-			if s.cfg.PaginationInArray {
-				open, suffix = "["+open, suffix+"]"
-			}
-			start := min((pr.page-1)*pr.limit, totalRows)
-			idxs = idxs[start:min(start+pr.limit, totalRows)]
+		idxs, open, suffix, err := s.feedPage(idxs, pr)
+		if err != nil {
+			tb.Fatal(err)
 		}
 		out.WriteString(open)
 		for n, i := range idxs {

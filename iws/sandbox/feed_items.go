@@ -235,12 +235,7 @@ func (e *feedEncoder) appendPriceListItem(dst []byte, i int32) (_ []byte, ok boo
 	if !ok {
 		return dst, false
 	}
-	dst = append(dst, `{"Sku":`...)
-	dst = appendJSONString(dst, it.sku)
-	if it.mpn != "" {
-		dst = append(dst, `,"Mpn":`...)
-		dst = appendJSONString(dst, it.mpn)
-	}
+	dst = appendSkuMpn(dst, it)
 	dst = append(dst, `,"UnitPrice":`...)
 	dst = append(dst, e.scratch...)
 	dst = append(dst, `,"CurrencyId":"`+currencyUS+`","Price":{"UnitPrice":`...)
@@ -253,12 +248,7 @@ func (e *feedEncoder) appendPriceListItem(dst []byte, i int32) (_ []byte, ok boo
 func (e *feedEncoder) appendInventoryItem(dst []byte, i int32) []byte {
 	it := &e.s.cat.items[i]
 	shown := displayStock(it, e.inv.stockOf(i))
-	dst = append(dst, `{"Sku":`...)
-	dst = appendJSONString(dst, it.sku)
-	if it.mpn != "" {
-		dst = append(dst, `,"Mpn":`...)
-		dst = appendJSONString(dst, it.mpn)
-	}
+	dst = appendSkuMpn(dst, it)
 	dst = append(dst, `,"InStock":`...)
 	dst = strconv.AppendInt(dst, int64(total(shown)), 10)
 	dst = append(dst, `,"Locations":`...)
@@ -343,3 +333,14 @@ func (e *feedEncoder) appendExtendedProduct(dst []byte, i int32, loc int, imageU
 
 // imageSizeJSON is the images' width and height as the extended catalog writes them: strings.
 var imageSizeJSON = strconv.Quote(strconv.Itoa(imageSize))
+
+// appendSkuMpn opens a price-list or inventory element: its Sku, and its Mpn unless empty.
+func appendSkuMpn(dst []byte, it *item) []byte {
+	dst = append(dst, `{"Sku":`...)
+	dst = appendJSONString(dst, it.sku)
+	if it.mpn != "" {
+		dst = append(dst, `,"Mpn":`...)
+		dst = appendJSONString(dst, it.mpn)
+	}
+	return dst
+}

@@ -279,23 +279,9 @@ func parsePage(c *call) (pageRequest, error) {
 // (PaginateCatalogData/PaginateInventoryData) — bare as the schema says, or wrapped in a one-element
 // array as the spec's examples show when Config.PaginationInArray is set.
 func (s *Sandbox) writeFeed(c *call, idxs []int32, pr pageRequest, appendItem func(dst []byte, i int32) []byte) error {
-	open, suffix := "[", ""
-	if pr.paged {
-		totalRows := len(idxs)
-		head, err := json.Marshal(iws.Page[struct{}]{
-			Page: pr.page, PageSize: pr.limit, TotalRows: totalRows,
-			TotalPages: (totalRows + pr.limit - 1) / pr.limit, Data: []struct{}{},
-		})
-		if err != nil {
-			return err
-		}
-		// head ends with `"data":[]}`: keep it open after the '[' and stream the page into it.
-		open, suffix = string(head[:len(head)-2]), "}"
-		if s.cfg.PaginationInArray {
-			open, suffix = "["+open, suffix+"]"
-		}
-		start := min((pr.page-1)*pr.limit, totalRows)
-		idxs = idxs[start:min(start+pr.limit, totalRows)]
+	idxs, open, suffix, err := s.feedPage(idxs, pr)
+	if err != nil {
+		return err
 	}
 	startJSON(c.w)
 	a := newJSONArray(c.w, open)
@@ -305,6 +291,29 @@ func (s *Sandbox) writeFeed(c *call, idxs []int32, pr pageRequest, appendItem fu
 		a.add(buf)
 	}
 	return finishStream(a.close(suffix))
+}
+
+// feedPage is the page of idxs a feed answers and the text before and after its items: "[" and
+// "", or the pagination object around them.
+func (s *Sandbox) feedPage(idxs []int32, pr pageRequest) (page []int32, open, suffix string, err error) {
+	if !pr.paged {
+		return idxs, "[", "", nil
+	}
+	totalRows := len(idxs)
+	head, err := json.Marshal(iws.Page[struct{}]{
+		Page: pr.page, PageSize: pr.limit, TotalRows: totalRows,
+		TotalPages: (totalRows + pr.limit - 1) / pr.limit, Data: []struct{}{},
+	})
+	if err != nil {
+		return nil, "", "", err
+	}
+	// head ends with `"data":[]}`: keep it open after the '[' and stream the page into it.
+	open, suffix = string(head[:len(head)-2]), "}"
+	if s.cfg.PaginationInArray {
+		open, suffix = "["+open, suffix+"]"
+	}
+	start := min((pr.page-1)*pr.limit, totalRows)
+	return idxs[start:min(start+pr.limit, totalRows)], open, suffix, nil
 }
 
 // getCatalog is GET /getcatalog: every authorized product, without prices (as in the spec's
