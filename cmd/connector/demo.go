@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -262,6 +263,37 @@ func runDemo(cmd *cobra.Command, opts demoOptions) error {
 	if err != nil {
 		return err
 	}
+	// The intake serves before the webhooks are registered: WooCommerce pings a new webhook at
+	// once and waits for the answer.
+	intake, err := webhooks.New(webhooks.Config{Store: st, Resolver: sfs, Logger: logger.With("component", "webhooks")})
+	if err != nil {
+		return err
+	}
+	// public is the description "/" answers once the demo has started; /readyz says ready only
+	// then (demo.json written).
+	var public atomic.Pointer[demoInfo]
+	ready := func(ctx context.Context) error {
+		if public.Load() == nil {
+			return errors.New("demo: starting")
+		}
+		return st.Ready(ctx)
+	}
+	router := newRouter(routerDeps{Logger: logger, Ready: ready, Registry: newMetricsRegistry(), Webhooks: intake})
+	router.GET("/", func(c *gin.Context) {
+		if info := public.Load(); info != nil {
+			c.JSON(http.StatusOK, info)
+			return
+		}
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "starting"})
+	})
+	srvCtx, stopServer := context.WithCancel(ctx)
+	defer stopServer() // on an early return
+	served := make(chan error, 1)
+	go func() { served <- serveHTTP(srvCtx, ln, router, logger, cfg.ShutdownTimeout) }()
+	serving := func(err error) error { // stops the server on an early return, and waits for it
+		stopServer()
+		return errors.Join(err, <-served)
+	}
 	for i := range shops {
 		demoRegisterWebhooks(ctx, sfs, logger, &shops[i])
 	}
@@ -289,24 +321,20 @@ func runDemo(cmd *cobra.Command, opts demoOptions) error {
 		info.Shops = append(info.Shops, sh.info)
 	}
 	if err := writeDemoInfo(filepath.Join(opts.DataDir, "demo.json"), info); err != nil {
-		return err
+		return serving(err)
 	}
 	printDemoBanner(cmd.OutOrStdout(), info, opts.DataDir)
 
 	bg, err := startBackground(ctx, cfg, st, logger, map[int64]time.Time{acct.ID: syncedAt})
 	if err != nil {
-		return err
+		return serving(err)
 	}
-	intake, err := webhooks.New(webhooks.Config{Store: st, Resolver: sfs, Logger: logger.With("component", "webhooks")})
-	if err != nil {
-		return errors.Join(err, bg.stop(ctx, cfg.ShutdownTimeout))
-	}
-	router := newRouter(routerDeps{Logger: logger, Ready: st.Ready, Registry: newMetricsRegistry(), Webhooks: intake})
-	router.GET("/", func(c *gin.Context) { c.JSON(http.StatusOK, info.public()) })
+	pub := info.public()
+	public.Store(&pub)
 	if opts.ready != nil {
 		opts.ready(info)
 	}
-	err = serveHTTP(ctx, ln, router, logger, cfg.ShutdownTimeout)
+	err = <-served // until ctx is done
 	return errors.Join(err, bg.stop(ctx, cfg.ShutdownTimeout))
 }
 
