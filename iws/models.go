@@ -238,8 +238,17 @@ func (e *ExtendedProduct) UnmarshalJSON(b []byte) error {
 	return e.unmarshalValid(b)
 }
 
-// unmarshalValid is UnmarshalJSON for b already checked as one JSON value (the stream decoder
-// has scanned it): a JSON object takes the one-pass walk without checking it again.
+// extendedItem is an ExtendedProduct as StreamExtendedCatalog decodes it: the stream decoder hands
+// each item over checked and in place, so it takes the one-pass walk without checking it again.
+type extendedItem ExtendedProduct
+
+// UnmarshalJSON implements json.Unmarshaler for JSON the decoder has checked.
+func (e *extendedItem) UnmarshalJSON(b []byte) error {
+	return (*ExtendedProduct)(e).unmarshalValid(b)
+}
+
+// unmarshalValid is UnmarshalJSON for b already checked as one JSON value: a JSON object takes
+// the one-pass walk without checking it again.
 func (e *ExtendedProduct) unmarshalValid(b []byte) error {
 	b = trimJSONSpace(b)
 	if len(b) < 2 || b[0] != '{' {

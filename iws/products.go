@@ -310,7 +310,9 @@ func (c *Client) DownloadExtendedCatalog(ctx context.Context, params *ExtendedCa
 // StreamExtendedCatalog calls fn for every item of the extended catalog file as it is decoded. Redirects
 // (to blob storage) are followed by the HTTP client. See StreamCatalog for errors.
 func (c *Client) StreamExtendedCatalog(ctx context.Context, params *ExtendedCatalogParams, fn func(*ExtendedProduct) error) (StreamInfo, error) {
-	return streamFeed(ctx, c, &epDownloadExtendedCatalog, params.query(), fn, nil)
+	return streamFeed(ctx, c, &epDownloadExtendedCatalog, params.query(), func(it *extendedItem) error {
+		return fn((*ExtendedProduct)(it))
+	}, nil)
 }
 
 // Authenticate checks the credentials (GET /authenticate): nil when IWS accepts the signed token.

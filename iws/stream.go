@@ -351,24 +351,8 @@ func (s *streamDecoder[T]) deliver(raw []byte) error {
 	return s.emit(item)
 }
 
-// validUnmarshaler is a type that decodes JSON the stream decoder has already scanned, without
-// checking it again (ExtendedProduct, the largest feed's items).
-type validUnmarshaler interface {
-	unmarshalValid(b []byte) error
-}
-
 func (s *streamDecoder[T]) decodeItem() error {
 	item := new(T)
-	if vu, ok := any(item).(validUnmarshaler); ok {
-		var raw json.RawMessage
-		if err := s.dec.Decode(&raw); err != nil {
-			return s.malformedAt(err)
-		}
-		if err := vu.unmarshalValid(raw); err != nil {
-			return s.malformedAt(err)
-		}
-		return s.emit(item)
-	}
 	if err := s.dec.Decode(item); err != nil {
 		return s.malformedAt(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -139,6 +140,10 @@ func (w *hashWriter) nullDec(d decimal.NullDecimal) {
 	}
 }
 
+// hashWriters keeps the buffers of finished hashes: a sync hashes every product it writes, and
+// a product with its extended content outgrows a fresh buffer.
+var hashWriters = sync.Pool{New: func() any { return &hashWriter{buf: make([]byte, 0, 1024)} }}
+
 func (w *hashWriter) sum() string {
 	h := sha256.Sum256(w.buf)
 	w.buf = w.buf[:0]
@@ -161,7 +166,8 @@ func sortedKeys[V any](m map[string]V) []string {
 // A product loaded without its extended content (LoadProducts with content false) keeps its
 // stored CatalogHash: change its descriptive fields only on a product loaded with content.
 func (p *Product) ComputeHashes() {
-	w := &hashWriter{buf: make([]byte, 0, 512)}
+	w := hashWriters.Get().(*hashWriter)
+	defer hashWriters.Put(w)
 	if !p.noContent {
 		p.CatalogHash = p.catalogHash(w)
 	}
@@ -179,7 +185,8 @@ type ProductHashes struct {
 // HashesWithoutContent computes p's FieldsHash, PriceHash and StockHash without setting them
 // (a product built from feed data, to compare with the stored ones).
 func (p *Product) HashesWithoutContent() ProductHashes {
-	w := &hashWriter{buf: make([]byte, 0, 512)}
+	w := hashWriters.Get().(*hashWriter)
+	defer hashWriters.Put(w)
 	return ProductHashes{Fields: p.fieldsHash(w), Price: p.priceHash(w), Stock: p.stockHash(w)}
 }
 
