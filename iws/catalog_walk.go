@@ -13,8 +13,8 @@ import (
 // expected kinds, each known key once. Anything else (a number where a string belongs, a repeated
 // key, a non-ASCII key that encoding/json could fold onto a field name, an escape that does not
 // decode) makes the walk give up, and the whole item goes through encoding/json, which decides
-// and words the error exactly as before. TestCatalogWalkMatchesEncodingJSON and
-// FuzzCatalogWalk check the two paths against each other.
+// the error as before. TestCatalogWalkMatchesEncodingJSON and FuzzCatalogWalk check the two
+// paths against each other.
 
 // UnmarshalJSON implements json.Unmarshaler for the stream decoder, which hands over each item
 // checked and in place (decoding into a json.RawMessage first would copy every item).
