@@ -290,7 +290,7 @@ func runDemo(cmd *cobra.Command, opts demoOptions) error {
 	defer stopServer() // on an early return
 	served := make(chan error, 1)
 	go func() { served <- serveHTTP(srvCtx, ln, router, logger, cfg.ShutdownTimeout) }()
-	serving := func(err error) error { // stops the server on an early return, and waits for it
+	stopServing := func(err error) error { // on an early return: stops the server and waits for it
 		stopServer()
 		return errors.Join(err, <-served)
 	}
@@ -321,13 +321,13 @@ func runDemo(cmd *cobra.Command, opts demoOptions) error {
 		info.Shops = append(info.Shops, sh.info)
 	}
 	if err := writeDemoInfo(filepath.Join(opts.DataDir, "demo.json"), info); err != nil {
-		return serving(err)
+		return stopServing(err)
 	}
 	printDemoBanner(cmd.OutOrStdout(), info, opts.DataDir)
 
 	bg, err := startBackground(ctx, cfg, st, logger, map[int64]time.Time{acct.ID: syncedAt})
 	if err != nil {
-		return serving(err)
+		return stopServing(err)
 	}
 	pub := info.public()
 	public.Store(&pub)

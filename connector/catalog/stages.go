@@ -615,7 +615,7 @@ func (c *catalogRun) flush(ctx context.Context, items []*iws.Product) error {
 		} else if old != nil {
 			// Unchanged; a stored FieldsHash from before the column, or from a write that did not
 			// set it, is put right so that the next run can tell from the hashes alone.
-			if fh := p.HashesWithoutContent().Fields; fh != old.FieldsHash {
+			if fh := p.ComputeFieldsHash(); fh != old.FieldsHash {
 				stale = append(stale, [2]string{sku, fh})
 			}
 		}

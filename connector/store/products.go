@@ -190,6 +190,13 @@ func (p *Product) HashesWithoutContent() ProductHashes {
 	return ProductHashes{Fields: p.fieldsHash(w), Price: p.priceHash(w), Stock: p.stockHash(w)}
 }
 
+// ComputeFieldsHash returns the FieldsHash of p's current fields without setting it.
+func (p *Product) ComputeFieldsHash() string {
+	w := hashWriters.Get().(*hashWriter)
+	defer hashWriters.Put(w)
+	return p.fieldsHash(w)
+}
+
 // fieldsHash covers what SameCatalogFields compares.
 func (p *Product) fieldsHash(w *hashWriter) string {
 	w.str("fields/v1")

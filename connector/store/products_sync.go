@@ -395,12 +395,13 @@ func (s *Store) upsertSQL(n int, update []string) string {
 type upserter struct {
 	s     *Store
 	tx    *sql.Tx
-	stmts map[string]*sql.Stmt // first update column → prepared full-chunk statement
+	stmts map[string]*sql.Stmt // update columns, joined → prepared full-chunk statement
 	args  []any
 }
 
 func (u *upserter) upsert(ctx context.Context, rows [][]any, update []string) error {
 	per := u.s.upsertRowsPerStatement()
+	var full *sql.Stmt
 	for chunk := range slices.Chunk(rows, per) {
 		u.args = u.args[:0]
 		for _, r := range chunk {
@@ -408,9 +409,11 @@ func (u *upserter) upsert(ctx context.Context, rows [][]any, update []string) er
 		}
 		var err error
 		if len(chunk) == per && len(rows) > per {
-			var stmt *sql.Stmt
-			if stmt, err = u.stmt(ctx, update); err == nil {
-				_, err = stmt.ExecContext(ctx, u.args...)
+			if full == nil {
+				full, err = u.stmt(ctx, update)
+			}
+			if err == nil {
+				_, err = full.ExecContext(ctx, u.args...)
 			}
 		} else {
 			_, err = u.tx.ExecContext(ctx, u.s.upsertSQL(len(chunk), update), u.args...)
