@@ -17,6 +17,7 @@ import (
 	"github.com/intcomex-connector/connector/connector/audit/audittest"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/store/storetest"
+	"github.com/intcomex-connector/connector/internal/correlation"
 	"github.com/intcomex-connector/connector/iws"
 	"github.com/intcomex-connector/connector/iws/sandbox"
 )
@@ -430,7 +431,7 @@ func TestSandboxSecretsNeverReachAPICalls(t *testing.T) {
 		if err := c.Authenticate(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.GetCatalog(audit.WithMethod(ctx, "getcatalog"), &iws.CatalogParams{Limit: 100}); err != nil {
+		if _, err := c.GetCatalog(correlation.WithMethod(ctx, "getcatalog"), &iws.CatalogParams{Limit: 100}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := c.GetProducts(ctx, &iws.ProductsParams{Skus: r.sb.SKUs()[:120], IncludePriceData: true}); err != nil {

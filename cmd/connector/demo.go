@@ -21,11 +21,11 @@ import (
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
-	"github.com/intcomex-connector/connector/connector/audit"
 	"github.com/intcomex-connector/connector/connector/catalog"
 	"github.com/intcomex-connector/connector/connector/secret"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/syncjob"
+	"github.com/intcomex-connector/connector/internal/correlation"
 	"github.com/intcomex-connector/connector/iws"
 	"github.com/intcomex-connector/connector/iws/sandbox"
 	"github.com/intcomex-connector/connector/platforms"
@@ -499,7 +499,7 @@ func demoMirror(ctx context.Context, cfg Config, st *store.Store, sfs *syncjob.S
 	if err != nil {
 		return demoProducts{}, "", err
 	}
-	sum, err := runner.Run(audit.WithJobID(ctx, "demo-start"), syncjob.Request{
+	sum, err := runner.Run(correlation.WithJobID(ctx, "demo-start"), syncjob.Request{
 		AccountID: accountID, Kind: catalog.KindAll, Content: catalog.ContentAlways,
 	})
 	if err != nil {
@@ -556,7 +556,7 @@ func demoRegisterWebhooks(ctx context.Context, sfs *syncjob.Storefronts, logger 
 			"adapter", fmt.Sprintf("%T", sf), "webhook_url", sh.target.URL)
 		return
 	}
-	rctx, cancel := context.WithTimeout(audit.WithShopID(audit.WithJobID(ctx, "demo-start"), sh.shop.ID), time.Minute)
+	rctx, cancel := context.WithTimeout(correlation.WithShopID(correlation.WithJobID(ctx, "demo-start"), sh.shop.ID), time.Minute)
 	defer cancel()
 	states, err := wh.EnsureWebhooks(rctx, sh.target)
 	if err != nil {
@@ -570,7 +570,7 @@ func demoRegisterWebhooks(ctx context.Context, sfs *syncjob.Storefronts, logger 
 // demoCheckIWS proves the account works end to end: authenticate, then read one catalog page.
 // Both calls land in the API call log.
 func demoCheckIWS(ctx context.Context, client *iws.Client, logger *slog.Logger) error {
-	ctx = audit.WithJobID(ctx, "demo-start")
+	ctx = correlation.WithJobID(ctx, "demo-start")
 	if err := client.Authenticate(ctx); err != nil {
 		return fmt.Errorf("demo: authenticate with the sandbox: %w", err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/intcomex-connector/connector/connector/audit"
 	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/internal/correlation"
 	"github.com/intcomex-connector/connector/iws"
 )
 
@@ -108,7 +109,7 @@ func runIWS(cmd *cobra.Command, method string, pairs []string, bodyPath string) 
 	if err != nil {
 		return err
 	}
-	rc, err := client.Raw(audit.WithMethod(ctx, strings.ToLower(ep.Name)), ep.Name, query, body)
+	rc, err := client.Raw(correlation.WithMethod(ctx, strings.ToLower(ep.Name)), ep.Name, query, body)
 	if err != nil {
 		return reportIWSError(cmd.ErrOrStderr(), err, lookupHint(query))
 	}

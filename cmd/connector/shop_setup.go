@@ -14,9 +14,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/intcomex-connector/connector/admin"
-	"github.com/intcomex-connector/connector/connector/audit"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/syncjob"
+	"github.com/intcomex-connector/connector/internal/correlation"
 	"github.com/intcomex-connector/connector/platforms"
 	"github.com/intcomex-connector/connector/platforms/shopify"
 	"github.com/intcomex-connector/connector/webhooks"
@@ -79,7 +79,7 @@ func (s shopSetup) target(shop store.Shop, secret string) (platforms.WebhookTarg
 
 // run registers (repair true) or reports (false) the shop's webhooks.
 func (s shopSetup) run(ctx context.Context, shop store.Shop, repair bool) ([]platforms.WebhookState, error) {
-	ctx, cancel := context.WithTimeout(audit.WithShopID(ctx, shop.ID), shopSetupTimeout)
+	ctx, cancel := context.WithTimeout(correlation.WithShopID(ctx, shop.ID), shopSetupTimeout)
 	defer cancel()
 	var secret string
 	var err error
@@ -135,7 +135,7 @@ func (s shopSetup) adoptCurrency(ctx context.Context, shop store.Shop) store.Sho
 	if !ok {
 		return shop
 	}
-	cur, err := src.Currency(audit.WithShopID(ctx, shop.ID))
+	cur, err := src.Currency(correlation.WithShopID(ctx, shop.ID))
 	if err != nil || len(cur) != 3 || strings.EqualFold(cur, shop.Currency) {
 		if err != nil {
 			s.logger.WarnContext(ctx, "shop currency not read", "shop", shop.ID, "err", err)

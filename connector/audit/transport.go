@@ -5,7 +5,7 @@
 // Clients get auditing by wrapping their transport:
 //
 //	httpClient := &http.Client{Transport: audit.NewTransport(http.DefaultTransport, st, audit.SystemIWS, audit.Options{})}
-//	ctx = audit.WithJobID(audit.WithMethod(ctx, "getcatalog"), jobID)
+//	ctx = correlation.WithJobID(correlation.WithMethod(ctx, "getcatalog"), jobID)
 //
 // The transport never buffers a response: it wraps the body so the caller streams it as before,
 // keeps a copy of the first BodyLimit bytes, and writes the row once, when the body reaches EOF,
@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/internal/correlation"
 )
 
 // Systems, the values of api_calls.system.
@@ -129,7 +130,7 @@ func (t *Transport) CloseIdleConnections() {
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	start := t.now()
 	ctx := req.Context()
-	corr := CorrelationFrom(ctx)
+	corr := correlation.From(ctx)
 	call := &store.APICall{
 		System:         t.system,
 		Method:         corr.Method,

@@ -17,6 +17,7 @@ import (
 	"github.com/intcomex-connector/connector/connector/audit/audittest"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/store/storetest"
+	"github.com/intcomex-connector/connector/internal/correlation"
 )
 
 func client(rec audit.Recorder, opts audit.Options) *http.Client {
@@ -51,12 +52,12 @@ func TestRecordsCallInStore(t *testing.T) {
 		}))
 		defer srv.Close()
 
-		ctx := audit.WithMethod(context.Background(), "placeorder")
-		ctx = audit.WithJobID(ctx, "job-7")
-		ctx = audit.WithOrderID(ctx, "WC-1001")
-		ctx = audit.WithSyncRunID(ctx, "run-3")
-		ctx = audit.WithAccountID(ctx, 4)
-		ctx = audit.WithShopID(ctx, 9)
+		ctx := correlation.WithMethod(context.Background(), "placeorder")
+		ctx = correlation.WithJobID(ctx, "job-7")
+		ctx = correlation.WithOrderID(ctx, "WC-1001")
+		ctx = correlation.WithSyncRunID(ctx, "run-3")
+		ctx = correlation.WithAccountID(ctx, 4)
+		ctx = correlation.WithShopID(ctx, 9)
 		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/v1/placeorder?apiKey=pub", strings.NewReader(`{"sku":"ABC"}`))
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := client(st, audit.Options{}).Do(req)

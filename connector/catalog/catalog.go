@@ -20,8 +20,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/intcomex-connector/connector/connector/audit"
 	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/internal/correlation"
 	"github.com/intcomex-connector/connector/iws"
 )
 
@@ -217,7 +217,7 @@ func (s *Syncer) Run(ctx context.Context, accountID int64, kind Kind, opts RunOp
 	log := s.logger.With("account", accountID, "sync_run", rec.ID, "kind", string(kind))
 	log.InfoContext(ctx, "catalog sync started", "stages", strings.Join(stages, ","))
 
-	ctx = audit.WithAccountID(audit.WithSyncRunID(ctx, strconv.FormatInt(rec.ID, 10)), accountID)
+	ctx = correlation.WithAccountID(correlation.WithSyncRunID(ctx, strconv.FormatInt(rec.ID, 10)), accountID)
 	start := s.now()
 	var runErr error
 	for _, st := range s.runStages(ctx, r, kind, stages) {

@@ -8,11 +8,11 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/intcomex-connector/connector/connector/audit"
 	"github.com/intcomex-connector/connector/connector/catalog"
 	"github.com/intcomex-connector/connector/connector/jobs"
 	"github.com/intcomex-connector/connector/connector/schedule"
 	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/internal/correlation"
 	"github.com/intcomex-connector/connector/iws"
 )
 
@@ -182,7 +182,7 @@ type syncWorker[T syncArgs] struct {
 // than blocking a worker for a run of unknown length; a run of this process is waited for.
 func (w syncWorker[T]) Work(ctx context.Context, job *jobs.Job[T]) error {
 	t := job.Args.target()
-	ctx = audit.WithJobID(ctx, strconv.FormatInt(job.ID, 10))
+	ctx = correlation.WithJobID(ctx, strconv.FormatInt(job.ID, 10))
 	content := catalog.ContentIfNeverFetched
 	sum, err := w.r.Run(ctx, Request{AccountID: t.AccountID, ShopID: t.ShopID, Kind: w.kind, Content: content, NoWait: true})
 	switch {

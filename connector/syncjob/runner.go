@@ -8,10 +8,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/intcomex-connector/connector/connector/audit"
 	"github.com/intcomex-connector/connector/connector/catalog"
 	"github.com/intcomex-connector/connector/connector/listing"
 	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/internal/correlation"
 	"github.com/intcomex-connector/connector/platforms"
 )
 
@@ -228,7 +228,7 @@ func (r *Runner) Run(ctx context.Context, req Request) (sum Summary, err error) 
 			err = fmt.Errorf("%w: %w", cause, err)
 		}
 	}()
-	ctx = audit.WithAccountID(ctx, acct.ID)
+	ctx = correlation.WithAccountID(ctx, acct.ID)
 	log := r.logger.With("account", acct.ID, "kind", string(kind))
 
 	n, err := r.cfg.Store.FailInterruptedSyncRuns(ctx, acct.ID, InterruptedRunError)
@@ -295,7 +295,7 @@ func (r *Runner) Run(ctx context.Context, req Request) (sum Summary, err error) 
 // pushShop plans and pushes one shop. total is the number of products of the account.
 func (r *Runner) pushShop(ctx context.Context, ls *listing.Syncer, shop store.Shop, total int) ShopSummary {
 	ss := ShopSummary{ShopID: shop.ID, Name: shop.Name, Platform: shop.Platform}
-	ctx = audit.WithShopID(ctx, shop.ID)
+	ctx = correlation.WithShopID(ctx, shop.ID)
 	sf, err := r.cfg.Storefronts(shop)
 	if err != nil {
 		ss.Err = fmt.Errorf("syncjob: shop %d (%s): %w", shop.ID, shop.Name, err)

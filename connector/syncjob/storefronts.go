@@ -94,7 +94,7 @@ func MarshalCredentials(c any) (string, error) {
 //
 // Every WooCommerce and Shopify request goes through an audit transport (system woocommerce or
 // shopify) recording into Recorder, with the shop's secrets scrubbed; the shop id reaches the
-// rows through the request context (audit.WithShopID, set by the Runner).
+// rows through the request context (correlation.WithShopID, set by the Runner).
 type Storefronts struct {
 	// Memory configures new in-memory storefronts (batch size).
 	Memory memory.Config

@@ -13,7 +13,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/intcomex-connector/connector/connector/audit"
+	"github.com/intcomex-connector/connector/internal/correlation"
 	"github.com/intcomex-connector/connector/platforms"
 )
 
@@ -487,7 +487,7 @@ func (c *Client) UpdateStock(ctx context.Context, updates []platforms.StockUpdat
 // userError naming a quantity fails that item, and the rest is resent
 // (a new content, so a new key) until it passes or nothing is left.
 func (c *Client) setQuantities(ctx context.Context, location string, chunk []int, updates []platforms.StockUpdate, results []platforms.ItemResult) error {
-	corr := audit.CorrelationFrom(ctx)
+	corr := correlation.From(ctx)
 	for round := 0; len(chunk) > 0; round++ {
 		qs := make([]map[string]any, len(chunk))
 		h := sha256.New()

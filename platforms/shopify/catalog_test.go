@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/intcomex-connector/connector/connector/audit"
+	"github.com/intcomex-connector/connector/internal/correlation"
 	"github.com/intcomex-connector/connector/platforms"
 	"github.com/intcomex-connector/connector/platforms/shopify"
 	"github.com/intcomex-connector/connector/platforms/shopify/shopifytest"
@@ -177,7 +177,7 @@ func TestStockPerItemErrorsAndResolution(t *testing.T) {
 func TestStockRetryIsReplayed(t *testing.T) {
 	e := newEnv(t, shopifytest.Config{})
 	setup := e.client(t, shopify.Config{BulkThreshold: -1}, nil)
-	ctx := audit.WithSyncRunID(context.Background(), "run-1")
+	ctx := correlation.WithSyncRunID(context.Background(), "run-1")
 	res, err := setup.UpsertProducts(ctx, products("I", 1))
 	mustOK(t, "upsert", res, err, 1)
 	ref := res[0].Ref
@@ -192,7 +192,7 @@ func TestStockRetryIsReplayed(t *testing.T) {
 			if err == nil && strings.Contains(string(body), shopify.OpInventorySetQuantities) && dropped.CompareAndSwap(false, true) {
 				resp.Body.Close()
 				// Someone else changes the level before our retry.
-				other, oerr := setup.UpdateStock(audit.WithSyncRunID(context.Background(), "other"), []platforms.StockUpdate{{Ref: ref, ManageStock: true, Stock: 3}})
+				other, oerr := setup.UpdateStock(correlation.WithSyncRunID(context.Background(), "other"), []platforms.StockUpdate{{Ref: ref, ManageStock: true, Stock: 3}})
 				if oerr != nil || other[0].Err != nil {
 					t.Errorf("other writer: %v %v", oerr, other)
 				}
@@ -210,7 +210,7 @@ func TestStockRetryIsReplayed(t *testing.T) {
 		t.Fatalf("level %d: the retried call was applied twice (want 3, the other writer's)", q)
 	}
 	// A later run setting 7 again is a new key: applied.
-	out, err = c.UpdateStock(audit.WithSyncRunID(context.Background(), "run-2"), []platforms.StockUpdate{{Ref: ref, ManageStock: true, Stock: 7}})
+	out, err = c.UpdateStock(correlation.WithSyncRunID(context.Background(), "run-2"), []platforms.StockUpdate{{Ref: ref, ManageStock: true, Stock: 7}})
 	mustOK(t, "stock run 2", out, err, 1)
 	if q, _ := e.fake.InventoryLevel(ref.InventoryItemID, loc); q != 7 {
 		t.Fatalf("level %d, want 7", q)

@@ -1,4 +1,9 @@
-package audit
+// Package correlation carries, in a context, what ties an outgoing call to the work it serves:
+// the logical method, and the job, order, sync run, IWS account and shop ids. The core sets it;
+// the audit transport records it with each call; an adapter may read it (the Shopify adapter
+// derives its idempotency keys from the sync run and job). It is a leaf package: it imports only
+// the standard library, so iws and platforms may use it without depending on the core.
+package correlation
 
 import "context"
 
@@ -15,14 +20,14 @@ type Correlation struct {
 
 type correlationKey struct{}
 
-// CorrelationFrom returns the correlation values stored in ctx (zero when none).
-func CorrelationFrom(ctx context.Context) Correlation {
+// From returns the correlation values stored in ctx (zero when none).
+func From(ctx context.Context) Correlation {
 	c, _ := ctx.Value(correlationKey{}).(Correlation)
 	return c
 }
 
 func withCorrelation(ctx context.Context, set func(*Correlation)) context.Context {
-	c := CorrelationFrom(ctx)
+	c := From(ctx)
 	set(&c)
 	return context.WithValue(ctx, correlationKey{}, c)
 }
