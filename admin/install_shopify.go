@@ -9,8 +9,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
-	"github.com/intcomex-connector/connector/connector/syncjob"
 	"github.com/intcomex-connector/connector/platforms/shopify"
 )
 
@@ -111,7 +111,7 @@ func (h *Install) shopifyCallback(c *gin.Context) {
 		page(c, status, "Shopify did not grant access; start the install again")
 		return
 	}
-	creds, err := syncjob.MarshalCredentials(syncjob.ShopifyCredentials{AccessToken: token.AccessToken, Shop: shop,
+	creds, err := shops.MarshalCredentials(shops.ShopifyCredentials{AccessToken: token.AccessToken, Shop: shop,
 		RefreshToken: token.RefreshToken, ExpiresAt: token.ExpiresAt, RefreshTokenExpiresAt: token.RefreshTokenExpiresAt})
 	var saved store.Shop
 	var created bool

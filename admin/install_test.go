@@ -15,9 +15,9 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/intcomex-connector/connector/admin"
+	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/store/storetest"
-	"github.com/intcomex-connector/connector/connector/syncjob"
 	"github.com/intcomex-connector/connector/migrations"
 	"github.com/intcomex-connector/connector/platforms/shopify"
 	"github.com/intcomex-connector/connector/platforms/shopify/shopifytest"
@@ -137,15 +137,15 @@ func TestShopifyInstall(t *testing.T) {
 	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Connected "+domain) {
 		t.Fatalf("callback: %d %s", w.Code, w.Body)
 	}
-	shops, err := f.st.ListShops(ctx)
-	if err != nil || len(shops) != 1 {
-		t.Fatalf("shops %v %v", shops, err)
+	list, err := f.st.ListShops(ctx)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("list %v %v", list, err)
 	}
-	s := shops[0]
+	s := list[0]
 	if s.Platform != store.PlatformShopify || s.BaseURL != "https://"+domain || s.Currency == "" || s.Locale != "es" {
 		t.Errorf("saved shop %+v", s)
 	}
-	var creds syncjob.ShopifyCredentials
+	var creds shops.ShopifyCredentials
 	if err := json.Unmarshal([]byte(s.Credentials), &creds); err != nil {
 		t.Fatal(err)
 	}
@@ -164,8 +164,8 @@ func TestShopifyInstall(t *testing.T) {
 	if w := f.get(t, f.callbackURL(t)); w.Code != http.StatusOK {
 		t.Fatalf("reinstall: %d %s", w.Code, w.Body)
 	}
-	if shops, _ := f.st.ListShops(ctx); len(shops) != 1 {
-		t.Errorf("reinstall made %d shops", len(shops))
+	if list, _ := f.st.ListShops(ctx); len(list) != 1 {
+		t.Errorf("reinstall made %d shops", len(list))
 	}
 }
 
@@ -223,8 +223,8 @@ func TestShopifyInstallRefusals(t *testing.T) {
 			t.Errorf("callback with an expired state: %d %s", w.Code, w.Body)
 		}
 	})
-	if shops, _ := f.st.ListShops(context.Background()); len(shops) != 0 || f.log.len() != 0 {
-		t.Errorf("a refused flow connected %d shops", len(shops))
+	if list, _ := f.st.ListShops(context.Background()); len(list) != 0 || f.log.len() != 0 {
+		t.Errorf("a refused flow connected %d list", len(list))
 	}
 	t.Run("allow list", func(t *testing.T) {
 		f.install.Shopify.AllowedShops = []string{"other.myshopify.com"}
@@ -262,12 +262,12 @@ func TestWooCommerceKeyHandoff(t *testing.T) {
 		t.Fatalf("authorize: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	install.Wait()
-	shops, err := st.ListShops(ctx)
-	if err != nil || len(shops) != 1 {
-		t.Fatalf("shops %v %v", shops, err)
+	list, err := st.ListShops(ctx)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("list %v %v", list, err)
 	}
-	s := shops[0]
-	var creds syncjob.WooCommerceCredentials
+	s := list[0]
+	var creds shops.WooCommerceCredentials
 	if err := json.Unmarshal([]byte(s.Credentials), &creds); err != nil {
 		t.Fatal(err)
 	}
@@ -300,8 +300,8 @@ func TestWooCommerceKeyHandoff(t *testing.T) {
 	if code := post(`{"user_id":`); code != http.StatusBadRequest {
 		t.Errorf("malformed handoff: %d", code)
 	}
-	if shops, _ := st.ListShops(ctx); len(shops) != 1 {
-		t.Errorf("refused handoffs made shops: %d", len(shops))
+	if list, _ := st.ListShops(ctx); len(list) != 1 {
+		t.Errorf("refused handoffs made list: %d", len(list))
 	}
 	if _, err := install.StartWooCommerce(ctx, "ftp://shop.example"); err == nil {
 		t.Error("StartWooCommerce accepted an ftp URL")

@@ -10,8 +10,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
-	"github.com/intcomex-connector/connector/connector/syncjob"
 	"github.com/intcomex-connector/connector/platforms"
 	"github.com/intcomex-connector/connector/platforms/shopify"
 	"github.com/intcomex-connector/connector/platforms/woocommerce"
@@ -73,12 +73,12 @@ func (h *Install) wooCallback(c *gin.Context) {
 		c.JSON(status, gin.H{"error": msg})
 		return
 	}
-	secret, err := shopify.NewState()
+	secret, err := shops.NewWebhookSecret()
 	if err != nil {
 		c.JSON(http.StatusInternalServerError, gin.H{"error": "could not make a webhook secret"})
 		return
 	}
-	creds, err := syncjob.MarshalCredentials(syncjob.WooCommerceCredentials{ConsumerKey: key.ConsumerKey,
+	creds, err := shops.MarshalCredentials(shops.WooCommerceCredentials{ConsumerKey: key.ConsumerKey,
 		ConsumerSecret: key.ConsumerSecret, WebhookSecret: secret})
 	var saved store.Shop
 	var created bool

@@ -39,7 +39,7 @@ type Store interface {
 }
 
 // Resolver gives the intake the webhook half of a shop's storefront adapter
-// (connector/syncjob.Storefronts).
+// (connector/shops.Storefronts).
 type Resolver interface {
 	// Webhooks returns the adapter that verifies and parses the shop's deliveries.
 	Webhooks(shop store.Shop) (platforms.Webhooks, error)

@@ -8,10 +8,15 @@ import (
 	"maps"
 	"net/http"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/intcomex-connector/connector/connector/audit"
 	"github.com/intcomex-connector/connector/connector/secret"
+	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/platforms/shopify"
+	"github.com/intcomex-connector/connector/webhooks"
 )
 
 // Helpers every command shares. Commands get their configuration with configFromCmd(cmd, ...),
@@ -98,4 +103,58 @@ func openDatabase(ctx context.Context, cfg Config, logger *slog.Logger, autoMigr
 // with the body limit of cfg and the given literal secrets scrubbed.
 func newAuditTransport(next http.RoundTripper, rec audit.Recorder, system string, cfg Config, logger *slog.Logger, secretValues ...string) *audit.Transport {
 	return audit.NewTransport(next, rec, system, cfg.auditOptions(logger, secretValues...))
+}
+
+// app is what main builds once and hands to the commands that talk to shops: the in-memory
+// storefronts of memory shops, one set per database, which must outlive a command when several
+// commands run in one process (tests). Everything else a command builds for itself.
+type app struct {
+	mu     sync.Mutex
+	memory map[string]*shops.MemoryShops // by database URL
+}
+
+func newApp() *app { return &app{memory: map[string]*shops.MemoryShops{}} }
+
+// storefronts returns the adapter factory of one command (or one serve/demo process): audited
+// WooCommerce and Shopify clients recording into st, expiring Shopify tokens refreshed and saved
+// through st, and the process's memory shops of the database.
+func (a *app) storefronts(cfg Config, st *store.Store, logger *slog.Logger) *shops.Storefronts {
+	a.mu.Lock()
+	mem, ok := a.memory[cfg.DatabaseURL]
+	if !ok {
+		mem = &shops.MemoryShops{}
+		a.memory[cfg.DatabaseURL] = mem
+	}
+	a.mu.Unlock()
+	sfs := &shops.Storefronts{
+		Memory: mem, Recorder: st, Audit: cfg.auditOptions(logger), Logger: logger,
+		// The WooCommerce adapter bounds each attempt itself; a Shopify request (bulk result
+		// files included) gets the same kind of bound from its client.
+		Shopify: shopify.Config{HTTPClient: &http.Client{Timeout: shopifyRequestTimeout}, ClientSecret: cfg.ShopifyClientSecret},
+	}
+	if cfg.ShopifyClientID != "" {
+		sfs.ShopifyTokens = &shops.ShopifyTokens{
+			OAuth: &shopify.OAuth{ClientID: cfg.ShopifyClientID, ClientSecret: cfg.ShopifyClientSecret,
+				HTTPClient: &http.Client{Timeout: shopifyRequestTimeout}},
+			Save: func(ctx context.Context, shopID int64, creds string) error {
+				shop, err := st.Shop(ctx, shopID)
+				if err != nil {
+					return err
+				}
+				shop.Credentials = creds
+				_, err = st.SaveShop(ctx, shop)
+				return err
+			},
+		}
+	}
+	return sfs
+}
+
+// shopifyRequestTimeout bounds one Shopify HTTP request, reading the answer included.
+const shopifyRequestTimeout = 2 * time.Minute
+
+// shopSetup returns the shop setup (webhooks, currency) of a command, over its storefronts.
+func shopSetup(cfg Config, st *store.Store, sfs *shops.Storefronts, logger *slog.Logger) shops.Setup {
+	return shops.Setup{Store: st, Storefronts: sfs, PublicURL: cfg.PublicURL, Logger: logger,
+		Paths: shops.WebhookPaths{WooCommerce: webhooks.WooCommercePath, Shopify: webhooks.ShopifyPath}}
 }

@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -17,6 +20,10 @@ import (
 	"github.com/intcomex-connector/connector/migrations"
 )
 
+// testApp is the app of every command the tests run, as main builds one for the process: the
+// memory shops of a test's database live across its commands.
+var testApp = newApp()
+
 // runCmd runs the root command with args and the given environment, as main would.
 func runCmd(ctx context.Context, env map[string]string, args ...string) (string, string, error) {
 	var environ []string
@@ -24,7 +31,7 @@ func runCmd(ctx context.Context, env map[string]string, args ...string) (string,
 		environ = append(environ, k+"="+v)
 	}
 	var stdout, stderr bytes.Buffer
-	root := newRootCmd()
+	root := newRootCmd(testApp)
 	root.SetArgs(args)
 	root.SetOut(&stdout)
 	root.SetErr(&stderr)
@@ -69,13 +76,13 @@ func TestVersionCommand(t *testing.T) {
 }
 
 func TestEveryCommandHasHelp(t *testing.T) {
-	for _, c := range newRootCmd().Commands() {
+	for _, c := range newRootCmd(newApp()).Commands() {
 		if c.Short == "" {
 			t.Errorf("%s has no Short description", c.Name())
 		}
 	}
 	for _, name := range []string{"serve", "migrate", "version"} {
-		c, _, err := newRootCmd().Find([]string{name})
+		c, _, err := newRootCmd(newApp()).Find([]string{name})
 		if err != nil || len(c.Long) < 80 {
 			t.Errorf("%s lacks a Long description", name)
 		}
@@ -215,5 +222,29 @@ func TestOpenDatabaseMigratesUnlessTold(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A busy port stops serve at once with one line saying so, before the database is even opened.
+func TestServeBusyPort(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	dir := t.TempDir()
+	env := map[string]string{"CONNECTOR_DATABASE_URL": "sqlite:" + filepath.Join(dir, "c.db"), "CONNECTOR_SECRET_KEY": testKey}
+	_, stderr, err := runCmd(context.Background(), env, "serve", "--addr", ln.Addr().String())
+	if err == nil {
+		t.Fatal("serve started on a busy port")
+	}
+	if msg := err.Error(); !strings.Contains(msg, ln.Addr().String()+" is already in use") || strings.Contains(msg, "\n") {
+		t.Errorf("error %q, want one line naming the busy address", msg)
+	}
+	if stderr != "" {
+		t.Errorf("serve logged before giving up on the port:\n%s", stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "c.db")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the database was opened before the port was taken: %v", err)
 	}
 }

@@ -23,6 +23,7 @@ import (
 
 	"github.com/intcomex-connector/connector/connector/catalog"
 	"github.com/intcomex-connector/connector/connector/secret"
+	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/syncjob"
 	"github.com/intcomex-connector/connector/internal/correlation"
@@ -121,7 +122,7 @@ const (
 }`
 )
 
-func newDemoCmd() *cobra.Command {
+func newDemoCmd(a *app) *cobra.Command {
 	opts := demoOptions{}
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -148,7 +149,7 @@ the sandbox is recorded in the API call log like a call to the real IWS.`,
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runDemo(cmd, opts)
+			return runDemo(cmd, a, opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "address the connector serves HTTP on")
@@ -159,7 +160,7 @@ the sandbox is recorded in the API call log like a call to the real IWS.`,
 	return cmd
 }
 
-func runDemo(cmd *cobra.Command, opts demoOptions) error {
+func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 	ctx := cmd.Context()
 	cfg, err := configFromCmd(cmd, false)
 	if err != nil {
@@ -244,7 +245,7 @@ func runDemo(cmd *cobra.Command, opts demoOptions) error {
 	// The connector's listener comes first: the shops' webhook URLs name its address.
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
-		return fmt.Errorf("demo: listen: %w", err)
+		return listenError("demo", opts.Addr, err)
 	}
 	defer ln.Close() // on an early return; serveHTTP closes it otherwise
 	adminURL := "http://" + ln.Addr().String() + "/"
@@ -253,13 +254,13 @@ func runDemo(cmd *cobra.Command, opts demoOptions) error {
 		return err
 	}
 	defer fakes.stop(ctx, logger)
-	shops, err := demoRecreateShops(ctx, st, acct.ID, fakes, adminURL)
+	setups, err := demoRecreateShops(ctx, st, acct.ID, fakes, adminURL)
 	if err != nil {
 		return err
 	}
-	sfs := processStorefronts(cfg, st, logger.With("component", "sync"))
+	sfs := a.storefronts(cfg, st, logger.With("component", "sync"))
 	syncedAt := time.Now()
-	products, sampleSKU, err := demoMirror(ctx, cfg, st, sfs, logger, acct.ID, shops, fakes)
+	products, sampleSKU, err := demoMirror(ctx, cfg, st, sfs, logger, acct.ID, setups, fakes)
 	if err != nil {
 		return err
 	}
@@ -294,8 +295,8 @@ func runDemo(cmd *cobra.Command, opts demoOptions) error {
 		stopServer()
 		return errors.Join(err, <-served)
 	}
-	for i := range shops {
-		demoRegisterWebhooks(ctx, sfs, logger, &shops[i])
+	for i := range setups {
+		demoRegisterWebhooks(ctx, sfs, logger, &setups[i])
 	}
 
 	info := demoInfo{
@@ -317,7 +318,7 @@ func runDemo(cmd *cobra.Command, opts demoOptions) error {
 			fmt.Sprintf(`curl -H 'X-Shopify-Access-Token: ACCESS_TOKEN' -H 'Content-Type: application/json' -d '{"query":"{ productVariants(first: 3) { nodes { sku price product { title } } } }"}' %s`, fakes.shopify.GraphQLURL()),
 		},
 	}
-	for _, sh := range shops {
+	for _, sh := range setups {
 		info.Shops = append(info.Shops, sh.info)
 	}
 	if err := writeDemoInfo(filepath.Join(opts.DataDir, "demo.json"), info); err != nil {
@@ -325,7 +326,7 @@ func runDemo(cmd *cobra.Command, opts demoOptions) error {
 	}
 	printDemoBanner(cmd.OutOrStdout(), info, opts.DataDir)
 
-	bg, err := startBackground(ctx, cfg, st, logger, map[int64]time.Time{acct.ID: syncedAt})
+	bg, err := startBackground(ctx, cfg, st, sfs, logger, map[int64]time.Time{acct.ID: syncedAt})
 	if err != nil {
 		return stopServing(err)
 	}
@@ -357,19 +358,19 @@ type demoStorefronts struct {
 	wooURL      string
 	wooServer   *http.Server
 	wooServed   chan error
-	wooCreds    syncjob.WooCommerceCredentials
+	wooCreds    shops.WooCommerceCredentials
 	shopify     *shopifytest.Server
-	shopifyCred syncjob.ShopifyCredentials
+	shopifyCred shops.ShopifyCredentials
 }
 
 // startDemoStorefronts starts the WooCommerce and the Shopify fakes.
 func startDemoStorefronts(logger *slog.Logger) (*demoStorefronts, error) {
 	token := func(prefix string) string { return prefix + strings.ReplaceAll(uuid.NewString(), "-", "") }
 	f := &demoStorefronts{
-		wooCreds: syncjob.WooCommerceCredentials{
+		wooCreds: shops.WooCommerceCredentials{
 			ConsumerKey: token("ck_"), ConsumerSecret: token("cs_"), WebhookSecret: token("whsec_"),
 		},
-		shopifyCred: syncjob.ShopifyCredentials{
+		shopifyCred: shops.ShopifyCredentials{
 			AccessToken: token("shpat_"), Shop: demoShopifyDomain, ClientSecret: token("shpss_"),
 		},
 	}
@@ -422,16 +423,16 @@ type demoShopSetup struct {
 // restart, so their listings are void; the in-memory shop of older versions with them) and
 // connects the two fakes as shops with the example rules.
 func demoRecreateShops(ctx context.Context, st *store.Store, accountID int64, fakes *demoStorefronts, adminURL string) ([]demoShopSetup, error) {
-	shops, err := st.ListShops(ctx)
+	existing, err := st.ListShops(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("demo: shops: %w", err)
+		return nil, fmt.Errorf("demo: existing: %w", err)
 	}
 	stale := map[string]string{
 		demoMemoryShopName:  store.PlatformMemory,
 		demoWooShopName:     store.PlatformWooCommerce,
 		demoShopifyShopName: store.PlatformShopify,
 	}
-	for _, s := range shops {
+	for _, s := range existing {
 		if stale[s.Name] == s.Platform {
 			if err := st.DeleteShop(ctx, s.ID); err != nil {
 				return nil, fmt.Errorf("demo: delete the previous demo shop %d: %w", s.ID, err)
@@ -460,7 +461,7 @@ func demoRecreateShops(ctx context.Context, st *store.Store, accountID int64, fa
 	}
 	out := make([]demoShopSetup, 0, len(specs))
 	for _, sp := range specs {
-		creds, err := syncjob.MarshalCredentials(sp.creds)
+		creds, err := shops.MarshalCredentials(sp.creds)
 		if err != nil {
 			return nil, fmt.Errorf("demo: %s: %w", sp.name, err)
 		}
@@ -491,11 +492,11 @@ func demoRecreateShops(ctx context.Context, st *store.Store, accountID int64, fa
 
 // demoMirror syncs the whole sandbox catalog (extended content included) and pushes it to the
 // demo shops, and returns the counts and a SKU that is on sale, for the banner.
-func demoMirror(ctx context.Context, cfg Config, st *store.Store, sfs *syncjob.Storefronts, logger *slog.Logger, accountID int64, shops []demoShopSetup, fakes *demoStorefronts) (demoProducts, string, error) {
-	for _, sh := range shops {
+func demoMirror(ctx context.Context, cfg Config, st *store.Store, sfs *shops.Storefronts, logger *slog.Logger, accountID int64, setups []demoShopSetup, fakes *demoStorefronts) (demoProducts, string, error) {
+	for _, sh := range setups {
 		sfs.Forget(sh.shop.ID) // a shop id reused by the database must not find the old storefront
 	}
-	runner, err := newSyncRunner(cfg, st, logger.With("component", "sync"))
+	runner, err := newSyncRunner(cfg, st, sfs, logger.With("component", "sync"))
 	if err != nil {
 		return demoProducts{}, "", err
 	}
@@ -510,12 +511,12 @@ func demoMirror(ctx context.Context, cfg Config, st *store.Store, sfs *syncjob.S
 		return demoProducts{}, "", fmt.Errorf("demo: %w", err)
 	}
 	published := fakes.woo.Products()
-	for i := range shops {
-		switch shops[i].shop.Platform {
+	for i := range setups {
+		switch setups[i].shop.Platform {
 		case store.PlatformWooCommerce:
-			shops[i].info.ListingsPublished = len(published)
+			setups[i].info.ListingsPublished = len(published)
 		case store.PlatformShopify:
-			shops[i].info.ListingsPublished = len(fakes.shopify.Products())
+			setups[i].info.ListingsPublished = len(fakes.shopify.Products())
 		}
 	}
 	// The sample SKU is on sale, in stock and, when the catalog has any, with images: the most
@@ -542,7 +543,7 @@ func demoMirror(ctx context.Context, cfg Config, st *store.Store, sfs *syncjob.S
 // demoRegisterWebhooks subscribes the shop's storefront to the demo's intake (order topics and,
 // on Shopify, the app's), and records what the storefront holds in demo.json. A failure is
 // logged, not fatal: the catalog half of the demo works without webhooks.
-func demoRegisterWebhooks(ctx context.Context, sfs *syncjob.Storefronts, logger *slog.Logger, sh *demoShopSetup) {
+func demoRegisterWebhooks(ctx context.Context, sfs *shops.Storefronts, logger *slog.Logger, sh *demoShopSetup) {
 	log := logger.With("shop", sh.shop.ID, "platform", sh.shop.Platform)
 	sf, err := sfs.For(sh.shop)
 	if err != nil {

@@ -244,7 +244,7 @@ func runCmdStdin(ctx context.Context, env map[string]string, stdin string, args 
 		environ = append(environ, k+"="+v)
 	}
 	var stdout, stderr strings.Builder
-	root := newRootCmd()
+	root := newRootCmd(testApp)
 	root.SetArgs(args)
 	root.SetIn(strings.NewReader(stdin))
 	root.SetOut(&stdout)

@@ -20,7 +20,7 @@ func main() {
 	gin.SetMode(gin.ReleaseMode)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	ctx = withEnviron(ctx, os.Environ())
-	err := newRootCmd().ExecuteContext(ctx)
+	err := newRootCmd(newApp()).ExecuteContext(ctx)
 	stop()
 	if err != nil {
 		var exit exitError
@@ -42,7 +42,7 @@ type exitError struct {
 func (e exitError) Error() string { return e.err.Error() }
 func (e exitError) Unwrap() error { return e.err }
 
-func newRootCmd() *cobra.Command {
+func newRootCmd(a *app) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "connector",
 		Short: "Sync the Intcomex IWS distributor catalog and orders with WooCommerce and Shopify",
@@ -60,15 +60,15 @@ Commands that use the database migrate it first unless --no-migrate is given.`,
 	}
 	root.PersistentFlags().Bool("no-migrate", false, "do not apply pending database migrations at start (same as CONNECTOR_AUTO_MIGRATE=false)")
 	root.AddCommand(
-		newServeCmd(),
-		newDemoCmd(),
+		newServeCmd(a),
+		newDemoCmd(a),
 		newIWSCmd(),
 		newSandboxCmd(),
 		newMigrateCmd(),
-		newSyncCmd(),
+		newSyncCmd(a),
 		newProductsCmd(),
 		newPricingCmd(),
-		newShopCmd(),
+		newShopCmd(a),
 		newRulesCmd(),
 		newVersionCmd(),
 	)

@@ -111,47 +111,16 @@ func runPricingExplain(opts pricingExplainOptions, out io.Writer) error {
 	return writeExplainText(out, res)
 }
 
-// explainJSON is the --json output: one object whose price is the storefront's price string.
+// explainJSON is the --json output: one object whose price is the storefront's price string,
+// with the explanation's fields beside it.
 type explainJSON struct {
-	Price    string            `json:"price"`
-	Currency string            `json:"currency"`
-	Rule     string            `json:"rule"`
-	Priority int               `json:"priority"`
-	Default  bool              `json:"default"`
-	Matched  []string          `json:"matched"`
-	Skipped  []explainSkipJSON `json:"skipped"`
-	Steps    []explainStepJSON `json:"steps"`
-}
-
-type explainSkipJSON struct {
-	Rule     string `json:"rule"`
-	Priority int    `json:"priority"`
-	Reason   string `json:"reason"`
-}
-
-type explainStepJSON struct {
-	Step  string `json:"step"`
-	Value string `json:"value"`
-	Note  string `json:"note,omitempty"`
+	Price    string `json:"price"`
+	Currency string `json:"currency"`
+	pricing.ExplanationDoc
 }
 
 func writeExplainJSON(out io.Writer, res pricing.Result) error {
-	ex := res.Explanation
-	doc := explainJSON{
-		Price:    res.String(),
-		Currency: res.Currency,
-		Rule:     ex.Rule,
-		Priority: ex.Priority,
-		Default:  ex.Default,
-		Matched:  append([]string{}, ex.Matched...),
-		Skipped:  []explainSkipJSON{},
-	}
-	for _, s := range ex.Skipped {
-		doc.Skipped = append(doc.Skipped, explainSkipJSON{Rule: s.Rule, Priority: s.Priority, Reason: s.Reason})
-	}
-	for _, s := range ex.Steps {
-		doc.Steps = append(doc.Steps, explainStepJSON{Step: s.Name, Value: stepText(res, s), Note: s.Note})
-	}
+	doc := explainJSON{Price: res.String(), Currency: res.Currency, ExplanationDoc: res.Doc()}
 	if err := json.NewEncoder(out).Encode(doc); err != nil {
 		return fmt.Errorf("pricing explain: %w", err)
 	}
@@ -175,11 +144,11 @@ func writeExplainText(out io.Writer, res pricing.Result) error {
 	}
 	b.WriteString("\n")
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	for _, s := range ex.Steps {
+	for _, s := range res.Doc().Steps {
 		if s.Note == "" {
-			fmt.Fprintf(tw, "%s\t%s\n", s.Name, stepText(res, s))
+			fmt.Fprintf(tw, "%s\t%s\n", s.Step, s.Value)
 		} else {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Name, stepText(res, s), s.Note)
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Step, s.Value, s.Note)
 		}
 	}
 	if err := tw.Flush(); err != nil { // writes to a strings.Builder: cannot fail
@@ -197,12 +166,4 @@ func label(i int, name string) string {
 		return name
 	}
 	return ""
-}
-
-// stepText is a step's value as text; the final one with the currency's digits, as storefronts get it.
-func stepText(res pricing.Result, s pricing.Step) string {
-	if s.Name == "final" {
-		return res.String()
-	}
-	return s.Value.String()
 }

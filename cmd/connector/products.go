@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,14 +11,10 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 
-	"github.com/intcomex-connector/connector/connector/catalog"
-	"github.com/intcomex-connector/connector/connector/listing"
+	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
-	"github.com/intcomex-connector/connector/connector/syncjob"
-	"github.com/intcomex-connector/connector/pricing"
 )
 
 // newProductsCmd is `connector products`: the mirrored IWS catalog.
@@ -76,9 +71,9 @@ func runProductsShow(cmd *cobra.Command, sku string, asJSON bool) error {
 	case err != nil:
 		return fmt.Errorf("products: %w", err)
 	}
-	doc, err := productReport(ctx, st, acct, strings.TrimSpace(sku))
+	doc, err := shops.Report(ctx, st, acct, strings.TrimSpace(sku))
 	if err != nil {
-		return err
+		return fmt.Errorf("products: %w", err)
 	}
 	if asJSON {
 		if err := json.NewEncoder(cmd.OutOrStdout()).Encode(doc); err != nil {
@@ -89,224 +84,7 @@ func runProductsShow(cmd *cobra.Command, sku string, asJSON bool) error {
 	return writeProductText(cmd.OutOrStdout(), doc)
 }
 
-// productDoc is the --json output of `products show`.
-type productDoc struct {
-	Product productJSON    `json:"product"`
-	Shops   []shopPriceDoc `json:"shops"`
-}
-
-type productJSON struct {
-	SKU             string               `json:"sku"`
-	AccountID       int64                `json:"iws_account_id"`
-	MPN             string               `json:"mpn"`
-	UPC             string               `json:"upc"`
-	Type            string               `json:"type"`
-	Active          bool                 `json:"active"`
-	Cost            string               `json:"cost"`
-	Currency        string               `json:"currency"`
-	Sellable        bool                 `json:"sellable"`
-	StockTotal      int                  `json:"stock_total"`
-	StockByLocation map[string]int       `json:"stock_by_location"`
-	RealStock       bool                 `json:"real_stock"`
-	CategoryID      string               `json:"category_id"`
-	CategoryPath    []store.CategoryNode `json:"category_path"`
-	Brand           idName               `json:"brand"`
-	Manufacturer    idName               `json:"manufacturer"`
-	DescriptionES   string               `json:"description_es"`
-	DescriptionEN   string               `json:"description_en"`
-	LongDescription string               `json:"long_description"`
-	Specs           map[string]string    `json:"specs"`
-	Images          []string             `json:"images"`
-	WeightLb        string               `json:"weight_lb,omitempty"`
-	LengthIn        string               `json:"length_in,omitempty"`
-	WidthIn         string               `json:"width_in,omitempty"`
-	HeightIn        string               `json:"height_in,omitempty"`
-	FirstSeenAt     time.Time            `json:"first_seen_at"`
-	LastSeenAt      time.Time            `json:"last_seen_at"`
-	DeactivatedAt   *time.Time           `json:"deactivated_at"`
-	UpdatedAt       time.Time            `json:"updated_at"`
-}
-
-type idName struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-}
-
-// shopPriceDoc is one shop's view of the product.
-type shopPriceDoc struct {
-	ID       int64  `json:"id"`
-	Name     string `json:"name"`
-	Platform string `json:"platform"`
-	// Price is "" when the rules cannot price the product; PriceError says why.
-	Price       string           `json:"price"`
-	Currency    string           `json:"currency"`
-	PriceError  string           `json:"price_error,omitempty"`
-	Explanation *explanationJSON `json:"explanation"`
-	// Listed reports whether the shop should list the product now; NotListedReason says why not.
-	Listed          bool                `json:"listed"`
-	NotListedReason string              `json:"not_listed_reason,omitempty"`
-	Desired         *desiredStock       `json:"desired,omitempty"`
-	Listing         *listingJSON        `json:"listing"`
-	Err             string              `json:"error,omitempty"`
-	explanation     pricing.Explanation // for the text output
-}
-
-type explanationJSON struct {
-	Rule     string            `json:"rule"`
-	Priority int               `json:"priority"`
-	Default  bool              `json:"default"`
-	Matched  []string          `json:"matched"`
-	Skipped  []explainSkipJSON `json:"skipped"`
-	Steps    []explainStepJSON `json:"steps"`
-}
-
-type desiredStock struct {
-	Price       string `json:"price"`
-	ManageStock bool   `json:"manage_stock"`
-	Stock       int    `json:"stock"`
-	Status      string `json:"status"`
-}
-
-type listingJSON struct {
-	State           string     `json:"state"`
-	PendingChange   string     `json:"pending_change"`
-	ProductID       string     `json:"product_id"`
-	VariantID       string     `json:"variant_id"`
-	InventoryItemID string     `json:"inventory_item_id"`
-	PushedPrice     string     `json:"pushed_price"`
-	PushedCurrency  string     `json:"pushed_currency"`
-	PushedStock     int        `json:"pushed_stock"`
-	PushedAt        *time.Time `json:"pushed_at"`
-	LastError       string     `json:"last_error"`
-	Attempts        int        `json:"attempts"`
-	UpdatedAt       time.Time  `json:"updated_at"`
-}
-
-// productReport gathers the product and its state in every shop of the account.
-func productReport(ctx context.Context, st *store.Store, acct store.IWSAccount, sku string) (productDoc, error) {
-	p, err := st.Product(ctx, acct.ID, sku)
-	if errors.Is(err, store.ErrNotFound) {
-		return productDoc{}, fmt.Errorf("products: no product %q in the mirror of IWS account %q (run `connector sync all`, or check the SKU)", sku, acct.Name)
-	}
-	if err != nil {
-		return productDoc{}, fmt.Errorf("products: %w", err)
-	}
-	if p.LastSeenAt, err = catalog.LastSeen(ctx, st, p); err != nil {
-		return productDoc{}, fmt.Errorf("products: %w", err)
-	}
-	doc := productDoc{Product: productToJSON(p), Shops: []shopPriceDoc{}}
-	shops, err := syncjob.AccountShops(ctx, st, acct.ID)
-	if err != nil {
-		return productDoc{}, err
-	}
-	for _, shop := range shops {
-		doc.Shops = append(doc.Shops, shopView(ctx, st, shop, p))
-	}
-	return doc, nil
-}
-
-func productToJSON(p *store.Product) productJSON {
-	nullText := func(d decimal.NullDecimal) string {
-		if !d.Valid {
-			return ""
-		}
-		return d.Decimal.String()
-	}
-	return productJSON{
-		SKU: p.SKU, AccountID: p.AccountID, MPN: p.MPN, UPC: p.UPC, Type: p.Type, Active: p.Active,
-		Cost: p.Cost.String(), Currency: p.Currency, Sellable: p.Sellable,
-		StockTotal: p.StockTotal, StockByLocation: orEmpty(p.StockByLocation), RealStock: p.RealStock,
-		CategoryID: p.CategoryID, CategoryPath: append([]store.CategoryNode{}, p.CategoryPath...),
-		Brand: idName{p.BrandID, p.Brand}, Manufacturer: idName{p.ManufacturerID, p.Manufacturer},
-		DescriptionES: p.DescriptionES, DescriptionEN: p.DescriptionEN, LongDescription: p.LongDescription,
-		Specs: orEmpty(p.Specs), Images: append([]string{}, p.Images...),
-		WeightLb: nullText(p.WeightLb), LengthIn: nullText(p.LengthIn), WidthIn: nullText(p.WidthIn), HeightIn: nullText(p.HeightIn),
-		FirstSeenAt: p.FirstSeenAt, LastSeenAt: p.LastSeenAt, DeactivatedAt: p.DeactivatedAt, UpdatedAt: p.UpdatedAt,
-	}
-}
-
-func orEmpty[V any](m map[string]V) map[string]V {
-	if m == nil {
-		return map[string]V{}
-	}
-	return m
-}
-
-// shopView prices p with the shop's rules and reads its listing. Problems of one shop (rules that
-// do not compile) are reported in the view, not as an error, so the other shops still show.
-func shopView(ctx context.Context, st *store.Store, shop store.Shop, p *store.Product) shopPriceDoc {
-	v := shopPriceDoc{ID: shop.ID, Name: shop.Name, Platform: shop.Platform, Currency: shop.Currency}
-	rules, err := st.ShopRules(ctx, shop.ID)
-	if err != nil {
-		v.Err = err.Error()
-		return v
-	}
-	pricer, err := rules.Compile()
-	if err != nil {
-		v.Err = "margin rules: " + err.Error()
-		return v
-	}
-	res, err := pricer.Price(pricing.Product{
-		SKU: p.SKU, Category: p.CategoryID, Brand: p.BrandID, Manufacturer: p.ManufacturerID,
-		Type: p.Type, Cost: p.Cost, CostCurrency: p.Currency,
-	})
-	if err != nil {
-		v.PriceError = err.Error()
-	} else {
-		v.Price, v.Currency = res.String(), res.Currency
-		v.explanation = res.Explanation
-		v.Explanation = explanationToJSON(res)
-	}
-	d, reason, err := listing.Desire(shop, pricer, p)
-	switch {
-	case err != nil:
-		v.Err = err.Error()
-	case reason != "":
-		v.NotListedReason = string(reason)
-	default:
-		v.Listed = true
-		v.Desired = &desiredStock{Price: d.Price, ManageStock: d.ManageStock, Stock: d.Stock, Status: string(d.Status)}
-	}
-	l, err := st.Listing(ctx, shop.ID, p.SKU)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-	case err != nil:
-		v.Err = err.Error()
-	default:
-		lj := &listingJSON{
-			State: l.State, PendingChange: l.PendingChange, ProductID: l.ProductID, VariantID: l.VariantID,
-			InventoryItemID: l.InventoryItemID, PushedCurrency: l.Currency, PushedStock: l.Stock,
-			LastError: l.LastError, Attempts: l.Attempts, UpdatedAt: l.UpdatedAt,
-		}
-		if l.Price.Valid {
-			lj.PushedPrice = l.Price.Decimal.String()
-			if digits, ok := pricing.CurrencyDigits(l.Currency); ok {
-				lj.PushedPrice = l.Price.Decimal.StringFixed(digits)
-			}
-		}
-		if !l.PushedAt.IsZero() {
-			at := l.PushedAt
-			lj.PushedAt = &at
-		}
-		v.Listing = lj
-	}
-	return v
-}
-
-func explanationToJSON(res pricing.Result) *explanationJSON {
-	ex := res.Explanation
-	out := &explanationJSON{Rule: ex.Rule, Priority: ex.Priority, Default: ex.Default,
-		Matched: append([]string{}, ex.Matched...), Skipped: []explainSkipJSON{}, Steps: []explainStepJSON{}}
-	for _, s := range ex.Skipped {
-		out.Skipped = append(out.Skipped, explainSkipJSON{Rule: s.Rule, Priority: s.Priority, Reason: s.Reason})
-	}
-	for _, s := range ex.Steps {
-		out.Steps = append(out.Steps, explainStepJSON{Step: s.Name, Value: stepText(res, s), Note: s.Note})
-	}
-	return out
-}
-
-func writeProductText(w io.Writer, doc productDoc) error {
+func writeProductText(w io.Writer, doc shops.ProductReport) error {
 	p := doc.Product
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
@@ -368,7 +146,7 @@ func writeProductText(w io.Writer, doc productDoc) error {
 	return nil
 }
 
-func writeShopText(b *strings.Builder, s shopPriceDoc) {
+func writeShopText(b *strings.Builder, s shops.ShopView) {
 	fmt.Fprintf(b, "\nShop %d %q (%s)\n", s.ID, s.Name, s.Platform)
 	if s.Err != "" {
 		fmt.Fprintf(b, "  error: %s\n", s.Err)
@@ -378,7 +156,7 @@ func writeShopText(b *strings.Builder, s shopPriceDoc) {
 		fmt.Fprintf(b, "  price: none (%s)\n", s.PriceError)
 	case s.Explanation != nil:
 		fmt.Fprintf(b, "  price: %s %s\n", s.Price, s.Currency)
-		ex := s.explanation
+		ex := s.Explanation
 		if ex.Default {
 			b.WriteString("  rule:  default (no rule matched)\n")
 		} else {

@@ -6,18 +6,20 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/intcomex-connector/connector/connector/jobs"
 	"github.com/intcomex-connector/connector/connector/schedule"
+	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/syncjob"
 	"github.com/intcomex-connector/connector/webhooks"
 )
 
-func newServeCmd() *cobra.Command {
+func newServeCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the connector service (HTTP server and background work)",
@@ -56,20 +58,27 @@ CONNECTOR_SHUTDOWN_TIMEOUT to finish (a job cut short is picked up again later).
 			if err != nil {
 				return err
 			}
-			return runServe(cmd, cfg)
+			return runServe(cmd, a, cfg)
 		},
 	}
 	cmd.Flags().String("addr", "", "listen address, overrides CONNECTOR_HTTP_ADDR (e.g. 0.0.0.0:8080)")
 	return cmd
 }
 
-func runServe(cmd *cobra.Command, cfg Config) error {
+func runServe(cmd *cobra.Command, a *app, cfg Config) error {
 	ctx := cmd.Context()
 	logger, err := newLogger(cmd.ErrOrStderr(), cfg.LogLevel, cfg.LogFormat)
 	if err != nil {
 		return err
 	}
-	logger.InfoContext(ctx, "connector starting", "version", version, "commit", commit, "config", cfg)
+	// The address is taken before anything else happens: a busy port is one clear error and
+	// nothing has run.
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return listenError("serve", cfg.HTTPAddr, err)
+	}
+	defer ln.Close() // on an early return; serveHTTP closes it otherwise
+	logger.InfoContext(ctx, "connector starting", "version", version, "commit", commit, "addr", ln.Addr().String(), "config", cfg)
 
 	st, err := openDatabase(ctx, cfg, logger, cfg.AutoMigrate)
 	if err != nil {
@@ -87,32 +96,35 @@ func runServe(cmd *cobra.Command, cfg Config) error {
 			return err
 		}
 	}
-	bg, err := startBackground(ctx, cfg, st, logger, nil)
+	// One adapter factory for the process: the sync runner, the intake and the install flows share
+	// it, so an uninstall drops the adapter the next push would have used.
+	sfs := a.storefronts(cfg, st, logger.With("component", "sync"))
+	bg, err := startBackground(ctx, cfg, st, sfs, logger, nil)
 	if err != nil {
 		return err
 	}
-
-	// The intake shares the process's storefronts with the sync runner, so an uninstall drops the
-	// adapter the next push would have used.
-	sfs := processStorefronts(cfg, st, logger.With("component", "sync"))
 	intake, err := webhooks.New(webhooks.Config{Store: st, Resolver: sfs, Logger: logger.With("component", "webhooks")})
 	if err != nil {
 		return errors.Join(err, bg.stop(ctx, cfg.ShutdownTimeout))
 	}
-	install := newInstall(cfg, shopSetup{st: st, sfs: sfs, publicURL: cfg.PublicURL, logger: logger.With("component", "install")}, logger.With("component", "install"))
+	install := newInstall(cfg, shopSetup(cfg, st, sfs, logger.With("component", "install")), logger.With("component", "install"))
 	if install == nil {
 		logger.InfoContext(ctx, "shop install endpoints off: CONNECTOR_PUBLIC_URL is not set")
 	} else {
 		defer install.Wait()
 	}
 	router := newRouter(routerDeps{Logger: logger, Ready: st.Ready, Registry: newMetricsRegistry(), Webhooks: intake, Install: install})
-	ln, err := net.Listen("tcp", cfg.HTTPAddr)
-	if err != nil {
-		return errors.Join(fmt.Errorf("serve: listen: %w", err), bg.stop(ctx, cfg.ShutdownTimeout))
-	}
 	err = serveHTTP(ctx, ln, router, logger, cfg.ShutdownTimeout)
 	// The database closes after the background work has stopped.
 	return errors.Join(err, bg.stop(ctx, cfg.ShutdownTimeout))
+}
+
+// listenError explains a failed listen in one line a person can act on.
+func listenError(cmd, addr string, err error) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("%s: %s is already in use by another program: stop it or choose another address with --addr", cmd, addr)
+	}
+	return fmt.Errorf("%s: listen on %s: %w", cmd, addr, err)
 }
 
 // background is the job workers and the scheduler of serve and demo.
@@ -128,8 +140,8 @@ type background struct {
 // stop then waits for them. synced names accounts whose feeds were all just synced by the caller
 // (with the time the sync started): their schedules count from then, so IWS is not asked again
 // at once.
-func startBackground(ctx context.Context, cfg Config, st *store.Store, logger *slog.Logger, synced map[int64]time.Time) (*background, error) {
-	runner, err := newSyncRunner(cfg, st, logger.With("component", "sync"))
+func startBackground(ctx context.Context, cfg Config, st *store.Store, sfs *shops.Storefronts, logger *slog.Logger, synced map[int64]time.Time) (*background, error) {
+	runner, err := newSyncRunner(cfg, st, sfs, logger.With("component", "sync"))
 	if err != nil {
 		return nil, err
 	}

@@ -13,10 +13,11 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/intcomex-connector/connector/admin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/intcomex-connector/connector/admin"
 
 	"github.com/intcomex-connector/connector/webhooks"
 )

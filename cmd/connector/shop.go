@@ -16,18 +16,17 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
-	"github.com/intcomex-connector/connector/connector/syncjob"
-	"github.com/intcomex-connector/connector/platforms/shopify"
 )
 
 // newShopCmd is `connector shop`: connecting storefronts and setting how they sell.
-func newShopCmd() *cobra.Command {
+func newShopCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "shop",
 		Short: "Connect WooCommerce and Shopify shops and change their settings",
 	}
-	cmd.AddCommand(newShopAddCmd(), newShopListCmd(), newShopSettingsCmd(), newShopWebhooksCmd(), newShopConnectCmd())
+	cmd.AddCommand(newShopAddCmd(), newShopListCmd(), newShopSettingsCmd(), newShopWebhooksCmd(a), newShopConnectCmd())
 	return cmd
 }
 
@@ -96,11 +95,11 @@ func newShopAddWooCommerceCmd() *cobra.Command {
 				return problemsError("shop add woocommerce", errs)
 			}
 			// The webhook secret is the connector's own: `shop webhooks ID` registers it.
-			hookSecret, err := shopify.NewState()
+			hookSecret, err := shops.NewWebhookSecret()
 			if err != nil {
 				return fmt.Errorf("shop add woocommerce: %w", err)
 			}
-			creds, err := syncjob.MarshalCredentials(syncjob.WooCommerceCredentials{
+			creds, err := shops.MarshalCredentials(shops.WooCommerceCredentials{
 				ConsumerKey: strings.TrimSpace(key), ConsumerSecret: strings.TrimSpace(secretCS), WebhookSecret: hookSecret})
 			if err != nil {
 				return fmt.Errorf("shop add woocommerce: %w", err)
@@ -152,7 +151,7 @@ func newShopAddShopifyCmd() *cobra.Command {
 			if len(errs) > 0 {
 				return problemsError("shop add shopify", errs)
 			}
-			creds, err := syncjob.MarshalCredentials(syncjob.ShopifyCredentials{
+			creds, err := shops.MarshalCredentials(shops.ShopifyCredentials{
 				AccessToken: strings.TrimSpace(token), LocationID: strings.TrimSpace(locationID), Shop: d})
 			if err != nil {
 				return fmt.Errorf("shop add shopify: %w", err)

@@ -3,15 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"maps"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
-	"github.com/intcomex-connector/connector/connector/syncjob"
 	"github.com/intcomex-connector/connector/platforms"
 	"github.com/intcomex-connector/connector/platforms/woocommerce/wootest"
 )
@@ -29,7 +28,7 @@ func TestShopWebhooksCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	creds, _ := syncjob.MarshalCredentials(syncjob.WooCommerceCredentials{ConsumerKey: key, ConsumerSecret: secretValue})
+	creds, _ := shops.MarshalCredentials(shops.WooCommerceCredentials{ConsumerKey: key, ConsumerSecret: secretValue})
 	shop, err := st.SaveShop(ctx, store.Shop{Name: "Woo", Platform: store.PlatformWooCommerce, BaseURL: baseURL,
 		Credentials: creds, IWSAccountID: acct.ID, Currency: "USD", Locale: "en"})
 	if err != nil {
@@ -69,7 +68,7 @@ func TestShopWebhooksCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got syncjob.WooCommerceCredentials
+	var got shops.WooCommerceCredentials
 	if err := json.Unmarshal([]byte(saved.Credentials), &got); err != nil || len(got.WebhookSecret) < 32 || got.ConsumerSecret != secretValue {
 		t.Fatalf("the shop did not keep a webhook secret: %v", err)
 	}
@@ -108,49 +107,5 @@ func TestShopConnectWooCommerce(t *testing.T) {
 	q := u.Query()
 	if q.Get("callback_url") != "https://connector.example/wc-auth/callback" || q.Get("scope") != "read_write" || len(q.Get("user_id")) < 32 {
 		t.Errorf("authorize query %v", q)
-	}
-}
-
-// A shop connected by an install starts in the default currency; setting it up adopts the
-// store's own currency while it has published nothing, and leaves a shop with listings alone.
-func TestShopSetupAdoptsStoreCurrency(t *testing.T) {
-	const key, secretValue = "ck_0a1b2c3d4e5f60718293a4b5c6d7e8f9", "cs_f9e8d7c6b5a4938271605f4e3d2c1b0a"
-	e := newSyncEnv(t, 5)
-	ctx := context.Background()
-	st := e.open(t)
-	defer st.Close()
-	acct, err := st.IWSAccount(ctx, "default")
-	if err != nil {
-		t.Fatal(err)
-	}
-	setup := shopSetup{st: st, sfs: &syncjob.Storefronts{Recorder: st}, publicURL: "https://connector.example", logger: slog.New(slog.DiscardHandler)}
-	newShop := func(name string) store.Shop {
-		_, baseURL := wootest.Start(t, wootest.Config{ConsumerKey: key, ConsumerSecret: secretValue, Currency: "CLP"})
-		creds, _ := syncjob.MarshalCredentials(syncjob.WooCommerceCredentials{ConsumerKey: key, ConsumerSecret: secretValue})
-		shop, err := st.SaveShop(ctx, store.Shop{Name: name, Platform: store.PlatformWooCommerce, BaseURL: baseURL,
-			Credentials: creds, IWSAccountID: acct.ID, Currency: "USD", Locale: "es"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return shop
-	}
-
-	fresh := newShop("fresh")
-	if err := setup.connected(ctx, fresh); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := st.Shop(ctx, fresh.ID); got.Currency != "CLP" {
-		t.Errorf("new shop currency %s, want the store's CLP", got.Currency)
-	}
-
-	published := newShop("published")
-	if err := st.SaveListings(ctx, []store.Listing{{ShopID: published.ID, SKU: "SE001MSE01", State: "published", Currency: "USD"}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := setup.connected(ctx, published); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := st.Shop(ctx, published.ID); got.Currency != "USD" {
-		t.Errorf("a shop with listings changed currency to %s", got.Currency)
 	}
 }

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
-	"github.com/intcomex-connector/connector/connector/syncjob"
 )
 
 const (
@@ -94,7 +94,7 @@ func TestShopAddAndList(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = st.Close()
-	var wc syncjob.WooCommerceCredentials
+	var wc shops.WooCommerceCredentials
 	if err := json.Unmarshal([]byte(woo.Credentials), &wc); err != nil || wc.ConsumerKey != shopTestWooKey ||
 		wc.ConsumerSecret != shopTestWooSecret || len(wc.WebhookSecret) < 32 {
 		t.Errorf("stored woocommerce credentials lack the key pair or a webhook secret: %v", err)
@@ -103,9 +103,9 @@ func TestShopAddAndList(t *testing.T) {
 		woo.Name != "shop.example.com" || woo.Currency != "CLP" || woo.Locale != "en" || woo.IWSAccountID != acct.ID {
 		t.Errorf("stored woocommerce shop = %#v", woo)
 	}
-	var sc syncjob.ShopifyCredentials
+	var sc shops.ShopifyCredentials
 	if err := json.Unmarshal([]byte(shopify.Credentials), &sc); err != nil ||
-		sc != (syncjob.ShopifyCredentials{AccessToken: shopTestShopifyTok, LocationID: "42", Shop: "acme-store.myshopify.com"}) {
+		sc != (shops.ShopifyCredentials{AccessToken: shopTestShopifyTok, LocationID: "42", Shop: "acme-store.myshopify.com"}) {
 		t.Errorf("stored shopify credentials: %v %+v", err, sc)
 	}
 

@@ -7,8 +7,8 @@ import (
 
 	"github.com/intcomex-connector/connector/connector/audit"
 	"github.com/intcomex-connector/connector/connector/audit/audittest"
+	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
-	"github.com/intcomex-connector/connector/connector/syncjob"
 	"github.com/intcomex-connector/connector/platforms/woocommerce/wootest"
 )
 
@@ -27,7 +27,7 @@ func TestSyncCommandPushesToWooCommerce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	creds, err := syncjob.MarshalCredentials(syncjob.WooCommerceCredentials{ConsumerKey: key, ConsumerSecret: secretValue})
+	creds, err := shops.MarshalCredentials(shops.WooCommerceCredentials{ConsumerKey: key, ConsumerSecret: secretValue})
 	if err != nil {
 		t.Fatal(err)
 	}

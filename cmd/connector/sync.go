@@ -21,13 +21,13 @@ import (
 	"github.com/intcomex-connector/connector/connector/audit"
 	"github.com/intcomex-connector/connector/connector/catalog"
 	"github.com/intcomex-connector/connector/connector/listing"
+	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/syncjob"
 	"github.com/intcomex-connector/connector/iws"
-	"github.com/intcomex-connector/connector/platforms/shopify"
 )
 
-func newSyncCmd() *cobra.Command {
+func newSyncCmd(a *app) *cobra.Command {
 	var shopID int64
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -71,7 +71,7 @@ whose job workers keep their storefront.`,
 		Args:         cobra.ExactArgs(1),
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runSync(cmd, args[0], shopID, asJSON)
+			return runSync(cmd, a, args[0], shopID, asJSON)
 		},
 	}
 	cmd.Flags().Int64Var(&shopID, "shop", 0, "push only to this shop (its id); default every shop of the IWS account")
@@ -79,7 +79,7 @@ whose job workers keep their storefront.`,
 	return cmd
 }
 
-func runSync(cmd *cobra.Command, kindName string, shopID int64, asJSON bool) error {
+func runSync(cmd *cobra.Command, a *app, kindName string, shopID int64, asJSON bool) error {
 	ctx := cmd.Context()
 	kind, err := catalog.ParseKind(kindName)
 	if err != nil {
@@ -95,7 +95,7 @@ func runSync(cmd *cobra.Command, kindName string, shopID int64, asJSON bool) err
 	if err != nil {
 		return err
 	}
-	runner, err := newSyncRunner(cfg, st, logger)
+	runner, err := newSyncRunner(cfg, st, a.storefronts(cfg, st, logger), logger)
 	if err != nil {
 		return err
 	}
@@ -216,14 +216,14 @@ func iwsEnvironment(baseURL string) string {
 }
 
 // newSyncRunner builds the sync orchestration: an audited IWS client per account and the
-// process's storefronts.
-func newSyncRunner(cfg Config, st *store.Store, logger *slog.Logger) (*syncjob.Runner, error) {
+// command's storefronts.
+func newSyncRunner(cfg Config, st *store.Store, sfs *shops.Storefronts, logger *slog.Logger) (*syncjob.Runner, error) {
 	return syncjob.New(syncjob.Config{
 		Store: st,
 		IWS: func(_ context.Context, acct store.IWSAccount) (catalog.Source, error) {
 			return newAccountIWSClient(cfg, st, logger, acct)
 		},
-		Storefronts: processStorefronts(cfg, st, logger).For,
+		Storefronts: sfs.For,
 		Logger:      logger,
 	})
 }
@@ -240,85 +240,6 @@ func newAccountIWSClient(cfg Config, st *store.Store, logger *slog.Logger, acct 
 		Logger:     logger,
 		UserAgent:  "intcomex-connector/" + version,
 	})
-}
-
-var (
-	storefrontsMu sync.Mutex
-	storefronts   = map[string]processShops{}
-)
-
-// processShops are the storefronts of one database and the recorder of their API calls.
-type processShops struct {
-	sfs *syncjob.Storefronts
-	rec *currentStore
-}
-
-// processStorefronts returns the storefronts of one database for the life of the process: an
-// in-memory shop must keep its storefront across runs (its listings name the ids it gave), the
-// WooCommerce and Shopify clients keep their caches, and keying by database keeps two databases'
-// shop 1 apart (tests run many in one process). Their calls are recorded through st, the store
-// most recently opened on the database (one command may close it and another open it again in
-// the same process); the audit options and logger are those of the first call.
-// shopifyRequestTimeout bounds one Shopify HTTP request, reading the answer included.
-const shopifyRequestTimeout = 2 * time.Minute
-
-func processStorefronts(cfg Config, st *store.Store, logger *slog.Logger) *syncjob.Storefronts {
-	storefrontsMu.Lock()
-	defer storefrontsMu.Unlock()
-	ps, ok := storefronts[cfg.DatabaseURL]
-	if !ok {
-		ps.rec = &currentStore{}
-		ps.sfs = &syncjob.Storefronts{
-			Recorder: ps.rec, Audit: cfg.auditOptions(logger), Logger: logger,
-			// The WooCommerce adapter bounds each attempt itself; a Shopify request (bulk result
-			// files included) gets the same kind of bound from its client.
-			Shopify: shopify.Config{HTTPClient: &http.Client{Timeout: shopifyRequestTimeout}, ClientSecret: cfg.ShopifyClientSecret},
-		}
-		if cfg.ShopifyClientID != "" {
-			ps.sfs.ShopifyTokens = &syncjob.ShopifyTokens{
-				OAuth: &shopify.OAuth{ClientID: cfg.ShopifyClientID, ClientSecret: cfg.ShopifyClientSecret,
-					HTTPClient: &http.Client{Timeout: shopifyRequestTimeout}},
-				Save: ps.rec.saveCredentials,
-			}
-		}
-		storefronts[cfg.DatabaseURL] = ps
-	}
-	ps.rec.set(st)
-	return ps.sfs
-}
-
-// currentStore records API calls into the store most recently set.
-type currentStore struct {
-	mu sync.Mutex
-	st *store.Store
-}
-
-func (c *currentStore) set(st *store.Store) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.st = st
-}
-
-// saveCredentials replaces a shop's credentials document (a refreshed Shopify token).
-func (c *currentStore) saveCredentials(ctx context.Context, shopID int64, creds string) error {
-	c.mu.Lock()
-	st := c.st
-	c.mu.Unlock()
-	shop, err := st.Shop(ctx, shopID)
-	if err != nil {
-		return err
-	}
-	shop.Credentials = creds
-	_, err = st.SaveShop(ctx, shop)
-	return err
-}
-
-// InsertAPICall implements audit.Recorder.
-func (c *currentStore) InsertAPICall(ctx context.Context, call *store.APICall) error {
-	c.mu.Lock()
-	st := c.st
-	c.mu.Unlock()
-	return st.InsertAPICall(ctx, call)
 }
 
 // progressLine shows a run's progress on one line of a terminal, and nothing elsewhere.

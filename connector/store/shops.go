@@ -254,6 +254,22 @@ func (s *Store) ListShops(ctx context.Context) ([]Shop, error) {
 	return listOpened(ctx, s, "shops", s.openShop)
 }
 
+// ConnectedShops returns the shops of an IWS account that are connected (not Disconnected),
+// oldest first: the shops syncs push to and reports show.
+func (s *Store) ConnectedShops(ctx context.Context, accountID int64) ([]Shop, error) {
+	all, err := s.ListShops(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Shop
+	for _, sh := range all {
+		if sh.IWSAccountID == accountID && !sh.Disconnected() {
+			out = append(out, sh)
+		}
+	}
+	return out, nil
+}
+
 // DeleteShop deletes the shop with its rules and listings (not its storefront products).
 func (s *Store) DeleteShop(ctx context.Context, id int64) error {
 	res := s.db.WithContext(ctx).Where("id = ?", id).Delete(&shopRow{})

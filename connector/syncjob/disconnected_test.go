@@ -4,13 +4,13 @@ import (
 	"context"
 	"testing"
 
+	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/store/storetest"
-	"github.com/intcomex-connector/connector/connector/syncjob"
 )
 
 // An uninstalled shop keeps its row but is left out of its account's syncs.
-func TestAccountShopsSkipsDisconnected(t *testing.T) {
+func TestConnectedShopsSkipsDisconnected(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		acct, err := st.SaveIWSAccount(ctx, store.IWSAccount{Name: "default", Environment: store.EnvironmentTest,
@@ -18,7 +18,7 @@ func TestAccountShopsSkipsDisconnected(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		creds, _ := syncjob.MarshalCredentials(syncjob.WooCommerceCredentials{ConsumerKey: "ck_x", ConsumerSecret: "cs_x"})
+		creds, _ := shops.MarshalCredentials(shops.WooCommerceCredentials{ConsumerKey: "ck_x", ConsumerSecret: "cs_x"})
 		var ids []int64
 		for _, sh := range []store.Shop{
 			{Name: "memory", Platform: store.PlatformMemory, Credentials: "{}"},
@@ -35,12 +35,12 @@ func TestAccountShopsSkipsDisconnected(t *testing.T) {
 		if err := st.DisconnectShop(ctx, ids[2]); err != nil {
 			t.Fatal(err)
 		}
-		shops, err := syncjob.AccountShops(ctx, st, acct.ID)
+		shops, err := st.ConnectedShops(ctx, acct.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(shops) != 2 || shops[0].ID != ids[0] || shops[1].ID != ids[1] {
-			t.Fatalf("AccountShops = %v, want the memory and the connected WooCommerce shop", shops)
+			t.Fatalf("ConnectedShops = %v, want the memory and the connected WooCommerce shop", shops)
 		}
 		gone, err := st.Shop(ctx, ids[2])
 		if err != nil || !gone.Disconnected() {

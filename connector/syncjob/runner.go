@@ -352,20 +352,9 @@ func (r *Runner) shops(ctx context.Context, accountID, shopID int64) ([]store.Sh
 		}
 		return []store.Shop{shop}, nil
 	}
-	return AccountShops(ctx, r.cfg.Store, accountID)
-}
-
-// AccountShops returns the connected shops of an IWS account, oldest first.
-func AccountShops(ctx context.Context, st *store.Store, accountID int64) ([]store.Shop, error) {
-	all, err := st.ListShops(ctx)
+	shops, err := r.cfg.Store.ConnectedShops(ctx, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("syncjob: %w", err)
 	}
-	var out []store.Shop
-	for _, s := range all {
-		if s.IWSAccountID == accountID && !s.Disconnected() {
-			out = append(out, s)
-		}
-	}
-	return out, nil
+	return shops, nil
 }

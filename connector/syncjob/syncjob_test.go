@@ -15,6 +15,7 @@ import (
 	"github.com/intcomex-connector/connector/connector/catalog"
 	"github.com/intcomex-connector/connector/connector/jobs"
 	"github.com/intcomex-connector/connector/connector/listing"
+	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/store/storetest"
 	"github.com/intcomex-connector/connector/connector/syncjob"
@@ -37,7 +38,7 @@ type fixture struct {
 	sb     *sandbox.Sandbox
 	acct   store.IWSAccount
 	shop   store.Shop
-	sfs    *syncjob.Storefronts
+	sfs    *shops.Storefronts
 	runner *syncjob.Runner
 	iws    syncjob.SourceFactory
 }
@@ -80,12 +81,12 @@ func setup(t *testing.T, st *store.Store, skus int, sbcfg sandbox.Config) *fixtu
 			})
 		},
 	}
-	f.useStorefronts(&syncjob.Storefronts{Memory: memory.Config{BatchSize: batch}})
+	f.useStorefronts(&shops.Storefronts{Memory: &shops.MemoryShops{Config: memory.Config{BatchSize: batch}}})
 	return f
 }
 
 // useStorefronts makes the fixture's runner push through sfs.
-func (f *fixture) useStorefronts(sfs *syncjob.Storefronts) {
+func (f *fixture) useStorefronts(sfs *shops.Storefronts) {
 	f.t.Helper()
 	runner, err := syncjob.New(syncjob.Config{Store: f.st, IWS: f.iws, Storefronts: sfs.For, ListingPageSize: 64})
 	if err != nil {
@@ -212,14 +213,14 @@ func TestRunRejectsUnknownShopsAndBrokenShops(t *testing.T) {
 		if _, err := f.runner.Run(f.ctx, syncjob.Request{AccountID: 999, Kind: catalog.KindAll}); !errors.Is(err, syncjob.ErrInvalid) {
 			t.Errorf("unknown account: %v", err)
 		}
-		// Not "{}": that is an uninstalled shop, which syncs leave out (TestAccountShopsSkipsDisconnected).
+		// Not "{}": that is an uninstalled shop, which syncs leave out (TestConnectedShopsSkipsDisconnected).
 		woo, err := st.SaveShop(f.ctx, store.Shop{Name: "woo", Platform: store.PlatformWooCommerce, BaseURL: "https://shop.example",
 			Credentials: `{"consumer_secret":"cs_x"}`, IWSAccountID: f.acct.ID, Currency: "USD", Locale: "es"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		sum, err := f.runner.Run(f.ctx, syncjob.Request{AccountID: f.acct.ID, Kind: catalog.KindAll})
-		if !errors.Is(err, syncjob.ErrInvalidCredentials) || !strings.Contains(err.Error(), "consumer_key") {
+		if !errors.Is(err, shops.ErrInvalidCredentials) || !strings.Contains(err.Error(), "consumer_key") {
 			t.Fatalf("woocommerce shop without credentials: %v", err)
 		}
 		// The memory shop was pushed all the same.

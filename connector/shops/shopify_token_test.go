@@ -1,4 +1,4 @@
-package syncjob_test
+package shops_test
 
 import (
 	"context"
@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/intcomex-connector/connector/connector/audit/audittest"
+	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
-	"github.com/intcomex-connector/connector/connector/syncjob"
 	"github.com/intcomex-connector/connector/platforms"
 	"github.com/intcomex-connector/connector/platforms/shopify"
 	"github.com/intcomex-connector/connector/platforms/shopify/shopifytest"
@@ -52,14 +52,14 @@ func TestShopifyTokenRefresh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, _ := syncjob.MarshalCredentials(syncjob.ShopifyCredentials{AccessToken: tok.AccessToken, Shop: fake.Config().Shop,
+	doc, _ := shops.MarshalCredentials(shops.ShopifyCredentials{AccessToken: tok.AccessToken, Shop: fake.Config().Shop,
 		RefreshToken: tok.RefreshToken, ExpiresAt: tok.ExpiresAt, RefreshTokenExpiresAt: tok.RefreshTokenExpiresAt})
 	shop := store.Shop{ID: 7, Platform: store.PlatformShopify, BaseURL: fake.URL(), Credentials: doc}
 
 	var mu sync.Mutex
 	var saved []string
-	sfs := &syncjob.Storefronts{Shopify: shopify.Config{HTTPClient: fake.Client()}, Recorder: &audittest.Recorder{},
-		ShopifyTokens: &syncjob.ShopifyTokens{OAuth: oauth, Now: clock.Now, Save: func(_ context.Context, id int64, creds string) error {
+	sfs := &shops.Storefronts{Shopify: shopify.Config{HTTPClient: fake.Client()}, Recorder: &audittest.Recorder{},
+		ShopifyTokens: &shops.ShopifyTokens{OAuth: oauth, Now: clock.Now, Save: func(_ context.Context, id int64, creds string) error {
 			mu.Lock()
 			defer mu.Unlock()
 			if id != 7 {
@@ -93,7 +93,7 @@ func TestShopifyTokenRefresh(t *testing.T) {
 	if len(saved) != 1 {
 		t.Fatalf("%d saves after the refresh", len(saved))
 	}
-	var next syncjob.ShopifyCredentials
+	var next shops.ShopifyCredentials
 	if err := json.Unmarshal([]byte(saved[0]), &next); err != nil {
 		t.Fatal(err)
 	}
@@ -106,8 +106,8 @@ func TestShopifyTokenRefresh(t *testing.T) {
 	}
 
 	// Without a way to refresh, an expiring token is refused up front rather than failing later.
-	bare := &syncjob.Storefronts{Recorder: &audittest.Recorder{}}
-	if _, err := bare.For(shop); !errors.Is(err, syncjob.ErrInvalidCredentials) {
+	bare := &shops.Storefronts{Recorder: &audittest.Recorder{}}
+	if _, err := bare.For(shop); !errors.Is(err, shops.ErrInvalidCredentials) {
 		t.Errorf("expiring token without refresh: %v", err)
 	}
 }

@@ -1,10 +1,7 @@
-package syncjob
+package shops
 
 import (
-	"bytes"
 	"crypto/sha256"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -12,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/intcomex-connector/connector/connector/audit"
 	"github.com/intcomex-connector/connector/connector/store"
@@ -22,82 +18,19 @@ import (
 	"github.com/intcomex-connector/connector/platforms/woocommerce"
 )
 
-// ErrUnsupportedPlatform reports a shop whose platform has no adapter.
-var ErrUnsupportedPlatform = errors.New("platform not supported yet")
-
-// ErrInvalidCredentials reports a shop whose stored credentials document is malformed or
-// incomplete. Its messages name the shop and the field, never a secret.
-var ErrInvalidCredentials = errors.New("invalid shop credentials")
-
-// Shop credentials are a JSON document, sealed at rest in store.Shop.Credentials, whose shape
-// depends on the platform:
-//
-//	woocommerce  {"consumer_key": "ck_…", "consumer_secret": "cs_…", "webhook_secret": "…"}
-//	shopify      {"access_token": "shpat_…", "location_id": "gid://shopify/Location/1", "client_secret": "…"}
-//
-// location_id is optional (default: the first active location that fulfills online orders).
-// webhook_secret (WooCommerce: the secret the connector registers its webhooks with) and
-// client_secret (Shopify: the app's client secret, which signs every delivery; default the
-// Shopify template's) verify incoming webhooks.
-// A Shopify shop's BaseURL is its https://{name}.myshopify.com address; when it is anything else
-// (a fake in tests and the demo, a proxy) the adapter talks to BaseURL and the document must also
-// name the *.myshopify.com domain in "shop". Use MarshalCredentials to write a document.
-
-// WooCommerceCredentials is the credentials document of a WooCommerce shop: a REST API key pair
-// with read_write permission.
-type WooCommerceCredentials struct {
-	ConsumerKey    string `json:"consumer_key"`
-	ConsumerSecret string `json:"consumer_secret"`
-	// WebhookSecret signs the deliveries of the webhooks the connector registers (optional:
-	// without it incoming webhooks cannot be verified and are refused).
-	WebhookSecret string `json:"webhook_secret,omitempty"`
-}
-
-// ShopifyCredentials is the credentials document of a Shopify shop.
-type ShopifyCredentials struct {
-	AccessToken string `json:"access_token"`
-	// LocationID is the location the connector stocks (optional).
-	LocationID string `json:"location_id,omitempty"`
-	// Shop is the *.myshopify.com domain, needed only when the shop's BaseURL is not on it.
-	Shop string `json:"shop,omitempty"`
-	// ClientSecret is the app's client secret, which signs webhook deliveries (optional: default
-	// the Shopify template's).
-	ClientSecret string `json:"client_secret,omitempty"`
-	// RefreshToken and the expiries are set for an expiring offline token (the app install
-	// flow); a custom app's token has neither and never expires.
-	RefreshToken          string    `json:"refresh_token,omitempty"`
-	ExpiresAt             time.Time `json:"expires_at,omitzero"`
-	RefreshTokenExpiresAt time.Time `json:"refresh_token_expires_at,omitzero"`
-}
-
-// MarshalCredentials returns the document to store in store.Shop.Credentials for c (a
-// WooCommerceCredentials or a ShopifyCredentials).
-func MarshalCredentials(c any) (string, error) {
-	switch c.(type) {
-	case WooCommerceCredentials, ShopifyCredentials:
-	default:
-		return "", fmt.Errorf("syncjob: credentials of type %T: %w", c, ErrUnsupportedPlatform)
-	}
-	b, err := json.Marshal(c)
-	if err != nil {
-		return "", fmt.Errorf("syncjob: credentials: %w", err)
-	}
-	return string(b), nil
-}
-
-// Storefronts builds the storefront of each shop and keeps it per shop id for the life of the
-// Storefronts value, which main keeps for the life of the process: the memory storefront holds
-// the products it was sent (a new one would not know the ids the listings table recorded), the
-// WooCommerce client caches categories and image attachment ids, the Shopify client the location
-// and the currency. A WooCommerce or Shopify storefront is rebuilt when the shop's BaseURL or
-// credentials change. Safe for concurrent use.
+// Storefronts is the adapter factory: it builds the storefront of each shop from its platform,
+// address and credentials, and keeps it per shop id for the life of the Storefronts value (one
+// command, one serve process): the WooCommerce client caches categories, the Shopify client the
+// location and the currency. A WooCommerce or Shopify storefront is rebuilt when the shop's
+// BaseURL or credentials change. In-memory shops come from Memory. Safe for concurrent use.
 //
 // Every WooCommerce and Shopify request goes through an audit transport (system woocommerce or
 // shopify) recording into Recorder, with the shop's secrets scrubbed; the shop id reaches the
 // rows through the request context (correlation.WithShopID, set by the Runner).
 type Storefronts struct {
-	// Memory configures new in-memory storefronts (batch size).
-	Memory memory.Config
+	// Memory holds the storefronts of in-memory shops (tests, older demo databases); nil gives
+	// this Storefronts its own.
+	Memory *MemoryShops
 	// WooCommerce and Shopify are the templates of new clients: For fills in the shop's address
 	// and credentials, the logger and the HTTP client. A template's HTTPClient, when set, supplies
 	// the base transport under the audit transport (tests and the demo: the fake's TLS client)
@@ -116,7 +49,6 @@ type Storefronts struct {
 	Logger *slog.Logger
 
 	mu     sync.Mutex
-	memory map[int64]*memory.Storefront
 	remote map[int64]remoteStorefront
 }
 
@@ -304,57 +236,15 @@ func (s *Storefronts) shopLogger(shop store.Shop) *slog.Logger {
 	return s.Logger.With("shop", shop.ID, "platform", shop.Platform)
 }
 
-// decodeCredentials decodes a shop's credentials document into v. Its errors never quote the
-// document: a syntax error says where, a type error which field.
-func decodeCredentials(shop store.Shop, v any) error {
-	fail := func(format string, args ...any) error {
-		return fmt.Errorf("shop %d: %s credentials: %s: %w", shop.ID, shop.Platform, fmt.Sprintf(format, args...), ErrInvalidCredentials)
-	}
-	doc := bytes.TrimSpace([]byte(shop.Credentials))
-	if len(doc) == 0 || doc[0] != '{' {
-		return fail("not a JSON object")
-	}
-	err := json.Unmarshal(doc, v)
-	var syntaxErr *json.SyntaxError
-	var typeErr *json.UnmarshalTypeError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &syntaxErr):
-		return fail("malformed JSON at byte %d", syntaxErr.Offset)
-	case errors.As(err, &typeErr):
-		return fail("field %q is not a %s", typeErr.Field, typeErr.Type)
-	}
-	return fail("malformed JSON")
-}
-
-// requireFields reports, in one error, every (name, value) pair whose value is blank.
-func requireFields(shop store.Shop, pairs ...string) error {
-	var missing []string
-	for i := 0; i+1 < len(pairs); i += 2 {
-		if strings.TrimSpace(pairs[i+1]) == "" {
-			missing = append(missing, pairs[i])
-		}
-	}
-	if len(missing) > 0 {
-		return fmt.Errorf("shop %d: %s credentials: missing %s: %w", shop.ID, shop.Platform, strings.Join(missing, ", "), ErrInvalidCredentials)
-	}
-	return nil
-}
-
 // MemoryShop returns the in-memory storefront of a shop, creating it on first use.
 func (s *Storefronts) MemoryShop(shopID int64) *memory.Storefront {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.memory == nil {
-		s.memory = map[int64]*memory.Storefront{}
+	if s.Memory == nil {
+		s.Memory = &MemoryShops{}
 	}
-	sf, ok := s.memory[shopID]
-	if !ok {
-		sf = memory.New(s.Memory)
-		s.memory[shopID] = sf
-	}
-	return sf
+	m := s.Memory
+	s.mu.Unlock()
+	return m.Shop(shopID)
 }
 
 // Forget drops the storefront of a shop (a deleted or recreated shop), so the next For builds a
@@ -362,6 +252,41 @@ func (s *Storefronts) MemoryShop(shopID int64) *memory.Storefront {
 func (s *Storefronts) Forget(shopID int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.memory, shopID)
 	delete(s.remote, shopID)
+	if s.Memory != nil {
+		s.Memory.Forget(shopID)
+	}
+}
+
+// MemoryShops holds the in-memory storefronts of memory shops by shop id. Such a storefront
+// holds what it was sent and nothing else remembers it: a new one would not know the ids the
+// listings table recorded. main keeps one MemoryShops per database for the life of the process,
+// so that the commands run in one process (tests) see the same in-memory shops.
+type MemoryShops struct {
+	Config memory.Config // of new storefronts (batch size)
+
+	mu    sync.Mutex
+	shops map[int64]*memory.Storefront
+}
+
+// Shop returns the storefront of a memory shop, creating it on first use.
+func (m *MemoryShops) Shop(shopID int64) *memory.Storefront {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.shops == nil {
+		m.shops = map[int64]*memory.Storefront{}
+	}
+	sf, ok := m.shops[shopID]
+	if !ok {
+		sf = memory.New(m.Config)
+		m.shops[shopID] = sf
+	}
+	return sf
+}
+
+// Forget drops the storefront of a memory shop.
+func (m *MemoryShops) Forget(shopID int64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.shops, shopID)
 }
