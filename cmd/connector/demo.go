@@ -22,6 +22,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/intcomex-connector/connector/connector/catalog"
+	"github.com/intcomex-connector/connector/connector/policy"
 	"github.com/intcomex-connector/connector/connector/secret"
 	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
@@ -468,7 +469,7 @@ func demoRecreateShops(ctx context.Context, st *store.Store, accountID int64, fa
 		shop, err := st.SaveShop(ctx, store.Shop{
 			Name: sp.name, Platform: sp.platform, BaseURL: sp.baseURL, Credentials: creds,
 			IWSAccountID: accountID, Currency: "CLP", Locale: "es",
-			StockPolicy: store.StockPolicy{Buffer: 1, MinStock: 2},
+			StockPolicy: policy.Stock{Buffer: 1, MinStock: 2},
 		})
 		if err != nil {
 			return nil, fmt.Errorf("demo: %s: %w", sp.name, err)

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/intcomex-connector/connector/connector/policy"
 	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
 )
@@ -289,15 +290,15 @@ func newShopListCmd() *cobra.Command {
 
 // shopSettings is the --json output of `shop settings`.
 type shopSettings struct {
-	ID           int64             `json:"id"`
-	Name         string            `json:"name"`
-	Currency     string            `json:"currency"`
-	FXRate       string            `json:"fx_rate"`
-	TaxRate      string            `json:"tax_rate"`
-	TaxInclusive bool              `json:"tax_inclusive"`
-	Locale       string            `json:"locale"`
-	StockPolicy  store.StockPolicy `json:"stock_policy"`
-	Filters      store.ShopFilters `json:"filters"`
+	ID           int64          `json:"id"`
+	Name         string         `json:"name"`
+	Currency     string         `json:"currency"`
+	FXRate       string         `json:"fx_rate"`
+	TaxRate      string         `json:"tax_rate"`
+	TaxInclusive bool           `json:"tax_inclusive"`
+	Locale       string         `json:"locale"`
+	StockPolicy  policy.Stock   `json:"stock_policy"`
+	Filters      policy.Filters `json:"filters"`
 }
 
 // soldTypes are the IWS product types StockPolicy.Types accepts.
@@ -447,10 +448,10 @@ func applyShopSettings(cmd *cobra.Command, shop *store.Shop) []error {
 	count("cap", &shop.StockPolicy.MaxStock)
 	if v, ok := str("below-min"); ok {
 		switch v {
-		case store.BelowMinOutOfStock:
-			shop.StockPolicy.BelowMin = store.BelowMinOutOfStock
-		case store.BelowMinHide:
-			shop.StockPolicy.BelowMin = store.BelowMinHide
+		case policy.BelowMinOutOfStock:
+			shop.StockPolicy.BelowMin = policy.BelowMinOutOfStock
+		case policy.BelowMinHide:
+			shop.StockPolicy.BelowMin = policy.BelowMinHide
 		default:
 			errs = append(errs, fmt.Errorf("--below-min %q is not out_of_stock or hide", v))
 		}
@@ -496,7 +497,7 @@ func writeShopSettings(w io.Writer, shop store.Shop, asJSON bool) error {
 	p := shop.StockPolicy
 	belowMin := p.BelowMin
 	if belowMin == "" {
-		belowMin = store.BelowMinOutOfStock
+		belowMin = policy.BelowMinOutOfStock
 	}
 	capText := strconv.Itoa(p.MaxStock)
 	if p.MaxStock == 0 {

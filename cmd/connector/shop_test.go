@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/intcomex-connector/connector/connector/policy"
 	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
 )
@@ -208,9 +209,9 @@ func TestShopSettings(t *testing.T) {
 	}
 	noSecrets(t, out, errOut)
 	want := shopSettings{Name: "shop.example.com", Currency: "CLP", FXRate: "950.5", TaxRate: "19", TaxInclusive: true, Locale: "en",
-		StockPolicy: store.StockPolicy{Locations: []string{"mia", "bog"}, Buffer: 2, MinStock: 3, BelowMin: store.BelowMinHide,
+		StockPolicy: policy.Stock{Locations: []string{"mia", "bog"}, Buffer: 2, MinStock: 3, BelowMin: policy.BelowMinHide,
 			MaxStock: 50, Types: []string{"Physical", "License"}},
-		Filters: store.ShopFilters{IncludeCategories: []string{"cpt", "acc.kb"}, ExcludeCategories: []string{"cpt.srv"},
+		Filters: policy.Filters{IncludeCategories: []string{"cpt", "acc.kb"}, ExcludeCategories: []string{"cpt.srv"},
 			IncludeBrands: []string{"eee"}, ExcludeBrands: []string{"acme", "zz"}}}
 	want.ID, _ = strconv.ParseInt(id, 10, 64)
 	var got shopSettings

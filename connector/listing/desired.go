@@ -34,6 +34,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/intcomex-connector/connector/connector/policy"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/platforms"
 	"github.com/intcomex-connector/connector/pricing"
@@ -120,7 +121,7 @@ func Desire(shop store.Shop, pricer *pricing.Pricer, p *store.Product) (Desired,
 		return Desired{}, ReasonUnsellable, nil
 	case !slices.ContainsFunc(shop.StockPolicy.SoldTypes(), func(t string) bool { return strings.EqualFold(t, p.Type) }):
 		return Desired{}, ReasonType, nil
-	case !Included(shop.Filters, p):
+	case !shop.Filters.Includes(p.CategoryID, p.BrandID, p.Brand):
 		return Desired{}, ReasonFiltered, nil
 	}
 	res, err := pricer.Price(pricing.Product{
@@ -209,51 +210,26 @@ func convert(v decimal.NullDecimal, factor decimal.Decimal, digits int32) string
 //     inflated, so the shop may show less than Intcomex has but never more.
 //   - Buffer is subtracted, negatives clamp to 0; a result below MinStock, or zero, is published
 //     as 0 with status out_of_stock or hidden (BelowMin); MaxStock caps the rest.
-func PublishedStock(policy store.StockPolicy, p *store.Product) (manage bool, qty int, status platforms.Status) {
+func PublishedStock(pol policy.Stock, p *store.Product) (manage bool, qty int, status platforms.Status) {
 	if !strings.EqualFold(p.Type, "Physical") {
 		return false, 0, platforms.StatusPublish
 	}
 	counted := p.StockTotal
-	if len(policy.Locations) > 0 {
+	if len(pol.Locations) > 0 {
 		counted = 0
-		for _, loc := range policy.Locations {
+		for _, loc := range pol.Locations {
 			counted += max(p.StockByLocation[loc], 0)
 		}
 	}
-	qty = max(counted-policy.Buffer, 0)
-	if qty == 0 || qty < policy.MinStock {
-		if policy.BelowMin == store.BelowMinHide {
+	qty = max(counted-pol.Buffer, 0)
+	if qty == 0 || qty < pol.MinStock {
+		if pol.BelowMin == policy.BelowMinHide {
 			return true, 0, platforms.StatusHidden
 		}
 		return true, 0, platforms.StatusOutOfStock
 	}
-	if policy.MaxStock > 0 {
-		qty = min(qty, policy.MaxStock)
+	if pol.MaxStock > 0 {
+		qty = min(qty, pol.MaxStock)
 	}
 	return true, qty, platforms.StatusPublish
-}
-
-// Included reports whether the shop's filters let p through.
-func Included(f store.ShopFilters, p *store.Product) bool {
-	inCategory := func(list []string) bool {
-		return slices.ContainsFunc(list, func(prefix string) bool { return categoryHasPrefix(p.CategoryID, prefix) })
-	}
-	isBrand := func(list []string) bool {
-		return slices.ContainsFunc(list, func(b string) bool {
-			return strings.EqualFold(b, p.BrandID) || (p.Brand != "" && strings.EqualFold(b, p.Brand))
-		})
-	}
-	if len(f.IncludeCategories) > 0 && !inCategory(f.IncludeCategories) {
-		return false
-	}
-	if len(f.IncludeBrands) > 0 && !isBrand(f.IncludeBrands) {
-		return false
-	}
-	return !inCategory(f.ExcludeCategories) && !isBrand(f.ExcludeBrands)
-}
-
-// categoryHasPrefix matches dotted ids by whole segments, ignoring case.
-func categoryHasPrefix(id, prefix string) bool {
-	id, prefix = strings.ToLower(id), strings.ToLower(strings.TrimSuffix(prefix, "."))
-	return id == prefix || strings.HasPrefix(id, prefix+".")
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/intcomex-connector/connector/connector/listing"
+	"github.com/intcomex-connector/connector/connector/policy"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/platforms"
 	"github.com/intcomex-connector/connector/pricing"
@@ -34,25 +35,25 @@ func TestPublishedStock(t *testing.T) {
 	licence.Type, licence.StockTotal = "License", 0
 	for _, tc := range []struct {
 		name   string
-		policy store.StockPolicy
+		policy policy.Stock
 		p      *store.Product
 		manage bool
 		qty    int
 		status platforms.Status
 	}{
-		{"all warehouses", store.StockPolicy{}, p, true, 20, platforms.StatusPublish},
-		{"buffer", store.StockPolicy{Buffer: 5}, p, true, 15, platforms.StatusPublish},
-		{"buffer beyond stock clamps", store.StockPolicy{Buffer: 50}, p, true, 0, platforms.StatusOutOfStock},
-		{"below min out of stock", store.StockPolicy{Buffer: 2, MinStock: 19}, p, true, 0, platforms.StatusOutOfStock},
-		{"below min hidden", store.StockPolicy{MinStock: 21, BelowMin: store.BelowMinHide}, p, true, 0, platforms.StatusHidden},
-		{"zero hidden", store.StockPolicy{Buffer: 20, BelowMin: store.BelowMinHide}, p, true, 0, platforms.StatusHidden},
-		{"at min published", store.StockPolicy{MinStock: 20}, p, true, 20, platforms.StatusPublish},
-		{"cap", store.StockPolicy{MaxStock: 8}, p, true, 8, platforms.StatusPublish},
-		{"chosen warehouse", store.StockPolicy{Locations: []string{"xclq2"}}, p, true, 5, platforms.StatusPublish},
-		{"chosen warehouses", store.StockPolicy{Locations: []string{"xclq2", "xclq1", "nope"}, Buffer: 1}, p, true, 19, platforms.StatusPublish},
-		{"floor used as is", store.StockPolicy{}, floor, true, 10, platforms.StatusPublish},
-		{"floor without locations", store.StockPolicy{Locations: []string{"xclq1"}}, floor, true, 0, platforms.StatusOutOfStock},
-		{"licence untracked", store.StockPolicy{Types: []string{"License"}}, licence, false, 0, platforms.StatusPublish},
+		{"all warehouses", policy.Stock{}, p, true, 20, platforms.StatusPublish},
+		{"buffer", policy.Stock{Buffer: 5}, p, true, 15, platforms.StatusPublish},
+		{"buffer beyond stock clamps", policy.Stock{Buffer: 50}, p, true, 0, platforms.StatusOutOfStock},
+		{"below min out of stock", policy.Stock{Buffer: 2, MinStock: 19}, p, true, 0, platforms.StatusOutOfStock},
+		{"below min hidden", policy.Stock{MinStock: 21, BelowMin: policy.BelowMinHide}, p, true, 0, platforms.StatusHidden},
+		{"zero hidden", policy.Stock{Buffer: 20, BelowMin: policy.BelowMinHide}, p, true, 0, platforms.StatusHidden},
+		{"at min published", policy.Stock{MinStock: 20}, p, true, 20, platforms.StatusPublish},
+		{"cap", policy.Stock{MaxStock: 8}, p, true, 8, platforms.StatusPublish},
+		{"chosen warehouse", policy.Stock{Locations: []string{"xclq2"}}, p, true, 5, platforms.StatusPublish},
+		{"chosen warehouses", policy.Stock{Locations: []string{"xclq2", "xclq1", "nope"}, Buffer: 1}, p, true, 19, platforms.StatusPublish},
+		{"floor used as is", policy.Stock{}, floor, true, 10, platforms.StatusPublish},
+		{"floor without locations", policy.Stock{Locations: []string{"xclq1"}}, floor, true, 0, platforms.StatusOutOfStock},
+		{"licence untracked", policy.Stock{Types: []string{"License"}}, licence, false, 0, platforms.StatusPublish},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			manage, qty, status := listing.PublishedStock(tc.policy, tc.p)

@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/intcomex-connector/connector/connector/listing"
+	"github.com/intcomex-connector/connector/connector/policy"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/store/storetest"
 	"github.com/intcomex-connector/connector/platforms"
@@ -311,7 +312,7 @@ func TestGoneFromMirrorAndPolicy(t *testing.T) {
 		f.syncer.Products = nil
 
 		// A stock policy change is a stock-only change for every product it affects.
-		f.shop.StockPolicy = store.StockPolicy{MinStock: 25, BelowMin: store.BelowMinHide}
+		f.shop.StockPolicy = policy.Stock{MinStock: 25, BelowMin: policy.BelowMinHide}
 		if _, err := st.SaveShop(f.ctx, f.shop); err != nil {
 			t.Fatal(err)
 		}

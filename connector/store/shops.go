@@ -10,9 +10,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-playground/validator/v10"
 	"github.com/shopspring/decimal"
 	"gorm.io/gorm"
+
+	"github.com/intcomex-connector/connector/connector/policy"
 )
 
 // Shop platforms.
@@ -21,57 +22,6 @@ const (
 	PlatformShopify     = "shopify"
 	PlatformMemory      = "memory" // in-process demo/test storefront
 )
-
-// What a stock policy does with a product below its minimum stock.
-const (
-	BelowMinOutOfStock = "out_of_stock" // publish it, marked out of stock (the default)
-	BelowMinHide       = "hide"         // keep it on the storefront but hidden
-)
-
-// DefaultSoldTypes are the IWS product types a shop sells unless its policy says otherwise:
-// physical goods only, because IWS always reports zero stock for licences and downloads.
-var DefaultSoldTypes = []string{"Physical"}
-
-// StockPolicy decides the stock a shop publishes for an IWS product.
-//
-// IWS's RealStockValue=false means the true stock is at least the number sent: the number is a
-// floor. The policy treats it as the stock (never inflating it); selling from a floor cannot
-// oversell, and the buffer, threshold and cap apply to it as to an exact number.
-type StockPolicy struct {
-	// Locations lists the IWS warehouse ids that count; empty counts every warehouse (the product's
-	// total). A product without a per-warehouse breakdown has no stock in chosen warehouses.
-	Locations []string `json:"locations,omitempty" validate:"dive,required,max=64"`
-	// Buffer is subtracted from the counted stock (a safety margin); results below 0 are 0.
-	Buffer int `json:"buffer" validate:"gte=0"`
-	// MinStock: a product whose stock after the buffer is below it (or zero) is published with
-	// stock 0 as BelowMin says.
-	MinStock int `json:"min_stock" validate:"gte=0"`
-	// BelowMin is BelowMinOutOfStock (default, "") or BelowMinHide.
-	BelowMin string `json:"below_min,omitempty" validate:"omitempty,oneof=out_of_stock hide"`
-	// MaxStock caps the published number; 0 means no cap.
-	MaxStock int `json:"max_stock,omitempty" validate:"gte=0"`
-	// Types lists the IWS product types sold; empty means DefaultSoldTypes. Products of other
-	// types are not listed (and unpublished if they were).
-	Types []string `json:"types,omitempty" validate:"dive,oneof=Physical License Warranty Downloadable"`
-}
-
-// SoldTypes returns Types or the default.
-func (p StockPolicy) SoldTypes() []string {
-	if len(p.Types) == 0 {
-		return DefaultSoldTypes
-	}
-	return p.Types
-}
-
-// ShopFilters choose which IWS products a shop lists. Categories are dotted IWS ids matched as
-// prefixes by whole segments ("cpt" matches "cpt.nb", not "cptx"); brands match the IWS brand id
-// or name, ignoring case. An empty include list includes everything; exclusions win.
-type ShopFilters struct {
-	IncludeCategories []string `json:"include_categories,omitempty" validate:"dive,required"`
-	ExcludeCategories []string `json:"exclude_categories,omitempty" validate:"dive,required"`
-	IncludeBrands     []string `json:"include_brands,omitempty" validate:"dive,required"`
-	ExcludeBrands     []string `json:"exclude_brands,omitempty" validate:"dive,required"`
-}
 
 // Shop is one connected storefront. Credentials are plain in memory (adapter-specific, typically
 // a JSON document of keys or tokens) and sealed with the store's secret box at rest; String and
@@ -91,8 +41,8 @@ type Shop struct {
 	TaxInclusive bool
 	TaxRate      string // decimal text, percent
 	Locale       string // "es" or "en": language of titles and descriptions
-	StockPolicy  StockPolicy
-	Filters      ShopFilters
+	StockPolicy  policy.Stock
+	Filters      policy.Filters
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -109,8 +59,6 @@ func (s Shop) GoString() string { return s.String() }
 func (s Shop) LogValue() slog.Value {
 	return slog.GroupValue(slog.Int64("id", s.ID), slog.String("name", s.Name), slog.String("platform", s.Platform))
 }
-
-var shopValidator = validator.New(validator.WithRequiredStructEnabled())
 
 func (s Shop) validate() error {
 	var errs []error
@@ -147,10 +95,10 @@ func (s Shop) validate() error {
 	if s.Locale != "es" && s.Locale != "en" {
 		errs = append(errs, fmt.Errorf("locale %q is not es or en", s.Locale))
 	}
-	if err := shopValidator.Struct(s.StockPolicy); err != nil {
+	if err := s.StockPolicy.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("stock policy: %w", err))
 	}
-	if err := shopValidator.Struct(s.Filters); err != nil {
+	if err := s.Filters.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("filters: %w", err))
 	}
 	if len(errs) > 0 {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/intcomex-connector/connector/connector/policy"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/store/storetest"
 	"github.com/intcomex-connector/connector/pricing"
@@ -27,8 +28,8 @@ func newShop(t *testing.T, st *store.Store) store.Shop {
 	shop, err := st.SaveShop(ctx, store.Shop{
 		Name: "Tienda", Platform: store.PlatformWooCommerce, BaseURL: "https://shop.example",
 		Credentials: `{"consumer_secret":"cs_SUPERSECRET"}`, IWSAccountID: acct.ID, Currency: "usd", Locale: "es",
-		StockPolicy: store.StockPolicy{Buffer: 2, MinStock: 3, BelowMin: store.BelowMinHide, Locations: []string{"xclq1"}},
-		Filters:     store.ShopFilters{ExcludeBrands: []string{"acme"}},
+		StockPolicy: policy.Stock{Buffer: 2, MinStock: 3, BelowMin: policy.BelowMinHide, Locations: []string{"xclq1"}},
+		Filters:     policy.Filters{ExcludeBrands: []string{"acme"}},
 	})
 	if err != nil {
 		t.Fatal(err)
