@@ -22,6 +22,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/intcomex-connector/connector/connector/catalog"
+	"github.com/intcomex-connector/connector/connector/margin"
 	"github.com/intcomex-connector/connector/connector/policy"
 	"github.com/intcomex-connector/connector/connector/secret"
 	"github.com/intcomex-connector/connector/connector/shops"
@@ -474,7 +475,7 @@ func demoRecreateShops(ctx context.Context, st *store.Store, accountID int64, fa
 		if err != nil {
 			return nil, fmt.Errorf("demo: %s: %w", sp.name, err)
 		}
-		if err := st.ReplaceShopRules(ctx, shop.ID, rules); err != nil {
+		if err := margin.Replace(ctx, st, shop.ID, rules); err != nil {
 			return nil, fmt.Errorf("demo: %s rules: %w", sp.name, err)
 		}
 		hook := intake + webhooks.ShopifyPath

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/intcomex-connector/connector/connector/margin"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/pricing"
 )
@@ -67,7 +68,7 @@ refused with the list of all of them and nothing changes.`,
 				return err
 			}
 			defer st.Close()
-			if err := st.ReplaceShopRules(ctx, shopID, rules); errors.Is(err, store.ErrNotFound) {
+			if err := margin.Replace(ctx, st, shopID, rules); errors.Is(err, store.ErrNotFound) {
 				return fmt.Errorf("rules import: no shop %d", shopID)
 			} else if err != nil {
 				return fmt.Errorf("rules import: %w", err)
@@ -98,7 +99,7 @@ func newRulesExportCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			rules, err := st.ShopRules(ctx, shopID)
+			rules, err := margin.Rules(ctx, st, shopID)
 			if errors.Is(err, store.ErrNotFound) {
 				return fmt.Errorf("rules export: no shop %d", shopID)
 			} else if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/intcomex-connector/connector/connector/audit"
 	"github.com/intcomex-connector/connector/connector/audit/audittest"
+	"github.com/intcomex-connector/connector/connector/margin"
 	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/platforms/woocommerce/wootest"
@@ -36,11 +37,11 @@ func TestSyncCommandPushesToWooCommerce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rules, err := st.ShopRules(ctx, e.shopID)
+	rules, err := margin.Rules(ctx, st, e.shopID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.ReplaceShopRules(ctx, shop.ID, rules); err != nil {
+	if err := margin.Replace(ctx, st, shop.ID, rules); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.Close(); err != nil {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/intcomex-connector/connector/connector/margin"
 	"github.com/intcomex-connector/connector/connector/secret"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/iws/sandbox"
@@ -68,7 +69,7 @@ func newSyncEnv(t *testing.T, skus int) *syncEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.ReplaceShopRules(ctx, shop.ID, rules); err != nil {
+	if err := margin.Replace(ctx, st, shop.ID, rules); err != nil {
 		t.Fatal(err)
 	}
 	e.shopID = shop.ID

@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/intcomex-connector/connector/connector/margin"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/platforms"
 )
@@ -80,7 +81,7 @@ func (s *Syncer) Plan(ctx context.Context, shopID int64) (ChangeSet, error) {
 	if err != nil {
 		return ChangeSet{}, fmt.Errorf("listing: plan: %w", err)
 	}
-	rules, err := s.Store.ShopRules(ctx, shopID)
+	rules, err := margin.Rules(ctx, s.Store, shopID)
 	if err != nil {
 		return ChangeSet{}, fmt.Errorf("listing: plan: %w", err)
 	}

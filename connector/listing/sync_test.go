@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/intcomex-connector/connector/connector/listing"
+	"github.com/intcomex-connector/connector/connector/margin"
 	"github.com/intcomex-connector/connector/connector/policy"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/store/storetest"
@@ -45,7 +46,7 @@ func setup(t *testing.T, st *store.Store, n, batch int) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.ReplaceShopRules(ctx, shop.ID, rules); err != nil {
+	if err := margin.Replace(ctx, st, shop.ID, rules); err != nil {
 		t.Fatal(err)
 	}
 	f := &fixture{t: t, ctx: ctx, st: st, shop: shop, sf: memory.New(memory.Config{BatchSize: batch}),

@@ -10,6 +10,7 @@ import (
 
 	"github.com/intcomex-connector/connector/connector/catalog"
 	"github.com/intcomex-connector/connector/connector/listing"
+	"github.com/intcomex-connector/connector/connector/margin"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/pricing"
 )
@@ -158,7 +159,7 @@ func orEmpty[V any](m map[string]V) map[string]V {
 // do not compile) are reported in the view, not as an error, so the other shops still show.
 func shopView(ctx context.Context, st *store.Store, shop store.Shop, p *store.Product) ShopView {
 	v := ShopView{ID: shop.ID, Name: shop.Name, Platform: shop.Platform, Currency: shop.Currency}
-	rules, err := st.ShopRules(ctx, shop.ID)
+	rules, err := margin.Rules(ctx, st, shop.ID)
 	if err != nil {
 		v.Err = err.Error()
 		return v

@@ -6,8 +6,6 @@ import (
 	"fmt"
 
 	"gorm.io/gorm"
-
-	"github.com/intcomex-connector/connector/pricing"
 )
 
 type marginRuleRow struct {
@@ -31,141 +29,122 @@ type marginRuleRow struct {
 
 func (marginRuleRow) TableName() string { return "margin_rules" }
 
-// ShopRules returns the shop's pricing configuration as a pricing.Rules document, the
-// import/export format: currency, fx_rate and tax from the shop row (tax_rate only when the shop
-// is tax-inclusive, or when it was imported as an explicit zero), rounding and the default action
-// from the shop row, and the margin_rules rows in file order. A shop whose rules were never set
-// has an empty default action, which Compile rejects.
-func (s *Store) ShopRules(ctx context.Context, shopID int64) (*pricing.Rules, error) {
-	var out *pricing.Rules
+// ShopPricing is a shop's pricing configuration as stored: the pricing columns of the shop row
+// and its margin_rules rows in order, every number as the text it was written with. The store
+// keeps it; connector/margin turns it into pricing.Rules and back.
+type ShopPricing struct {
+	Currency      string
+	FXRate        string
+	TaxInclusive  bool
+	TaxRate       string
+	RoundingStep  string
+	RoundingMinus string
+	Default       MarginAction
+	Rules         []MarginRule
+}
+
+// MarginAction is what a rule (or the default) does to the cost.
+type MarginAction struct {
+	MarkupPercent, MarginPercent, FixedAmount, MinProfit string
+}
+
+// MarginRule is one stored margin rule: its conditions and its action.
+type MarginRule struct {
+	Name                                                   string
+	Priority                                               int
+	MatchCategory                                          string
+	MatchBrands, MatchManufacturers, MatchTypes, MatchSKUs []string
+	MatchCostMin, MatchCostMax                             string
+	Action                                                 MarginAction
+}
+
+// ShopPricing returns the shop's pricing configuration, or ErrNotFound.
+func (s *Store) ShopPricing(ctx context.Context, shopID int64) (ShopPricing, error) {
+	var out ShopPricing
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var sh shopRow
 		if err := tx.Where("id = ?", shopID).Take(&sh).Error; err != nil {
-			return notFound("shop rules", err)
+			return notFound("shop pricing", err)
 		}
 		var rows []marginRuleRow
 		if err := tx.Where("shop_id = ?", shopID).Order("position").Find(&rows).Error; err != nil {
-			return fmt.Errorf("store: shop rules: %w", err)
+			return fmt.Errorf("store: shop pricing: %w", err)
 		}
-		r := &pricing.Rules{
-			Currency: sh.Currency,
-			FXRate:   pricing.Number(sh.FXRate),
-			Rounding: pricing.Rounding{Step: pricing.Number(sh.RoundingStep), Minus: pricing.Number(sh.RoundingMinus)},
-			Default: pricing.Action{
-				MarkupPercent: pricing.Number(sh.DefaultMarkup),
-				MarginPercent: pricing.Number(sh.DefaultMargin),
-				FixedAmount:   pricing.Number(sh.DefaultFixed),
-				MinProfit:     pricing.Number(sh.DefaultMinProf),
-			},
-		}
-		if sh.TaxInclusive || isZeroText(sh.TaxRate) {
-			r.TaxRate = pricing.Number(sh.TaxRate)
+		out = ShopPricing{
+			Currency: sh.Currency, FXRate: sh.FXRate, TaxInclusive: sh.TaxInclusive, TaxRate: sh.TaxRate,
+			RoundingStep: sh.RoundingStep, RoundingMinus: sh.RoundingMinus,
+			Default: MarginAction{MarkupPercent: sh.DefaultMarkup, MarginPercent: sh.DefaultMargin,
+				FixedAmount: sh.DefaultFixed, MinProfit: sh.DefaultMinProf},
 		}
 		for _, row := range rows {
-			rule := pricing.Rule{
-				Name:     row.Name,
-				Priority: row.Priority,
-				Match: pricing.Match{
-					Category: row.MatchCategory,
-					CostMin:  pricing.Number(row.MatchCostMin),
-					CostMax:  pricing.Number(row.MatchCostMax),
-				},
-				Action: pricing.Action{
-					MarkupPercent: pricing.Number(row.MarkupPercent),
-					MarginPercent: pricing.Number(row.MarginPercent),
-					FixedAmount:   pricing.Number(row.FixedAmount),
-					MinProfit:     pricing.Number(row.MinProfit),
-				},
+			rule := MarginRule{
+				Name: row.Name, Priority: row.Priority, MatchCategory: row.MatchCategory,
+				MatchCostMin: row.MatchCostMin, MatchCostMax: row.MatchCostMax,
+				Action: MarginAction{MarkupPercent: row.MarkupPercent, MarginPercent: row.MarginPercent,
+					FixedAmount: row.FixedAmount, MinProfit: row.MinProfit},
 			}
 			for dst, src := range map[*[]string]string{
-				&rule.Match.Brands: row.MatchBrands, &rule.Match.Manufacturers: row.MatchManufacturers,
-				&rule.Match.Types: row.MatchTypes, &rule.Match.SKUs: row.MatchSKUs,
+				&rule.MatchBrands: row.MatchBrands, &rule.MatchManufacturers: row.MatchManufacturers,
+				&rule.MatchTypes: row.MatchTypes, &rule.MatchSKUs: row.MatchSKUs,
 			} {
 				if err := json.Unmarshal([]byte(src), dst); err != nil {
 					return fmt.Errorf("store: shop %d rule %q: %w", shopID, row.Name, err)
 				}
 			}
-			r.Rules = append(r.Rules, rule)
+			out.Rules = append(out.Rules, rule)
 		}
-		out = r
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return out, err
 }
 
-// isZeroText reports a tax rate written as an explicit zero ("0", "0.00"), which pricing reads
-// as tax-exclusive but which an export must give back as written.
-func isZeroText(v string) bool {
-	if v == "" {
-		return false
-	}
-	n, err := pricing.Number(v).Decimal()
-	return err == nil && n.IsZero()
-}
-
-// ReplaceShopRules validates rules and makes them the shop's pricing configuration in one
-// transaction: the shop row takes currency, fx_rate, tax (tax_inclusive is set when tax_rate is
-// above zero), rounding and default action; margin_rules is replaced. ShopRules gives the same
-// document back. Invalid rules give an error wrapping ErrInvalid and the *pricing.ValidationError.
-func (s *Store) ReplaceShopRules(ctx context.Context, shopID int64, rules *pricing.Rules) error {
-	if rules == nil {
-		return fmt.Errorf("store: replace shop rules: %w: nil rules", ErrInvalid)
-	}
-	if err := rules.Validate(); err != nil {
-		return fmt.Errorf("store: replace shop rules: %w: %w", ErrInvalid, err)
-	}
-	rows := make([]marginRuleRow, 0, len(rules.Rules))
-	for i, rule := range rules.Rules {
+// ReplaceShopPricing makes p the shop's pricing configuration in one transaction: the shop row
+// takes its columns and margin_rules is replaced. It checks nothing but the shop's existence:
+// connector/margin validates the rules first.
+func (s *Store) ReplaceShopPricing(ctx context.Context, shopID int64, p ShopPricing) error {
+	rows := make([]marginRuleRow, 0, len(p.Rules))
+	for i, rule := range p.Rules {
 		row := marginRuleRow{
 			ShopID: shopID, Position: i, Name: rule.Name, Priority: rule.Priority,
-			MatchCategory: rule.Match.Category,
-			MatchCostMin:  string(rule.Match.CostMin), MatchCostMax: string(rule.Match.CostMax),
-			MarkupPercent: string(rule.MarkupPercent), MarginPercent: string(rule.MarginPercent),
-			FixedAmount: string(rule.FixedAmount), MinProfit: string(rule.MinProfit),
+			MatchCategory: rule.MatchCategory, MatchCostMin: rule.MatchCostMin, MatchCostMax: rule.MatchCostMax,
+			MarkupPercent: rule.Action.MarkupPercent, MarginPercent: rule.Action.MarginPercent,
+			FixedAmount: rule.Action.FixedAmount, MinProfit: rule.Action.MinProfit,
 		}
 		for dst, src := range map[*string][]string{
-			&row.MatchBrands: rule.Match.Brands, &row.MatchManufacturers: rule.Match.Manufacturers,
-			&row.MatchTypes: rule.Match.Types, &row.MatchSKUs: rule.Match.SKUs,
+			&row.MatchBrands: rule.MatchBrands, &row.MatchManufacturers: rule.MatchManufacturers,
+			&row.MatchTypes: rule.MatchTypes, &row.MatchSKUs: rule.MatchSKUs,
 		} {
 			b, err := json.Marshal(src)
 			if err != nil {
-				return fmt.Errorf("store: replace shop rules: %w", err)
+				return fmt.Errorf("store: replace shop pricing: %w", err)
 			}
 			*dst = string(b)
 		}
 		rows = append(rows, row)
 	}
-	taxInclusive := false
-	if rules.TaxRate != "" {
-		d, err := rules.TaxRate.Decimal()
-		taxInclusive = err == nil && d.IsPositive()
-	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&shopRow{}).Where("id = ?", shopID).Updates(map[string]any{
-			"currency": rules.Currency, "fx_rate": string(rules.FXRate),
-			"tax_inclusive": taxInclusive, "tax_rate": string(rules.TaxRate),
-			"rounding_step": string(rules.Rounding.Step), "rounding_minus": string(rules.Rounding.Minus),
-			"default_markup_percent": string(rules.Default.MarkupPercent),
-			"default_margin_percent": string(rules.Default.MarginPercent),
-			"default_fixed_amount":   string(rules.Default.FixedAmount),
-			"default_min_profit":     string(rules.Default.MinProfit),
+			"currency": p.Currency, "fx_rate": p.FXRate,
+			"tax_inclusive": p.TaxInclusive, "tax_rate": p.TaxRate,
+			"rounding_step": p.RoundingStep, "rounding_minus": p.RoundingMinus,
+			"default_markup_percent": p.Default.MarkupPercent,
+			"default_margin_percent": p.Default.MarginPercent,
+			"default_fixed_amount":   p.Default.FixedAmount,
+			"default_min_profit":     p.Default.MinProfit,
 			"updated_at":             s.now(),
 		})
 		if res.Error != nil {
-			return fmt.Errorf("store: replace shop rules: %w", res.Error)
+			return fmt.Errorf("store: replace shop pricing: %w", res.Error)
 		}
 		if res.RowsAffected == 0 {
-			return fmt.Errorf("store: replace shop rules: shop %d: %w", shopID, ErrNotFound)
+			return fmt.Errorf("store: replace shop pricing: shop %d: %w", shopID, ErrNotFound)
 		}
 		if err := tx.Where("shop_id = ?", shopID).Delete(&marginRuleRow{}).Error; err != nil {
-			return fmt.Errorf("store: replace shop rules: %w", err)
+			return fmt.Errorf("store: replace shop pricing: %w", err)
 		}
 		if len(rows) > 0 {
 			if err := tx.CreateInBatches(&rows, 200).Error; err != nil {
-				return fmt.Errorf("store: replace shop rules: %w", err)
+				return fmt.Errorf("store: replace shop pricing: %w", err)
 			}
 		}
 		return nil

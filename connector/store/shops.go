@@ -27,8 +27,8 @@ const (
 // a JSON document of keys or tokens) and sealed with the store's secret box at rest; String and
 // LogValue leave them out.
 //
-// Currency, FXRate, TaxInclusive and TaxRate are also part of the shop's pricing rules (see
-// ShopRules): saving either one changes both.
+// Currency, FXRate, TaxInclusive and TaxRate are also part of the shop's pricing configuration
+// (see ShopPricing): saving either one changes both.
 type Shop struct {
 	ID           int64
 	Name         string
@@ -135,7 +135,7 @@ func (shopRow) TableName() string { return "shops" }
 
 // SaveShop creates the shop (ID 0) or updates the one with its ID, and returns it as stored.
 // Credentials are sealed before they are written. Margin rules, rounding and the default action
-// are left alone: ReplaceShopRules owns them.
+// are left alone: ReplaceShopPricing owns them.
 func (s *Store) SaveShop(ctx context.Context, shop Shop) (Shop, error) {
 	shop.Name = strings.TrimSpace(shop.Name)
 	shop.Currency = strings.ToUpper(shop.Currency)

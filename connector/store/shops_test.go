@@ -1,11 +1,9 @@
 package store_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
 	"strings"
 	"testing"
 
@@ -14,7 +12,6 @@ import (
 	"github.com/intcomex-connector/connector/connector/policy"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/store/storetest"
-	"github.com/intcomex-connector/connector/pricing"
 )
 
 func newShop(t *testing.T, st *store.Store) store.Shop {
@@ -94,78 +91,6 @@ func TestShopValidation(t *testing.T) {
 			if _, err := st.SaveShop(context.Background(), s); !errors.Is(err, store.ErrInvalid) {
 				t.Errorf("%s: %v, want ErrInvalid", name, err)
 			}
-		}
-	})
-}
-
-const rulesDoc = `{
-  "currency": "CLP", "fx_rate": "950.5", "tax_rate": "19",
-  "rounding": {"step": "1000", "minus": "10"},
-  "default": {"markup_percent": "20"},
-  "rules": [
-    {"name": "Notebooks", "priority": 10,
-     "match": {"category": "cpt.nb", "brands": ["eee"], "types": ["Physical"], "cost_min": "100", "cost_max": "5000"},
-     "margin_percent": "12", "fixed_amount": "0", "min_profit": "15000"},
-    {"name": "Cheap", "priority": 10, "match": {"cost_max": 10.50, "skus": []}, "markup_percent": "40.000"},
-    {"name": "First", "priority": 1, "match": {"manufacturers": ["hp"]}, "markup_percent": "5"}
-  ]
-}`
-
-func TestShopRulesRoundTrip(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		ctx := context.Background()
-		shop := newShop(t, st)
-		empty, err := st.ShopRules(ctx, shop.ID)
-		if err != nil || len(empty.Rules) != 0 || empty.Currency != "USD" {
-			t.Fatalf("fresh shop rules: %+v %v", empty, err)
-		}
-		for _, doc := range []string{rulesDoc,
-			`{"currency":"USD","tax_rate":"0","default":{"margin_percent":"25","min_profit":"3"}}`,
-			`{"currency":"USD","default":{"markup_percent":"0"}}`} {
-			in, err := pricing.ParseRules(strings.NewReader(doc))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := st.ReplaceShopRules(ctx, shop.ID, in); err != nil {
-				t.Fatal(err)
-			}
-			out, err := st.ShopRules(ctx, shop.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(in, out) {
-				t.Fatalf("round trip:\n in  %+v\n out %+v", in, out)
-			}
-			var a, b bytes.Buffer
-			_ = in.WriteJSON(&a)
-			_ = out.WriteJSON(&b)
-			if a.String() != b.String() {
-				t.Fatalf("export differs:\n%s\n%s", a.String(), b.String())
-			}
-		}
-		got, _ := st.Shop(ctx, shop.ID)
-		if got.Currency != "USD" || got.TaxInclusive {
-			t.Errorf("shop after rules: %+v", got)
-		}
-		in, _ := pricing.ParseRules(strings.NewReader(rulesDoc))
-		if err := st.ReplaceShopRules(ctx, shop.ID, in); err != nil {
-			t.Fatal(err)
-		}
-		got, _ = st.Shop(ctx, shop.ID)
-		if got.Currency != "CLP" || !got.TaxInclusive || got.TaxRate != "19" || got.FXRate != "950.5" {
-			t.Errorf("shop after rules: %+v", got)
-		}
-		// Invalid rules change nothing.
-		bad := *in
-		bad.Default = pricing.Action{}
-		if err := st.ReplaceShopRules(ctx, shop.ID, &bad); !errors.Is(err, store.ErrInvalid) {
-			t.Fatalf("invalid rules: %v", err)
-		}
-		if out, _ := st.ShopRules(ctx, shop.ID); !reflect.DeepEqual(in, out) {
-			t.Error("invalid rules changed the stored ones")
-		}
-		if err := st.ReplaceShopRules(ctx, 999, in); !errors.Is(err, store.ErrNotFound) {
-			t.Errorf("missing shop: %v", err)
 		}
 	})
 }

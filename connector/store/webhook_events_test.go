@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/intcomex-connector/connector/connector/margin"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/store/storetest"
 	"github.com/intcomex-connector/connector/pricing"
@@ -113,12 +114,12 @@ func TestDisconnectShopForgetsItsData(t *testing.T) {
 		ctx := context.Background()
 		shop := newShop(t, st)
 		other := newShopNamed(t, st, "Otra", shop.IWSAccountID)
-		rules, err := pricing.ParseRules(strings.NewReader(rulesDoc))
+		rules, err := pricing.ParseRules(strings.NewReader(`{"currency":"USD","default":{"markup_percent":"20"},"rules":[{"name":"A","priority":1,"match":{"category":"cpt"},"markup_percent":"10"}]}`))
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, id := range []int64{shop.ID, other.ID} {
-			if err := st.ReplaceShopRules(ctx, id, rules); err != nil {
+			if err := margin.Replace(ctx, st, id, rules); err != nil {
 				t.Fatal(err)
 			}
 			if err := st.SaveListings(ctx, []store.Listing{{ShopID: id, SKU: "A", State: store.ListingPending, PendingChange: "create"}}); err != nil {

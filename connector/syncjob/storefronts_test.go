@@ -8,6 +8,7 @@ import (
 	"github.com/intcomex-connector/connector/connector/audit/audittest"
 	"github.com/intcomex-connector/connector/connector/catalog"
 	"github.com/intcomex-connector/connector/connector/listing"
+	"github.com/intcomex-connector/connector/connector/margin"
 	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/store/storetest"
@@ -42,7 +43,7 @@ func (f *fixture) addShop(platform, baseURL string, creds any) store.Shop {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	if err := f.st.ReplaceShopRules(f.ctx, shop.ID, rules); err != nil {
+	if err := margin.Replace(f.ctx, f.st, shop.ID, rules); err != nil {
 		f.t.Fatal(err)
 	}
 	return shop

@@ -15,6 +15,7 @@ import (
 	"github.com/intcomex-connector/connector/connector/catalog"
 	"github.com/intcomex-connector/connector/connector/jobs"
 	"github.com/intcomex-connector/connector/connector/listing"
+	"github.com/intcomex-connector/connector/connector/margin"
 	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/store/storetest"
@@ -69,7 +70,7 @@ func setup(t *testing.T, st *store.Store, skus int, sbcfg sandbox.Config) *fixtu
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.ReplaceShopRules(ctx, shop.ID, rules); err != nil {
+	if err := margin.Replace(ctx, st, shop.ID, rules); err != nil {
 		t.Fatal(err)
 	}
 	f := &fixture{t: t, ctx: ctx, st: st, sb: sb, acct: acct, shop: shop,

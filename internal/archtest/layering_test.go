@@ -33,6 +33,11 @@ var layers = []layer{
 	{"iws", []string{"internal/", "iws"}}, // iws/sandbox uses the client's models
 	{"platforms", []string{"internal/", "platforms"}},
 	{"connector", []string{"internal/", "migrations", "pricing", "iws", "platforms", "connector"}},
+	// The store persists; it is not the domain: it knows the leaf packages whose types it keeps,
+	// and nothing of pricing, the IWS client, the adapters or the jobs above it.
+	{"connector/store", []string{"internal/", "migrations", "connector/secret", "connector/policy", "connector/store"}},
+	{"connector/policy", []string{"internal/"}},
+	{"connector/secret", []string{"internal/"}},
 	{"webhooks", []string{"internal/", "migrations", "pricing", "iws", "platforms", "connector"}},
 	{"admin", []string{"internal/", "migrations", "pricing", "iws", "platforms", "connector", "webhooks"}},
 	{"cmd", []string{"internal/", "migrations", "pricing", "iws", "platforms", "connector", "webhooks", "admin"}},
@@ -133,6 +138,9 @@ func TestLayersRefuseUpwardImports(t *testing.T) {
 		{"pricing", "platforms", false},
 		{"connector/listing", "platforms", true},
 		{"connector/store", "webhooks", false},
+		{"connector/store", "pricing", false},
+		{"connector/store/storetest", "connector/store", true},
+		{"connector/margin", "pricing", true},
 		{"webhooks", "connector/store", true},
 		{"admin", "cmd/connector", false},
 		{"internal/correlation", "connector/audit", false},
