@@ -19,7 +19,7 @@
 // a process that stopped: Run marks them failed. The job kinds also carry a unique key per
 // account, so the queue never holds two live runs of the same account and kind.
 //
-// Storefronts come from a StorefrontFactory that main provides; Storefronts is the one main uses:
-// in-memory shops (platform "memory") are kept per shop id for the life of the process, the
-// WooCommerce and Shopify adapters are not there yet.
+// Storefronts come from a StorefrontFactory that main provides: connector/shops.Storefronts.For,
+// which builds the WooCommerce or Shopify adapter of a shop from its stored credentials (every
+// call recorded in the API call log) and keeps the in-memory storefronts of memory shops.
 package syncjob
