@@ -262,16 +262,27 @@ func TestOneLeaderOnMySQL(t *testing.T) {
 	}
 	jc := jobClient(t, st, func(context.Context, *jobs.Job[feedArgs]) error { return nil })
 	a, b := newScheduler(t, st, jc, time.Now, ss), newScheduler(t, st, jc, time.Now, ss)
+	aTries, bTries := attempts(a), attempts(b)
 	if err := a.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "a leads", a.IsLeader)
+	waitLeads(aTries)
+	wantJobs := func(when string) {
+		t.Helper()
+		queued, err := jc.List(ctx, jobs.ListFilter{})
+		if err != nil || len(queued) != 9 {
+			t.Fatalf("%s: %d jobs, %v; want 9 (enqueued once by the first leader)", when, len(queued), err)
+		}
+	}
+	wantJobs("a leads")
 	if err := b.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond) // several of b's ticks
-	if b.IsLeader() {
-		t.Fatal("two leaders")
+	// a holds the lock meanwhile (its loop waits on aTries, holding its lock connection).
+	for i := range 3 {
+		if <-bTries {
+			t.Fatalf("b leads at its attempt %d while a leads: two leaders", i+1)
+		}
 	}
 	if err := a.Stop(ctx); err != nil {
 		t.Fatal(err)
@@ -279,31 +290,42 @@ func TestOneLeaderOnMySQL(t *testing.T) {
 	if a.IsLeader() {
 		t.Fatal("a still leads after Stop")
 	}
-	waitFor(t, "b takes over", b.IsLeader)
-	queued, err := jc.List(ctx, jobs.ListFilter{})
-	if err != nil || len(queued) != 9 {
-		t.Fatalf("%d jobs, %v; want 9 (enqueued once by the first leader)", len(queued), err)
-	}
+	waitLeads(bTries)
+	wantJobs("b took over")
 }
 
 func TestSQLiteAlwaysLeads(t *testing.T) {
 	st := storetest.New(t, migrations.SQLite, true)
 	jc := jobClient(t, st, func(context.Context, *jobs.Job[feedArgs]) error { return nil })
 	s := newScheduler(t, st, jc, time.Now, nil)
+	tries := attempts(s)
 	if err := s.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "leads", s.IsLeader)
+	if !<-tries {
+		t.Fatal("the first attempt did not lead")
+	}
+	if !s.IsLeader() {
+		t.Fatal("IsLeader is false after a leading attempt")
+	}
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting: %s", what)
+// attempts returns the outcome of each of s's attempts to lead (see OnAttempt), in order. The
+// loop waits for the test to take each one, or for Stop.
+func attempts(s *schedule.Scheduler) <-chan bool {
+	ch := make(chan bool)
+	schedule.OnAttempt(s, func(ctx context.Context, leader bool) {
+		select {
+		case ch <- leader:
+		case <-ctx.Done():
 		}
-		time.Sleep(10 * time.Millisecond)
+	})
+	return ch
+}
+
+// waitLeads waits for an attempt that leads; as leader, its tick has run when it is reported.
+func waitLeads(tries <-chan bool) {
+	for !<-tries {
 	}
 }
 
