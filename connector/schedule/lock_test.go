@@ -14,6 +14,7 @@ import (
 // so does a dropped network) took the lock with it: releasing it is a clean release, not
 // "driver: bad connection", and another session can take the lock.
 func TestReleaseAfterDriverClosedLockConnection(t *testing.T) {
+	t.Parallel()
 	st := storetest.New(t, migrations.MySQL, true) // skips without CONNECTOR_TEST_MYSQL_DSN
 	ctx := context.Background()
 	tests := []struct {

@@ -38,6 +38,7 @@ func kinds() schedule.IWSKinds {
 }
 
 func TestIWSSchedulesMinimums(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		iv      schedule.IWSIntervals
@@ -112,6 +113,7 @@ func jobClient(t *testing.T, st *store.Store, work func(context.Context, *jobs.J
 }
 
 func TestDueAfterRestart(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		ss, err := schedule.IWSSchedules(schedule.IWSIntervals{}, schedule.IWSKinds{
@@ -184,6 +186,7 @@ func TestDueAfterRestart(t *testing.T) {
 }
 
 func TestConcurrentTicksEnqueueOnce(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		ss, err := schedule.IWSSchedules(schedule.IWSIntervals{}, kinds())
@@ -225,6 +228,7 @@ func TestConcurrentTicksEnqueueOnce(t *testing.T) {
 }
 
 func TestThrottledScheduledJobSnoozes(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		ss, err := schedule.IWSSchedules(schedule.IWSIntervals{}, schedule.IWSKinds{Stock: kinds().Stock})
@@ -254,6 +258,7 @@ func TestThrottledScheduledJobSnoozes(t *testing.T) {
 }
 
 func TestOneLeaderOnMySQL(t *testing.T) {
+	t.Parallel()
 	st := storetest.New(t, migrations.MySQL, true) // skips without CONNECTOR_TEST_MYSQL_DSN
 	ctx := context.Background()
 	ss, err := schedule.IWSSchedules(schedule.IWSIntervals{}, kinds())
@@ -295,6 +300,7 @@ func TestOneLeaderOnMySQL(t *testing.T) {
 }
 
 func TestSQLiteAlwaysLeads(t *testing.T) {
+	t.Parallel()
 	st := storetest.New(t, migrations.SQLite, true)
 	jc := jobClient(t, st, func(context.Context, *jobs.Job[feedArgs]) error { return nil })
 	s := newScheduler(t, st, jc, time.Now, nil)
@@ -332,6 +338,7 @@ func waitLeads(tries <-chan bool) {
 // A sync run outside the scheduler (the demo's start-up sync) postpones the account's schedules
 // by one interval, so IWS is not asked for the same feeds again right away.
 func TestRanPostponesSchedules(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		ss, err := schedule.IWSSchedules(schedule.IWSIntervals{}, kinds())
