@@ -117,20 +117,21 @@ func TestStockIsTakenAndRestored(t *testing.T) {
 }
 
 func TestConcurrentCustomerOrderNumber(t *testing.T) {
-	e := newEnv(t, sandbox.Config{Faults: sandbox.Faults{CommitDelay: 400 * time.Millisecond}})
+	e := newEnv(t, sandbox.Config{})
+	release := sandbox.HoldCommits(e.sb)
 	chk := newChecker(t)
 	sku := e.physicalInStock(2)[0]
 	body := []map[string]any{{"Sku": sku, "Quantity": 1}}
 	first := make(chan *response, 1)
 	go func() { first <- e.post("/v1/placeorder?customerOrderNumber=RACE-1", body) }()
-	deadline := time.Now().Add(2 * time.Second)
-	for len(e.sb.Summary().InFlight) == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("first placement never went in flight")
-		}
-		time.Sleep(2 * time.Millisecond)
+	poll := time.NewTicker(2 * time.Millisecond)
+	defer poll.Stop()
+	for len(e.sb.Summary().InFlight) == 0 { // until the first placement is in flight
+		<-poll.C
 	}
-	second := e.post("/v1/placeorder?customerOrderNumber=RACE-1", body).want(t, 400, 92)
+	second := e.post("/v1/placeorder?customerOrderNumber=RACE-1", body)
+	release()
+	second.want(t, 400, 92)
 	chk.check(t, "/placeorder", second)
 	if !strings.Contains(second.message(), "'RACE-1' has already been used in another request") {
 		t.Errorf("92 message %q", second.message())
@@ -226,11 +227,7 @@ func (h *hookRecorder) wait(n int) [][]byte {
 			return out
 		}
 		h.mu.Unlock()
-		select {
-		case <-h.got:
-		case <-time.After(5 * time.Second):
-			h.t.Fatalf("waited for %d webhooks, got %d", n, len(h.bodies))
-		}
+		<-h.got
 	}
 }
 
@@ -342,7 +339,9 @@ func TestStatusMachineOnTheClock(t *testing.T) {
 	if want := []int{2, 4, 5}; !equalInts(codes, want) {
 		t.Errorf("webhook statuses %v, want %v", codes, want)
 	}
-	time.Sleep(50 * time.Millisecond)
+	// Every change has happened (the order is delivered): once the sandbox has no webhook left to
+	// send, any it had queued for 5→7 would have reached the recorder.
+	waitWebhooksSent(e)
 	if n := hooks.count(); n != 3 {
 		t.Errorf("%d webhooks, want 3 (none after Invoiced/Closed)", n)
 	}
@@ -442,10 +441,7 @@ func TestWebhookShapesAndRetries(t *testing.T) {
 			if e.sb.AdvanceOrders(1) != 0 {
 				t.Error("a canceled order advanced")
 			}
-			deadline := time.Now().Add(2 * time.Second)
-			for e.sb.Summary().Webhooks.Pending > 0 && time.Now().Before(deadline) {
-				time.Sleep(time.Millisecond)
-			}
+			waitWebhooksSent(e)
 			if sum := e.sb.Summary(); sum.Webhooks == nil || sum.Webhooks.Sent != 1 || sum.Webhooks.Failed != 0 {
 				t.Errorf("webhook stats %+v", sum.Webhooks)
 			}
@@ -528,4 +524,13 @@ func TestGetOrdersFilters(t *testing.T) {
 		}
 	}
 	e.get("/v1/getorders?statusCode=abc").want(t, 400, 101)
+}
+
+// waitWebhooksSent waits until the sandbox has no webhook queued or in delivery.
+func waitWebhooksSent(e *env) {
+	poll := time.NewTicker(time.Millisecond)
+	defer poll.Stop()
+	for e.sb.Summary().Webhooks.Pending > 0 {
+		<-poll.C
+	}
 }

@@ -199,6 +199,8 @@ type Sandbox struct {
 	lastOK    map[throttleKey]time.Time
 	inflight  map[string]bool
 	processes map[int64]*process
+	// commitGate, set by tests (HoldCommits), holds every PlaceOrder in flight until it closes.
+	commitGate chan struct{}
 
 	hooks *webhookSender
 	saver *stateSaver
