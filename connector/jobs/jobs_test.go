@@ -49,7 +49,14 @@ func newClient(t *testing.T, st *store.Store, cfg Config) *Client {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if err := c.Stop(context.Background()); err != nil {
+		ctx := context.Background()
+		if t.Failed() {
+			// A failed test may have left a job blocked: cancel the jobs rather than wait for them.
+			cancelled, cancel := context.WithCancel(ctx)
+			cancel()
+			ctx = cancelled
+		}
+		if err := c.Stop(ctx); err != nil && !t.Failed() {
 			t.Errorf("stop: %v", err)
 		}
 	})
@@ -468,6 +475,8 @@ func TestHeartbeatKeepsLongJobs(t *testing.T) {
 		ctx := context.Background()
 		running := make(chan int64, 1)
 		release := make(chan struct{})
+		releaseOnce := sync.OnceFunc(func() { close(release) })
+		defer releaseOnce()
 		c := newClient(t, st, Config{LeaseDuration: 600 * time.Millisecond, RescueInterval: time.Hour,
 			Workers: workers(func(ctx context.Context, j *Job[testArgs]) error {
 				running <- j.ID
@@ -506,7 +515,7 @@ func TestHeartbeatKeepsLongJobs(t *testing.T) {
 				t.Fatalf("after the lease of %v ran out: %+v, %v", lease, j, err)
 			}
 		}
-		close(release)
+		releaseOnce()
 		j, err = c.Wait(ctx, id)
 		if err != nil || j.State != StateCompleted || j.Attempt != 1 || len(j.Errors) != 0 {
 			t.Fatalf("long job: %+v, %v", j, err)

@@ -257,8 +257,16 @@ func TestMultiProcess(t *testing.T) {
 		const total = 300
 		insert(total)
 		a, b := startChild(t, "share", dbURL), startChild(t, "share", dbURL)
-		a.wait(t)
-		b.wait(t)
+		// The one that ends first is checked first: a child that failed leaves the other waiting
+		// for its peer, and the failure (its cleanup kills the other) is the news.
+		first, second := a, b
+		select {
+		case <-a.exited:
+		case <-b.exited:
+			first, second = b, a
+		}
+		first.wait(t)
+		second.wait(t)
 		if got := states(); got["completed/1"] != total || len(got) != 1 {
 			failed, _ := c.List(ctx, ListFilter{States: []State{StateCompleted}, Limit: 1000})
 			for _, j := range failed {

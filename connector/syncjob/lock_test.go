@@ -177,6 +177,7 @@ func TestRunsOfOneAccountNeverOverlap(t *testing.T) {
 		var waitingOnce sync.Once
 		called := [2]chan struct{}{make(chan struct{}), make(chan struct{})}
 		var calledOnce [2]sync.Once
+		finished := [2]chan struct{}{make(chan struct{}), make(chan struct{})} // a run that failed early
 		var wg sync.WaitGroup
 		for i, sp := range spans {
 			meet := func(ctx context.Context) error {
@@ -184,6 +185,7 @@ func TestRunsOfOneAccountNeverOverlap(t *testing.T) {
 				select {
 				case <-waiting:
 				case <-called[1-i]:
+				case <-finished[1-i]:
 				case <-ctx.Done():
 					return ctx.Err()
 				}
@@ -191,6 +193,7 @@ func TestRunsOfOneAccountNeverOverlap(t *testing.T) {
 			}
 			r := f.newRunner(sp, 0, meet, nil)
 			wg.Go(func() {
+				defer close(finished[i])
 				_, err := r.Run(f.ctx, syncjob.Request{AccountID: f.acct.ID, Kind: catalog.KindAll,
 					OnProgress: func(stage string, _ int) {
 						if stage == "waiting for another sync of this account" {
