@@ -33,7 +33,7 @@ func (r Result) Doc() ExplanationDoc {
 	doc := ExplanationDoc{Rule: ex.Rule, Priority: ex.Priority, Default: ex.Default,
 		Matched: append([]string{}, ex.Matched...), Skipped: []SkipDoc{}, Steps: []StepDoc{}}
 	for _, s := range ex.Skipped {
-		doc.Skipped = append(doc.Skipped, SkipDoc{Rule: s.Rule, Priority: s.Priority, Reason: s.Reason})
+		doc.Skipped = append(doc.Skipped, SkipDoc(s))
 	}
 	for _, s := range ex.Steps {
 		value := s.Value.String()

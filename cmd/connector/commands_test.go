@@ -14,7 +14,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/migrations"
@@ -89,40 +88,62 @@ func TestEveryCommandHasHelp(t *testing.T) {
 	}
 }
 
-func freeAddr(t *testing.T) string {
+// runningCmd is a command (serve, demo) running in the background until stop.
+type runningCmd struct {
+	cancel context.CancelFunc
+	done   chan struct{} // closed when the command has returned
+	res    cmdResult     // set before done is closed
+}
+
+type cmdResult struct {
+	stdout, stderr string
+	err            error
+}
+
+// startCmd runs the root command with args in the background, on ctx (which may carry the
+// tests' hooks: withListening, withDemoReady) until stop.
+func startCmd(ctx context.Context, env map[string]string, args ...string) *runningCmd {
+	ctx, cancel := context.WithCancel(ctx)
+	c := &runningCmd{cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(c.done)
+		c.res.stdout, c.res.stderr, c.res.err = runCmd(ctx, env, args...)
+	}()
+	return c
+}
+
+// stop cancels the command, as Ctrl-C would, and returns its result once it has returned.
+func (c *runningCmd) stop() cmdResult {
+	c.cancel()
+	<-c.done
+	return c.res
+}
+
+// startServing runs a serving command with --addr 127.0.0.1:0 and returns once its HTTP server
+// accepts connections, with that server's address. It fails the test if the command ends first.
+func startServing(t *testing.T, env map[string]string, args ...string) (string, *runningCmd) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	addrs := make(chan string, 1)
+	c := startCmd(withListening(context.Background(), func(addr string) { addrs <- addr }), env,
+		append(args, "--addr", "127.0.0.1:0")...)
+	t.Cleanup(func() { c.stop() })
+	select {
+	case addr := <-addrs:
+		return addr, c
+	case <-c.done:
+		t.Fatalf("%s returned before serving: %v\n%s", args[0], c.res.err, c.res.stderr)
+		return "", nil
 	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 func TestServeEndToEnd(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	dbURL := "sqlite:" + filepath.Join(dir, "data", "connector.db")
-	addr := freeAddr(t)
 	env := map[string]string{"CONNECTOR_DATABASE_URL": dbURL, "CONNECTOR_SECRET_KEY": testKey, "CONNECTOR_LOG_FORMAT": "json"}
+	addr, serve := startServing(t, env, "serve")
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	var stderr string
-	go func() {
-		var err error
-		_, stderr, err = runCmd(ctx, env, "serve", "--addr", addr)
-		done <- err
-	}()
-
-	base := "http://" + addr
-	var resp *http.Response
-	var err error
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if resp, err = http.Get(base + "/readyz"); err == nil {
-			break
-		}
-	}
+	resp, err := http.Get("http://" + addr + "/readyz")
 	if err != nil {
 		t.Fatalf("server never answered: %v", err)
 	}
@@ -131,41 +152,24 @@ func TestServeEndToEnd(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("/readyz = %d %s (serve migrates by default)", resp.StatusCode, body)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve returned %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not stop on cancel")
+	r := serve.stop()
+	if r.err != nil {
+		t.Fatalf("serve returned %v", r.err)
 	}
-	if !strings.Contains(stderr, `"msg":"http server stopped"`) {
-		t.Errorf("no shutdown log:\n%s", stderr)
+	if !strings.Contains(r.stderr, `"msg":"http server stopped"`) {
+		t.Errorf("no shutdown log:\n%s", r.stderr)
 	}
-	if strings.Contains(stderr, testKey) {
+	if strings.Contains(r.stderr, testKey) {
 		t.Error("the secret key reached the log")
 	}
 }
 
 func TestServeNoMigrateIsNotReady(t *testing.T) {
+	t.Parallel()
 	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "c.db")
-	addr := freeAddr(t)
 	env := map[string]string{"CONNECTOR_DATABASE_URL": dbURL, "CONNECTOR_SECRET_KEY": testKey}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		_, _, err := runCmd(ctx, env, "serve", "--addr", addr, "--no-migrate")
-		done <- err
-	}()
-	var resp *http.Response
-	var err error
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if resp, err = http.Get("http://" + addr + "/readyz"); err == nil {
-			break
-		}
-	}
+	addr, serve := startServing(t, env, "serve", "--no-migrate")
+	resp, err := http.Get("http://" + addr + "/readyz")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,9 +178,8 @@ func TestServeNoMigrateIsNotReady(t *testing.T) {
 	if resp.StatusCode != 503 || !strings.Contains(string(body), "pending") {
 		t.Errorf("/readyz = %d %s, want 503 with pending migrations", resp.StatusCode, body)
 	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
+	if r := serve.stop(); r.err != nil {
+		t.Fatal(r.err)
 	}
 }
 

@@ -45,8 +45,15 @@ type demoOptions struct {
 	SandboxAddr string // where the in-process IWS sandbox listens
 	SKUs        int
 	Seed        int64
-	// ready, when set, receives the running demo's description once everything is up (tests).
-	ready func(demoInfo)
+}
+
+type demoReadyKey struct{}
+
+// withDemoReady returns ctx carrying ready, which a demo run on it calls with the running demo's
+// description once everything is up (demo.json written, /readyz answering): tests wait on it
+// instead of polling.
+func withDemoReady(ctx context.Context, ready func(demoInfo)) context.Context {
+	return context.WithValue(ctx, demoReadyKey{}, ready)
 }
 
 // demoInfo is what demo.json holds: enough for a person or a script to talk to each part.
@@ -334,8 +341,8 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 	}
 	pub := info.public()
 	public.Store(&pub)
-	if opts.ready != nil {
-		opts.ready(info)
+	if ready, ok := ctx.Value(demoReadyKey{}).(func(demoInfo)); ok {
+		ready(info)
 	}
 	err = <-served // until ctx is done
 	return errors.Join(err, bg.stop(ctx, cfg.ShutdownTimeout))

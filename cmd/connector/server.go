@@ -174,6 +174,15 @@ func requestLogger(logger *slog.Logger) gin.HandlerFunc {
 	}
 }
 
+type listeningKey struct{}
+
+// withListening returns ctx carrying listening, which serveHTTP run on it calls with its address
+// once it accepts connections: tests learn the port of --addr 127.0.0.1:0 and wait for the
+// server without polling it.
+func withListening(ctx context.Context, listening func(addr string)) context.Context {
+	return context.WithValue(ctx, listeningKey{}, listening)
+}
+
 // serveHTTP serves h on ln until ctx ends, then shuts down gracefully, giving requests in flight
 // up to shutdownTimeout to finish.
 func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger, shutdownTimeout time.Duration) error {
@@ -189,6 +198,9 @@ func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, logger *slo
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	logger.InfoContext(ctx, "http server listening", "addr", ln.Addr().String())
+	if listening, ok := ctx.Value(listeningKey{}).(func(addr string)); ok {
+		listening(ln.Addr().String())
+	}
 
 	select {
 	case err := <-errc:

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -129,55 +130,109 @@ func TestRequestLogging(t *testing.T) {
 	}
 }
 
+// SIGTERM while a request is in flight: serveHTTP stops accepting, lets the request finish, and
+// only then returns. In a synctest bubble over an in-memory network, so "has not returned yet"
+// is checked once every goroutine is blocked: serveHTTP had every chance to return.
 func TestServeHTTPGracefulShutdown(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	started := make(chan struct{})
-	release := make(chan struct{})
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		close(started)
-		<-release
-		io.WriteString(w, "finished")
-	})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- serveHTTP(ctx, ln, h, slog.New(slog.DiscardHandler), 5*time.Second) }()
+	synctest.Test(t, func(t *testing.T) {
+		srvConn, cliConn := net.Pipe()
+		ln := newPipeListener(srvConn)
+		started := make(chan struct{})
+		release := make(chan struct{})
+		releaseOnce := sync.OnceFunc(func() { close(release) })
+		defer releaseOnce() // a failed check must not leave the handler blocked in the bubble
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			close(started)
+			<-release
+			io.WriteString(w, "finished")
+		})
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() { done <- serveHTTP(ctx, ln, h, slog.New(slog.DiscardHandler), 5*time.Second) }()
 
-	type result struct {
-		body string
-		err  error
-	}
-	res := make(chan result, 1)
-	go func() {
-		resp, err := http.Get("http://" + ln.Addr().String() + "/slow")
-		if err != nil {
-			res <- result{err: err}
-			return
+		client := &http.Client{Transport: &http.Transport{
+			DialContext: func(context.Context, string, string) (net.Conn, error) { return cliConn, nil },
+		}}
+		defer client.CloseIdleConnections()
+		type result struct {
+			body string
+			err  error
 		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		res <- result{string(b), err}
-	}()
-	<-started
-	cancel() // SIGTERM arrives while a request is in flight
-	time.Sleep(50 * time.Millisecond)
+		res := make(chan result, 1)
+		go func() {
+			resp, err := client.Get("http://connector/slow")
+			if err != nil {
+				res <- result{err: err}
+				return
+			}
+			defer resp.Body.Close()
+			b, err := io.ReadAll(resp.Body)
+			res <- result{string(b), err}
+		}()
+		<-started
+		cancel() // SIGTERM arrives while a request is in flight
+		synctest.Wait()
+		select {
+		case err := <-done:
+			t.Fatalf("server stopped before the request finished: %v", err)
+		default:
+		}
+		if !ln.isClosed() {
+			t.Fatal("server still accepting while shutting down")
+		}
+		releaseOnce()
+		if r := <-res; r.err != nil || r.body != "finished" {
+			t.Fatalf("in-flight request: %q, %v", r.body, r.err)
+		}
+		if err := <-done; err != nil {
+			t.Fatalf("serveHTTP = %v", err)
+		}
+	})
+}
+
+// pipeListener is a net.Listener over in-memory connections (net.Pipe), for synctest bubbles.
+type pipeListener struct {
+	conns     chan net.Conn
+	closeOnce sync.Once
+	closed    chan struct{}
+}
+
+func newPipeListener(conns ...net.Conn) *pipeListener {
+	l := &pipeListener{conns: make(chan net.Conn, len(conns)), closed: make(chan struct{})}
+	for _, c := range conns {
+		l.conns <- c
+	}
+	return l
+}
+
+func (l *pipeListener) Accept() (net.Conn, error) {
 	select {
-	case err := <-done:
-		t.Fatalf("server stopped before the request finished: %v", err)
-	default:
-	}
-	close(release)
-	if r := <-res; r.err != nil || r.body != "finished" {
-		t.Fatalf("in-flight request: %q, %v", r.body, r.err)
-	}
-	if err := <-done; err != nil {
-		t.Fatalf("serveHTTP = %v", err)
-	}
-	if _, err := http.Get("http://" + ln.Addr().String() + "/"); err == nil {
-		t.Fatal("server still accepting after shutdown")
+	case c := <-l.conns:
+		return c, nil
+	case <-l.closed:
+		return nil, net.ErrClosed
 	}
 }
+
+func (l *pipeListener) Close() error {
+	l.closeOnce.Do(func() { close(l.closed) })
+	return nil
+}
+
+func (l *pipeListener) isClosed() bool {
+	select {
+	case <-l.closed:
+		return true
+	default:
+		return false
+	}
+}
+
+func (l *pipeListener) Addr() net.Addr { return pipeAddr{} }
+
+type pipeAddr struct{}
+
+func (pipeAddr) Network() string { return "pipe" }
+func (pipeAddr) String() string  { return "pipe" }
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

@@ -290,42 +290,23 @@ func TestServeRunsScheduledSyncs(t *testing.T) {
 	for k, v := range e.env {
 		env[k] = v
 	}
-	addr := freeAddr(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	var stderr string
-	go func() {
-		var err error
-		_, stderr, err = runCmd(ctx, env, "serve", "--addr", addr)
-		done <- err
-	}()
-	// A first start finds every schedule due: the catalog sync runs and pushes to the shop.
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		if n := len(e.listings(t)); n > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			cancel()
-			err := <-done
-			t.Fatalf("no listing was pushed by the scheduled syncs (serve: %v):\n%s", err, stderr)
-		}
+	_, serve := startServing(t, env, "serve")
+	// A first start finds every schedule due: the catalog sync runs and pushes to the shop. Polled
+	// until the rows appear, however long a loaded machine takes.
+	poll := time.NewTicker(20 * time.Millisecond)
+	defer poll.Stop()
+	for len(e.listings(t)) == 0 {
 		select {
-		case err := <-done:
-			t.Fatalf("serve stopped early: %v", err)
-		case <-time.After(100 * time.Millisecond):
+		case <-serve.done:
+			t.Fatalf("serve stopped before pushing: %v\n%s", serve.res.err, serve.res.stderr)
+		case <-poll.C:
 		}
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve returned %v", err)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not stop")
+	r := serve.stop()
+	if r.err != nil {
+		t.Fatalf("serve returned %v", r.err)
 	}
+	stderr := r.stderr
 	for _, want := range []string{`"msg":"job workers and scheduler started"`, `"msg":"job workers and scheduler stopped"`} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("log lacks %s", want)

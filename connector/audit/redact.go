@@ -250,7 +250,7 @@ func looksJSON(b []byte) bool {
 }
 
 func looksForm(b []byte) bool {
-	return bytes.IndexByte(b, '=') > 0 && bytes.IndexAny(b, " \t\r\n<>{}") < 0
+	return bytes.IndexByte(b, '=') > 0 && !bytes.ContainsAny(b, " \t\r\n<>{}")
 }
 
 // trimPartialRune drops an incomplete UTF-8 sequence left at the end by the size cap.

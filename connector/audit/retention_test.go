@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/intcomex-connector/connector/connector/audit"
@@ -31,25 +32,27 @@ func (p *fakePurger) count() int {
 	return p.calls
 }
 
+// RunRetention purges at once and then at every interval, failing or not. In a synctest bubble:
+// its ticker runs on the bubble's clock, so the count after two intervals is exact.
 func TestRunRetention(t *testing.T) {
 	for name, perr := range map[string]error{"ok": nil, "failing purges keep running": errors.New("locked")} {
 		t.Run(name, func(t *testing.T) {
-			p := &fakePurger{err: perr}
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan struct{})
-			go func() {
-				audit.RunRetention(ctx, p, audit.RetentionPolicy{MaxAge: time.Hour, MaxRows: 10, Interval: time.Millisecond}, nil)
-				close(done)
-			}()
-			deadline := time.Now().Add(5 * time.Second)
-			for p.count() < 3 && time.Now().Before(deadline) {
-				time.Sleep(time.Millisecond)
-			}
-			cancel()
-			<-done
-			if p.count() < 3 || p.got != [2]any{time.Hour, 10} {
-				t.Fatalf("calls = %d, args = %v", p.count(), p.got)
-			}
+			synctest.Test(t, func(t *testing.T) {
+				p := &fakePurger{err: perr}
+				ctx, cancel := context.WithCancel(t.Context())
+				done := make(chan struct{})
+				go func() {
+					audit.RunRetention(ctx, p, audit.RetentionPolicy{MaxAge: time.Hour, MaxRows: 10, Interval: time.Minute}, nil)
+					close(done)
+				}()
+				time.Sleep(2*time.Minute + time.Second) // the bubble's clock: two ticks after the first purge
+				synctest.Wait()
+				cancel()
+				<-done
+				if p.count() != 3 || p.got != [2]any{time.Hour, 10} {
+					t.Fatalf("calls = %d, args = %v; want 3 (at start and after each of two intervals)", p.count(), p.got)
+				}
+			})
 		})
 	}
 }

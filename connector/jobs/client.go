@@ -359,8 +359,10 @@ func (c *Client) Drain(ctx context.Context) (int, error) {
 
 // RescueAndPrune runs the maintenance pass once: expired leases are rescued and jobs older than
 // their retention deleted. Started clients run it every RescueInterval.
-func (c *Client) RescueAndPrune(ctx context.Context) error {
-	t := now()
+func (c *Client) RescueAndPrune(ctx context.Context) error { return c.rescueAndPrune(ctx, now()) }
+
+// rescueAndPrune is RescueAndPrune as of t; tests pick t on either side of a lease's end.
+func (c *Client) rescueAndPrune(ctx context.Context, t time.Time) error {
 	for {
 		n, err := c.drv.rescue(ctx, t, rescueBatch)
 		if err != nil {

@@ -71,13 +71,6 @@ func scanJob(s rowScanner) (*JobRow, error) {
 	return &j, nil
 }
 
-func nullTime(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t
-}
-
 func nullStr(s string) any {
 	if s == "" {
 		return nil

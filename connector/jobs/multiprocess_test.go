@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/url"
 	"os"
@@ -24,9 +25,16 @@ import (
 // The multi-process test re-executes this test binary as worker processes (the os/exec helper
 // process pattern): TestJobsChildProcess does nothing unless these variables are set.
 const (
-	envChildMode = "CONNECTOR_JOBS_CHILD_MODE" // "work" or "block"
+	envChildMode = "CONNECTOR_JOBS_CHILD_MODE" // "share", "rescue" or "block"
 	envChildDB   = "CONNECTOR_JOBS_CHILD_DB"   // mysql:// URL of the shared database
 )
+
+// Child modes: "share" runs jobs until none is left, each run waiting until another process has
+// one too, so both share children take part however the machine schedules them; "rescue" runs
+// jobs until none is left and also rescues expired leases in real time (every 200 ms); "block"
+// claims jobs and holds them until killed. Only the rescue child rescues in real time: a heartbeat
+// made late by a loaded machine must not lose a live worker its jobs in the tests that are not
+// about lease expiry.
 
 type mpArgs struct {
 	N int `json:"n"`
@@ -34,7 +42,7 @@ type mpArgs struct {
 
 func (mpArgs) Kind() string { return "mp" }
 
-// mpLease is short so the kill test sees a rescue within seconds.
+// mpLease is short so the kill test sees the rescue child rescue within seconds.
 const mpLease = 2 * time.Second
 
 func TestJobsChildProcess(t *testing.T) {
@@ -42,8 +50,13 @@ func TestJobsChildProcess(t *testing.T) {
 	if mode == "" {
 		t.Skip("helper process for TestMultiProcess")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
-	defer cancel()
+	// The parent holds this process's stdin open: end of input means it is gone, so leave rather
+	// than work on for nobody (there is no deadline to end a stuck child otherwise).
+	go func() {
+		_, _ = io.Copy(io.Discard, os.Stdin)
+		os.Exit(3)
+	}()
+	ctx := context.Background()
 	st, err := store.Open(ctx, os.Getenv(envChildDB), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -62,12 +75,22 @@ func TestJobsChildProcess(t *testing.T) {
 			<-ctx.Done() // until SIGKILL
 			return ctx.Err()
 		}
+		for mode == "share" {
+			var pids int
+			if err := db.QueryRowContext(ctx, `SELECT COUNT(DISTINCT pid) FROM mp_runs`).Scan(&pids); err != nil {
+				return err
+			}
+			if pids >= 2 {
+				break
+			}
+			time.Sleep(10 * time.Millisecond) // polling for the other process's first run
+		}
 		// One in-flight row per job: a second concurrent run of any attempt fails here.
 		if _, err := db.ExecContext(ctx, `INSERT INTO mp_inflight (job_id) VALUES (?)`, j.ID); err != nil {
 			t.Errorf("job %d runs twice at once: %v", j.ID, err)
 			return err
 		}
-		time.Sleep(10 * time.Millisecond)
+		time.Sleep(10 * time.Millisecond) // a job's work, during which a second run would collide above
 		if _, err := db.ExecContext(ctx, `DELETE FROM mp_inflight WHERE job_id = ?`, j.ID); err != nil {
 			return err
 		}
@@ -76,8 +99,12 @@ func TestJobsChildProcess(t *testing.T) {
 	}
 	ws := NewWorkers()
 	AddWorker(ws, WorkFunc(work))
+	rescueEvery := time.Hour // the parent runs the passes the test needs, as of chosen instants
+	if mode == "rescue" {
+		rescueEvery = 200 * time.Millisecond
+	}
 	c, err := NewClient(st, Config{Workers: ws, Concurrency: 8, PollInterval: 50 * time.Millisecond,
-		LeaseDuration: mpLease, RescueInterval: 200 * time.Millisecond, Backoff: func(int) time.Duration { return 0 },
+		LeaseDuration: mpLease, RescueInterval: rescueEvery, Backoff: func(int) time.Duration { return 0 },
 		ID:     fmt.Sprintf("child-%s-%d", mode, pid),
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err != nil {
@@ -86,44 +113,55 @@ func TestJobsChildProcess(t *testing.T) {
 	if err := c.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	// Work until no job is left to run (a "block" child runs until killed).
-	for ctx.Err() == nil {
+	// Work until the rows say no job is left to run (a "block" child runs until killed).
+	poll := time.NewTicker(50 * time.Millisecond)
+	defer poll.Stop()
+	for {
 		var left int
 		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM jobs WHERE state NOT IN ('completed', 'cancelled', 'discarded')`).Scan(&left); err != nil {
 			t.Fatal(err)
 		}
-		if left == 0 && mode == "work" {
+		if left == 0 && mode != "block" {
 			break
 		}
-		time.Sleep(50 * time.Millisecond)
+		<-poll.C
 	}
-	stopCtx, stopCancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer stopCancel()
-	if err := c.Stop(stopCtx); err != nil {
+	if err := c.Stop(ctx); err != nil {
 		t.Error(err)
-	}
-	if ctx.Err() != nil {
-		t.Fatal("child timed out")
 	}
 }
 
 type child struct {
 	cmd            *exec.Cmd
 	stdout, stderr bytes.Buffer
+	exited         chan struct{} // closed once the process has ended
+	err            error         // cmd.Wait's result, set before exited closes
 }
 
 func startChild(t *testing.T, mode, dbURL string) *child {
 	t.Helper()
-	c := &child{cmd: exec.Command(os.Args[0], "-test.run=^TestJobsChildProcess$", "-test.count=1", "-test.v")}
+	c := &child{cmd: exec.Command(os.Args[0], "-test.run=^TestJobsChildProcess$", "-test.count=1", "-test.v"),
+		exited: make(chan struct{})}
 	c.cmd.Env = append(os.Environ(), envChildMode+"="+mode, envChildDB+"="+dbURL)
 	c.cmd.Stdout, c.cmd.Stderr = &c.stdout, &c.stderr
+	stdin, err := c.cmd.StdinPipe() // held open until the child has ended: see TestJobsChildProcess
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := c.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	go func() {
+		defer close(c.exited)
+		c.err = c.cmd.Wait()
+		_ = stdin.Close()
+	}()
 	t.Cleanup(func() {
-		if c.cmd.ProcessState == nil {
+		select {
+		case <-c.exited:
+		default:
 			_ = c.cmd.Process.Kill()
-			_ = c.cmd.Wait()
+			<-c.exited
 		}
 	})
 	return c
@@ -131,7 +169,8 @@ func startChild(t *testing.T, mode, dbURL string) *child {
 
 func (c *child) wait(t *testing.T) {
 	t.Helper()
-	err := c.cmd.Wait()
+	<-c.exited
+	err := c.err
 	if testing.Verbose() {
 		t.Logf("child %d stderr:\n%s", c.cmd.Process.Pid, c.stderr.String())
 	}
@@ -217,9 +256,17 @@ func TestMultiProcess(t *testing.T) {
 	t.Run("two processes share one queue", func(t *testing.T) {
 		const total = 300
 		insert(total)
-		a, b := startChild(t, "work", dbURL), startChild(t, "work", dbURL)
-		a.wait(t)
-		b.wait(t)
+		a, b := startChild(t, "share", dbURL), startChild(t, "share", dbURL)
+		// The one that ends first is checked first: a child that failed leaves the other waiting
+		// for its peer, and the failure (its cleanup kills the other) is the news.
+		first, second := a, b
+		select {
+		case <-a.exited:
+		case <-b.exited:
+			first, second = b, a
+		}
+		first.wait(t)
+		second.wait(t)
 		if got := states(); got["completed/1"] != total || len(got) != 1 {
 			failed, _ := c.List(ctx, ListFilter{States: []State{StateCompleted}, Limit: 1000})
 			for _, j := range failed {
@@ -248,23 +295,48 @@ func TestMultiProcess(t *testing.T) {
 		const total = 6
 		insert(total)
 		blocker := startChild(t, "block", dbURL)
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			var n int
-			if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM mp_runs WHERE pid = ?`, blocker.cmd.Process.Pid).Scan(&n); err != nil {
+		// leases returns the lease end of each job the blocker runs, once it runs them all.
+		leases := func() map[int64]time.Time {
+			t.Helper()
+			jobs, err := c.List(ctx, ListFilter{Kinds: []string{"mp"}, States: []State{StateRunning}})
+			if err != nil {
 				t.Fatal(err)
 			}
-			if n == total {
-				break
+			out := map[int64]time.Time{}
+			for _, j := range jobs {
+				out[j.ID] = j.LeaseExpiresAt
 			}
-			if time.Now().After(deadline) {
-				t.Fatalf("blocking child claimed %d of %d jobs\n%s%s", n, total, blocker.stdout.String(), blocker.stderr.String())
-			}
-			time.Sleep(20 * time.Millisecond)
+			return out
 		}
-		// While the child lives, its heartbeats keep the jobs past the first lease.
-		time.Sleep(mpLease + 500*time.Millisecond)
-		if err := c.RescueAndPrune(ctx); err != nil {
+		poll := time.NewTicker(20 * time.Millisecond)
+		defer poll.Stop()
+		claimed := leases()
+		for len(claimed) < total {
+			select {
+			case <-blocker.exited:
+				t.Fatalf("blocking child ended (%v) having claimed %d of %d jobs\n%s%s", blocker.err, len(claimed), total,
+					blocker.stdout.String(), blocker.stderr.String())
+			case <-poll.C:
+			}
+			claimed = leases()
+		}
+		// While the child lives, its heartbeats keep the jobs past their first lease: once every
+		// lease has been renewed beyond the last first one, a pass as of just after that last first
+		// lease (one that would rescue jobs nobody renewed) leaves them all running.
+		var firstEnd time.Time
+		for _, l := range claimed {
+			if l.After(firstEnd) {
+				firstEnd = l
+			}
+		}
+		for renewed := false; !renewed; {
+			<-poll.C
+			renewed = true
+			for _, l := range leases() {
+				renewed = renewed && l.After(firstEnd)
+			}
+		}
+		if err := c.rescueAndPrune(ctx, firstEnd.Add(time.Microsecond)); err != nil {
 			t.Fatal(err)
 		}
 		if got := states(); got["running/1"] != total {
@@ -275,12 +347,14 @@ func TestMultiProcess(t *testing.T) {
 			t.Fatal(err)
 		}
 		killedAt := now()
+		<-blocker.exited
 		var exitErr *exec.ExitError
-		if err := blocker.cmd.Wait(); !errors.As(err, &exitErr) {
-			t.Fatalf("killed child: %v", err)
+		if !errors.As(blocker.err, &exitErr) {
+			t.Fatalf("killed child: %v", blocker.err)
 		}
 
-		rescuer := startChild(t, "work", dbURL)
+		// The rescue child rescues the jobs once their leases run out, in real time, and runs them.
+		rescuer := startChild(t, "rescue", dbURL)
 		rescuer.wait(t)
 		if got := states(); got["completed/2"] != total || len(got) != 1 {
 			t.Fatalf("job states %v, want %d completed/2", got, total)

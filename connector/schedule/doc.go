@@ -24,6 +24,9 @@
 // With several instances only one schedules. On MySQL/MariaDB the leader holds the named lock
 // GET_LOCK('connector_scheduler_<hash of database name>', 0) on a dedicated connection for as long
 // as it leads; it checks the lock at every tick, releases it on Stop, and the server frees it if
-// the process or connection dies, so a follower takes over at its next tick. On SQLite the
+// the process or connection dies, so a follower takes over at its next tick. Only the loop touches
+// the lock's connection, and never with a context Stop cancels (go-sql-driver/mysql closes a
+// connection whose query is cancelled); a lock connection found closed at Stop took the lock with
+// it, which is a clean release. On SQLite the
 // process is alone and always leads (no lock; its single connection must not be pinned).
 package schedule

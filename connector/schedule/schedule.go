@@ -94,10 +94,21 @@ type Scheduler struct {
 	lock   *leaderLock
 	logger *slog.Logger
 
-	mu      sync.Mutex
-	leader  bool
-	stop    context.CancelFunc
-	stopped chan struct{}
+	mu     sync.Mutex
+	leader bool
+	run    *loopRun // the running loop, nil when stopped
+
+	// attempted, when set (by tests), is called by the loop after each attempt to lead and, as
+	// leader, the tick that followed it, with ctx the loop's context: a test's signal that the
+	// scheduler had its chance.
+	attempted func(ctx context.Context, leader bool)
+}
+
+// loopRun is one run of the background loop, from Start to Stop.
+type loopRun struct {
+	cancel context.CancelFunc
+	done   chan struct{} // closed when the loop has ended and released the lock
+	err    error         // the release's error, read after done
 }
 
 // New checks cfg and builds a scheduler on st.
@@ -153,33 +164,33 @@ func (s *Scheduler) IsLeader() bool {
 func (s *Scheduler) Start(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.stop != nil {
+	if s.run != nil {
 		return errors.New("schedule: already started")
 	}
-	ctx, s.stop = context.WithCancel(ctx)
-	s.stopped = make(chan struct{})
-	go s.loop(ctx)
+	ctx, cancel := context.WithCancel(ctx)
+	s.run = &loopRun{cancel: cancel, done: make(chan struct{})}
+	go s.loop(ctx, s.run)
 	return nil
 }
 
 // Stop ends the loop and releases leadership, so another instance takes over at its next tick.
+// ctx bounds the wait only: the loop releases the lock when it ends even if Stop gave up waiting.
 func (s *Scheduler) Stop(ctx context.Context) error {
 	s.mu.Lock()
-	stop, stopped := s.stop, s.stopped
-	s.stop = nil
+	r := s.run
+	s.run = nil
 	s.mu.Unlock()
-	if stop == nil {
+	if r == nil {
 		return nil
 	}
-	stop()
+	r.cancel()
 	select {
-	case <-stopped:
+	case <-r.done:
 	case <-ctx.Done():
 		return fmt.Errorf("schedule: stop: %w", ctx.Err())
 	}
-	s.setLeader(false)
-	if err := s.lock.release(ctx); err != nil {
-		return fmt.Errorf("schedule: stop: %w", err)
+	if r.err != nil {
+		return fmt.Errorf("schedule: stop: %w", r.err)
 	}
 	return nil
 }
@@ -190,11 +201,17 @@ func (s *Scheduler) setLeader(v bool) {
 	s.leader = v
 }
 
-func (s *Scheduler) loop(ctx context.Context) {
-	defer close(s.stopped)
+// loop owns the leader lock: only it acquires and releases it, so the lock's connection is never
+// used by two goroutines, and it is released when the loop ends however Stop went.
+func (s *Scheduler) loop(ctx context.Context, r *loopRun) {
+	defer close(r.done)
+	defer func() {
+		s.setLeader(false)
+		r.err = s.lock.release(context.WithoutCancel(ctx))
+	}()
 	ticker := time.NewTicker(s.cfg.TickInterval)
 	defer ticker.Stop()
-	for {
+	for ctx.Err() == nil {
 		held, err := s.lock.acquire(ctx)
 		if err != nil && ctx.Err() == nil {
 			s.logger.WarnContext(ctx, "scheduler leader lock", "err", err)
@@ -208,9 +225,11 @@ func (s *Scheduler) loop(ctx context.Context) {
 				s.logger.ErrorContext(ctx, "scheduler tick", "err", err)
 			}
 		}
+		if s.attempted != nil {
+			s.attempted(ctx, held)
+		}
 		select {
 		case <-ctx.Done():
-			return
 		case <-ticker.C:
 		}
 	}
@@ -379,6 +398,10 @@ func (s *Scheduler) rowCreatedMeanwhile(ctx context.Context, accountID int64, na
 // dedicated connection for as long as this instance leads (released on Stop, and by the server
 // if the connection or process dies); on SQLite the process is alone and always leads (and the
 // single connection must not be pinned).
+//
+// The lock's queries never run on the loop's context: go-sql-driver/mysql closes a connection
+// whose query is cancelled, so a Stop landing during a check would otherwise throw the lock's
+// connection away under the loop and fail the release. They run on lockQueryTimeout instead.
 type leaderLock struct {
 	db      *sql.DB
 	dialect migrations.Dialect
@@ -389,20 +412,22 @@ type leaderLock struct {
 // several connector databases (and the tests' many).
 const lockName = "CONCAT('connector_scheduler_', LEFT(SHA2(COALESCE(DATABASE(), ''), 256), 40))"
 
+// lockQueryTimeout bounds one lock query (GET_LOCK with no wait, IS_USED_LOCK, RELEASE_LOCK: all
+// answered at once by a live server), so a dead server cannot hold up a tick or Stop for long.
+const lockQueryTimeout = 10 * time.Second
+
 // acquire takes the lock if free, or checks that this instance still holds it.
 func (l *leaderLock) acquire(ctx context.Context) (bool, error) {
 	if l.dialect != migrations.MySQL {
 		return true, nil
 	}
+	qctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), lockQueryTimeout)
+	defer cancel()
 	if l.conn != nil {
 		var mine sql.NullInt64
-		err := l.conn.QueryRowContext(ctx, "SELECT IS_USED_LOCK("+lockName+") = CONNECTION_ID()").Scan(&mine)
+		err := l.conn.QueryRowContext(qctx, "SELECT IS_USED_LOCK("+lockName+") = CONNECTION_ID()").Scan(&mine)
 		if err == nil && mine.Valid && mine.Int64 == 1 {
 			return true, nil
-		}
-		if err != nil && ctx.Err() != nil {
-			// Stopping, not lost: keep the connection so release can give the lock back.
-			return false, ctx.Err()
 		}
 		// Lost (the connection dropped) or not ours any more: start over on a new connection.
 		// The old one must not go back to the pool, where it would keep a lock it may still hold.
@@ -417,8 +442,9 @@ func (l *leaderLock) acquire(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("connect: %w", err)
 	}
 	var got sql.NullInt64
-	if err := conn.QueryRowContext(ctx, "SELECT GET_LOCK("+lockName+", 0)").Scan(&got); err != nil {
-		return false, errors.Join(fmt.Errorf("GET_LOCK: %w", err), conn.Close())
+	if err := conn.QueryRowContext(qctx, "SELECT GET_LOCK("+lockName+", 0)").Scan(&got); err != nil {
+		discardConn(conn) // GET_LOCK may have been granted before the error
+		return false, fmt.Errorf("GET_LOCK: %w", err)
 	}
 	if !got.Valid || got.Int64 != 1 {
 		return false, conn.Close()
@@ -427,23 +453,28 @@ func (l *leaderLock) acquire(ctx context.Context) (bool, error) {
 	return true, nil
 }
 
+// release gives the lock back. A connection the driver has already closed took the lock with it
+// (the server frees a session's named locks when the session ends): that is a release, not an
+// error.
 func (l *leaderLock) release(ctx context.Context) error {
 	if l.conn == nil {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	conn := l.conn
+	l.conn = nil
+	ctx, cancel := context.WithTimeout(ctx, lockQueryTimeout)
 	defer cancel()
 	var released sql.NullInt64
-	err := l.conn.QueryRowContext(ctx, "SELECT RELEASE_LOCK("+lockName+")").Scan(&released)
-	if err != nil {
+	if err := conn.QueryRowContext(ctx, "SELECT RELEASE_LOCK("+lockName+")").Scan(&released); err != nil {
+		closed := connClosed(conn, err)
 		// The lock may still be held: close the connection itself so the server drops it.
-		discardConn(l.conn)
-		l.conn = nil
+		discardConn(conn)
+		if closed {
+			return nil
+		}
 		return fmt.Errorf("release leader lock: %w", err)
 	}
-	err = l.conn.Close()
-	l.conn = nil
-	return err
+	return conn.Close()
 }
 
 // Ran records that the per-account schedules named (all of them when names is empty) ran for
@@ -485,4 +516,21 @@ func (s *Scheduler) Ran(ctx context.Context, accountID int64, at time.Time, name
 func discardConn(conn *sql.Conn) {
 	_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 	_ = conn.Close() // the connection is gone either way
+}
+
+// connClosed reports whether err, or the driver, says conn's physical connection is closed (after
+// a cancelled query or a network error), so the server session, and every lock it held, is gone
+// with it.
+func connClosed(conn *sql.Conn, err error) bool {
+	if errors.Is(err, driver.ErrBadConn) {
+		return true // database/sql has closed conn too
+	}
+	closed := false
+	rerr := conn.Raw(func(dc any) error {
+		if v, ok := dc.(driver.Validator); ok {
+			closed = !v.IsValid()
+		}
+		return nil
+	})
+	return closed || errors.Is(rerr, sql.ErrConnDone)
 }

@@ -38,6 +38,7 @@ func kinds() schedule.IWSKinds {
 }
 
 func TestIWSSchedulesMinimums(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		iv      schedule.IWSIntervals
@@ -112,6 +113,7 @@ func jobClient(t *testing.T, st *store.Store, work func(context.Context, *jobs.J
 }
 
 func TestDueAfterRestart(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		ss, err := schedule.IWSSchedules(schedule.IWSIntervals{}, schedule.IWSKinds{
@@ -184,6 +186,7 @@ func TestDueAfterRestart(t *testing.T) {
 }
 
 func TestConcurrentTicksEnqueueOnce(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		ss, err := schedule.IWSSchedules(schedule.IWSIntervals{}, kinds())
@@ -225,6 +228,7 @@ func TestConcurrentTicksEnqueueOnce(t *testing.T) {
 }
 
 func TestThrottledScheduledJobSnoozes(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		ss, err := schedule.IWSSchedules(schedule.IWSIntervals{}, schedule.IWSKinds{Stock: kinds().Stock})
@@ -238,22 +242,28 @@ func TestThrottledScheduledJobSnoozes(t *testing.T) {
 		if n, err := s.Tick(ctx); err != nil || n != 2 {
 			t.Fatalf("tick: %d, %v", n, err)
 		}
+		before := time.Now().Truncate(time.Microsecond)
 		if _, err := jc.Drain(ctx); err != nil {
 			t.Fatal(err)
 		}
+		after := time.Now()
 		queued, err := jc.List(ctx, jobs.ListFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Snoozed the 90 s IWS asked, from the attempt's end somewhere within the Drain.
 		for _, j := range queued {
-			if j.State != jobs.StateScheduled || j.Attempt != 0 || time.Until(j.ScheduledAt) < time.Minute {
-				t.Errorf("job %d: %s attempt %d at %v, want snoozed ~90 s without using an attempt", j.ID, j.State, j.Attempt, j.ScheduledAt)
+			if j.State != jobs.StateScheduled || j.Attempt != 0 ||
+				j.ScheduledAt.Before(before.Add(90*time.Second)) || j.ScheduledAt.After(after.Add(90*time.Second)) {
+				t.Errorf("job %d: %s attempt %d at %v, want snoozed 90 s from the Drain at %v-%v without using an attempt",
+					j.ID, j.State, j.Attempt, j.ScheduledAt, before, after)
 			}
 		}
 	})
 }
 
 func TestOneLeaderOnMySQL(t *testing.T) {
+	t.Parallel()
 	st := storetest.New(t, migrations.MySQL, true) // skips without CONNECTOR_TEST_MYSQL_DSN
 	ctx := context.Background()
 	ss, err := schedule.IWSSchedules(schedule.IWSIntervals{}, kinds())
@@ -262,16 +272,27 @@ func TestOneLeaderOnMySQL(t *testing.T) {
 	}
 	jc := jobClient(t, st, func(context.Context, *jobs.Job[feedArgs]) error { return nil })
 	a, b := newScheduler(t, st, jc, time.Now, ss), newScheduler(t, st, jc, time.Now, ss)
+	aTries, bTries := attempts(a), attempts(b)
 	if err := a.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "a leads", a.IsLeader)
+	waitLeads(aTries)
+	wantJobs := func(when string) {
+		t.Helper()
+		queued, err := jc.List(ctx, jobs.ListFilter{})
+		if err != nil || len(queued) != 9 {
+			t.Fatalf("%s: %d jobs, %v; want 9 (enqueued once by the first leader)", when, len(queued), err)
+		}
+	}
+	wantJobs("a leads")
 	if err := b.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond) // several of b's ticks
-	if b.IsLeader() {
-		t.Fatal("two leaders")
+	// a holds the lock meanwhile (its loop waits on aTries, holding its lock connection).
+	for i := range 3 {
+		if <-bTries {
+			t.Fatalf("b leads at its attempt %d while a leads: two leaders", i+1)
+		}
 	}
 	if err := a.Stop(ctx); err != nil {
 		t.Fatal(err)
@@ -279,37 +300,50 @@ func TestOneLeaderOnMySQL(t *testing.T) {
 	if a.IsLeader() {
 		t.Fatal("a still leads after Stop")
 	}
-	waitFor(t, "b takes over", b.IsLeader)
-	queued, err := jc.List(ctx, jobs.ListFilter{})
-	if err != nil || len(queued) != 9 {
-		t.Fatalf("%d jobs, %v; want 9 (enqueued once by the first leader)", len(queued), err)
-	}
+	waitLeads(bTries)
+	wantJobs("b took over")
 }
 
 func TestSQLiteAlwaysLeads(t *testing.T) {
+	t.Parallel()
 	st := storetest.New(t, migrations.SQLite, true)
 	jc := jobClient(t, st, func(context.Context, *jobs.Job[feedArgs]) error { return nil })
 	s := newScheduler(t, st, jc, time.Now, nil)
+	tries := attempts(s)
 	if err := s.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "leads", s.IsLeader)
+	if !<-tries {
+		t.Fatal("the first attempt did not lead")
+	}
+	if !s.IsLeader() {
+		t.Fatal("IsLeader is false after a leading attempt")
+	}
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting: %s", what)
+// attempts returns the outcome of each of s's attempts to lead (see OnAttempt), in order. The
+// loop waits for the test to take each one, or for Stop.
+func attempts(s *schedule.Scheduler) <-chan bool {
+	ch := make(chan bool)
+	schedule.OnAttempt(s, func(ctx context.Context, leader bool) {
+		select {
+		case ch <- leader:
+		case <-ctx.Done():
 		}
-		time.Sleep(10 * time.Millisecond)
+	})
+	return ch
+}
+
+// waitLeads waits for an attempt that leads; as leader, its tick has run when it is reported.
+func waitLeads(tries <-chan bool) {
+	for !<-tries {
 	}
 }
 
 // A sync run outside the scheduler (the demo's start-up sync) postpones the account's schedules
 // by one interval, so IWS is not asked for the same feeds again right away.
 func TestRanPostponesSchedules(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		ss, err := schedule.IWSSchedules(schedule.IWSIntervals{}, kinds())

@@ -108,6 +108,7 @@ func TestReadyAndMigrate(t *testing.T) {
 }
 
 func TestIWSAccounts(t *testing.T) {
+	clock := &testClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		if _, err := st.DefaultIWSAccount(ctx); !errors.Is(err, store.ErrNotFound) {
@@ -138,7 +139,7 @@ func TestIWSAccounts(t *testing.T) {
 		}
 
 		// Upsert by name (case-insensitive) keeps id and created_at.
-		time.Sleep(2 * time.Millisecond)
+		clock.Add(time.Second)
 		second, err := st.SaveIWSAccount(ctx, store.IWSAccount{
 			Name: "MAIN", Environment: store.EnvironmentProd, BaseURL: "https://intcomex-prod.apigee.net/v1/",
 			APIKey: "api-key-2", AccessKey: "access-key-secret-2",
@@ -179,7 +180,7 @@ func TestIWSAccounts(t *testing.T) {
 				t.Errorf("printed account leaks access key: %s", s)
 			}
 		}
-	})
+	}, store.WithClock(clock.Now))
 }
 
 func TestSaveIWSAccountValidation(t *testing.T) {

@@ -194,13 +194,8 @@ func TestServe(t *testing.T) {
 		t.Errorf("authenticate: %d", resp.StatusCode)
 	}
 	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Serve did not stop")
+	if err := <-done; err != nil {
+		t.Errorf("Serve: %v", err)
 	}
 	if _, err := os.Stat(path); err != nil {
 		t.Errorf("state not written on shutdown: %v", err)

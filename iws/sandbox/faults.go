@@ -83,11 +83,11 @@ func (f *Faults) validate() error {
 			switch fl.Kind {
 			case FaultUnavailable, FaultGateway:
 				if fl.Status != 0 && (fl.Status < 500 || fl.Status > 599) {
-					problems = append(problems, fmt.Errorf("Next[%s]: %s status must be 5xx, got %d", m, fl.Kind, fl.Status))
+					problems = append(problems, fmt.Errorf("status %d of a %s fault in Next[%s] is not 5xx", fl.Status, fl.Kind, m))
 				}
 			case FaultMalformed, FaultDrop, FaultDropAfterCommit, FaultThrottle, FaultExpiredToken:
 			default:
-				problems = append(problems, fmt.Errorf("Next[%s]: unknown fault kind %q", m, fl.Kind))
+				problems = append(problems, fmt.Errorf("unknown fault kind %q in Next[%s]", fl.Kind, m))
 			}
 		}
 	}

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/intcomex-connector/connector/iws"
@@ -161,13 +163,20 @@ func TestScriptedFaults(t *testing.T) {
 	}
 }
 
+// The Latency fault holds every answer for exactly its duration: measured on a synctest bubble's
+// clock, which moves only while everything waits, so the machine's load cannot blur it.
 func TestLatency(t *testing.T) {
-	e := newEnv(t, sandbox.Config{Faults: sandbox.Faults{Latency: 80 * time.Millisecond}})
-	start := time.Now()
-	e.get("/v1/authenticate").want(t, 200, 0)
-	if d := time.Since(start); d < 80*time.Millisecond {
-		t.Errorf("answered in %v with 80ms latency", d)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		sb := newSandbox(t, sandbox.Config{SKUs: 10, Seed: 7, Faults: sandbox.Faults{Latency: 80 * time.Millisecond}})
+		req := httptest.NewRequest(http.MethodGet, "http://sandbox.test/v1/authenticate", nil)
+		req.Header.Set("Authorization", "Bearer "+iws.Token(testAPIKey, testAccessKey, time.Now()))
+		w := httptest.NewRecorder()
+		start := time.Now()
+		sb.ServeHTTP(w, req)
+		if d := time.Since(start); w.Code != http.StatusOK || d != 80*time.Millisecond {
+			t.Errorf("answered %d after %v with 80ms latency", w.Code, d)
+		}
+	})
 }
 
 func TestConfigValidation(t *testing.T) {

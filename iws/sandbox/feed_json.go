@@ -103,7 +103,8 @@ func appendScaled(dst []byte, v int64, scale int) []byte {
 	if v < 0 {
 		dst = append(dst, '-')
 	}
-	intPart, frac, zeros := digits, digits[:0], 0
+	var intPart, frac []byte
+	zeros := 0
 	if len(digits) > scale {
 		intPart, frac = digits[:len(digits)-scale], digits[len(digits)-scale:]
 	} else {

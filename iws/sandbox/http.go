@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -243,9 +242,6 @@ func writeNotFound(w http.ResponseWriter, r *http.Request) {
 		"MessageDetail": fmt.Sprintf("No action was found on the controller 'IwsApi' that matches the name '%s'.", name),
 	})
 }
-
-// errDrop asks serveIWS to close the connection without an answer.
-var errDrop = errors.New("sandbox: drop connection")
 
 // dropConnection closes the client connection without writing a response.
 func dropConnection(w http.ResponseWriter) {

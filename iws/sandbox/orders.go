@@ -271,6 +271,9 @@ func (s *Sandbox) place(req *placeRequest, delay time.Duration) (*order, error) 
 	if delay > 0 {
 		time.Sleep(delay) // the back office is slow; the client going away does not stop it
 	}
+	if s.commitGate != nil {
+		<-s.commitGate
+	}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()

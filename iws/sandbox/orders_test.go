@@ -117,20 +117,22 @@ func TestStockIsTakenAndRestored(t *testing.T) {
 }
 
 func TestConcurrentCustomerOrderNumber(t *testing.T) {
-	e := newEnv(t, sandbox.Config{Faults: sandbox.Faults{CommitDelay: 400 * time.Millisecond}})
+	e := newEnv(t, sandbox.Config{})
+	release := sandbox.HoldCommits(e.sb)
+	defer release() // a failed check must not leave the first placement held when the server closes
 	chk := newChecker(t)
 	sku := e.physicalInStock(2)[0]
 	body := []map[string]any{{"Sku": sku, "Quantity": 1}}
 	first := make(chan *response, 1)
 	go func() { first <- e.post("/v1/placeorder?customerOrderNumber=RACE-1", body) }()
-	deadline := time.Now().Add(2 * time.Second)
-	for len(e.sb.Summary().InFlight) == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("first placement never went in flight")
-		}
-		time.Sleep(2 * time.Millisecond)
+	poll := time.NewTicker(2 * time.Millisecond)
+	defer poll.Stop()
+	for len(e.sb.Summary().InFlight) == 0 { // until the first placement is in flight
+		<-poll.C
 	}
-	second := e.post("/v1/placeorder?customerOrderNumber=RACE-1", body).want(t, 400, 92)
+	second := e.post("/v1/placeorder?customerOrderNumber=RACE-1", body)
+	release()
+	second.want(t, 400, 92)
 	chk.check(t, "/placeorder", second)
 	if !strings.Contains(second.message(), "'RACE-1' has already been used in another request") {
 		t.Errorf("92 message %q", second.message())
@@ -144,17 +146,14 @@ func TestConcurrentCustomerOrderNumber(t *testing.T) {
 
 func TestCreditLimit(t *testing.T) {
 	e := newEnv(t, sandbox.Config{CreditLimit: decimal.NewFromInt(1000)})
-	var sku string
-	var price decimal.Decimal
-	for _, s := range e.physicalInStock(3) {
-		p, _ := e.sb.Product(s)
-		if p.Price.UnitPrice.GreaterThan(decimal.NewFromInt(200)) && p.Price.UnitPrice.LessThan(decimal.NewFromInt(400)) {
-			sku, price = s, p.Price.UnitPrice.Decimal
-			break
-		}
+	// A product priced so that two orders fit in the limit and a third does not: set, not hoped
+	// for in the generated catalog.
+	sku, price := e.physicalInStock(3)[0], decimal.NewFromInt(300)
+	if err := e.sb.SetPrice(sku, price); err != nil {
+		t.Fatal(err)
 	}
-	if sku == "" {
-		t.Skip("no product priced between 200 and 400")
+	if p, err := e.sb.Product(sku); err != nil || !p.Price.UnitPrice.Equal(price) {
+		t.Fatalf("price after SetPrice: %v, %v", p.Price, err)
 	}
 	withTax := price.Mul(decimal.RequireFromString("1.19"))
 	n := int(decimal.NewFromInt(1000).Div(withTax).IntPart()) // orders that fit
@@ -226,11 +225,7 @@ func (h *hookRecorder) wait(n int) [][]byte {
 			return out
 		}
 		h.mu.Unlock()
-		select {
-		case <-h.got:
-		case <-time.After(5 * time.Second):
-			h.t.Fatalf("waited for %d webhooks, got %d", n, len(h.bodies))
-		}
+		<-h.got
 	}
 }
 
@@ -342,7 +337,9 @@ func TestStatusMachineOnTheClock(t *testing.T) {
 	if want := []int{2, 4, 5}; !equalInts(codes, want) {
 		t.Errorf("webhook statuses %v, want %v", codes, want)
 	}
-	time.Sleep(50 * time.Millisecond)
+	// Every change has happened (the order is delivered): once the sandbox has no webhook left to
+	// send, any it had queued for 5→7 would have reached the recorder.
+	waitWebhooksSent(e)
 	if n := hooks.count(); n != 3 {
 		t.Errorf("%d webhooks, want 3 (none after Invoiced/Closed)", n)
 	}
@@ -442,10 +439,7 @@ func TestWebhookShapesAndRetries(t *testing.T) {
 			if e.sb.AdvanceOrders(1) != 0 {
 				t.Error("a canceled order advanced")
 			}
-			deadline := time.Now().Add(2 * time.Second)
-			for e.sb.Summary().Webhooks.Pending > 0 && time.Now().Before(deadline) {
-				time.Sleep(time.Millisecond)
-			}
+			waitWebhooksSent(e)
 			if sum := e.sb.Summary(); sum.Webhooks == nil || sum.Webhooks.Sent != 1 || sum.Webhooks.Failed != 0 {
 				t.Errorf("webhook stats %+v", sum.Webhooks)
 			}
@@ -528,4 +522,13 @@ func TestGetOrdersFilters(t *testing.T) {
 		}
 	}
 	e.get("/v1/getorders?statusCode=abc").want(t, 400, 101)
+}
+
+// waitWebhooksSent waits until the sandbox has no webhook queued or in delivery.
+func waitWebhooksSent(e *env) {
+	poll := time.NewTicker(time.Millisecond)
+	defer poll.Stop()
+	for e.sb.Summary().Webhooks.Pending > 0 {
+		<-poll.C
+	}
 }

@@ -159,7 +159,7 @@ func (cfg *Config) withDefaults() error {
 	case "es", "en":
 		cfg.Locale = strings.ToLower(cfg.Locale)
 	default:
-		problems = append(problems, fmt.Errorf("Locale must be es or en, got %q", cfg.Locale))
+		problems = append(problems, fmt.Errorf("unknown Locale %q: want es or en", cfg.Locale))
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 	// Own copies: the caller may reuse its maps and slices.
@@ -199,6 +199,8 @@ type Sandbox struct {
 	lastOK    map[throttleKey]time.Time
 	inflight  map[string]bool
 	processes map[int64]*process
+	// commitGate, set by tests (HoldCommits), holds every PlaceOrder in flight until it closes.
+	commitGate chan struct{}
 
 	hooks *webhookSender
 	saver *stateSaver

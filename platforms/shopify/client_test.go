@@ -23,10 +23,13 @@ const testToken = "shpat_test_0123456789abcdef"
 
 // vclock is a virtual clock shared by the fake's bucket and the client's
 // pacing: Sleep advances it at once, so throttling tests take no real time.
+// As real time would, a Sleep lets the fake's background work (bulk runs,
+// webhook deliveries) finish first: settle waits for it.
 type vclock struct {
-	mu    sync.Mutex
-	t     time.Time
-	slept time.Duration
+	mu     sync.Mutex
+	t      time.Time
+	slept  time.Duration
+	settle func()
 }
 
 func newClock() *vclock { return &vclock{t: time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)} }
@@ -45,7 +48,9 @@ func (c *vclock) Sleep(ctx context.Context, d time.Duration) error {
 	c.t = c.t.Add(d)
 	c.slept += d
 	c.mu.Unlock()
-	time.Sleep(50 * time.Microsecond) // let background work (bulk runs) progress
+	if c.settle != nil {
+		c.settle()
+	}
 	return ctx.Err()
 }
 
@@ -74,6 +79,7 @@ func newEnv(t testing.TB, fc shopifytest.Config) *env {
 	fc.Clock = clock.Now
 	fake := shopifytest.New(fc)
 	t.Cleanup(fake.Close)
+	clock.settle = fake.Wait
 	return &env{fake: fake, clock: clock, rec: &audittest.Recorder{}}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 	"github.com/vektah/gqlparser/v2/validator"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 )
 
 var (
@@ -47,7 +48,7 @@ func validate(s *ast.Schema, name, text string) error {
 	if err != nil {
 		return err
 	}
-	if errs := validator.Validate(s, doc); len(errs) > 0 {
+	if errs := validator.ValidateWithRules(s, doc, rules.NewDefaultRules()); len(errs) > 0 {
 		return errs
 	}
 	return nil
@@ -115,7 +116,7 @@ func TestBrokenDocumentsFailValidation(t *testing.T) {
 func TestDocumentsUseNoDeprecatedFields(t *testing.T) {
 	s := loadSchema(t)
 	for _, name := range OperationNames() {
-		doc, errs := gqlparser.LoadQuery(s, Document(name))
+		doc, errs := gqlparser.LoadQueryWithRules(s, Document(name), rules.NewDefaultRules())
 		if errs != nil {
 			t.Fatalf("%s: %v", name, errs)
 		}

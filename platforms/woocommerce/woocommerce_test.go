@@ -618,13 +618,47 @@ func TestNewValidates(t *testing.T) {
 	}
 }
 
+// A cancel during a Retry-After wait ends the wait at once and the call with it: no retry follows.
+// The wait is the real one (sleepContext); the test cancels once the client is in it.
 func TestCanceledWaitStopsRetries(t *testing.T) {
-	_, c := startWrapped(t, wootest.Config{}, failFirst(100, 429, "60"), func(cfg *Config) { cfg.Sleep = sleepContext })
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	var sent atomic.Int32
+	count := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == batchPath {
+				sent.Add(1)
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	start := time.Now()
+	type wait struct {
+		asked time.Duration
+		err   error
+	}
+	waits := make(chan wait, 10)
+	_, c := startWrapped(t, wootest.Config{}, func(h http.Handler) http.Handler { return count(failFirst(100, 429, "60")(h)) },
+		func(cfg *Config) {
+			cfg.Sleep = func(ctx context.Context, d time.Duration) error {
+				cancel() // the client is waiting now
+				err := sleepContext(ctx, d)
+				waits <- wait{d, err}
+				return err
+			}
+		})
 	_, err := c.UpsertProducts(ctx, products("Z", 1))
-	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 5*time.Second {
-		t.Fatalf("err %v after %v", err, time.Since(start))
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want context.Canceled", err)
+	}
+	close(waits)
+	var got []wait
+	for w := range waits {
+		got = append(got, w)
+	}
+	if len(got) != 1 || got[0].asked != time.Minute || !errors.Is(got[0].err, context.Canceled) {
+		t.Errorf("waits %+v, want one Retry-After wait of 1m0s ended by the cancel", got)
+	}
+	if n := sent.Load(); n != 1 {
+		t.Errorf("%d batch requests, want 1 (no retry after the cancel)", n)
 	}
 }

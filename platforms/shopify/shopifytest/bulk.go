@@ -88,7 +88,7 @@ func (s *Server) bulkRun(args map[string]any) obj {
 		return obj{"bulkOperation": nil, "userErrors": []obj{userErr([]string{field}, msg, code)}}
 	}
 	text := str(args["mutation"])
-	doc, errs := gqlparser.LoadQuery(s.schema, text)
+	doc, errs := gqlparser.LoadQueryWithRules(s.schema, text, s.rules)
 	if errs != nil {
 		return fail("mutation", "Invalid mutation: "+errs.Error(), "INVALID_MUTATION")
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/validator"
 )
 
@@ -34,7 +33,7 @@ type gqlError struct {
 // execute runs one request. Callers must not hold mu. It returns the
 // response body and the webhooks the request triggered.
 func (s *Server) execute(query, opName string, vars map[string]any) (map[string]any, []delivery) {
-	doc, errs := gqlparser.LoadQuery(s.schema, query)
+	doc, errs := gqlparser.LoadQueryWithRules(s.schema, query, s.rules)
 	if errs != nil {
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -409,9 +408,3 @@ func userErr(field []string, msg, code string) obj {
 func notImplemented(field string) *gqlError {
 	return &gqlError{Message: "shopifytest: field " + field + " is not modeled by the fake", Extensions: map[string]any{"code": "NOT_IMPLEMENTED"}}
 }
-
-func errOf(format string, a ...any) *gqlError {
-	return &gqlError{Message: fmt.Sprintf(format, a...), Extensions: map[string]any{"code": "BAD_REQUEST"}}
-}
-
-var _ = gqlerror.Error{}

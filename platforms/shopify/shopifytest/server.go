@@ -32,6 +32,7 @@ import (
 
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/intcomex-connector/connector/platforms/shopify"
 )
@@ -69,6 +70,7 @@ type Server struct {
 	cfg    Config
 	srv    *httptest.Server
 	schema *ast.Schema
+	rules  *rules.Rules // GraphQL's validation rules, every query checked against them
 
 	mu        sync.Mutex
 	available float64
@@ -167,6 +169,7 @@ func New(cfg Config) *Server {
 	s := &Server{
 		cfg:       cfg,
 		schema:    schema,
+		rules:     rules.NewDefaultRules(),
 		available: cfg.BucketSize,
 		lastFill:  cfg.Clock(),
 		calls:     Calls{ByOperation: map[string]int{}},

@@ -461,13 +461,8 @@ func (s *Server) renderVariationLocked(base string, v *product) Variation {
 	return out
 }
 
-// productInput holds the validated writable fields of a product or variation request.
-type productInput struct {
-	raw map[string]json.RawMessage
-	ID  *int
-}
-
-// fieldTypes lists the schema types checked before anything is written (fixtures 11, 13, 14).
+// stringFields are the fields whose schema type (string) is checked before anything is written
+// (fixtures 11, 13, 14).
 var stringFields = []string{"name", "type", "status", "sku", "regular_price", "sale_price", "description", "short_description",
 	"stock_status", "backorders", "weight", "tax_status", "tax_class", "catalog_visibility", "slug", "purchase_note"}
 
