@@ -54,12 +54,6 @@ const MaxInputItems = 250
 //go:embed graphql/*.graphql graphql/fragments/*.graphql
 var documentFS embed.FS
 
-// The schema is embedded here (not in a test) so that the shopifytest fake,
-// a separate package, can validate what it receives. It is ~0.6 MB.
-//
-//go:embed testdata/admin_2026-07.graphql.gz
-var adminSchemaGzip []byte
-
 var (
 	opNameRE   = regexp.MustCompile(`(?m)^\s*(?:query|mutation)\s+([_A-Za-z][_0-9A-Za-z]*)`)
 	fragNameRE = regexp.MustCompile(`(?m)^\s*fragment\s+([_A-Za-z][_0-9A-Za-z]*)\s+on\s`)
@@ -178,7 +172,3 @@ func OperationNames() []string {
 	sort.Strings(names)
 	return names
 }
-
-// AdminSchemaGzip returns the gzip-compressed SDL of the Admin API schema
-// (APIVersion), for validation in tests and in shopifytest.
-func AdminSchemaGzip() []byte { return adminSchemaGzip }

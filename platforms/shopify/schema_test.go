@@ -1,11 +1,7 @@
-package shopify
+package shopify_test
 
 import (
-	"bytes"
-	"compress/gzip"
-	"io"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/vektah/gqlparser/v2"
@@ -13,34 +9,19 @@ import (
 	"github.com/vektah/gqlparser/v2/parser"
 	"github.com/vektah/gqlparser/v2/validator"
 	"github.com/vektah/gqlparser/v2/validator/rules"
+
+	"github.com/intcomex-connector/connector/platforms/shopify"
+	"github.com/intcomex-connector/connector/platforms/shopify/shopifytest"
 )
 
-var (
-	schemaOnce sync.Once
-	schema     *ast.Schema
-	schemaErr  error
-)
-
-// loadSchema parses the 3.7 MB SDL once per test binary.
+// loadSchema is the schema the fake embeds, parsed once per test binary.
 func loadSchema(t *testing.T) *ast.Schema {
 	t.Helper()
-	schemaOnce.Do(func() {
-		zr, err := gzip.NewReader(bytes.NewReader(AdminSchemaGzip()))
-		if err != nil {
-			schemaErr = err
-			return
-		}
-		sdl, err := io.ReadAll(zr)
-		if err != nil {
-			schemaErr = err
-			return
-		}
-		schema, schemaErr = gqlparser.LoadSchema(&ast.Source{Name: "admin_" + APIVersion + ".graphql", Input: string(sdl)})
-	})
-	if schemaErr != nil {
-		t.Fatalf("load schema: %v", schemaErr)
+	s, err := shopifytest.Schema()
+	if err != nil {
+		t.Fatalf("load schema: %v", err)
 	}
-	return schema
+	return s
 }
 
 func validate(s *ast.Schema, name, text string) error {
@@ -56,15 +37,15 @@ func validate(s *ast.Schema, name, text string) error {
 
 func TestDocumentsValidateAgainstSchema(t *testing.T) {
 	s := loadSchema(t)
-	names := OperationNames()
+	names := shopify.OperationNames()
 	if len(names) < 20 {
 		t.Fatalf("only %d embedded documents", len(names))
 	}
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
-			text := Document(name)
+			text := shopify.Document(name)
 			if err := validate(s, name, text); err != nil {
-				t.Fatalf("%s does not validate against %s:\n%v", name, APIVersion, err)
+				t.Fatalf("%s does not validate against %s:\n%v", name, shopify.APIVersion, err)
 			}
 			doc, _ := parser.ParseQuery(&ast.Source{Input: text})
 			if len(doc.Operations) != 1 || doc.Operations[0].Name != name {
@@ -78,7 +59,7 @@ func TestDocumentsValidateAgainstSchema(t *testing.T) {
 // @idempotent(key:) from 2026-04 on, nor changeFromQuantity being sent.
 func TestInventorySetQuantitiesCarriesIdempotent(t *testing.T) {
 	found := 0
-	for name, text := range Documents() {
+	for name, text := range shopify.Documents() {
 		if !strings.Contains(text, "inventorySetQuantities") {
 			continue
 		}
@@ -115,8 +96,8 @@ func TestBrokenDocumentsFailValidation(t *testing.T) {
 // Deprecated fields still validate; the documents should not use them.
 func TestDocumentsUseNoDeprecatedFields(t *testing.T) {
 	s := loadSchema(t)
-	for _, name := range OperationNames() {
-		doc, errs := gqlparser.LoadQueryWithRules(s, Document(name), rules.NewDefaultRules())
+	for _, name := range shopify.OperationNames() {
+		doc, errs := gqlparser.LoadQueryWithRules(s, shopify.Document(name), rules.NewDefaultRules())
 		if errs != nil {
 			t.Fatalf("%s: %v", name, errs)
 		}
