@@ -33,7 +33,7 @@ type gqlError struct {
 
 // execute runs one request. Callers must not hold mu. It returns the
 // response body and the webhooks the request triggered.
-func (s *Server) execute(query, opName string, vars map[string]any) (map[string]any, []delivery) {
+func (s *Server) execute(query, opName string, vars map[string]any, scope string) (map[string]any, []delivery) {
 	doc, errs := gqlparser.LoadQuery(s.schema, query)
 	if errs != nil {
 		s.mu.Lock()
@@ -89,7 +89,9 @@ func (s *Server) execute(query, opName string, vars map[string]any) (map[string]
 		}, nil
 	}
 	s.available -= float64(cost)
+	s.reqScope = scope
 	data, gerrs, hooks := s.run(op, coerced, true)
+	s.reqScope = ""
 	resp := map[string]any{"data": data, "extensions": s.costExt(cost, &cost)}
 	if len(gerrs) > 0 {
 		resp["errors"] = gerrs
