@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -79,7 +80,7 @@ func (e *CheckFailedError) Unwrap() error { return e.Check }
 // refuses a store or a name already connected, asks the store (unless NoCheck) whether the
 // address and credentials work and may write and which currency and decimals it keeps, and saves
 // the shop with pricing it can sell with at once (DefaultRules). Errors: *ProblemsError (wraps
-// ErrInvalid), an error wrapping store.ErrConflict, *CheckFailedError.
+// ErrInvalid), *AlreadyConnectedError (wraps store.ErrConflict), *CheckFailedError.
 func (s Setup) Add(ctx context.Context, acct store.IWSAccount, req NewShop) (Added, error) {
 	shop, action, err := s.newShop(acct, req)
 	if err != nil {
@@ -120,11 +121,10 @@ func (s Setup) Add(ctx context.Context, acct store.IWSAccount, req NewShop) (Add
 	if err := rules.Validate(); err != nil {
 		return Added{}, rulesProblems(err)
 	}
-	notes, err := s.costNotes(ctx, acct, shop)
+	costs, err := s.costCurrencies(ctx, acct, shop)
 	if err != nil {
 		return Added{}, err
 	}
-	out.Notes = append(out.Notes, notes...)
 
 	saved, err := s.Store.SaveShop(ctx, shop)
 	switch {
@@ -142,6 +142,9 @@ func (s Setup) Add(ctx context.Context, acct store.IWSAccount, req NewShop) (Add
 	}
 	if out.Shop, err = s.Store.Shop(ctx, saved.ID); err != nil {
 		return Added{}, fmt.Errorf("shops: add: %w", err)
+	}
+	if n := fxNote(out.Shop, costs); n != "" {
+		out.Notes = append(out.Notes, n)
 	}
 	out.Rules = rules
 	return out, nil
@@ -272,7 +275,7 @@ func (s Setup) refuseDuplicates(ctx context.Context, shop store.Shop) error {
 			if e.Disconnected() {
 				state = ", disconnected since its store removed the connector: connecting it again goes through the store's approval (`shop connect`) or app install"
 			}
-			return fmt.Errorf("%s is already connected as shop %d %q%s: %w", shop.BaseURL, e.ID, e.Name, state, store.ErrConflict)
+			return &AlreadyConnectedError{Shop: e, msg: fmt.Sprintf("%s is already connected as shop %d %q%s", shop.BaseURL, e.ID, e.Name, state)}
 		}
 	}
 	for _, e := range existing {
@@ -282,6 +285,16 @@ func (s Setup) refuseDuplicates(ctx context.Context, shop store.Shop) error {
 	}
 	return nil
 }
+
+// AlreadyConnectedError refuses a store that is already a shop; Shop is that shop. It wraps
+// store.ErrConflict.
+type AlreadyConnectedError struct {
+	Shop store.Shop
+	msg  string
+}
+
+func (e *AlreadyConnectedError) Error() string { return e.msg }
+func (e *AlreadyConnectedError) Unwrap() error { return store.ErrConflict }
 
 // checkFailed adds to a failed check what to change.
 func checkFailed(shop store.Shop, err error) error {
@@ -345,34 +358,44 @@ func rulesProblems(err error) error {
 	return ps.err()
 }
 
-// costNotes say what stands between the shop's currency and the IWS costs: a missing exchange
-// rate, or one given for costs already in the shop's currency (refused: it would make every
-// product unpriceable).
-func (s Setup) costNotes(ctx context.Context, acct store.IWSAccount, shop store.Shop) ([]string, error) {
+// costCurrencies returns the currencies of the account's IWS costs other than the shop's (nil
+// when there is no mirror yet), and refuses an exchange rate for costs already in the shop's
+// currency: pricing would leave every product unpriced.
+func (s Setup) costCurrencies(ctx context.Context, acct store.IWSAccount, shop store.Shop) (*[]string, error) {
 	codes, err := s.Store.MirrorCodes(ctx, acct.ID)
 	if err != nil {
 		return nil, fmt.Errorf("shops: add: %w", err)
 	}
 	if codes.Products == 0 {
-		if shop.FXRate == "" && shop.Currency != "USD" {
-			return []string{fmt.Sprintf("the IWS catalog is not mirrored yet: if its costs are not in %s, set the shop's exchange rate (fx-rate, %s per cost unit) before the first sync",
-				shop.Currency, shop.Currency)}, nil
-		}
 		return nil, nil
 	}
-	var other []string
+	other := []string{}
 	for _, c := range codes.CostCurrencies {
-		if c := money.Normalize(c); c != shop.Currency {
+		if c := money.Normalize(c); c != shop.Currency && !slices.Contains(other, c) {
 			other = append(other, c)
 		}
 	}
-	switch {
-	case len(other) > 0 && shop.FXRate == "":
-		return []string{fmt.Sprintf("IWS costs are in %s and the shop sells in %s: no product gets a price until the shop has an exchange rate (fx-rate: %s per %s)",
-			strings.Join(other, ", "), shop.Currency, shop.Currency, other[0])}, nil
-	case len(other) == 0 && shop.FXRate != "":
+	if len(other) == 0 && shop.FXRate != "" {
 		return nil, (problems{{Field: "fx-rate", Message: fmt.Sprintf("%q: IWS costs are already in %s, so an exchange rate would leave every product unpriced: leave it out",
 			shop.FXRate, shop.Currency)}}).err()
 	}
-	return nil, nil
+	return &other, nil
+}
+
+// fxNote says when the shop cannot price until it has an exchange rate: costs (nil: no mirror
+// yet) are the IWS cost currencies other than the shop's.
+func fxNote(shop store.Shop, costs *[]string) string {
+	if shop.FXRate != "" {
+		return ""
+	}
+	set := fmt.Sprintf("`connector shop settings %d --fx-rate N`", shop.ID)
+	switch {
+	case costs == nil && shop.Currency != "USD":
+		return fmt.Sprintf("the IWS catalog is not mirrored yet: if its costs are not in %s, set the shop's exchange rate before the first sync: %s (N %s per cost unit)",
+			shop.Currency, set, shop.Currency)
+	case costs != nil && len(*costs) > 0:
+		return fmt.Sprintf("IWS costs are in %s and the shop sells in %s: no product gets a price until the shop has an exchange rate: %s (N %s per %s)",
+			strings.Join(*costs, ", "), shop.Currency, set, shop.Currency, (*costs)[0])
+	}
+	return ""
 }

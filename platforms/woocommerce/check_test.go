@@ -116,7 +116,7 @@ func TestCheckRefusals(t *testing.T) {
 		fake := wootest.New(wootest.Config{ConsumerKey: checkKey, ConsumerSecret: checkSecret, WithoutWooCommerce: true})
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if strings.TrimSuffix(r.URL.Path, "/") == "/wp-json" {
-				http.Error(w, `{"code":"rest_cannot_access","message":"Only authenticated users can access the REST API.","data":{"status":401}}`, 401)
+				http.Error(w, `{"code":"rest_cannot_access","message":"Only authenticated users can access the REST API.","data":{"status":401}}`, http.StatusUnauthorized)
 				return
 			}
 			fake.ServeHTTP(w, r)
