@@ -469,17 +469,6 @@ func writeShopSettings(w io.Writer, shop store.Shop, asJSON bool) error {
 	return tw.Flush()
 }
 
-// splitList splits a comma-separated flag value, dropping blanks; "" gives nil.
-func splitList(v string) []string {
-	var out []string
-	for _, s := range strings.Split(v, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // problemsError lists every problem on its own line under what.
 func problemsError(what string, ps *shops.ProblemsError) error {
 	lines := make([]string, len(ps.Problems))

@@ -105,7 +105,7 @@ func ChangeSettings(ctx context.Context, st *store.Store, shopID int64, ch Setti
 
 	p := &shop.StockPolicy
 	if v := ch.Warehouses; v != nil {
-		ids := splitList(*v)
+		ids := SplitList(*v)
 		switch {
 		case strings.EqualFold(strings.TrimSpace(*v), "all"):
 			p.Locations = nil
@@ -133,7 +133,7 @@ func ChangeSettings(ctx context.Context, st *store.Store, shopID int64, ch Setti
 		p.BelowMin = strings.TrimSpace(*v)
 	}
 	if v := ch.Types; v != nil {
-		p.Types = splitList(*v)
+		p.Types = SplitList(*v)
 	}
 	f := &shop.Filters
 	for _, l := range []struct {
@@ -142,7 +142,7 @@ func ChangeSettings(ctx context.Context, st *store.Store, shopID int64, ch Setti
 	}{{ch.IncludeCategories, &f.IncludeCategories}, {ch.ExcludeCategories, &f.ExcludeCategories},
 		{ch.IncludeBrands, &f.IncludeBrands}, {ch.ExcludeBrands, &f.ExcludeBrands}} {
 		if l.v != nil {
-			*l.dst = splitList(*l.v)
+			*l.dst = SplitList(*l.v)
 		}
 	}
 
@@ -285,8 +285,9 @@ func unknownFilterCodes(ch SettingsChange, f policy.Filters, codes store.MirrorC
 	return out
 }
 
-// splitList splits a comma-separated value, dropping blanks; "" gives nil.
-func splitList(v string) []string {
+// SplitList splits a comma-separated value (a list setting, a list flag), dropping blanks; ""
+// gives nil.
+func SplitList(v string) []string {
 	var out []string
 	for _, s := range strings.Split(v, ",") {
 		if s = strings.TrimSpace(s); s != "" {
