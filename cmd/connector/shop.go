@@ -194,7 +194,7 @@ func writeShopAdded(w io.Writer, acct store.IWSAccount, added shops.Added) error
 		if st.Name != "" {
 			name = fmt.Sprintf("%q ", st.Name)
 		}
-		fmt.Fprintf(tw, "  store:\tchecked: %ssells in %s with %s; the key may write products\n", name, st.Currency, decimals)
+		fmt.Fprintf(tw, "  store:\tchecked: %ssells in %s with %s; the credentials may write products\n", name, st.Currency, decimals)
 	} else {
 		fmt.Fprintf(tw, "  store:\tnot checked (--no-check)\n")
 	}
@@ -321,24 +321,24 @@ type shopSettings struct {
 // settingsFlags are the flags of `shop settings` that change a setting, each with the field of
 // shops.SettingsChange it fills.
 var settingsFlags = []struct {
-	name, usage string
-	field       func(*shops.SettingsChange) **string
+	name, kind, usage string
+	field             func(*shops.SettingsChange) **string
 }{
-	{"currency", "currency the shop sells in (ISO 4217); its store must sell in it", func(c *shops.SettingsChange) **string { return &c.Currency }},
-	{"fx-rate", `shop-currency units per IWS cost unit, above 0 ("" when the same currency)`, func(c *shops.SettingsChange) **string { return &c.FXRate }},
-	{"tax-rate", "tax rate, percent from 0 to 100", func(c *shops.SettingsChange) **string { return &c.TaxRate }},
-	{"tax-inclusive", "prices include tax: true or false", func(c *shops.SettingsChange) **string { return &c.TaxInclusive }},
-	{"locale", "language of titles and descriptions: es or en", func(c *shops.SettingsChange) **string { return &c.Locale }},
-	{"warehouses", "IWS warehouse ids whose stock counts (ones IWS has sent), comma-separated, or all", func(c *shops.SettingsChange) **string { return &c.Warehouses }},
-	{"buffer", "units subtracted from the counted stock", func(c *shops.SettingsChange) **string { return &c.Buffer }},
-	{"min-stock", "below this stock a product is sold as --below-min says", func(c *shops.SettingsChange) **string { return &c.MinStock }},
-	{"below-min", "out_of_stock or hide", func(c *shops.SettingsChange) **string { return &c.BelowMin }},
-	{"cap", "most units published; 0 means no cap", func(c *shops.SettingsChange) **string { return &c.Cap }},
-	{"types", "IWS product types sold: " + strings.Join(policy.Types, ", "), func(c *shops.SettingsChange) **string { return &c.Types }},
-	{"include-categories", `IWS category ids listed, such as "cpt" or "cpt.nb" (prefixes by whole segments)`, func(c *shops.SettingsChange) **string { return &c.IncludeCategories }},
-	{"exclude-categories", "IWS category ids never listed", func(c *shops.SettingsChange) **string { return &c.ExcludeCategories }},
-	{"include-brands", `IWS brand ids or names listed, such as "hpe" or "HP"`, func(c *shops.SettingsChange) **string { return &c.IncludeBrands }},
-	{"exclude-brands", "IWS brand ids or names never listed", func(c *shops.SettingsChange) **string { return &c.ExcludeBrands }},
+	{"currency", "code", "currency the shop sells in (ISO 4217); its store must sell in it", func(c *shops.SettingsChange) **string { return &c.Currency }},
+	{"fx-rate", "decimal", `shop-currency units per IWS cost unit, above 0 ("" when the same currency)`, func(c *shops.SettingsChange) **string { return &c.FXRate }},
+	{"tax-rate", "percent", "tax rate, percent from 0 to 100", func(c *shops.SettingsChange) **string { return &c.TaxRate }},
+	{"tax-inclusive", "true|false", "prices include tax: true or false", func(c *shops.SettingsChange) **string { return &c.TaxInclusive }},
+	{"locale", "es|en", "language of titles and descriptions: es or en", func(c *shops.SettingsChange) **string { return &c.Locale }},
+	{"warehouses", "ids|all", "IWS warehouse ids whose stock counts (ones IWS has sent), comma-separated, or all", func(c *shops.SettingsChange) **string { return &c.Warehouses }},
+	{"buffer", "n", "units subtracted from the counted stock", func(c *shops.SettingsChange) **string { return &c.Buffer }},
+	{"min-stock", "n", "below this stock a product is sold as --below-min says", func(c *shops.SettingsChange) **string { return &c.MinStock }},
+	{"below-min", "action", "out_of_stock or hide", func(c *shops.SettingsChange) **string { return &c.BelowMin }},
+	{"cap", "n", "most units published; 0 means no cap", func(c *shops.SettingsChange) **string { return &c.Cap }},
+	{"types", "types", "IWS product types sold: " + strings.Join(policy.Types, ", "), func(c *shops.SettingsChange) **string { return &c.Types }},
+	{"include-categories", "ids", `IWS category ids listed, such as "cpt" or "cpt.nb" (prefixes by whole segments)`, func(c *shops.SettingsChange) **string { return &c.IncludeCategories }},
+	{"exclude-categories", "ids", "IWS category ids never listed", func(c *shops.SettingsChange) **string { return &c.ExcludeCategories }},
+	{"include-brands", "brands", `IWS brand ids or names listed, such as "hpe" or "HP"`, func(c *shops.SettingsChange) **string { return &c.IncludeBrands }},
+	{"exclude-brands", "brands", "IWS brand ids or names never listed", func(c *shops.SettingsChange) **string { return &c.ExcludeBrands }},
 }
 
 func newShopSettingsCmd() *cobra.Command {
@@ -366,8 +366,8 @@ is saved with a warning.`,
 			var change shops.SettingsChange
 			changed := false
 			for _, sf := range settingsFlags {
-				if cmd.Flags().Changed(sf.name) {
-					v, _ := cmd.Flags().GetString(sf.name)
+				if f := cmd.Flags().Lookup(sf.name); f.Changed {
+					v := f.Value.String()
 					*sf.field(&change) = &v
 					changed = true
 				}
@@ -405,7 +405,7 @@ is saved with a warning.`,
 	}
 	f := cmd.Flags()
 	for _, sf := range settingsFlags {
-		f.String(sf.name, "", sf.usage)
+		f.Var(&textFlag{kind: sf.kind}, sf.name, sf.usage)
 	}
 	// --tax-inclusive alone means true, like a boolean flag, but the value is checked with the
 	// other settings so a wrong one is reported as such ("takes true or false").
@@ -468,6 +468,15 @@ func writeShopSettings(w io.Writer, shop store.Shop, asJSON bool) error {
 	}
 	return tw.Flush()
 }
+
+// textFlag is a settings flag: it keeps the text as typed, for shops.ChangeSettings to check
+// with the others (so a bad value is reported with every other problem, in the setting's own
+// words, never as a flag-parsing error), and names what it takes in --help.
+type textFlag struct{ value, kind string }
+
+func (f *textFlag) String() string     { return f.value }
+func (f *textFlag) Set(v string) error { f.value = v; return nil }
+func (f *textFlag) Type() string       { return f.kind }
 
 // problemsError lists every problem on its own line under what.
 func problemsError(what string, ps *shops.ProblemsError) error {
