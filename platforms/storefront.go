@@ -2,9 +2,10 @@
 // in-memory demo shop) and the platform-neutral types it speaks in. Each platform has one adapter
 // implementing Storefront; platformtest.Run is the contract suite every adapter passes.
 //
-// Storefront is three interfaces, each owned by its consumer: Catalog (connector/listing's
-// push), Orders (the order pipeline's reads and write-backs) and Webhooks (the intake and the
-// shop setup). platformtest.Run checks Catalog and platformtest.RunOrders the other two.
+// Storefront is four interfaces, each owned by its consumer: Catalog (connector/listing's
+// push), Orders (the order pipeline's reads and write-backs), Webhooks (the intake and the
+// shop setup) and Checker (connecting a shop). platformtest.Run checks Catalog and
+// platformtest.RunOrders Orders and Webhooks; each adapter tests its Check against its fake.
 //
 // Conventions shared by every batch method:
 //
@@ -32,12 +33,13 @@ var (
 	ErrRateLimited = errors.New("platforms: rate limited")
 )
 
-// Storefront is one connected shop: its catalog, its orders and its webhooks. Implementations
-// are safe for concurrent use.
+// Storefront is one connected shop: its catalog, its orders, its webhooks and the check of its
+// connection. Implementations are safe for concurrent use.
 type Storefront interface {
 	Catalog
 	Orders
 	Webhooks
+	Checker
 }
 
 // Catalog is the catalog half of a storefront, what the listing push needs.

@@ -143,7 +143,7 @@ func (r *Rules) compile() (*Pricer, []crossProblem) {
 		})
 	}
 	p := &Pricer{currency: normalizeCurrency(r.Currency), fx: decimal.NewFromInt(1)}
-	digits, currencyOK := minorUnits[p.currency]
+	digits, currencyOK := CurrencyDigits(p.currency)
 	p.digits = digits
 	unit := minorUnit(digits)
 
@@ -306,7 +306,7 @@ func (pr *Pricer) checkCostCurrency(code string) (string, error) {
 		return "", nil
 	}
 	c := normalizeCurrency(code)
-	switch _, known := minorUnits[c]; {
+	switch _, known := CurrencyDigits(c); {
 	case !known:
 		return "", fmt.Errorf("%w: unknown cost currency %q", ErrCostCurrency, code)
 	case c == pr.currency && !pr.fx.Equal(decimal.NewFromInt(1)):

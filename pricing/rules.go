@@ -37,10 +37,10 @@ type Rules struct {
 	// FXRate is shop-currency units per one unit of the IWS cost currency. Leave it out when both are the
 	// same currency; when a product's cost currency differs from Currency, it must be given (even "1", as
 	// between PAB and USD), so a missing rate cannot silently sell at a fraction of the price.
-	FXRate Number `json:"fx_rate,omitempty" validate:"omitempty,number,dec_gt=0"`
-	// TaxRate, in percent, makes the shop tax-inclusive: prices are multiplied by 1 + TaxRate/100. Absent
-	// or "0" means prices exclude tax.
-	TaxRate  Number   `json:"tax_rate,omitempty" validate:"omitempty,number,dec_gte=0"`
+	FXRate Number `json:"fx_rate,omitempty" validate:"omitempty,number,fx_rate"`
+	// TaxRate, in percent (0 to 100), makes the shop tax-inclusive: prices are multiplied by
+	// 1 + TaxRate/100. Absent or "0" means prices exclude tax.
+	TaxRate  Number   `json:"tax_rate,omitempty" validate:"omitempty,number,tax_rate"`
 	Rounding Rounding `json:"rounding,omitzero"`
 	// Default prices every product that no rule matches.
 	Default Action `json:"default"`
@@ -87,7 +87,7 @@ type Rule struct {
 // that matches everything is the default). Lists match case-insensitively.
 type Match struct {
 	// Category is a prefix of the dotted IWS category id, by whole segments: "cpt" matches "cpt",
-	// "cpt.nb" and "cpt.nb.x", never "cptx".
+	// "cpt.nb" and "cpt.nb.x", never "cptx". It is checked as internal/iwscode.CheckCategory says.
 	Category      string   `json:"category,omitempty" validate:"omitempty,category"`
 	Brands        []string `json:"brands,omitempty" validate:"dive,required"`
 	Manufacturers []string `json:"manufacturers,omitempty" validate:"dive,required"`

@@ -54,6 +54,8 @@ func TestValidationMessages(t *testing.T) {
 			[]string{"fx_rate: must be greater than 0"}},
 		{"tax negative", `{"currency":"CLP","tax_rate":"-19","default":{"markup_percent":"0"}}`,
 			[]string{"tax_rate: must not be negative"}},
+		{"tax above 100", `{"currency":"CLP","tax_rate":"119","default":{"markup_percent":"0"}}`,
+			[]string{"tax_rate: must be at most 100 (it is a percentage)"}},
 		{"step zero", `{"currency":"CLP","rounding":{"step":"0"},"default":{"markup_percent":"0"}}`,
 			[]string{"rounding.step: must be greater than 0"}},
 		{"step below the minor unit", `{"currency":"CLP","rounding":{"step":"0.5"},"default":{"markup_percent":"0"}}`,
@@ -106,7 +108,7 @@ func TestValidationMessages(t *testing.T) {
 			[]string{"rules[0].match.brands[1]: must not be empty"}},
 		{"malformed category", `{"currency":"CLP","default":{"markup_percent":"0"},"rules":[
 			{"name":"A","match":{"category":"cpt..nb"},"markup_percent":"10"}]}`,
-			[]string{`rules[0].match.category: "cpt..nb" is not a dotted IWS category id such as "cpt.nb"`}},
+			[]string{`rules[0].match.category: "cpt..nb" is not a dotted IWS category id such as "cpt" or "cpt.nb"`}},
 		{"every problem at once", `{"currency":"XYZ","fx_rate":"0","tax_rate":"x","extra":1,
 			"default":{},"rules":[` + okRule + `,
 			{"name":"B","match":{},"margin_percent":"100","markup_percent":"1"}]}`,

@@ -9,6 +9,9 @@ import (
 
 	"github.com/go-playground/validator/v10"
 	"github.com/shopspring/decimal"
+
+	"github.com/intcomex-connector/connector/internal/iwscode"
+	"github.com/intcomex-connector/connector/internal/money"
 )
 
 // Problem is one thing wrong with a rules file, at a path written the way the file spells it:
@@ -143,7 +146,11 @@ func fieldMessage(fe validator.FieldError) string {
 	case "currency":
 		return fmt.Sprintf("unknown currency %q; want an ISO 4217 code such as USD or CLP", fe.Value())
 	case "category":
-		return fmt.Sprintf("%q is not a dotted IWS category id such as \"cpt.nb\"", fe.Value())
+		return iwscode.CheckCategory(fmt.Sprint(fe.Value())).Error()
+	case "fx_rate":
+		return money.CheckFXRate(string(value)).Error()
+	case "tax_rate":
+		return money.CheckTaxRate(string(value)).Error()
 	default:
 		return "fails " + fe.Tag()
 	}
@@ -165,7 +172,10 @@ var fieldValidator = sync.OnceValue(func() *validator.Validate {
 		"dec_gte":  compareNumber(func(c int) bool { return c >= 0 }),
 		"dec_lt":   compareNumber(func(c int) bool { return c < 0 }),
 		"currency": func(fl validator.FieldLevel) bool { _, ok := CurrencyDigits(fl.Field().String()); return ok },
-		"category": func(fl validator.FieldLevel) bool { return validCategory(fl.Field().String()) },
+		"category": func(fl validator.FieldLevel) bool { return iwscode.CheckCategory(fl.Field().String()) == nil },
+		// The shop settings and the store check these two with the same functions.
+		"fx_rate":  func(fl validator.FieldLevel) bool { return money.CheckFXRate(fl.Field().String()) == nil },
+		"tax_rate": func(fl validator.FieldLevel) bool { return money.CheckTaxRate(fl.Field().String()) == nil },
 	}
 	for tag, fn := range custom {
 		if err := v.RegisterValidation(tag, fn); err != nil {
@@ -185,14 +195,4 @@ func compareNumber(ok func(cmp int) bool) validator.Func {
 		}
 		return ok(d.Cmp(decimal.RequireFromString(fl.Param())))
 	}
-}
-
-// validCategory accepts dotted ids with no empty segment and no space: "cpt", "cpt.nb".
-func validCategory(s string) bool {
-	for seg := range strings.SplitSeq(s, ".") {
-		if seg == "" || strings.ContainsFunc(seg, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
-			return false
-		}
-	}
-	return true
 }

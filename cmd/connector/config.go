@@ -17,6 +17,7 @@ import (
 	"github.com/intcomex-connector/connector/connector/audit"
 	"github.com/intcomex-connector/connector/connector/schedule"
 	"github.com/intcomex-connector/connector/connector/secret"
+	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/platforms/shopify"
 )
@@ -66,7 +67,7 @@ type Config struct {
 }
 
 // shopifyShops is SHOPIFY_SHOPS as a list.
-func (c Config) shopifyShops() []string { return splitList(c.ShopifyShops) }
+func (c Config) shopifyShops() []string { return shops.SplitList(c.ShopifyShops) }
 
 // fileVariants pairs each value with its _FILE variant.
 func (c *Config) fileVariants() []struct {

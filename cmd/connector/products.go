@@ -174,14 +174,22 @@ func writeShopText(b *strings.Builder, s shops.ShopView) {
 		}
 		_ = tw.Flush() // writes to a strings.Builder cannot fail
 	}
-	if s.Listed {
+	switch {
+	case s.Listed:
 		fmt.Fprintf(b, "  listed: yes, %d in stock, %s\n", s.Desired.Stock, s.Desired.Status)
-	} else if s.NotListedReason != "" {
-		fmt.Fprintf(b, "  listed: no (%s)\n", s.NotListedReason)
+	case s.NotListedReason != "":
+		fmt.Fprintf(b, "  listed: no (%s): %s\n", s.NotListedReason, s.NotListedDetail)
 	}
 	l := s.Listing
-	if l == nil {
-		b.WriteString("  listing: none yet (the next sync plans it)\n")
+	switch {
+	case l == nil && s.Listed:
+		b.WriteString("  listing: none yet (the next sync publishes it)\n")
+		return
+	case l == nil && s.Err != "":
+		b.WriteString("  listing: none (nothing is published while the error above stands)\n")
+		return
+	case l == nil:
+		b.WriteString("  listing: none (no sync publishes it while it is not listed)\n")
 		return
 	}
 	pending := l.PendingChange
@@ -189,6 +197,9 @@ func writeShopText(b *strings.Builder, s shops.ShopView) {
 		pending = "none"
 	}
 	fmt.Fprintf(b, "  listing: %s, pending change: %s\n", l.State, pending)
+	if !s.Listed && s.Err == "" && (l.State == store.ListingPublished || l.State == store.ListingOutOfStock) {
+		b.WriteString("           the next sync takes it off sale, since it is not listed\n")
+	}
 	if l.ProductID != "" {
 		ids := "product " + l.ProductID
 		if l.VariantID != "" {

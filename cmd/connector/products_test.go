@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/intcomex-connector/connector/connector/store"
 )
 
@@ -115,4 +117,79 @@ func TestProductsShowErrors(t *testing.T) {
 		!strings.Contains(err.Error(), "CONNECTOR_SECRET_KEY") {
 		t.Errorf("without the secret key: %v", err)
 	}
+}
+
+// A product the shop does not list is never shown as coming: the report says why it is not
+// listed and what would change that, and that a published one leaves at the next sync.
+func TestProductsShowNotListed(t *testing.T) {
+	e := newSyncEnv(t, 60)
+	ctx := context.Background()
+	if _, _, err := runCmd(ctx, e.env, "sync", "all"); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"CONNECTOR_DATABASE_URL": e.dbURL, "CONNECTOR_SECRET_KEY": testKey}
+	show := func(sku string) string {
+		t.Helper()
+		out, _, err := runCmd(ctx, env, "products", "show", sku)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	wantAll := func(out string, want ...string) {
+		t.Helper()
+		for _, w := range want {
+			if !strings.Contains(out, w) {
+				t.Errorf("show lacks %q:\n%s", w, out)
+			}
+		}
+		if strings.Contains(out, "the next sync publishes it") || strings.Contains(out, "plans it") {
+			t.Errorf("show promises a listing:\n%s", out)
+		}
+	}
+
+	// A type the shop does not sell (it sells Physical only).
+	st := e.open(t)
+	acct, err := st.DefaultIWSAccount(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var other, zero *store.Product
+	err = st.EachProduct(ctx, acct.ID, store.ProductFilter{}, func(p *store.Product) error {
+		switch {
+		case other == nil && p.Active && p.Sellable && p.Type != "Physical":
+			other = p
+		case zero == nil && p.Active && p.Type == "Physical" && p.Cost.IsPositive():
+			zero = p
+		}
+		return nil
+	})
+	if err != nil || other == nil || zero == nil {
+		st.Close()
+		t.Fatalf("the generated catalog has no product of another type or no physical one: %v", err)
+	}
+	// IWS stops giving one a price.
+	zero.Cost = decimal.Zero
+	if err := st.SaveProducts(ctx, []*store.Product{zero}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	wantAll(show(other.SKU), "listed: no (type_not_sold): its type "+other.Type+" is not among the types the shop sells (Physical)",
+		"add it to the shop's types", "listing: none (no sync publishes it while it is not listed)")
+	wantAll(show(zero.SKU), "listed: no (unsellable): IWS gives it no price for this account (cost 0)",
+		"once the price list gives it one", "the next sync takes it off sale")
+
+	// Filtered out after it was published.
+	sku := publishedSKU(t, e)
+	st = e.open(t)
+	p, err := st.Product(ctx, acct.ID, sku)
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCmd(ctx, env, "shop", "settings", "1", "--exclude-brands", p.BrandID); err != nil {
+		t.Fatal(err)
+	}
+	wantAll(show(sku), "listed: no (filtered): the shop's filters leave it out: exclude_brands has \""+p.BrandID+"\"",
+		"change the shop's filters to list it", "listing: published", "the next sync takes it off sale")
 }

@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/platforms/woocommerce/wootest"
 	"github.com/intcomex-connector/connector/pricing"
 )
 
@@ -106,5 +108,102 @@ func TestRulesImportExport(t *testing.T) {
 
 	if _, _, err := runCmd(ctx, e.env, "rules", "export", "--shop", "999", "-"); err == nil || !strings.Contains(err.Error(), "no shop 999") {
 		t.Errorf("unknown shop: %v", err)
+	}
+}
+
+// export then import changes nothing on every shop: fresh ones from `shop add` (checked, with
+// the store's decimals; not checked, with a markup), one an install made (given the default
+// pricing when it was set up), and one whose settings changed after it was added.
+func TestRulesRoundTripOnEveryShop(t *testing.T) {
+	e, acct := newShopEnv(t)
+	ctx := context.Background()
+	_, wooURL := startWoo(t, wootest.Config{Currency: "USD", NoDecimals: true})
+	_, installURL := startWoo(t, wootest.Config{Currency: "CLP", NoDecimals: true})
+	for _, args := range [][]string{
+		{"shop", "add", "woocommerce", "--url", wooURL, "--key", shopTestWooKey, "--secret", shopTestWooSecret},
+		{"shop", "add", "shopify", "--domain", "acme.myshopify.com", "--token", shopTestShopifyTok, "--no-check", "--markup", "25", "--fx-rate", "1"},
+	} {
+		if _, _, err := runCmd(ctx, e.env, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := runCmd(ctx, e.env, "shop", "settings", "2", "--tax-rate", "19", "--tax-inclusive"); err != nil {
+		t.Fatal(err)
+	}
+	// A shop an install made: no pricing until its setup gives it the default.
+	st := e.open(t)
+	creds, _ := shops.MarshalCredentials(shops.WooCommerceCredentials{ConsumerKey: shopTestWooKey, ConsumerSecret: shopTestWooSecret})
+	installed, err := st.SaveShop(ctx, store.Shop{Name: "Installed", Platform: store.PlatformWooCommerce, BaseURL: installURL,
+		Credentials: creds, IWSAccountID: acct.ID, Currency: "USD", Locale: "es"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.FormatInt(installed.ID, 10)
+	st.Close()
+	if _, _, err := runCmd(ctx, e.env, "rules", "export", "--shop", id, "-"); err == nil || !strings.Contains(err.Error(), "has no pricing yet") {
+		t.Errorf("export of a shop without pricing: %v", err)
+	}
+	st = e.open(t)
+	setup := shops.Setup{Store: st, Storefronts: &shops.Storefronts{Recorder: st}}
+	shop := setup.AdoptCurrency(ctx, installed)
+	err = setup.EnsureRules(ctx, shop)
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	dir := t.TempDir()
+	for _, id := range []string{"1", "2", id} {
+		first, _, err := runCmd(ctx, e.env, "rules", "export", "--shop", id, "-")
+		if err != nil {
+			t.Fatalf("shop %s: %v", id, err)
+		}
+		file := filepath.Join(dir, "shop"+id+".json")
+		if err := os.WriteFile(file, []byte(first), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := runCmd(ctx, e.env, "rules", "import", "--shop", id, file); err != nil {
+			t.Fatalf("shop %s: import of its own export: %v\n%s", id, err, first)
+		}
+		again, _, err := runCmd(ctx, e.env, "rules", "export", "--shop", id, "-")
+		if err != nil || again != first {
+			t.Errorf("shop %s: round trip changed the rules: %v\n%s\nthen\n%s", id, err, first, again)
+		}
+	}
+	want := map[string]string{"1": `"margin_percent": "20"`, "2": `"markup_percent": "25"`, id: `"margin_percent": "20"`}
+	for id, w := range want {
+		out, _, _ := runCmd(ctx, e.env, "rules", "export", "--shop", id, "-")
+		if !strings.Contains(out, w) {
+			t.Errorf("shop %s rules lack %s:\n%s", id, w, out)
+		}
+	}
+	if out, _, _ := runCmd(ctx, e.env, "rules", "export", "--shop", "1", "-"); !strings.Contains(out, `"step": "1"`) {
+		t.Errorf("a 0-decimal USD store's rules do not round to whole dollars:\n%s", out)
+	}
+	if out, _, _ := runCmd(ctx, e.env, "rules", "export", "--shop", id, "-"); !strings.Contains(out, `"currency": "CLP"`) {
+		t.Errorf("the installed shop did not take its store's currency:\n%s", out)
+	}
+}
+
+// The example in `rules --help` (and the README) is a rules file import accepts.
+func TestRulesHelpExampleParses(t *testing.T) {
+	start := strings.Index(rulesFormatDoc, "{")
+	end := strings.Index(rulesFormatDoc, "\n  }\n") + len("\n  }")
+	rules, err := pricing.ParseRules(strings.NewReader(rulesFormatDoc[start:end]))
+	if err != nil {
+		t.Fatalf("the documented example: %v\n%s", err, rulesFormatDoc[start:end])
+	}
+	if len(rules.Rules) != 2 || rules.Currency != "CLP" {
+		t.Errorf("parsed %+v", rules)
+	}
+	out, _, err := runCmd(context.Background(), nil, "rules", "--help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, field := range []string{"currency", "fx_rate", "tax_rate", "rounding.step", "rounding.minus", "default", "priority",
+		"category", "brands", "manufacturers", "types", "skus", "cost_min", "margin_percent", "markup_percent", "fixed_amount", "min_profit"} {
+		if !strings.Contains(out, field) {
+			t.Errorf("rules --help does not document %s", field)
+		}
 	}
 }

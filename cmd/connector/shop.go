@@ -5,20 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
-	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
-	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/intcomex-connector/connector/connector/policy"
 	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/platforms"
+	"github.com/intcomex-connector/connector/pricing"
 )
 
 // newShopCmd is `connector shop`: connecting storefronts and setting how they sell.
@@ -27,7 +24,7 @@ func newShopCmd(a *app) *cobra.Command {
 		Use:   "shop",
 		Short: "Connect WooCommerce and Shopify shops and change their settings",
 	}
-	cmd.AddCommand(newShopAddCmd(), newShopListCmd(), newShopSettingsCmd(), newShopWebhooksCmd(a), newShopConnectCmd())
+	cmd.AddCommand(newShopAddCmd(a), newShopListCmd(), newShopSettingsCmd(), newShopWebhooksCmd(a), newShopConnectCmd())
 	return cmd
 }
 
@@ -40,191 +37,200 @@ func openShopStore(cmd *cobra.Command) (*store.Store, error) {
 
 // shopAddOptions are the flags shared by `shop add woocommerce` and `shop add shopify`.
 type shopAddOptions struct {
-	name     string
-	currency string
-	locale   string
-	json     bool
+	req  shops.NewShop
+	json bool
 }
 
 func (o *shopAddOptions) register(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&o.name, "name", "", "shop name (default: the host name)")
-	f.StringVar(&o.currency, "currency", "USD", "currency the shop sells in (ISO 4217)")
-	f.StringVar(&o.locale, "locale", "es", "language of titles and descriptions: es or en")
-	f.BoolVar(&o.json, "json", false, "print one JSON object instead of the id")
+	f.StringVar(&o.req.Name, "name", "", "shop name (default: the site's host, or the Shopify shop's name)")
+	f.StringVar(&o.req.Currency, "currency", "", "currency the shop sells in, ISO 4217 (default: the store's own; another one is refused)")
+	f.StringVar(&o.req.FXRate, "fx-rate", "", "shop-currency units per IWS cost unit, when the shop sells in another currency than IWS costs")
+	f.StringVar(&o.req.Locale, "locale", "es", "language of titles and descriptions: es or en")
+	f.StringVar(&o.req.MarginPercent, "margin", "", "margin percent of every price (default "+shops.DefaultMarginPercent+"; `connector rules import` sets finer rules)")
+	f.StringVar(&o.req.MarkupPercent, "markup", "", "markup percent on the IWS cost, instead of --margin")
+	f.BoolVar(&o.req.NoCheck, "no-check", false, "save the shop without asking its store (currency "+shops.DefaultCurrency+" unless --currency)")
+	f.BoolVar(&o.json, "json", false, "print one JSON object instead of text")
 }
 
-func newShopAddCmd() *cobra.Command {
+const shopAddLong = `Add connects a storefront to the default IWS account. Before saving it asks the store, with
+the credentials given, for its name, currency and price decimals, and makes sure the credentials
+may write products (WooCommerce: an empty product batch, which a read-only key is refused;
+Shopify: the token's scopes). A store that refuses is not saved, and the error quotes it: wrong
+keys, not a WooCommerce site, unreachable, read-only key. --no-check saves without asking.
+
+The shop sells in the store's currency (--currency may only repeat it) and starts with a default
+rule: a ` + shops.DefaultMarginPercent + `% margin on the IWS cost (--margin or --markup to choose another), rounded to
+the store's price decimals, so it can price at once; ` + "`connector rules export`/`import`" + ` refine it.
+When IWS costs are in another currency, --fx-rate (or ` + "`connector shop settings ID --fx-rate`" + `)
+gives the exchange rate.
+
+When no IWS account is stored yet, CONNECTOR_IWS_API_KEY and CONNECTOR_IWS_ACCESS_KEY are saved as
+the default account first, as ` + "`connector sync`" + ` does. The credentials are sealed with
+CONNECTOR_SECRET_KEY before they are stored and are never printed.
+
+--json prints {"id", "name", "platform", "base_url", "currency", "iws_account", "store":
+{"name", "currency", "price_decimals"} (null with --no-check), "rules": {the rules file},
+"notes": [...]}.`
+
+func newShopAddCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "add woocommerce|shopify [flags]",
-		Short: "Connect a shop to the default IWS account",
-		Long: `Add connects a storefront to the default IWS account and prints its id. The credentials are
-sealed with CONNECTOR_SECRET_KEY before they are stored and are never printed.`,
+		Short: "Connect a shop to the default IWS account, after checking its store",
+		Long:  shopAddLong,
 	}
-	cmd.AddCommand(newShopAddWooCommerceCmd(), newShopAddShopifyCmd())
+	cmd.AddCommand(newShopAddWooCommerceCmd(a), newShopAddShopifyCmd(a))
 	return cmd
 }
 
-func newShopAddWooCommerceCmd() *cobra.Command {
-	var (
-		opts          shopAddOptions
-		siteURL       string
-		key, secretCS string
-	)
+func newShopAddWooCommerceCmd(a *app) *cobra.Command {
+	var opts shopAddOptions
 	cmd := &cobra.Command{
-		Use:          "woocommerce --url URL --key CK --secret CS [flags]",
-		Short:        "Connect a WooCommerce shop (REST API key with read_write permission)",
-		Example:      `  connector shop add woocommerce --url https://shop.example.com --key ck_... --secret cs_... --currency CLP`,
+		Use:   "woocommerce --url URL --key CK --secret CS [flags]",
+		Short: "Connect a WooCommerce shop (REST API key with Read/Write permission)",
+		Long: shopAddLong + `
+
+--url is the site's address, its root: https://shop.example, or https://example.com/shop for a
+WordPress in a folder (a pasted admin page such as .../wp-admin/... is refused with the address to
+use). Make the key in WooCommerce → Settings → Advanced → REST API, permission Read/Write.`,
+		Example: `  connector shop add woocommerce --url https://shop.example.com --key ck_... --secret cs_...
+  connector shop add woocommerce --url https://shop.example.com --key ck_... --secret cs_... --markup 25 --fx-rate 950`,
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var errs []error
-			u, err := url.Parse(strings.TrimSpace(siteURL))
-			if siteURL == "" {
-				errs = append(errs, errors.New("--url is required"))
-			} else if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-				errs = append(errs, fmt.Errorf("--url %q is not an absolute http(s) URL", siteURL))
-			}
-			if strings.TrimSpace(key) == "" {
-				errs = append(errs, errors.New("--key is required"))
-			}
-			if strings.TrimSpace(secretCS) == "" {
-				errs = append(errs, errors.New("--secret is required"))
-			}
-			errs = append(errs, opts.validate()...)
-			if len(errs) > 0 {
-				return problemsError("shop add woocommerce", errs)
-			}
-			// The webhook secret is the connector's own: `shop webhooks ID` registers it.
-			hookSecret, err := shops.NewWebhookSecret()
-			if err != nil {
-				return fmt.Errorf("shop add woocommerce: %w", err)
-			}
-			creds, err := shops.MarshalCredentials(shops.WooCommerceCredentials{
-				ConsumerKey: strings.TrimSpace(key), ConsumerSecret: strings.TrimSpace(secretCS), WebhookSecret: hookSecret})
-			if err != nil {
-				return fmt.Errorf("shop add woocommerce: %w", err)
-			}
-			name := opts.name
-			if name == "" {
-				name = u.Host
-			}
-			return addShop(cmd, opts, store.Shop{Name: name, Platform: store.PlatformWooCommerce,
-				BaseURL: strings.TrimRight(u.String(), "/"), Credentials: creds})
+			opts.req.Platform = store.PlatformWooCommerce
+			return addShop(cmd, a, "shop add woocommerce", opts)
 		},
 	}
 	opts.register(cmd)
 	f := cmd.Flags()
-	f.StringVar(&siteURL, "url", "", "site URL, such as https://shop.example.com (required)")
-	f.StringVar(&key, "key", "", "REST API consumer key, ck_... (required)")
-	f.StringVar(&secretCS, "secret", "", "REST API consumer secret, cs_... (required)")
+	f.StringVar(&opts.req.URL, "url", "", "site URL, such as https://shop.example.com (required)")
+	f.StringVar(&opts.req.ConsumerKey, "key", "", "REST API consumer key, ck_... (required)")
+	f.StringVar(&opts.req.ConsumerSecret, "secret", "", "REST API consumer secret, cs_... (required)")
 	return cmd
 }
 
-// shopifyDomain is the form of a shop's own domain on Shopify.
-var shopifyDomain = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*\.myshopify\.com$`)
-
-func newShopAddShopifyCmd() *cobra.Command {
-	var (
-		opts       shopAddOptions
-		domain     string
-		token      string
-		locationID string
-	)
+func newShopAddShopifyCmd(a *app) *cobra.Command {
+	var opts shopAddOptions
 	cmd := &cobra.Command{
-		Use:          "shopify --domain NAME.myshopify.com --token T [flags]",
-		Short:        "Connect a Shopify shop (Admin API access token of a custom app)",
+		Use:   "shopify --domain NAME.myshopify.com --token T [flags]",
+		Short: "Connect a Shopify shop (Admin API access token of a custom app)",
+		Long: shopAddLong + `
+
+The token needs the scopes write_products, write_inventory and read_locations (and the order
+scopes for orders).`,
 		Example:      `  connector shop add shopify --domain acme.myshopify.com --token shpat_... --location-id 123456`,
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var errs []error
-			d := strings.TrimSpace(domain)
-			if d == "" {
-				errs = append(errs, errors.New("--domain is required"))
-			} else if !shopifyDomain.MatchString(d) {
-				errs = append(errs, fmt.Errorf("--domain %q is not a NAME.myshopify.com domain", domain))
-			}
-			if strings.TrimSpace(token) == "" {
-				errs = append(errs, errors.New("--token is required"))
-			}
-			errs = append(errs, opts.validate()...)
-			if len(errs) > 0 {
-				return problemsError("shop add shopify", errs)
-			}
-			creds, err := shops.MarshalCredentials(shops.ShopifyCredentials{
-				AccessToken: strings.TrimSpace(token), LocationID: strings.TrimSpace(locationID), Shop: d})
-			if err != nil {
-				return fmt.Errorf("shop add shopify: %w", err)
-			}
-			name := opts.name
-			if name == "" {
-				name = strings.TrimSuffix(d, ".myshopify.com")
-			}
-			return addShop(cmd, opts, store.Shop{Name: name, Platform: store.PlatformShopify,
-				BaseURL: "https://" + d, Credentials: creds})
+			opts.req.Platform = store.PlatformShopify
+			return addShop(cmd, a, "shop add shopify", opts)
 		},
 	}
 	opts.register(cmd)
 	f := cmd.Flags()
-	f.StringVar(&domain, "domain", "", "the shop's NAME.myshopify.com domain (required)")
-	f.StringVar(&token, "token", "", "Admin API access token, shpat_... (required)")
-	f.StringVar(&locationID, "location-id", "", "Shopify location the connector stocks (default: the shop's primary)")
+	f.StringVar(&opts.req.URL, "domain", "", "the shop's NAME.myshopify.com domain (required)")
+	f.StringVar(&opts.req.AccessToken, "token", "", "Admin API access token, shpat_... (required)")
+	f.StringVar(&opts.req.LocationID, "location-id", "", "Shopify location the connector stocks (default: the shop's primary)")
 	return cmd
 }
 
-func (o *shopAddOptions) validate() []error {
-	var errs []error
-	if o.name != "" && (strings.TrimSpace(o.name) == "" || len(o.name) > 100) {
-		errs = append(errs, errors.New("--name is blank or longer than 100 bytes"))
-	}
-	o.currency = strings.ToUpper(strings.TrimSpace(o.currency))
-	if !isCurrencyCode(o.currency) {
-		errs = append(errs, fmt.Errorf("--currency %q is not an ISO 4217 code", o.currency))
-	}
-	if o.locale != "es" && o.locale != "en" {
-		errs = append(errs, fmt.Errorf("--locale %q is not es or en", o.locale))
-	}
-	return errs
-}
-
-// addShop attaches shop to the default IWS account and saves it.
-func addShop(cmd *cobra.Command, opts shopAddOptions, shop store.Shop) error {
+// addShop connects the shop to the IWS account (made from the environment when there is none
+// yet) and prints what was done.
+func addShop(cmd *cobra.Command, a *app, what string, opts shopAddOptions) error {
 	ctx := cmd.Context()
-	st, err := openShopStore(cmd)
+	cfg, logger, st, err := openCLI(cmd, true)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	acct, err := st.DefaultIWSAccount(ctx)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return errors.New("shop add: no IWS account yet: set CONNECTOR_IWS_API_KEY and CONNECTOR_IWS_ACCESS_KEY and run `connector sync catalog` first")
-	case err != nil:
-		return fmt.Errorf("shop add: %w", err)
-	}
-	shop.IWSAccountID = acct.ID
-	shop.Currency = opts.currency
-	shop.Locale = opts.locale
-	saved, err := st.SaveShop(ctx, shop)
+	acct, err := iwsAccount(ctx, cfg, st)
 	if err != nil {
-		return fmt.Errorf("shop add: %w", err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
-	out := cmd.OutOrStdout()
+	added, err := shopSetup(cfg, st, a.storefronts(cfg, st, logger), logger).Add(ctx, acct, opts.req)
+	var ps *shops.ProblemsError
+	var refused *shops.CheckFailedError
+	switch {
+	case errors.As(err, &ps):
+		return problemsError(what, ps)
+	case errors.As(err, &refused):
+		return fmt.Errorf("%s: store check failed: %w\n(--no-check saves the shop without asking the store)", what, refused)
+	case err != nil:
+		return fmt.Errorf("%s: %w", what, err)
+	}
 	if opts.json {
 		doc := struct {
-			ID       int64  `json:"id"`
-			Name     string `json:"name"`
-			Platform string `json:"platform"`
-			BaseURL  string `json:"base_url"`
-		}{saved.ID, saved.Name, saved.Platform, saved.BaseURL}
-		if err := json.NewEncoder(out).Encode(doc); err != nil {
-			return fmt.Errorf("shop add: %w", err)
+			ID         int64                `json:"id"`
+			Name       string               `json:"name"`
+			Platform   string               `json:"platform"`
+			BaseURL    string               `json:"base_url"`
+			Currency   string               `json:"currency"`
+			IWSAccount string               `json:"iws_account"`
+			Store      *platforms.StoreInfo `json:"store"`
+			Rules      *pricing.Rules       `json:"rules"`
+			Notes      []string             `json:"notes"`
+		}{added.Shop.ID, added.Shop.Name, added.Shop.Platform, added.Shop.BaseURL, added.Shop.Currency, acct.Name,
+			added.Store, added.Rules, append([]string{}, added.Notes...)}
+		if err := json.NewEncoder(cmd.OutOrStdout()).Encode(doc); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
 		}
 		return nil
 	}
-	_, err = fmt.Fprintln(out, saved.ID)
+	return writeShopAdded(cmd.OutOrStdout(), acct, added)
+}
+
+func writeShopAdded(w io.Writer, acct store.IWSAccount, added shops.Added) error {
+	s := added.Shop
+	var b strings.Builder
+	fmt.Fprintf(&b, "Shop %d %q added: %s %s, IWS account %q.\n", s.ID, s.Name, s.Platform, s.BaseURL, acct.Name)
+	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+	if st := added.Store; st != nil {
+		decimals := "the currency's decimals"
+		if st.PriceDecimals >= 0 {
+			decimals = fmt.Sprintf("%d price decimals", st.PriceDecimals)
+		}
+		name := ""
+		if st.Name != "" {
+			name = fmt.Sprintf("%q ", st.Name)
+		}
+		fmt.Fprintf(tw, "  store:\tchecked: %ssells in %s with %s; the credentials may write products\n", name, st.Currency, decimals)
+	} else {
+		fmt.Fprintf(tw, "  store:\tnot checked (--no-check)\n")
+	}
+	fmt.Fprintf(tw, "  pricing:\t%s (default rule)\n", describeRules(added.Rules))
+	for _, n := range added.Notes {
+		fmt.Fprintf(tw, "  note:\t%s\n", n)
+	}
+	_ = tw.Flush() // writes to a strings.Builder cannot fail
+	fmt.Fprintf(&b, "Next: `connector shop webhooks %d` registers its order webhooks (needs CONNECTOR_PUBLIC_URL);\n"+
+		"`connector sync all` publishes the catalog; `connector rules export --shop %d rules.json`, edit, then\n"+
+		"`connector rules import --shop %d rules.json` refines the pricing.\n", s.ID, s.ID, s.ID)
+	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// describeRules says in words how the default action prices.
+func describeRules(r *pricing.Rules) string {
+	d := r.Default
+	var parts []string
+	switch {
+	case d.MarginPercent != "":
+		parts = append(parts, fmt.Sprintf("%s%% margin on the IWS cost", d.MarginPercent))
+	case d.MarkupPercent != "":
+		parts = append(parts, fmt.Sprintf("%s%% markup on the IWS cost", d.MarkupPercent))
+	}
+	if d.FixedAmount != "" {
+		parts = append(parts, fmt.Sprintf("plus %s", d.FixedAmount))
+	}
+	text := strings.Join(parts, " ") + ", in " + r.Currency
+	if r.FXRate != "" {
+		text += fmt.Sprintf(" at %s %s per cost unit", r.FXRate, r.Currency)
+	}
+	if r.Rounding.Step != "" {
+		text += fmt.Sprintf(", rounded up to a multiple of %s", r.Rounding.Step)
+	}
+	return text
 }
 
 // shopListItem is one shop of `shop list --json`: never its credentials.
@@ -237,6 +243,13 @@ type shopListItem struct {
 	IWSAccountID int64  `json:"iws_account_id"`
 	IWSAccount   string `json:"iws_account"`
 }
+
+// noShopsText is what `shop list` says when there is no shop.
+const noShopsText = `No shop is connected yet. Connect one with:
+  connector shop add woocommerce --url https://shop.example --key ck_... --secret cs_...
+  connector shop add shopify --domain NAME.myshopify.com --token shpat_...
+(` + "`connector shop add woocommerce --help`" + ` says where the keys come from.)
+`
 
 func newShopListCmd() *cobra.Command {
 	var asJSON bool
@@ -276,6 +289,10 @@ func newShopListCmd() *cobra.Command {
 				}
 				return nil
 			}
+			if len(items) == 0 {
+				_, err := fmt.Fprint(out, noShopsText)
+				return err
+			}
 			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tNAME\tPLATFORM\tBASE URL\tCURRENCY\tIWS ACCOUNT")
 			for _, it := range items {
@@ -301,27 +318,59 @@ type shopSettings struct {
 	Filters      policy.Filters `json:"filters"`
 }
 
-// soldTypes are the IWS product types StockPolicy.Types accepts.
-var soldTypes = []string{"Physical", "License", "Warranty", "Downloadable"}
+// settingsFlags are the flags of `shop settings` that change a setting, each with the field of
+// shops.SettingsChange it fills.
+var settingsFlags = []struct {
+	name, kind, usage string
+	field             func(*shops.SettingsChange) **string
+}{
+	{"currency", "code", "currency the shop sells in (ISO 4217); its store must sell in it", func(c *shops.SettingsChange) **string { return &c.Currency }},
+	{"fx-rate", "decimal", `shop-currency units per IWS cost unit, above 0 ("" when the same currency)`, func(c *shops.SettingsChange) **string { return &c.FXRate }},
+	{"tax-rate", "percent", "tax rate, percent from 0 to 100", func(c *shops.SettingsChange) **string { return &c.TaxRate }},
+	{"tax-inclusive", "true|false", "prices include tax: true or false", func(c *shops.SettingsChange) **string { return &c.TaxInclusive }},
+	{"locale", "es|en", "language of titles and descriptions: es or en", func(c *shops.SettingsChange) **string { return &c.Locale }},
+	{"warehouses", "ids|all", "IWS warehouse ids whose stock counts (ones IWS has sent), comma-separated, or all", func(c *shops.SettingsChange) **string { return &c.Warehouses }},
+	{"buffer", "n", "units subtracted from the counted stock", func(c *shops.SettingsChange) **string { return &c.Buffer }},
+	{"min-stock", "n", "below this stock a product is sold as --below-min says", func(c *shops.SettingsChange) **string { return &c.MinStock }},
+	{"below-min", "action", "out_of_stock or hide", func(c *shops.SettingsChange) **string { return &c.BelowMin }},
+	{"cap", "n", "most units published; 0 means no cap", func(c *shops.SettingsChange) **string { return &c.Cap }},
+	{"types", "types", "IWS product types sold: " + strings.Join(policy.Types, ", "), func(c *shops.SettingsChange) **string { return &c.Types }},
+	{"include-categories", "ids", `IWS category ids listed, such as "cpt" or "cpt.nb" (prefixes by whole segments)`, func(c *shops.SettingsChange) **string { return &c.IncludeCategories }},
+	{"exclude-categories", "ids", "IWS category ids never listed", func(c *shops.SettingsChange) **string { return &c.ExcludeCategories }},
+	{"include-brands", "brands", `IWS brand ids or names listed, such as "hpe" or "HP"`, func(c *shops.SettingsChange) **string { return &c.IncludeBrands }},
+	{"exclude-brands", "brands", "IWS brand ids or names never listed", func(c *shops.SettingsChange) **string { return &c.ExcludeBrands }},
+}
 
 func newShopSettingsCmd() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "settings ID [flags]",
 		Short: "Show or change a shop's currency, tax, language, stock policy and filters",
-		Long: `Settings prints the shop's settings; with flags it first checks them all (every problem is
-listed at once), saves them and prints the result. List flags take comma-separated values; an
-empty value ("") clears the list.`,
+		Long: `Settings prints the shop's settings; with flags it first checks them all, the way the rules file
+and the database check them (every problem is listed at once, and nothing is saved when there is
+one), saves them and prints the result. List flags take comma-separated values; an empty value
+("") clears the list. Warehouses must be ones IWS has sent for the account (a stock sync brings
+them); categories and brands are IWS codes, and one that matches nothing in the mirrored catalog
+is saved with a warning.`,
 		Example: `  connector shop settings 1
   connector shop settings 1 --currency CLP --fx-rate 950 --tax-rate 19 --tax-inclusive
-  connector shop settings 1 --warehouses mia,bog --buffer 2 --min-stock 3 --below-min hide --cap 50
-  connector shop settings 1 --types Physical,License --include-categories cpt,acc --exclude-brands acme`,
+  connector shop settings 1 --warehouses xclq1,xclq2 --buffer 2 --min-stock 3 --below-min hide --cap 50
+  connector shop settings 1 --types Physical,License --include-categories cpt,acc --exclude-brands hpe`,
 		Args:         cobra.ExactArgs(1),
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := strconv.ParseInt(args[0], 10, 64)
 			if err != nil || id <= 0 {
-				return fmt.Errorf("shop settings: %q is not a shop id", args[0])
+				return fmt.Errorf("shop settings: %q is not a shop id (`connector shop list` shows them)", args[0])
+			}
+			var change shops.SettingsChange
+			changed := false
+			for _, sf := range settingsFlags {
+				if f := cmd.Flags().Lookup(sf.name); f.Changed {
+					v := f.Value.String()
+					*sf.field(&change) = &v
+					changed = true
+				}
 			}
 			ctx := cmd.Context()
 			st, err := openShopStore(cmd)
@@ -329,147 +378,40 @@ empty value ("") clears the list.`,
 				return err
 			}
 			defer st.Close()
-			shop, err := st.Shop(ctx, id)
-			if errors.Is(err, store.ErrNotFound) {
+			var shop store.Shop
+			var warnings []string
+			if changed {
+				res, err := shops.ChangeSettings(ctx, st, id, change)
+				var ps *shops.ProblemsError
+				switch {
+				case errors.Is(err, store.ErrNotFound):
+					return fmt.Errorf("shop settings: no shop %d", id)
+				case errors.As(err, &ps):
+					return problemsError(fmt.Sprintf("shop settings %d", id), ps)
+				case err != nil:
+					return fmt.Errorf("shop settings: %w", err)
+				}
+				shop, warnings = res.Shop, res.Warnings
+			} else if shop, err = st.Shop(ctx, id); errors.Is(err, store.ErrNotFound) {
 				return fmt.Errorf("shop settings: no shop %d", id)
 			} else if err != nil {
 				return fmt.Errorf("shop settings: %w", err)
 			}
-			changed := false
-			cmd.Flags().Visit(func(f *pflag.Flag) { // settings flags only: not --json or --no-migrate
-				changed = changed || (f.Name != "json" && cmd.LocalFlags().Lookup(f.Name) != nil)
-			})
-			if changed {
-				if errs := applyShopSettings(cmd, &shop); len(errs) > 0 {
-					return problemsError(fmt.Sprintf("shop settings %d", id), errs)
-				}
-				if shop, err = st.SaveShop(ctx, shop); err != nil {
-					return fmt.Errorf("shop settings: %w", err)
-				}
+			for _, w := range warnings {
+				fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s\n", w)
 			}
 			return writeShopSettings(cmd.OutOrStdout(), shop, asJSON)
 		},
 	}
 	f := cmd.Flags()
-	f.String("currency", "", "currency the shop sells in (ISO 4217)")
-	f.String("fx-rate", "", `shop-currency units per IWS cost unit ("" when the same currency)`)
-	f.String("tax-rate", "", "tax rate, percent")
-	f.Bool("tax-inclusive", false, "prices include tax")
-	f.String("locale", "", "language of titles and descriptions: es or en")
-	f.String("warehouses", "", "IWS warehouse ids whose stock counts, comma-separated, or all")
-	f.String("buffer", "", "units subtracted from the counted stock")
-	f.String("min-stock", "", "below this stock a product is sold as --below-min says")
-	f.String("below-min", "", "out_of_stock or hide")
-	f.String("cap", "", "most units published; 0 means no cap")
-	f.String("types", "", "IWS product types sold: Physical, License, Warranty, Downloadable")
-	f.String("include-categories", "", "IWS category ids listed (prefixes by whole segments)")
-	f.String("exclude-categories", "", "IWS category ids never listed")
-	f.String("include-brands", "", "IWS brand ids or names listed")
-	f.String("exclude-brands", "", "IWS brand ids or names never listed")
+	for _, sf := range settingsFlags {
+		f.Var(&textFlag{kind: sf.kind}, sf.name, sf.usage)
+	}
+	// --tax-inclusive alone means true, like a boolean flag, but the value is checked with the
+	// other settings so a wrong one is reported as such ("takes true or false").
+	f.Lookup("tax-inclusive").NoOptDefVal = "true"
 	f.BoolVar(&asJSON, "json", false, "print one JSON object instead of text")
 	return cmd
-}
-
-// applyShopSettings copies the changed flags into shop and returns every problem found.
-func applyShopSettings(cmd *cobra.Command, shop *store.Shop) []error {
-	f := cmd.Flags()
-	var errs []error
-	str := func(name string) (string, bool) {
-		if !f.Changed(name) {
-			return "", false
-		}
-		v, _ := f.GetString(name)
-		return strings.TrimSpace(v), true
-	}
-	count := func(name string, dst *int) {
-		if v, ok := str(name); ok {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				errs = append(errs, fmt.Errorf("--%s %q is not a whole number of 0 or more", name, v))
-				return
-			}
-			*dst = n
-		}
-	}
-	rate := func(name string, dst *string) {
-		if v, ok := str(name); ok {
-			if v != "" {
-				d, err := decimal.NewFromString(v)
-				if err != nil || d.IsNegative() {
-					errs = append(errs, fmt.Errorf("--%s %q is not a non-negative decimal", name, v))
-					return
-				}
-			}
-			*dst = v
-		}
-	}
-	list := func(name string, dst *[]string) {
-		if v, ok := str(name); ok {
-			*dst = splitList(v)
-		}
-	}
-
-	if v, ok := str("currency"); ok {
-		v = strings.ToUpper(v)
-		if !isCurrencyCode(v) {
-			errs = append(errs, fmt.Errorf("--currency %q is not an ISO 4217 code", v))
-		} else {
-			shop.Currency = v
-		}
-	}
-	rate("fx-rate", &shop.FXRate)
-	rate("tax-rate", &shop.TaxRate)
-	if f.Changed("tax-inclusive") {
-		shop.TaxInclusive, _ = f.GetBool("tax-inclusive")
-	}
-	if v, ok := str("locale"); ok {
-		if v != "es" && v != "en" {
-			errs = append(errs, fmt.Errorf("--locale %q is not es or en", v))
-		} else {
-			shop.Locale = v
-		}
-	}
-	if v, ok := str("warehouses"); ok {
-		if strings.EqualFold(v, "all") {
-			shop.StockPolicy.Locations = nil
-		} else if ids := splitList(v); len(ids) == 0 {
-			errs = append(errs, errors.New(`--warehouses is empty: give "all" or warehouse ids`))
-		} else {
-			for _, id := range ids {
-				if len(id) > 64 {
-					errs = append(errs, fmt.Errorf("--warehouses: %q is longer than 64 bytes", id))
-				}
-			}
-			shop.StockPolicy.Locations = ids
-		}
-	}
-	count("buffer", &shop.StockPolicy.Buffer)
-	count("min-stock", &shop.StockPolicy.MinStock)
-	count("cap", &shop.StockPolicy.MaxStock)
-	if v, ok := str("below-min"); ok {
-		switch v {
-		case policy.BelowMinOutOfStock:
-			shop.StockPolicy.BelowMin = policy.BelowMinOutOfStock
-		case policy.BelowMinHide:
-			shop.StockPolicy.BelowMin = policy.BelowMinHide
-		default:
-			errs = append(errs, fmt.Errorf("--below-min %q is not out_of_stock or hide", v))
-		}
-	}
-	if v, ok := str("types"); ok {
-		types := splitList(v)
-		for _, t := range types {
-			if !slices.Contains(soldTypes, t) {
-				errs = append(errs, fmt.Errorf("--types: %q is not one of %s", t, strings.Join(soldTypes, ", ")))
-			}
-		}
-		shop.StockPolicy.Types = types
-	}
-	list("include-categories", &shop.Filters.IncludeCategories)
-	list("exclude-categories", &shop.Filters.ExcludeCategories)
-	list("include-brands", &shop.Filters.IncludeBrands)
-	list("exclude-brands", &shop.Filters.ExcludeBrands)
-	return errs
 }
 
 func writeShopSettings(w io.Writer, shop store.Shop, asJSON bool) error {
@@ -527,34 +469,20 @@ func writeShopSettings(w io.Writer, shop store.Shop, asJSON bool) error {
 	return tw.Flush()
 }
 
-// splitList splits a comma-separated flag value, dropping blanks; "" gives nil.
-func splitList(v string) []string {
-	var out []string
-	for _, s := range strings.Split(v, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
+// textFlag is a settings flag: it keeps the text as typed, for shops.ChangeSettings to check
+// with the others (so a bad value is reported with every other problem, in the setting's own
+// words, never as a flag-parsing error), and names what it takes in --help.
+type textFlag struct{ value, kind string }
 
-func isCurrencyCode(c string) bool {
-	if len(c) != 3 {
-		return false
-	}
-	for _, r := range c {
-		if r < 'A' || r > 'Z' {
-			return false
-		}
-	}
-	return true
-}
+func (f *textFlag) String() string     { return f.value }
+func (f *textFlag) Set(v string) error { f.value = v; return nil }
+func (f *textFlag) Type() string       { return f.kind }
 
 // problemsError lists every problem on its own line under what.
-func problemsError(what string, errs []error) error {
-	lines := make([]string, len(errs))
-	for i, e := range errs {
-		lines[i] = "  - " + e.Error()
+func problemsError(what string, ps *shops.ProblemsError) error {
+	lines := make([]string, len(ps.Problems))
+	for i, p := range ps.Problems {
+		lines[i] = "  - " + p.String()
 	}
 	return fmt.Errorf("%s:\n%s", what, strings.Join(lines, "\n"))
 }

@@ -23,7 +23,7 @@ func newInstall(cfg Config, setup shops.Setup, logger *slog.Logger) *admin.Insta
 	if cfg.PublicURL == "" {
 		return nil
 	}
-	scopes := splitList(cfg.ShopifyScopes)
+	scopes := shops.SplitList(cfg.ShopifyScopes)
 	return &admin.Install{
 		Store: setup.Store, PublicURL: cfg.PublicURL, Connected: setup.Connected, Logger: logger,
 		Shopify: admin.ShopifyApp{ClientID: cfg.ShopifyClientID, ClientSecret: cfg.ShopifyClientSecret, Scopes: scopes,

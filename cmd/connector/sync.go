@@ -180,28 +180,9 @@ func reasonCounts(m map[listing.Reason]int) string {
 // syncAccount returns the IWS account commands sync: the stored default account, after saving
 // the keys of the environment as the "default" account when they are set.
 func syncAccount(ctx context.Context, cfg Config, st *store.Store) (store.IWSAccount, error) {
-	if cfg.IWSAPIKey != "" && cfg.IWSAccessKey != "" {
-		if cfg.SecretKey == "" {
-			return store.IWSAccount{}, errors.New("sync: CONNECTOR_IWS_API_KEY and CONNECTOR_IWS_ACCESS_KEY are saved as the default IWS account, " +
-				"which needs CONNECTOR_SECRET_KEY (or CONNECTOR_SECRET_KEY_FILE) to encrypt the access key")
-		}
-		acct, err := st.SaveIWSAccount(ctx, store.IWSAccount{
-			Name: store.DefaultIWSAccountName, Environment: iwsEnvironment(cfg.IWSURL), BaseURL: cfg.IWSURL,
-			APIKey: cfg.IWSAPIKey, AccessKey: cfg.IWSAccessKey,
-		})
-		if err != nil {
-			return store.IWSAccount{}, fmt.Errorf("sync: saving the IWS account: %w", err)
-		}
-		return acct, nil
-	}
-	acct, err := st.DefaultIWSAccount(ctx)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return store.IWSAccount{}, errors.New("sync: no IWS account: set CONNECTOR_IWS_API_KEY and CONNECTOR_IWS_ACCESS_KEY (with CONNECTOR_SECRET_KEY) to save one")
-	case err != nil && cfg.SecretKey == "":
-		return store.IWSAccount{}, fmt.Errorf("sync: the stored IWS account needs CONNECTOR_SECRET_KEY to decrypt its access key: %w", err)
-	case err != nil:
-		return store.IWSAccount{}, fmt.Errorf("sync: stored IWS account: %w", err)
+	acct, err := iwsAccount(ctx, cfg, st)
+	if err != nil {
+		return store.IWSAccount{}, fmt.Errorf("sync: %w", err)
 	}
 	return acct, nil
 }

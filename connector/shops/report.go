@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -12,6 +13,7 @@ import (
 	"github.com/intcomex-connector/connector/connector/listing"
 	"github.com/intcomex-connector/connector/connector/margin"
 	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/internal/money"
 	"github.com/intcomex-connector/connector/pricing"
 )
 
@@ -72,9 +74,11 @@ type ShopView struct {
 	Currency    string                  `json:"currency"`
 	PriceError  string                  `json:"price_error,omitempty"`
 	Explanation *pricing.ExplanationDoc `json:"explanation"`
-	// Listed reports whether the shop should list the product now; NotListedReason says why not.
+	// Listed reports whether the shop should list the product now; NotListedReason says why not
+	// (listing.Reason) and NotListedDetail, for people, what exactly and what would change it.
 	Listed          bool          `json:"listed"`
 	NotListedReason string        `json:"not_listed_reason,omitempty"`
+	NotListedDetail string        `json:"not_listed_detail,omitempty"`
 	Desired         *DesiredStock `json:"desired,omitempty"`
 	Listing         *ListingDoc   `json:"listing"`
 	Err             string        `json:"error,omitempty"`
@@ -169,12 +173,12 @@ func shopView(ctx context.Context, st *store.Store, shop store.Shop, p *store.Pr
 		v.Err = "margin rules: " + err.Error()
 		return v
 	}
-	res, err := pricer.Price(pricing.Product{
+	res, priceErr := pricer.Price(pricing.Product{
 		SKU: p.SKU, Category: p.CategoryID, Brand: p.BrandID, Manufacturer: p.ManufacturerID,
 		Type: p.Type, Cost: p.Cost, CostCurrency: p.Currency,
 	})
-	if err != nil {
-		v.PriceError = err.Error()
+	if priceErr != nil {
+		v.PriceError = priceErr.Error()
 	} else {
 		v.Price, v.Currency = res.String(), res.Currency
 		doc := res.Doc()
@@ -186,6 +190,7 @@ func shopView(ctx context.Context, st *store.Store, shop store.Shop, p *store.Pr
 		v.Err = err.Error()
 	case reason != "":
 		v.NotListedReason = string(reason)
+		v.NotListedDetail = notListedDetail(shop, p, reason, priceErr)
 	default:
 		v.Listed = true
 		v.Desired = &DesiredStock{Price: d.Price, ManageStock: d.ManageStock, Stock: d.Stock, Status: string(d.Status)}
@@ -214,6 +219,37 @@ func shopView(ctx context.Context, st *store.Store, shop store.Shop, p *store.Pr
 		v.Listing = lj
 	}
 	return v
+}
+
+// notListedDetail says what keeps p off the shop and what would change that.
+func notListedDetail(shop store.Shop, p *store.Product, reason listing.Reason, priceErr error) string {
+	switch reason {
+	case listing.ReasonInactive:
+		return "IWS no longer lists it in its catalog; it is listed again if it comes back"
+	case listing.ReasonUnsellable:
+		if !p.Cost.IsPositive() {
+			return fmt.Sprintf("IWS gives it no price for this account (cost %s); it is listed once the price list gives it one", p.Cost)
+		}
+		return "IWS does not sell it to this account now; it is listed once IWS sells it again"
+	case listing.ReasonType:
+		return fmt.Sprintf("its type %s is not among the types the shop sells (%s); add it to the shop's types to list it",
+			p.Type, strings.Join(shop.StockPolicy.SoldTypes(), ", "))
+	case listing.ReasonFiltered:
+		return "the shop's filters leave it out: " + shop.Filters.Why(p.CategoryID, p.BrandID, p.Brand) + "; change the shop's filters to list it"
+	case listing.ReasonUnpriceable:
+		cost := money.Normalize(p.Currency)
+		switch {
+		case cost != shop.Currency && shop.FXRate == "":
+			return fmt.Sprintf("its cost is in %s and the shop sells in %s without an exchange rate; set the shop's fx-rate (%s per %s) to price it",
+				cost, shop.Currency, shop.Currency, cost)
+		case cost == shop.Currency && shop.FXRate != "":
+			return fmt.Sprintf("its cost is already in %s, but the shop has an exchange rate (%s); clear the shop's fx-rate to price it", cost, shop.FXRate)
+		case priceErr != nil:
+			return "the shop's rules cannot price it: " + priceErr.Error()
+		}
+		return "the shop's rules cannot price it"
+	}
+	return string(reason)
 }
 
 // notFoundError is a not-found whose message says what to do; it wraps store.ErrNotFound

@@ -9,9 +9,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/intcomex-connector/connector/connector/margin"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/internal/correlation"
 	"github.com/intcomex-connector/connector/platforms"
+	"github.com/intcomex-connector/connector/pricing"
 )
 
 // SetupTimeout bounds the calls that make a shop ready for orders.
@@ -126,8 +128,41 @@ func (s Setup) Webhooks(ctx context.Context, shop store.Shop, repair bool) ([]pl
 // webhooks and SKU definition are set up.
 func (s Setup) Connected(ctx context.Context, shop store.Shop) error {
 	shop = s.AdoptCurrency(ctx, shop)
+	if err := s.EnsureRules(ctx, shop); err != nil {
+		return err
+	}
 	_, err := s.Webhooks(ctx, shop, true)
 	return err
+}
+
+// EnsureRules gives a shop whose pricing was never set (no default action: a shop an install
+// created) the default action `shop add` gives (DefaultRules: DefaultMarginPercent of margin,
+// rounded to its store's decimals when the store says them), keeping the rest of its pricing. A
+// shop with a default action keeps it.
+func (s Setup) EnsureRules(ctx context.Context, shop store.Shop) error {
+	p, err := s.Store.ShopPricing(ctx, shop.ID)
+	if err != nil {
+		return fmt.Errorf("shop %d: pricing: %w", shop.ID, err)
+	}
+	if p.Default != (store.MarginAction{}) {
+		return nil
+	}
+	digits := platforms.CurrencyDecimals
+	if info, err := s.Storefronts.Check(ctx, shop); err == nil && strings.EqualFold(info.Currency, shop.Currency) {
+		digits = info.PriceDecimals
+	}
+	// Keep whatever else was set (tax, rounding, rules); give it the default action.
+	rules := margin.FromStored(p)
+	def := DefaultRules(shop.Currency, shop.FXRate, digits, pricing.Action{})
+	rules.Default = def.Default
+	if rules.Rounding == (pricing.Rounding{}) {
+		rules.Rounding = def.Rounding
+	}
+	if err := margin.Replace(ctx, s.Store, shop.ID, rules); err != nil {
+		return fmt.Errorf("shop %d: default pricing: %w", shop.ID, err)
+	}
+	s.logger().InfoContext(ctx, "shop given the default pricing", "shop", shop.ID, "margin_percent", DefaultMarginPercent, "rounding_step", string(rules.Rounding.Step))
+	return nil
 }
 
 // AdoptCurrency gives a shop that has published nothing yet the currency its store sells in (a

@@ -2,12 +2,15 @@ package shops_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
+	"github.com/intcomex-connector/connector/connector/margin"
 	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/store/storetest"
 	"github.com/intcomex-connector/connector/platforms/woocommerce/wootest"
+	"github.com/intcomex-connector/connector/pricing"
 )
 
 // A shop connected by an install starts in the default currency; setting it up adopts the
@@ -40,6 +43,25 @@ func TestSetupAdoptsStoreCurrency(t *testing.T) {
 		}
 		if got, _ := st.Shop(ctx, fresh.ID); got.Currency != "CLP" {
 			t.Errorf("new shop currency %s, want the store's CLP", got.Currency)
+		}
+		// It can price at once: the default rule, in its new currency.
+		if rules, err := margin.Rules(ctx, st, fresh.ID); err != nil || rules.Currency != "CLP" ||
+			rules.Default != (pricing.Action{MarginPercent: shops.DefaultMarginPercent}) {
+			t.Errorf("new shop rules %+v, %v", rules, err)
+		}
+		// Set up again with rules of its own: they stay.
+		own, _ := pricing.ParseRules(strings.NewReader(`{"currency":"CLP","tax_rate":"19","default":{"markup_percent":"35"}}`))
+		if err := margin.Replace(ctx, st, fresh.ID, own); err != nil {
+			t.Fatal(err)
+		}
+		if fresh, err = st.Shop(ctx, fresh.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := setup.Connected(ctx, fresh); err != nil {
+			t.Fatal(err)
+		}
+		if rules, _ := margin.Rules(ctx, st, fresh.ID); rules.Default.MarkupPercent != "35" || rules.TaxRate != "19" {
+			t.Errorf("a shop's own rules changed: %+v", rules)
 		}
 
 		published := newShop("published")

@@ -81,9 +81,9 @@ func (s *Storefronts) remoteShop(shop store.Shop) (platforms.Storefront, error) 
 	var sf platforms.Storefront
 	var err error
 	if shop.Platform == store.PlatformWooCommerce {
-		sf, err = s.newWooCommerce(shop)
+		sf, err = s.newWooCommerce(shop, nil)
 	} else {
-		sf, err = s.newShopify(shop)
+		sf, err = s.newShopify(shop, nil)
 	}
 	if err != nil {
 		delete(s.remote, shop.ID)
@@ -96,7 +96,9 @@ func (s *Storefronts) remoteShop(shop store.Shop) (platforms.Storefront, error) 
 	return sf, nil
 }
 
-func (s *Storefronts) newWooCommerce(shop store.Shop) (*woocommerce.Client, error) {
+// newWooCommerce builds the client of a WooCommerce shop from the template; tune, when set,
+// adjusts its configuration last.
+func (s *Storefronts) newWooCommerce(shop store.Shop, tune func(*woocommerce.Config)) (*woocommerce.Client, error) {
 	var creds WooCommerceCredentials
 	if err := decodeCredentials(shop, &creds); err != nil {
 		return nil, err
@@ -112,6 +114,9 @@ func (s *Storefronts) newWooCommerce(shop store.Shop) (*woocommerce.Client, erro
 	cfg.BaseURL, cfg.ConsumerKey, cfg.ConsumerSecret = shop.BaseURL, creds.ConsumerKey, creds.ConsumerSecret
 	cfg.WebhookSecret = creds.WebhookSecret
 	cfg.HTTPClient, cfg.Logger = httpClient, s.shopLogger(shop)
+	if tune != nil {
+		tune(&cfg)
+	}
 	c, err := woocommerce.New(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("shop %d: %w", shop.ID, err)
@@ -119,7 +124,9 @@ func (s *Storefronts) newWooCommerce(shop store.Shop) (*woocommerce.Client, erro
 	return c, nil
 }
 
-func (s *Storefronts) newShopify(shop store.Shop) (*shopify.Client, error) {
+// newShopify builds the client of a Shopify shop from the template; tune, when set, adjusts its
+// configuration last.
+func (s *Storefronts) newShopify(shop store.Shop, tune func(*shopify.Config)) (*shopify.Client, error) {
 	var creds ShopifyCredentials
 	if err := decodeCredentials(shop, &creds); err != nil {
 		return nil, err
@@ -155,6 +162,9 @@ func (s *Storefronts) newShopify(shop store.Shop) (*shopify.Client, error) {
 	}
 	if creds.ClientSecret != "" {
 		cfg.ClientSecret = creds.ClientSecret
+	}
+	if tune != nil {
+		tune(&cfg)
 	}
 	c, err := shopify.New(cfg)
 	if err != nil {

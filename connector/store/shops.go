@@ -10,10 +10,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/shopspring/decimal"
 	"gorm.io/gorm"
 
 	"github.com/intcomex-connector/connector/connector/policy"
+	"github.com/intcomex-connector/connector/internal/money"
 )
 
 // Shop platforms.
@@ -81,15 +81,18 @@ func (s Shop) validate() error {
 	if s.IWSAccountID <= 0 {
 		errs = append(errs, errors.New("IWS account is not set"))
 	}
-	if len(s.Currency) != 3 {
-		errs = append(errs, fmt.Errorf("currency %q is not an ISO 4217 code", s.Currency))
+	// The same checks as the rules file and the shop settings (internal/money).
+	if err := money.CheckCurrency(s.Currency); err != nil {
+		errs = append(errs, fmt.Errorf("currency: %w", err))
 	}
-	for name, v := range map[string]string{"fx_rate": s.FXRate, "tax_rate": s.TaxRate} {
-		if v == "" {
-			continue
+	if s.FXRate != "" {
+		if err := money.CheckFXRate(s.FXRate); err != nil {
+			errs = append(errs, fmt.Errorf("fx_rate: %w", err))
 		}
-		if d, err := decimal.NewFromString(v); err != nil || d.IsNegative() {
-			errs = append(errs, fmt.Errorf("%s %q is not a non-negative decimal", name, v))
+	}
+	if s.TaxRate != "" {
+		if err := money.CheckTaxRate(s.TaxRate); err != nil {
+			errs = append(errs, fmt.Errorf("tax_rate: %w", err))
 		}
 	}
 	if s.Locale != "es" && s.Locale != "en" {
@@ -138,7 +141,7 @@ func (shopRow) TableName() string { return "shops" }
 // are left alone: ReplaceShopPricing owns them.
 func (s *Store) SaveShop(ctx context.Context, shop Shop) (Shop, error) {
 	shop.Name = strings.TrimSpace(shop.Name)
-	shop.Currency = strings.ToUpper(shop.Currency)
+	shop.Currency = money.Normalize(shop.Currency)
 	if err := shop.validate(); err != nil {
 		return Shop{}, fmt.Errorf("store: save shop: %w", err)
 	}
@@ -173,19 +176,28 @@ func (s *Store) SaveShop(ctx context.Context, shop Shop) (Shop, error) {
 			StockPolicy: string(policy), Filters: string(filters), CreatedAt: now, UpdatedAt: now,
 		}
 		if err := db.Create(&row).Error; err != nil {
-			return Shop{}, fmt.Errorf("store: create shop: %w", err)
+			return Shop{}, fmt.Errorf("store: create shop: %w", shopWriteError(shop, err))
 		}
 		return s.Shop(ctx, row.ID)
 	}
 	res := db.Model(&shopRow{}).Where("id = ?", shop.ID).Updates(fields)
 	if res.Error != nil {
-		return Shop{}, fmt.Errorf("store: update shop: %w", res.Error)
+		return Shop{}, fmt.Errorf("store: update shop: %w", shopWriteError(shop, res.Error))
 	}
 	if res.RowsAffected == 0 {
 		// MySQL counts changed rows, not matched ones, but updated_at always changes.
 		return Shop{}, fmt.Errorf("store: update shop %d: %w", shop.ID, ErrNotFound)
 	}
 	return s.Shop(ctx, shop.ID)
+}
+
+// shopWriteError turns the unique index on shop names (the only one a shop write can hit) into
+// ErrConflict; other errors pass through.
+func shopWriteError(shop Shop, err error) error {
+	if isDuplicateKey(err) {
+		return fmt.Errorf("another shop is named %q: %w", shop.Name, ErrConflict)
+	}
+	return err
 }
 
 // Shop returns the shop with this id, credentials decrypted, or ErrNotFound.

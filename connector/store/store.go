@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
 	"gorm.io/gorm"
 	gormlogger "gorm.io/gorm/logger"
 
@@ -28,6 +29,9 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrInvalid reports input that fails validation before it reaches the database.
 	ErrInvalid = errors.New("invalid")
+	// ErrConflict reports a write refused by a unique index (a shop name already taken): the
+	// driver's duplicate-key error, on SQLite and on MySQL/MariaDB alike, never its SQL text.
+	ErrConflict = errors.New("conflict")
 	// ErrNotReady reports a database that is reachable but not migrated to this binary's schema.
 	ErrNotReady = errors.New("store: not ready")
 )
@@ -171,6 +175,20 @@ func (s *Store) Ready(ctx context.Context) error {
 		return fmt.Errorf("%w: %d migration(s) pending", ErrNotReady, n)
 	}
 	return nil
+}
+
+// isDuplicateKey reports a unique-index violation: MySQL/MariaDB error 1062, SQLite's
+// SQLITE_CONSTRAINT_UNIQUE (2067) or SQLITE_CONSTRAINT_PRIMARYKEY (1555).
+func isDuplicateKey(err error) bool {
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		return me.Number == 1062
+	}
+	var coded interface{ Code() int } // modernc.org/sqlite's *Error
+	if errors.As(err, &coded) {
+		return coded.Code() == 2067 || coded.Code() == 1555
+	}
+	return false
 }
 
 // notFound turns the driver's "no row" errors into ErrNotFound and wraps the rest.

@@ -49,6 +49,7 @@ type Storefront struct {
 	brands     map[string]string
 	calls      []Call
 	failures   map[string]error // SKU → error injected into every item call for it
+	check      checkAnswer      // what Check answers (check.go)
 
 	ordersOnce sync.Once
 	orders     *orderBook // the order half, made on first use

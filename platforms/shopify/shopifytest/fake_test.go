@@ -153,6 +153,7 @@ func TestEveryDocumentExecutes(t *testing.T) {
 		vars map[string]any
 	}{
 		{shopify.OpShop, nil},
+		{shopify.OpShopCheck, nil},
 		{shopify.OpLocations, map[string]any{"first": 10}},
 		{shopify.OpVariantsBySKU, map[string]any{"query": `sku:"SKU-1"`, "first": 10}},
 		{shopify.OpProductByIdentifier, map[string]any{"identifier": map[string]any{"customId": map[string]any{"namespace": "intcomex", "key": "sku", "value": "SKU-1"}}}},

@@ -32,7 +32,7 @@ type gqlError struct {
 
 // execute runs one request. Callers must not hold mu. It returns the
 // response body and the webhooks the request triggered.
-func (s *Server) execute(query, opName string, vars map[string]any) (map[string]any, []delivery) {
+func (s *Server) execute(query, opName string, vars map[string]any, scope string) (map[string]any, []delivery) {
 	doc, errs := gqlparser.LoadQueryWithRules(s.schema, query, s.rules)
 	if errs != nil {
 		s.mu.Lock()
@@ -88,7 +88,9 @@ func (s *Server) execute(query, opName string, vars map[string]any) (map[string]
 		}, nil
 	}
 	s.available -= float64(cost)
+	s.reqScope = scope
 	data, gerrs, hooks := s.run(op, coerced, true)
+	s.reqScope = ""
 	resp := map[string]any{"data": data, "extensions": s.costExt(cost, &cost)}
 	if len(gerrs) > 0 {
 		resp["errors"] = gerrs

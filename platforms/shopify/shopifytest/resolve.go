@@ -19,6 +19,15 @@ func (s *Server) resolveRoot(op *ast.OperationDefinition, f *ast.Field, args, va
 				"currencyCode": s.cfg.Currency, "myshopifyDomain": s.cfg.Shop,
 				"plan": obj{"publicDisplayName": s.cfg.PlanName, "displayName": s.cfg.PlanName, "partnerDevelopment": false, "shopifyPlus": s.cfg.PlanName == "Shopify Plus"},
 			}, nil, hooks
+		case "currentAppInstallation":
+			// The scopes granted to the token that sent the request, as Shopify lists them.
+			scopes := []any{}
+			for _, h := range strings.Split(s.reqScope, ",") {
+				if h = strings.TrimSpace(h); h != "" {
+					scopes = append(scopes, obj{"__typename": "AccessScope", "handle": h, "description": h})
+				}
+			}
+			return obj{"__typename": "AppInstallation", "id": "gid://shopify/AppInstallation/1", "accessScopes": scopes}, nil, hooks
 		case "locations":
 			c := conn{}
 			for _, l := range s.st.locations {

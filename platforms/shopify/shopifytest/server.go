@@ -81,8 +81,10 @@ type Server struct {
 	refresh   map[string]tokenInfo // refresh token → info
 	codes     map[string]string    // OAuth code → scope
 	nextID    int64
-	st        state
-	wg        sync.WaitGroup // asynchronous bulk runs and webhook deliveries
+	// reqScope is the granted scope of the token of the request being run (currentAppInstallation).
+	reqScope string
+	st       state
+	wg       sync.WaitGroup // asynchronous bulk runs and webhook deliveries
 }
 
 // Calls counts the GraphQL requests the fake answered.
@@ -270,7 +272,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // authenticate answers 401 as Shopify does for a missing, unknown, revoked
 // or expired token.
-func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) bool {
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (tokenInfo, bool) {
 	tok := r.Header.Get("X-Shopify-Access-Token")
 	s.mu.Lock()
 	info, ok := s.tokens[tok]
@@ -279,13 +281,14 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) bool {
 		writeJSON(w, http.StatusUnauthorized, map[string]string{
 			"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)",
 		})
-		return false
+		return tokenInfo{}, false
 	}
-	return true
+	return info, true
 }
 
 func (s *Server) handleGraphQL(w http.ResponseWriter, r *http.Request) {
-	if !s.authenticate(w, r) {
+	token, ok := s.authenticate(w, r)
+	if !ok {
 		return
 	}
 	if v := r.PathValue("version"); v != s.cfg.APIVersion {
@@ -306,7 +309,7 @@ func (s *Server) handleGraphQL(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"errors": map[string]string{"query": "Required parameter missing or invalid"}})
 		return
 	}
-	resp, hooks := s.execute(req.Query, req.OperationName, req.Variables)
+	resp, hooks := s.execute(req.Query, req.OperationName, req.Variables, token.scope)
 	writeJSON(w, http.StatusOK, resp)
 	s.deliverAsync(hooks)
 }

@@ -108,7 +108,11 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.serveWCAuth(w, r)
 		return
 	}
-	if !strings.HasPrefix(path, restPrefix+"/") {
+	if path == "/wp-json/" || path == "/wp-json" {
+		s.serveIndex(w, r)
+		return
+	}
+	if !strings.HasPrefix(path, restPrefix+"/") || s.cfg.WithoutWooCommerce {
 		s.commonHeaders(w, r)
 		writeError(w, newError(http.StatusNotFound, "rest_no_route", "No route was found matching the URL and request method."))
 		return

@@ -84,6 +84,12 @@ type Config struct {
 	// AllowHTTPCallback lets wc-auth POST to an http:// callback_url (real WooCommerce refuses,
 	// fixture 58).
 	AllowHTTPCallback bool
+	// SiteName is the site title of the REST index, GET /wp-json/ (default DefaultSiteName).
+	SiteName string
+	// WithoutWooCommerce makes the fake a WordPress whose WooCommerce is not active: the REST
+	// index lists no wc/ namespace and every /wp-json/wc/v3 route answers 404 rest_no_route,
+	// authenticated or not, as WordPress answers a route nobody registered.
+	WithoutWooCommerce bool
 }
 
 // AllowImages is an ImageCheck that accepts every src.
