@@ -176,17 +176,22 @@ func TestSandboxServerErrors(t *testing.T) {
 			t.Errorf("attempts %v", got)
 		}
 	})
-	t.Run("900 general error is not retried", func(t *testing.T) {
+	t.Run("900 general error on a read is retried", func(t *testing.T) {
 		r := newRig(t, sandbox.Config{})
-		c, wire, sl := r.client()
-		r.faults("getproduct", sandbox.Fault{Kind: sandbox.FaultUnavailable})
+		c, wire, sl := r.client(func(cfg *iws.Config) { cfg.Retry.MaxAttempts = 2 })
+		unavailable := sandbox.Fault{Kind: sandbox.FaultUnavailable}
+		r.faults("getproduct", unavailable)
+		if _, err := c.GetProduct(t.Context(), &iws.ProductParams{Sku: r.sb.SKUs()[0]}); err != nil {
+			t.Fatalf("GetProduct after one 900: %v", err)
+		}
+		if got := statuses(wire.Calls("")); !slices.Equal(got, []int{503, 200}) || len(sl.Waits()) != 1 {
+			t.Errorf("attempts %v, waits %v", got, sl.Waits())
+		}
+		r.faults("getproduct", unavailable, unavailable)
 		_, err := c.GetProduct(t.Context(), &iws.ProductParams{Sku: r.sb.SKUs()[0]})
 		e := wantAPIError(t, err, iws.CodeGeneralError, http.StatusServiceUnavailable)
 		if !iws.IsGeneralError(err) || e.Warning == "" {
 			t.Errorf("900: %+v", e)
-		}
-		if got := statuses(wire.Calls("")); !slices.Equal(got, []int{503}) || len(sl.Waits()) != 0 {
-			t.Errorf("attempts %v, waits %v", got, sl.Waits())
 		}
 	})
 	t.Run("gateway error on PlaceOrder is ambiguous, not retried", func(t *testing.T) {
@@ -225,12 +230,12 @@ func TestSandboxMalformedBody(t *testing.T) {
 	t.Run("read keeps failing", func(t *testing.T) {
 		r := newRig(t, sandbox.Config{})
 		c, wire, sl := r.client()
-		r.faults("getproduct", malformed, malformed, malformed, malformed, malformed)
+		attempts := iws.DefaultRetryPolicy().MaxAttempts
+		r.faults("getproduct", slices.Repeat([]sandbox.Fault{malformed}, attempts+1)...)
 		_, err := c.GetProduct(t.Context(), &iws.ProductParams{Sku: r.sb.SKUs()[0]})
 		if !errors.Is(err, iws.ErrMalformedResponse) || iws.IsAmbiguous(err) {
 			t.Fatalf("error %v, want ErrMalformedResponse", err)
 		}
-		attempts := iws.DefaultRetryPolicy().MaxAttempts
 		if n := len(wire.Calls("")); n != attempts || len(sl.Waits()) != attempts-1 {
 			t.Errorf("%d attempts, waits %v; want %d attempts", n, sl.Waits(), attempts)
 		}
@@ -272,16 +277,16 @@ func TestSandboxMalformedBody(t *testing.T) {
 			t.Errorf("pages requested: %v", pages)
 		}
 	})
-	t.Run("stream already delivered is not retried", func(t *testing.T) {
+	t.Run("stream resumed after a garbled answer", func(t *testing.T) {
 		r := newRig(t, sandbox.Config{})
 		c, wire, _ := r.client()
 		r.faults("getcatalog", malformed)
-		n := 0
-		_, err := c.StreamCatalog(t.Context(), nil, func(*iws.Product) error { n++; return nil })
-		if !errors.Is(err, iws.ErrMalformedResponse) || n == 0 || n >= len(r.sb.SKUs()) {
-			t.Errorf("broken stream: %v after %d products", err, n)
+		var got []string
+		_, err := c.StreamCatalog(t.Context(), nil, func(p *iws.Product) error { got = append(got, p.Sku); return nil })
+		if err != nil || !slices.Equal(got, r.sb.SKUs()) {
+			t.Errorf("stream after a garbled answer: %v, %d products (want the %d of the catalog once each, in order)", err, len(got), len(r.sb.SKUs()))
 		}
-		if got := len(wire.Calls("")); got != 1 {
+		if got := len(wire.Calls("")); got != 2 {
 			t.Errorf("%d attempts", got)
 		}
 	})
