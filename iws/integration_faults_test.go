@@ -323,6 +323,19 @@ func TestSandboxDroppedConnection(t *testing.T) {
 			t.Errorf("attempts %v, waits %v", got, sl.Waits())
 		}
 	})
+	t.Run("feed cut off mid-body is resumed", func(t *testing.T) {
+		r := newRig(t, sandbox.Config{})
+		c, wire, sl := r.client(noKeepAlive)
+		r.faults("getinventory", sandbox.Fault{Kind: sandbox.FaultCut}, sandbox.Fault{Kind: sandbox.FaultCut})
+		var got []string
+		_, err := c.StreamInventory(t.Context(), nil, func(it *iws.InventoryData) error { got = append(got, it.Sku); return nil })
+		if err != nil || !slices.Equal(got, r.sb.SKUs()) {
+			t.Fatalf("inventory after two cut answers: %v, %d items (want the %d of the catalog once each, in order)", err, len(got), len(r.sb.SKUs()))
+		}
+		if got := statuses(wire.Calls("")); !slices.Equal(got, []int{200, 200, 200}) || len(sl.Waits()) != 2 {
+			t.Errorf("attempts %v, waits %v", got, sl.Waits())
+		}
+	})
 	t.Run("PlaceOrder dropped after commit", func(t *testing.T) {
 		r := newRig(t, sandbox.Config{})
 		c, wire, sl := r.client(noKeepAlive)
