@@ -391,7 +391,7 @@ func (s *Syncer) plan(ctx context.Context, accountID int64, kind Kind, opts RunO
 // row (in batches that were written) and found equal, not the rest of what was fetched.
 func productTotals(stages []store.SyncStageStats, touched map[string]Change, complete bool) store.SyncCounts {
 	var sum, out store.SyncCounts
-	compared := -1
+	compared := 0
 	for _, st := range stages {
 		sum.Add(st.Counts)
 		if st.Stage == StageCatalog {
@@ -412,8 +412,8 @@ func productTotals(stages []store.SyncStageStats, touched map[string]Change, com
 	}
 	out.Deactivated, out.Reactivated, out.Skipped = sum.Deactivated, sum.Reactivated, sum.Skipped
 	seen := out.Fetched
-	if !complete && compared >= 0 {
-		seen = compared
+	if !complete {
+		seen = compared // none when the run stopped before the catalog stream
 	}
 	out.Unchanged = max(seen-out.Inserted-out.Updated, 0)
 	return out

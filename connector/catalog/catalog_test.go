@@ -454,7 +454,7 @@ func TestLastSeen(t *testing.T) {
 // concurrently before it writes anything.
 type failingSource struct {
 	catalog.Source
-	prices, english bool
+	prices, english, stock bool
 }
 
 var errFeed = errors.New("feed broke")
@@ -466,6 +466,13 @@ func (f failingSource) StreamPriceList(ctx context.Context, p *iws.PriceListPara
 	return f.Source.StreamPriceList(ctx, p, fn)
 }
 
+func (f failingSource) StreamInventory(ctx context.Context, p *iws.InventoryParams, fn func(*iws.InventoryData) error) (iws.StreamInfo, error) {
+	if f.stock {
+		return iws.StreamInfo{}, errFeed
+	}
+	return f.Source.StreamInventory(ctx, p, fn)
+}
+
 func (f failingSource) StreamCatalog(ctx context.Context, p *iws.CatalogParams, fn func(*iws.Product) error) (iws.StreamInfo, error) {
 	if f.english && p.Locale == "en" {
 		return iws.StreamInfo{}, errFeed
@@ -475,19 +482,20 @@ func (f failingSource) StreamCatalog(ctx context.Context, p *iws.CatalogParams, 
 
 func TestFailedReadBeforeCatalogWritesNothing(t *testing.T) {
 	for _, tc := range []struct {
-		name            string
-		prices, english bool
-		stage           string // the failed stage reported last
-		feed            string // the feed the error names
+		name                   string
+		prices, english, stock bool
+		stage                  string // the failed stage reported last
+		feed                   string // the feed the error names
 	}{
-		{"price list", true, false, catalog.StagePrices, catalog.StagePrices},
-		{"english catalog", false, true, catalog.StageCatalog, catalog.StageCatalogEN},
-		{"both", true, true, "", ""},
+		{"price list", true, false, false, catalog.StagePrices, catalog.StagePrices},
+		{"english catalog", false, true, false, catalog.StageCatalog, catalog.StageCatalogEN},
+		{"inventory, after the price list was read", false, false, true, catalog.StageStock, catalog.StageStock},
+		{"both", true, true, false, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, st *store.Store) {
 				e := newEnv(t, st, 20)
-				src := failingSource{Source: e.client, prices: tc.prices, english: tc.english}
+				src := failingSource{Source: e.client, prices: tc.prices, english: tc.english, stock: tc.stock}
 				res, err := catalog.New(st, src, catalog.Options{}).Run(context.Background(), e.accountID, catalog.KindAll, catalog.RunOptions{Content: catalog.ContentNever})
 				if !errors.Is(err, errFeed) || res.Status != store.SyncFailed || len(res.Stages) == 0 {
 					t.Fatalf("Run: %v, %+v", err, res)
@@ -506,6 +514,9 @@ func TestFailedReadBeforeCatalogWritesNothing(t *testing.T) {
 				}
 				if n.Total != 0 {
 					t.Fatalf("a failed read wrote products: %+v", n)
+				}
+				if c := res.SyncCounts; c.Inserted != 0 || c.Updated != 0 || c.Unchanged != 0 || c.Deactivated != 0 {
+					t.Errorf("counts %+v of a run that wrote nothing", c)
 				}
 			})
 		})
