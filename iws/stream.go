@@ -28,7 +28,7 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // StreamInfo describes a streamed feed once it has been read.
 type StreamInfo struct {
-	Items      int  // elements handed to the callback
+	Items      int  // elements in the answers read (a page read again after it broke off counts once)
 	Pages      int  // responses read
 	Paginated  bool // IWS answered with the pagination wrapper
 	TotalRows  int  // totalRows of the last wrapper read (0 when not paginated)
