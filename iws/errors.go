@@ -406,9 +406,9 @@ func IsInsufficientStock(err error) bool { return hasCode(err, CodeInsufficientS
 // IsNoCredit reports ErrorCode 660: not enough credit to place the order. Not retried automatically.
 func IsNoCredit(err error) bool { return hasCode(err, CodeNoCredit) }
 
-// IsGeneralError reports ErrorCode 900, which IWS says will most likely not resolve by itself. A read
-// that gets it has been retried like any 5xx; a call that changes something is never repeated after it
-// (and IsAmbiguous holds).
+// IsGeneralError reports ErrorCode 900, which IWS says will most likely not resolve by itself. The
+// client repeats only the feeds after it (GetCatalog, GetPriceList, GetInventory,
+// DownloadExtendedCatalog); a call that changes something is never repeated (and IsAmbiguous holds).
 func IsGeneralError(err error) bool { return hasCode(err, CodeGeneralError) }
 
 // notFoundCodes are codes meaning "no such thing", whatever HTTP status they come with.

@@ -176,19 +176,32 @@ func TestSandboxServerErrors(t *testing.T) {
 			t.Errorf("attempts %v", got)
 		}
 	})
-	t.Run("900 general error on a read is retried", func(t *testing.T) {
+	t.Run("900 general error on a lookup is not retried", func(t *testing.T) {
+		r := newRig(t, sandbox.Config{})
+		c, wire, sl := r.client()
+		r.faults("getproduct", sandbox.Fault{Kind: sandbox.FaultUnavailable})
+		_, err := c.GetProduct(t.Context(), &iws.ProductParams{Sku: r.sb.SKUs()[0]})
+		e := wantAPIError(t, err, iws.CodeGeneralError, http.StatusServiceUnavailable)
+		if !iws.IsGeneralError(err) || e.Warning == "" {
+			t.Errorf("900: %+v", e)
+		}
+		if got := statuses(wire.Calls("")); !slices.Equal(got, []int{503}) || len(sl.Waits()) != 0 {
+			t.Errorf("attempts %v, waits %v", got, sl.Waits())
+		}
+	})
+	t.Run("900 general error on a feed is retried", func(t *testing.T) {
 		r := newRig(t, sandbox.Config{})
 		c, wire, sl := r.client(func(cfg *iws.Config) { cfg.Retry.MaxAttempts = 2 })
 		unavailable := sandbox.Fault{Kind: sandbox.FaultUnavailable}
-		r.faults("getproduct", unavailable)
-		if _, err := c.GetProduct(t.Context(), &iws.ProductParams{Sku: r.sb.SKUs()[0]}); err != nil {
-			t.Fatalf("GetProduct after one 900: %v", err)
+		r.faults("getinventory", unavailable)
+		if _, err := c.GetInventory(t.Context(), nil); err != nil {
+			t.Fatalf("GetInventory after one 900: %v", err)
 		}
 		if got := statuses(wire.Calls("")); !slices.Equal(got, []int{503, 200}) || len(sl.Waits()) != 1 {
 			t.Errorf("attempts %v, waits %v", got, sl.Waits())
 		}
-		r.faults("getproduct", unavailable, unavailable)
-		_, err := c.GetProduct(t.Context(), &iws.ProductParams{Sku: r.sb.SKUs()[0]})
+		r.faults("getinventory", unavailable, unavailable)
+		_, err := c.GetInventory(t.Context(), nil)
 		e := wantAPIError(t, err, iws.CodeGeneralError, http.StatusServiceUnavailable)
 		if !iws.IsGeneralError(err) || e.Warning == "" {
 			t.Errorf("900: %+v", e)

@@ -74,15 +74,18 @@ type retryState struct {
 	last      error // the error that caused the current wait
 }
 
-// noAutoRetryCodes are ErrorCodes IWS returns with a 5xx status that retrying cannot fix: 660 (no
-// credit) and the deterministic business answers (80 bad country, 658 on hold, 664 cannot release,
-// 687–690 ESD vendor, 751/752 freight data). 900 (general error) is not among them: IWS advises
-// against repeating a request blindly, which only matters for requests that change something, and
-// those are never repeated after a 5xx; a read that got a 900 is repeated like any other 5xx.
+// noAutoRetryCodes are ErrorCodes IWS returns with a 5xx status that retrying cannot fix: 900 (general
+// error; IWS itself advises against automatic retries), 660 (no credit) and the deterministic business
+// answers (80 bad country, 658 on hold, 664 cannot release, 687–690 ESD vendor, 751/752 freight data).
 var noAutoRetryCodes = map[int]bool{
 	80: true, 658: true, 660: true, 664: true, 687: true, 688: true, 689: true, 690: true,
-	751: true, 752: true,
+	751: true, 752: true, CodeGeneralError: true,
 }
+
+// feeds are the whole-catalog reads. A 900 on them is retried all the same: they read and change
+// nothing, and a sync that gives up on one downloads everything again an hour later. A 900 on a
+// lookup (an unknown country for GetCurrency, an order) is more often the answer itself.
+var feeds = map[*Endpoint]bool{&epGetCatalog: true, &epGetPriceList: true, &epGetInventory: true, &epDownloadExtendedCatalog: true}
 
 const codeDataUnavailable = 405
 
@@ -93,7 +96,7 @@ const codeDataUnavailable = 405
 //   - Throttling (ErrorCode 100, HTTP 429): on any method, since IWS refused the request; after the wait
 //     IWS asked for, unless that exceeds MaxThrottleWait; at most MaxAttempts-1 times per call.
 //   - Network errors (refused, reset or dropped connections, timeouts, an answer cut off mid-body), 5xx
-//     (900 included, other than noAutoRetryCodes and 501), ErrorCode 405 (data access currently
+//     (other than noAutoRetryCodes and 501; 900 on the feeds), ErrorCode 405 (data access currently
 //     unavailable) and malformed 200 bodies: only on idempotent endpoints, with capped exponential
 //     backoff and full jitter, until MaxAttempts attempts failed so. A feed that breaks off after some
 //     elements were delivered is resumed where it broke (see resume).
@@ -122,7 +125,7 @@ func (p RetryPolicy) decide(ep *Endpoint, err error, st *retryState) (time.Durat
 			return wait, wait <= p.MaxThrottleWait
 		}
 		serverFault := apiErr.HTTPStatus >= 500 && apiErr.HTTPStatus != http.StatusNotImplemented &&
-			!noAutoRetryCodes[apiErr.ErrorCode]
+			(!noAutoRetryCodes[apiErr.ErrorCode] || apiErr.ErrorCode == CodeGeneralError && feeds[ep])
 		// 405 (sent with 409) is "Data access currently unavailable": transient like a 503.
 		if (serverFault || apiErr.ErrorCode == codeDataUnavailable) && ep.Idempotent {
 			return p.fault(st)

@@ -46,6 +46,10 @@ func TestRetryPolicy(t *testing.T) {
 		_, err := c.GetOrder(t.Context(), "WC-1")
 		return err
 	}
+	priceList := func(c *Client) error {
+		_, err := c.StreamPriceList(t.Context(), nil, func(*PriceListItem) error { return nil })
+		return err
+	}
 	tests := []struct {
 		name      string
 		steps     []step
@@ -70,10 +74,10 @@ func TestRetryPolicy(t *testing.T) {
 			check: noError,
 		},
 		{
-			name:      "500 with ErrorCode 900 on a read is retried like any 5xx",
+			name:      "500 with ErrorCode 900 on a lookup is not retried",
 			steps:     []step{answer(500, string(specExample(t, "getcatalog_500__example")))},
 			call:      getOrder,
-			wantCalls: 4, backoffs: 3,
+			wantCalls: 1,
 			check: func(t *testing.T, err error) {
 				if !IsGeneralError(err) || IsAmbiguous(err) {
 					t.Errorf("err = %v", err)
@@ -85,9 +89,20 @@ func TestRetryPolicy(t *testing.T) {
 			},
 		},
 		{
-			name:      "900 then 200 on a read",
-			steps:     []step{answer(500, string(specExample(t, "getcatalog_500__example"))), answer(200, okOrder)},
-			call:      getOrder,
+			name:      "900 on a feed is retried like any 5xx",
+			steps:     []step{answer(500, string(specExample(t, "getcatalog_500__example")))},
+			call:      priceList,
+			wantCalls: 4, backoffs: 3,
+			check: func(t *testing.T, err error) {
+				if !IsGeneralError(err) || IsAmbiguous(err) {
+					t.Errorf("err = %v", err)
+				}
+			},
+		},
+		{
+			name:      "900 then 200 on a feed",
+			steps:     []step{answer(500, string(specExample(t, "getcatalog_500__example"))), answer(200, `[{"Sku":"A"}]`)},
+			call:      priceList,
 			wantCalls: 2, backoffs: 1,
 			check: noError,
 		},

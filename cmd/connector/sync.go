@@ -75,7 +75,7 @@ prices, stock, content), "listings" for a push, or "" when the sync did not star
 failure is one line on standard error. A failure exits 1; an interrupted sync (Ctrl-C) ends as
 any interrupted command does, its sync_runs row saying what it wrote.
 
-IWS reads that fail on a bad day (5xx, ErrorCode 900 included, a dropped connection, a garbled or
+IWS reads that fail on a bad day (5xx, ErrorCode 900 on the catalog feeds, a dropped connection, a garbled or
 cut-off answer) are retried with backoff, and a feed that breaks off resumes where it broke;
 throttling is waited out.
 
