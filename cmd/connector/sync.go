@@ -75,9 +75,9 @@ prices, stock, content), "listings" for a push, or "" when the sync did not star
 failure is one line on standard error. A failure exits 1; an interrupted sync (Ctrl-C) ends as
 any interrupted command does, its sync_runs row saying what it wrote.
 
-IWS reads that fail on a bad day (5xx, ErrorCode 900 on the catalog feeds, a dropped connection, a garbled or
-cut-off answer) are retried with backoff, and a feed that breaks off resumes where it broke;
-throttling is waited out.
+IWS reads that fail on a bad day (5xx, ErrorCode 900 on the catalog feeds, a dropped connection,
+a garbled or cut-off answer) are retried with backoff, and a feed that breaks off resumes where it
+broke; throttling is waited out.
 
 In-memory shops (platform memory, the demo's) live inside one process: push to them from the demo,
 whose job workers keep their storefront.`,
