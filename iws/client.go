@@ -2,6 +2,7 @@ package iws
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -154,8 +155,8 @@ type consumeFunc func(resp *http.Response) error
 func (c *Client) send(ctx context.Context, ep *Endpoint, query url.Values, body []byte, consume consumeFunc) error {
 	var st retryState
 	for attempt := 1; ; attempt++ {
-		if err := ctx.Err(); err != nil {
-			return c.giveUp(ep, fmt.Errorf("iws: %s: %w", ep.Name, err), st.last)
+		if ctx.Err() != nil {
+			return c.interrupted(ctx, ep, nil, st.last)
 		}
 		start := time.Now()
 		err := c.attempt(ctx, ep, query, body, consume)
@@ -163,27 +164,46 @@ func (c *Client) send(ctx context.Context, ep *Endpoint, query url.Values, body 
 			c.log.DebugContext(ctx, "iws call", "method", ep.Name, "attempt", attempt, "duration", time.Since(start))
 			return nil
 		}
-		wait, retry := c.retry.decide(ep, attempt, err, &st)
-		if !retry || ctx.Err() != nil {
-			return c.giveUp(ep, err, nil)
+		if ctx.Err() != nil && !isCallback(err) {
+			// Whatever the attempt ran into (a reset body, half a JSON document), it was our own
+			// cancellation: it is reported as such, not as an IWS fault.
+			return c.interrupted(ctx, ep, err, st.last)
+		}
+		wait, retry := c.retry.decide(ep, err, &st)
+		if !retry {
+			return c.giveUp(ep, err)
 		}
 		c.log.WarnContext(ctx, "iws retry", "method", ep.Name, "attempt", attempt, "wait", wait, "err", err)
 		st.last = err
 		if wait <= 0 {
 			continue
 		}
-		if serr := c.sleep(ctx, wait); serr != nil {
-			return c.giveUp(ep, fmt.Errorf("iws: %s: waiting to retry: %w", ep.Name, serr), err)
+		if c.sleep(ctx, wait) != nil {
+			return c.interrupted(ctx, ep, nil, st.last)
 		}
 	}
 }
 
+// interrupted is the error of a call whose context ended: it wraps ctx.Err(), so errors.Is(err,
+// context.Canceled) holds after a cancellation, and carries no IWS error then (the attempt that was cut
+// short or the throttle being waited out is not what stopped the call). After a deadline the last
+// failure is kept: it says why the call took that long. attemptErr is the error of the attempt the
+// context ended, nil when it ended between attempts; a non-idempotent call cut short in flight may have
+// reached IWS and is ambiguous.
+func (c *Client) interrupted(ctx context.Context, ep *Endpoint, attemptErr, last error) error {
+	err := fmt.Errorf("iws: %s: %w", ep.Name, ctx.Err())
+	if prev := cmp.Or(attemptErr, last); prev != nil && !errors.Is(ctx.Err(), context.Canceled) {
+		err = fmt.Errorf("%w (last attempt: %w)", err, prev)
+	}
+	if !ep.Idempotent && attemptErr != nil && mayHaveReached(attemptErr) {
+		return &ambiguousError{method: ep.Name, err: err}
+	}
+	return err
+}
+
 // giveUp shapes the final error: callback errors are unwrapped, and a failure that may have reached IWS
 // on a non-idempotent call is marked ambiguous.
-func (c *Client) giveUp(ep *Endpoint, err, last error) error {
-	if last != nil {
-		err = fmt.Errorf("%w (last attempt: %w)", err, last)
-	}
+func (c *Client) giveUp(ep *Endpoint, err error) error {
 	var f *finalError
 	if errors.As(err, &f) && f.callback {
 		return f.err
@@ -192,6 +212,12 @@ func (c *Client) giveUp(ep *Endpoint, err, last error) error {
 		return &ambiguousError{method: ep.Name, err: err}
 	}
 	return err
+}
+
+// isCallback reports an error returned by the caller's per-item function.
+func isCallback(err error) bool {
+	var f *finalError
+	return errors.As(err, &f) && f.callback
 }
 
 // attempt sends one signed HTTP request.

@@ -41,15 +41,23 @@
 //     request, after the seconds the message names ("Please wait 10 seconds…", default 10 s) or the
 //     Retry-After header. A wait longer than MaxThrottleWait is returned at once so a job queue can snooze
 //     for RetryAfter(err).
-//   - Network errors, 5xx, ErrorCode 405 (data access currently unavailable) and malformed 200 bodies:
-//     retried with capped exponential backoff and full jitter on idempotent methods only (the GETs and
-//     CalculateShippingRates). A feed already partly handed to a Stream* callback is not retried. Never for 5xx carrying
-//     ErrorCode 900 (general error), 660 (no credit) or another deterministic business code, nor for 501.
+//   - Network errors (a refused, reset or dropped connection, an answer cut off mid-body), 5xx,
+//     ErrorCode 405 (data access currently unavailable) and malformed 200 bodies: retried with
+//     capped exponential backoff and full jitter on idempotent methods only (the GETs and
+//     CalculateShippingRates), up to MaxAttempts failed attempts. A feed that breaks off after some
+//     elements reached a Stream* callback is requested again and resumed: the elements the callback
+//     already had are skipped by SKU, so each reaches it once. Never for 5xx carrying 660 (no credit) or
+//     another deterministic business code, nor for 501; 900 (general error, which IWS advises not to
+//     repeat) only on the feeds (GetCatalog, GetPriceList, GetInventory, DownloadExtendedCatalog), which
+//     change nothing and are costly to start over.
 //   - PlaceOrder, ProcessOrder, CancelOrder and the other state-changing POSTs are never retried after a
 //     network error, a 5xx or an unreadable body; the error then satisfies IsAmbiguous, and the order
 //     pipeline looks the order up with GetOrder (by customer order number) before trying again.
 //
-// Every wait selects on ctx.Done(); the sleep function is injectable (Config.Sleep) for tests.
+// Every wait selects on ctx.Done(); the sleep function is injectable (Config.Sleep) for tests. A call
+// whose context is cancelled returns an error wrapping context.Canceled and nothing else: not the IWS
+// error or the half-read body the cancellation cut short (a state-changing call cut short in flight is
+// still IsAmbiguous).
 //
 // # Quirks handled
 //

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/intcomex-connector/connector/internal/retryafter"
 )
 
 // IWS error codes the client and its callers act on (NOTES §3.2 has the full table).
@@ -179,7 +181,7 @@ func parseErrorResponse(method string, status int, header http.Header, body []by
 		e.Body = snippet(body)
 	}
 	if e.Throttled() {
-		e.RetryAfter = max(throttleWait(e.Message), retryAfterHeader(header.Get("Retry-After"), now))
+		e.RetryAfter = max(throttleWait(e.Message), retryafter.Parse(header.Get("Retry-After"), now, maxRetryAfter))
 		if e.RetryAfter <= 0 {
 			e.RetryAfter = DefaultThrottleWait
 		}
@@ -317,23 +319,9 @@ func throttleWait(msg string) time.Duration {
 	return time.Duration(n) * time.Second
 }
 
-// retryAfterHeader reads Retry-After as seconds or an HTTP date.
-func retryAfterHeader(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(v); err == nil {
-		if n < 0 {
-			return 0
-		}
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
+// maxRetryAfter bounds the wait a throttle answer can name. Waits beyond RetryPolicy.MaxThrottleWait
+// are not sat out but handed back (RetryAfter), so this only keeps absurd values out.
+const maxRetryAfter = 24 * time.Hour
 
 // AsError returns the *Error in err's chain.
 func AsError(err error) (*Error, bool) {
@@ -418,8 +406,9 @@ func IsInsufficientStock(err error) bool { return hasCode(err, CodeInsufficientS
 // IsNoCredit reports ErrorCode 660: not enough credit to place the order. Not retried automatically.
 func IsNoCredit(err error) bool { return hasCode(err, CodeNoCredit) }
 
-// IsGeneralError reports ErrorCode 900, which IWS says will most likely not resolve by itself. Not
-// retried automatically.
+// IsGeneralError reports ErrorCode 900, which IWS says will most likely not resolve by itself. The
+// client repeats only the feeds after it (GetCatalog, GetPriceList, GetInventory,
+// DownloadExtendedCatalog); a call that changes something is never repeated (and IsAmbiguous holds).
 func IsGeneralError(err error) bool { return hasCode(err, CodeGeneralError) }
 
 // notFoundCodes are codes meaning "no such thing", whatever HTTP status they come with.

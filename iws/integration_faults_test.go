@@ -177,7 +177,7 @@ func TestSandboxServerErrors(t *testing.T) {
 			t.Errorf("attempts %v", got)
 		}
 	})
-	t.Run("900 general error is not retried", func(t *testing.T) {
+	t.Run("900 general error on a lookup is not retried", func(t *testing.T) {
 		r := newRig(t, sandbox.Config{})
 		c, wire, sl := r.client()
 		r.faults("getproduct", sandbox.Fault{Kind: sandbox.FaultUnavailable})
@@ -188,6 +188,24 @@ func TestSandboxServerErrors(t *testing.T) {
 		}
 		if got := statuses(wire.Calls("")); !slices.Equal(got, []int{503}) || len(sl.Waits()) != 0 {
 			t.Errorf("attempts %v, waits %v", got, sl.Waits())
+		}
+	})
+	t.Run("900 general error on a feed is retried", func(t *testing.T) {
+		r := newRig(t, sandbox.Config{})
+		c, wire, sl := r.client(func(cfg *iws.Config) { cfg.Retry.MaxAttempts = 2 })
+		unavailable := sandbox.Fault{Kind: sandbox.FaultUnavailable}
+		r.faults("getinventory", unavailable)
+		if _, err := c.GetInventory(t.Context(), nil); err != nil {
+			t.Fatalf("GetInventory after one 900: %v", err)
+		}
+		if got := statuses(wire.Calls("")); !slices.Equal(got, []int{503, 200}) || len(sl.Waits()) != 1 {
+			t.Errorf("attempts %v, waits %v", got, sl.Waits())
+		}
+		r.faults("getinventory", unavailable, unavailable)
+		_, err := c.GetInventory(t.Context(), nil)
+		e := wantAPIError(t, err, iws.CodeGeneralError, http.StatusServiceUnavailable)
+		if !iws.IsGeneralError(err) || e.Warning == "" {
+			t.Errorf("900: %+v", e)
 		}
 	})
 	t.Run("gateway error on PlaceOrder is ambiguous, not retried", func(t *testing.T) {
@@ -226,12 +244,12 @@ func TestSandboxMalformedBody(t *testing.T) {
 	t.Run("read keeps failing", func(t *testing.T) {
 		r := newRig(t, sandbox.Config{})
 		c, wire, sl := r.client()
-		r.faults("getproduct", malformed, malformed, malformed, malformed, malformed)
+		attempts := iws.DefaultRetryPolicy().MaxAttempts
+		r.faults("getproduct", slices.Repeat([]sandbox.Fault{malformed}, attempts+1)...)
 		_, err := c.GetProduct(t.Context(), &iws.ProductParams{Sku: r.sb.SKUs()[0]})
 		if !errors.Is(err, iws.ErrMalformedResponse) || iws.IsAmbiguous(err) {
 			t.Fatalf("error %v, want ErrMalformedResponse", err)
 		}
-		attempts := iws.DefaultRetryPolicy().MaxAttempts
 		if n := len(wire.Calls("")); n != attempts || len(sl.Waits()) != attempts-1 {
 			t.Errorf("%d attempts, waits %v; want %d attempts", n, sl.Waits(), attempts)
 		}
@@ -273,16 +291,16 @@ func TestSandboxMalformedBody(t *testing.T) {
 			t.Errorf("pages requested: %v", pages)
 		}
 	})
-	t.Run("stream already delivered is not retried", func(t *testing.T) {
+	t.Run("stream resumed after a garbled answer", func(t *testing.T) {
 		r := newRig(t, sandbox.Config{})
 		c, wire, _ := r.client()
 		r.faults("getcatalog", malformed)
-		n := 0
-		_, err := c.StreamCatalog(t.Context(), nil, func(*iws.Product) error { n++; return nil })
-		if !errors.Is(err, iws.ErrMalformedResponse) || n == 0 || n >= len(r.sb.SKUs()) {
-			t.Errorf("broken stream: %v after %d products", err, n)
+		var got []string
+		_, err := c.StreamCatalog(t.Context(), nil, func(p *iws.Product) error { got = append(got, p.Sku); return nil })
+		if err != nil || !slices.Equal(got, r.sb.SKUs()) {
+			t.Errorf("stream after a garbled answer: %v, %d products (want the %d of the catalog once each, in order)", err, len(got), len(r.sb.SKUs()))
 		}
-		if got := len(wire.Calls("")); got != 1 {
+		if got := len(wire.Calls("")); got != 2 {
 			t.Errorf("%d attempts", got)
 		}
 	})
@@ -316,6 +334,19 @@ func TestSandboxDroppedConnection(t *testing.T) {
 			t.Fatalf("GetInventory after a drop: %v", err)
 		}
 		if got := statuses(wire.Calls("")); !slices.Equal(got, []int{0, 200}) || len(sl.Waits()) != 1 {
+			t.Errorf("attempts %v, waits %v", got, sl.Waits())
+		}
+	})
+	t.Run("feed cut off mid-body is resumed", func(t *testing.T) {
+		r := newRig(t, sandbox.Config{})
+		c, wire, sl := r.client(noKeepAlive)
+		r.faults("getinventory", sandbox.Fault{Kind: sandbox.FaultCut}, sandbox.Fault{Kind: sandbox.FaultCut})
+		var got []string
+		_, err := c.StreamInventory(t.Context(), nil, func(it *iws.InventoryData) error { got = append(got, it.Sku); return nil })
+		if err != nil || !slices.Equal(got, r.sb.SKUs()) {
+			t.Fatalf("inventory after two cut answers: %v, %d items (want the %d of the catalog once each, in order)", err, len(got), len(r.sb.SKUs()))
+		}
+		if got := statuses(wire.Calls("")); !slices.Equal(got, []int{200, 200, 200}) || len(sl.Waits()) != 2 {
 			t.Errorf("attempts %v, waits %v", got, sl.Waits())
 		}
 	})

@@ -74,14 +74,16 @@ func (c *Client) GetCatalog(ctx context.Context, params *CatalogParams) ([]Produ
 
 // StreamCatalog calls fn for every product of GET /getcatalog as it is decoded, fetching page after page
 // up to totalPages when params.Limit is set. An error from fn stops the stream and is returned as is.
-// When the body breaks after some products reached fn, the error wraps ErrMalformedResponse and the run
-// must be treated as incomplete.
+// An answer that breaks off (a dropped connection, a garbled body) is requested again, under the
+// client's retry policy, and resumed: the products fn already had are skipped by SKU, so each reaches
+// fn once. When the retries run out, the error wraps ErrMalformedResponse (or is the network error)
+// and the stream must be treated as incomplete.
 func (c *Client) StreamCatalog(ctx context.Context, params *CatalogParams, fn func(*Product) error) (StreamInfo, error) {
 	pq, err := params.query()
 	if err != nil {
 		return StreamInfo{}, fmt.Errorf("iws: GetCatalog: %w", err)
 	}
-	return streamFeed(ctx, c, &epGetCatalog, pq, fn, nil)
+	return streamResumable(ctx, c, &epGetCatalog, pq, fn, func(p *Product) string { return p.Sku })
 }
 
 // ProductsParams are GetProducts' parameters: exactly one of Skus, Mpns or Upcs, of any length.
@@ -243,7 +245,7 @@ func (c *Client) GetPriceList(ctx context.Context, params *PriceListParams) ([]P
 // StreamPriceList calls fn for every normalized price-list item as it is decoded. See StreamCatalog for
 // errors.
 func (c *Client) StreamPriceList(ctx context.Context, params *PriceListParams, fn func(*PriceListItem) error) (StreamInfo, error) {
-	return streamFeed(ctx, c, &epGetPriceList, params.query(), fn, nil)
+	return streamResumable(ctx, c, &epGetPriceList, params.query(), fn, func(p *PriceListItem) string { return p.Sku })
 }
 
 // InventoryParams are GetInventory's parameters.
@@ -283,7 +285,7 @@ func (c *Client) StreamInventory(ctx context.Context, params *InventoryParams, f
 	if err != nil {
 		return StreamInfo{}, fmt.Errorf("iws: GetInventory: %w", err)
 	}
-	return streamFeed(ctx, c, &epGetInventory, pq, fn, nil)
+	return streamResumable(ctx, c, &epGetInventory, pq, fn, func(p *InventoryData) string { return p.Sku })
 }
 
 // ExtendedCatalogParams are DownloadExtendedCatalog's parameters. The format is always json.
@@ -310,9 +312,9 @@ func (c *Client) DownloadExtendedCatalog(ctx context.Context, params *ExtendedCa
 // StreamExtendedCatalog calls fn for every item of the extended catalog file as it is decoded. Redirects
 // (to blob storage) are followed by the HTTP client. See StreamCatalog for errors.
 func (c *Client) StreamExtendedCatalog(ctx context.Context, params *ExtendedCatalogParams, fn func(*ExtendedProduct) error) (StreamInfo, error) {
-	return streamFeed(ctx, c, &epDownloadExtendedCatalog, params.query(), func(it *extendedItem) error {
+	return streamResumable(ctx, c, &epDownloadExtendedCatalog, params.query(), func(it *extendedItem) error {
 		return fn((*ExtendedProduct)(it))
-	}, nil)
+	}, func(it *extendedItem) string { return it.LocalSku })
 }
 
 // Authenticate checks the credentials (GET /authenticate): nil when IWS accepts the signed token.

@@ -10,8 +10,9 @@ import (
 
 // RetryPolicy bounds the client's automatic retries. Zero fields take the DefaultRetryPolicy values.
 type RetryPolicy struct {
-	// MaxAttempts is the total number of attempts of one call, the first included; 1 disables retries
-	// (an expired-timestamp answer, ErrorCode 12, is still re-signed once).
+	// MaxAttempts bounds the attempts of one call that fail on a fault (network error, 5xx, malformed
+	// body; the first attempt included), and separately those IWS refuses as throttled; 1 disables
+	// retries (an expired-timestamp answer, ErrorCode 12, is still re-signed once).
 	MaxAttempts int
 	// BaseDelay and MaxDelay shape the capped exponential backoff with full jitter used after network
 	// errors, 5xx and malformed bodies: attempt n waits a random duration in [0, min(MaxDelay, BaseDelay·2ⁿ⁻¹)).
@@ -22,11 +23,16 @@ type RetryPolicy struct {
 	MaxThrottleWait time.Duration
 }
 
-// DefaultRetryPolicy returns the values used for every zero field of Config.Retry: 4 attempts, backoff
+// DefaultRetryPolicy returns the values used for every zero field of Config.Retry: 10 attempts, backoff
 // from 500 ms capped at 30 s, throttle waits up to 60 s.
+//
+// Ten attempts because the reads they protect are the catalog feeds, downloads that a sync would
+// otherwise start over an hour later: on a day IWS fails a third of its calls, ten failures in a row
+// happen to one call in 60,000 (four gave one in 80), and it takes a dead IWS about a minute of
+// backoff (at most two) to give up. Calls that change something are never repeated after a fault.
 func DefaultRetryPolicy() RetryPolicy {
 	return RetryPolicy{
-		MaxAttempts:     4,
+		MaxAttempts:     10,
 		BaseDelay:       500 * time.Millisecond,
 		MaxDelay:        30 * time.Second,
 		MaxThrottleWait: 60 * time.Second,
@@ -62,8 +68,10 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 
 // retryState is what the policy remembers across the attempts of one call.
 type retryState struct {
-	resigned bool  // ErrorCode 12 has been answered by re-signing once
-	last     error // the error that caused the current wait
+	resigned  bool  // ErrorCode 12 has been answered by re-signing once
+	faults    int   // attempts that failed on a network error, a 5xx or a malformed body
+	throttles int   // attempts IWS refused as too frequent
+	last      error // the error that caused the current wait
 }
 
 // noAutoRetryCodes are ErrorCodes IWS returns with a 5xx status that retrying cannot fix: 900 (general
@@ -71,22 +79,31 @@ type retryState struct {
 // answers (80 bad country, 658 on hold, 664 cannot release, 687–690 ESD vendor, 751/752 freight data).
 var noAutoRetryCodes = map[int]bool{
 	80: true, 658: true, 660: true, 664: true, 687: true, 688: true, 689: true, 690: true,
-	751: true, 752: true, 900: true,
+	751: true, 752: true, CodeGeneralError: true,
 }
+
+// feeds are the whole-catalog reads. A 900 on them is retried all the same: they read and change
+// nothing, and a sync that gives up on one downloads everything again an hour later. A 900 on a
+// lookup (an unknown country for GetCurrency, an order) is more often the answer itself.
+var feeds = map[*Endpoint]bool{&epGetCatalog: true, &epGetPriceList: true, &epGetInventory: true, &epDownloadExtendedCatalog: true}
 
 const codeDataUnavailable = 405
 
-// decide is the client's one retry policy. It reports whether the failed attempt number attempt (1-based)
-// may be repeated, and after how long:
+// decide is the client's one retry policy. It reports whether the failed attempt may be repeated, and
+// after how long:
 //
 //   - ErrorCode 12 (expired timestamp): re-signed and retried once at once, on any method.
 //   - Throttling (ErrorCode 100, HTTP 429): on any method, since IWS refused the request; after the wait
-//     IWS asked for, unless that exceeds MaxThrottleWait.
-//   - Network errors, 5xx (other than noAutoRetryCodes and 501), ErrorCode 405 (data access currently
+//     IWS asked for, unless that exceeds MaxThrottleWait; at most MaxAttempts-1 times per call.
+//   - Network errors (refused, reset or dropped connections, timeouts, an answer cut off mid-body), 5xx
+//     (other than noAutoRetryCodes and 501; 900 on the feeds), ErrorCode 405 (data access currently
 //     unavailable) and malformed 200 bodies: only on idempotent endpoints, with capped exponential
-//     backoff and full jitter.
-//   - Anything else (4xx, callback errors, a stream already partly delivered): never.
-func (p RetryPolicy) decide(ep *Endpoint, attempt int, err error, st *retryState) (time.Duration, bool) {
+//     backoff and full jitter, until MaxAttempts attempts failed so. A feed that breaks off after some
+//     elements were delivered is resumed where it broke (see resume).
+//   - Anything else (4xx, the caller's callback errors): never.
+//
+// Throttle waits do not use up the attempts kept for faults, nor the other way round.
+func (p RetryPolicy) decide(ep *Endpoint, err error, st *retryState) (time.Duration, bool) {
 	var f *finalError
 	if errors.As(err, &f) {
 		return 0, false
@@ -97,10 +114,10 @@ func (p RetryPolicy) decide(ep *Endpoint, attempt int, err error, st *retryState
 			st.resigned = true
 			return 0, true
 		}
-		if attempt >= p.MaxAttempts {
-			return 0, false
-		}
 		if apiErr.Throttled() {
+			if st.throttles++; st.throttles >= p.MaxAttempts {
+				return 0, false
+			}
 			wait := apiErr.RetryAfter
 			if wait <= 0 {
 				wait = DefaultThrottleWait
@@ -108,21 +125,29 @@ func (p RetryPolicy) decide(ep *Endpoint, attempt int, err error, st *retryState
 			return wait, wait <= p.MaxThrottleWait
 		}
 		serverFault := apiErr.HTTPStatus >= 500 && apiErr.HTTPStatus != http.StatusNotImplemented &&
-			!noAutoRetryCodes[apiErr.ErrorCode]
+			(!noAutoRetryCodes[apiErr.ErrorCode] || apiErr.ErrorCode == CodeGeneralError && feeds[ep])
 		// 405 (sent with 409) is "Data access currently unavailable": transient like a 503.
 		if (serverFault || apiErr.ErrorCode == codeDataUnavailable) && ep.Idempotent {
-			return p.backoff(attempt), true
+			return p.fault(st)
 		}
 		return 0, false
 	}
-	if attempt >= p.MaxAttempts || !ep.Idempotent {
+	if !ep.Idempotent {
 		return 0, false
 	}
 	var te *transportError
 	if errors.As(err, &te) || errors.Is(err, ErrMalformedResponse) {
-		return p.backoff(attempt), true
+		return p.fault(st)
 	}
 	return 0, false
+}
+
+// fault counts one more failed attempt and returns the backoff before the next, if any is left.
+func (p RetryPolicy) fault(st *retryState) (time.Duration, bool) {
+	if st.faults++; st.faults >= p.MaxAttempts {
+		return 0, false
+	}
+	return p.backoff(st.faults), true
 }
 
 // backoff returns the full-jitter wait after attempt n: uniform in [0, min(MaxDelay, BaseDelay·2ⁿ⁻¹)).

@@ -3,6 +3,7 @@ package iws
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -45,6 +46,10 @@ func TestRetryPolicy(t *testing.T) {
 		_, err := c.GetOrder(t.Context(), "WC-1")
 		return err
 	}
+	priceList := func(c *Client) error {
+		_, err := c.StreamPriceList(t.Context(), nil, func(*PriceListItem) error { return nil })
+		return err
+	}
 	tests := []struct {
 		name      string
 		steps     []step
@@ -69,7 +74,7 @@ func TestRetryPolicy(t *testing.T) {
 			check: noError,
 		},
 		{
-			name:      "500 with ErrorCode 900 is not retried",
+			name:      "500 with ErrorCode 900 on a lookup is not retried",
 			steps:     []step{answer(500, string(specExample(t, "getcatalog_500__example")))},
 			call:      getOrder,
 			wantCalls: 1,
@@ -80,6 +85,35 @@ func TestRetryPolicy(t *testing.T) {
 				e, _ := AsError(err)
 				if e == nil || !strings.Contains(e.Warning, "NOT to attempt") || !strings.HasPrefix(e.SupportWebsite, "https://") {
 					t.Errorf("900 fields = %+v", e)
+				}
+			},
+		},
+		{
+			name:      "900 on a feed is retried like any 5xx",
+			steps:     []step{answer(500, string(specExample(t, "getcatalog_500__example")))},
+			call:      priceList,
+			wantCalls: 4, backoffs: 3,
+			check: func(t *testing.T, err error) {
+				if !IsGeneralError(err) || IsAmbiguous(err) {
+					t.Errorf("err = %v", err)
+				}
+			},
+		},
+		{
+			name:      "900 then 200 on a feed",
+			steps:     []step{answer(500, string(specExample(t, "getcatalog_500__example"))), answer(200, `[{"Sku":"A"}]`)},
+			call:      priceList,
+			wantCalls: 2, backoffs: 1,
+			check: noError,
+		},
+		{
+			name:      "PlaceOrder 500/900 is not retried and is ambiguous",
+			steps:     []step{answer(500, string(specExample(t, "getcatalog_500__example")))},
+			call:      placeOrder,
+			wantCalls: 1, wantWaits: []time.Duration{},
+			check: func(t *testing.T, err error) {
+				if !IsGeneralError(err) || !IsAmbiguous(err) {
+					t.Errorf("err = %v", err)
 				}
 			},
 		},
@@ -329,8 +363,9 @@ func TestRetryCancelledDuringBackoff(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v", err)
 	}
-	if e, ok := AsError(err); !ok || e.HTTPStatus != 503 {
-		t.Errorf("last error lost: %v", err)
+	// Our own cancellation is not an IWS failure: the 503 that started the backoff is not in it.
+	if _, ok := AsError(err); ok || errors.Is(err, ErrMalformedResponse) || strings.Contains(err.Error(), "503") {
+		t.Errorf("cancelled call reports an IWS error: %v", err)
 	}
 	if len(waits) != 1 || !errors.Is(waits[0], context.Canceled) || calls.get("all") != 1 {
 		t.Errorf("waits %v, calls %d; want one backoff ended by the cancel, no retry", waits, calls.get("all"))
@@ -391,4 +426,102 @@ func TestErrorsCarryNoSecrets(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestCancellationIsNotAnIWSError: a call whose context is cancelled, wherever it is (waiting for an
+// answer, decoding a feed, sitting out a throttle or a backoff), returns context.Canceled, and neither an
+// IWS error nor a malformed response.
+func TestCancellationIsNotAnIWSError(t *testing.T) {
+	// blockUntilGone answers nothing (or, with partial, the start of a feed) until the client hangs up.
+	blockUntilGone := func(arrived chan<- struct{}, partial string) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// Read the body first: only then does net/http notice the client leave.
+			_, _ = io.Copy(io.Discard, r.Body)
+			if partial != "" {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(partial))
+				w.(http.Flusher).Flush()
+			}
+			arrived <- struct{}{}
+			<-r.Context().Done()
+		})
+	}
+	wantCancelled := func(t *testing.T, err error) {
+		t.Helper()
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v, want context.Canceled", err)
+		}
+		if _, ok := AsError(err); ok || errors.Is(err, ErrMalformedResponse) || IsThrottled(err) {
+			t.Errorf("cancellation reported as an IWS failure: %v", err)
+		}
+	}
+
+	t.Run("waiting for the answer", func(t *testing.T) {
+		arrived := make(chan struct{}, 1)
+		c, _ := newTestClient(t, blockUntilGone(arrived, ""))
+		ctx, cancel := context.WithCancel(t.Context())
+		go func() { <-arrived; cancel() }()
+		_, err := c.GetOrder(ctx, "1")
+		wantCancelled(t, err)
+		if IsAmbiguous(err) {
+			t.Errorf("a read reported ambiguous: %v", err)
+		}
+	})
+	t.Run("PlaceOrder in flight is cancelled and ambiguous", func(t *testing.T) {
+		arrived := make(chan struct{}, 1)
+		c, _ := newTestClient(t, blockUntilGone(arrived, ""))
+		ctx, cancel := context.WithCancel(t.Context())
+		go func() { <-arrived; cancel() }()
+		_, err := c.PlaceOrder(ctx, &PlaceOrderParams{CustomerOrderNumber: "X", Items: []RequestOrderItem{{Sku: "A", Quantity: 1}}})
+		wantCancelled(t, err)
+		if !IsAmbiguous(err) {
+			t.Errorf("PlaceOrder cut short in flight is not ambiguous: %v", err)
+		}
+	})
+	t.Run("decoding a feed", func(t *testing.T) {
+		arrived := make(chan struct{}, 1)
+		calls := &counter{}
+		c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			calls.add("all")
+			blockUntilGone(arrived, `[{"Sku":"A"},{"Sku":"B"},`).ServeHTTP(w, r)
+		}))
+		ctx, cancel := context.WithCancel(t.Context())
+		n := 0
+		_, err := c.StreamCatalog(ctx, nil, func(*Product) error {
+			if n++; n == 2 {
+				cancel()
+			}
+			return nil
+		})
+		wantCancelled(t, err)
+		if calls.get("all") != 1 {
+			t.Errorf("%d requests: a cancelled stream was retried", calls.get("all"))
+		}
+	})
+	t.Run("sitting out a throttle", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(t.Context())
+		c, _ := newTestClient(t, script(&counter{}, answer(429, `{"Message":"Please wait 30 seconds.","ErrorCode":100}`)), func(cfg *Config) {
+			cfg.Sleep = func(ctx context.Context, d time.Duration) error {
+				cancel() // Ctrl-C during the wait
+				<-ctx.Done()
+				return ctx.Err()
+			}
+		})
+		_, err := c.PlaceOrder(ctx, &PlaceOrderParams{CustomerOrderNumber: "X", Items: []RequestOrderItem{{Sku: "A", Quantity: 1}}})
+		wantCancelled(t, err)
+		if IsAmbiguous(err) {
+			t.Errorf("a refused PlaceOrder reported ambiguous: %v", err)
+		}
+	})
+	t.Run("during a backoff", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(t.Context())
+		c, _ := newTestClient(t, script(&counter{}, answer(200, `[{"Sku":"A"},{"Sk`)), func(cfg *Config) {
+			cfg.Sleep = func(ctx context.Context, d time.Duration) error {
+				cancel()
+				return ctx.Err()
+			}
+		})
+		_, err := c.StreamPriceList(ctx, nil, func(*PriceListItem) error { return nil })
+		wantCancelled(t, err)
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"net/http"
 	"net/url"
@@ -27,7 +28,7 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // StreamInfo describes a streamed feed once it has been read.
 type StreamInfo struct {
-	Items      int  // elements handed to the callback
+	Items      int  // elements in the answers read (a page read again after it broke off counts once)
 	Pages      int  // responses read
 	Paginated  bool // IWS answered with the pagination wrapper
 	TotalRows  int  // totalRows of the last wrapper read (0 when not paginated)
@@ -370,21 +371,68 @@ func (s *streamDecoder[T]) emit(item *T) error {
 	return nil
 }
 
-// pageTx lets a caller that buffers elements undo a failed attempt, which makes a broken body retryable
-// even after elements were delivered: reset runs before every attempt, commit after a page succeeded.
+// pageTx makes a broken answer retryable after elements reached the caller: reset runs before every
+// attempt at a page, commit after the page was read whole. collectFeed drops what the failed attempt
+// collected; a stream resumes (see resume).
 type pageTx struct {
 	reset, commit func()
 }
 
-// streamConsume decodes a 200 body with decodeStream. Without a pageTx, once an element has reached fn a
-// broken body is no longer retried (the retry would deliver those elements again): the caller sees
-// ErrMalformedResponse and treats the run as incomplete.
+// resume hands a streamed page's elements to fn once each, however many attempts the page takes: an
+// answer that breaks off (cut connection, garbled body) is requested again and the elements earlier
+// attempts delivered are skipped, recognised by their key (the SKU). Keys are counted, so a SKU the
+// feed lists twice is delivered twice; an element that only the new answer has (the feed changed
+// meanwhile) is delivered wherever it comes. Only 8 bytes per delivered element are kept, for the
+// length of a page.
+type resume[T any] struct {
+	fn        func(*T) error
+	key       func(*T) string
+	seed      maphash.Seed
+	delivered []uint64       // key hashes of the elements delivered, this page
+	skip      map[uint64]int // during a retry: delivered keys not met again yet
+}
+
+func newResume[T any](fn func(*T) error, key func(*T) string) *resume[T] {
+	return &resume[T]{fn: fn, key: key, seed: maphash.MakeSeed()}
+}
+
+func (r *resume[T]) tx() *pageTx {
+	return &pageTx{reset: r.reset, commit: r.commit}
+}
+
+// reset prepares an attempt: the first one delivers everything, a retry skips what was delivered.
+func (r *resume[T]) reset() {
+	r.skip = nil
+	if len(r.delivered) == 0 {
+		return
+	}
+	r.skip = make(map[uint64]int, len(r.delivered))
+	for _, h := range r.delivered {
+		r.skip[h]++
+	}
+}
+
+// commit forgets a page read whole.
+func (r *resume[T]) commit() {
+	r.delivered, r.skip = r.delivered[:0], nil
+}
+
+func (r *resume[T]) deliver(item *T) error {
+	h := maphash.String(r.seed, r.key(item))
+	if n := r.skip[h]; n > 0 {
+		r.skip[h] = n - 1
+		return nil
+	}
+	r.delivered = append(r.delivered, h)
+	return r.fn(item)
+}
+
+// streamConsume decodes a 200 body with decodeStream. A body that breaks off is an error wrapping
+// ErrMalformedResponse, retried on reads; tx.reset makes the retry safe for what was delivered.
 func streamConsume[T any](method string, fn func(*T) error, meta *pageMeta, tx *pageTx) consumeFunc {
 	return func(resp *http.Response) error {
 		defer resp.Body.Close()
-		if tx != nil {
-			tx.reset()
-		}
+		tx.reset()
 		m, err := decodeStream(resp.Body, fn)
 		*meta = m
 		if err == nil {
@@ -399,11 +447,7 @@ func streamConsume[T any](method string, fn func(*T) error, meta *pageMeta, tx *
 			e.RetryAfter = okBodyThrottleWait(e)
 			return e
 		}
-		err = fmt.Errorf("iws: %s: %w", method, err)
-		if m.items > 0 && tx == nil {
-			return &finalError{err: err}
-		}
-		return err
+		return fmt.Errorf("iws: %s: %w", method, err)
 	}
 }
 
@@ -428,7 +472,7 @@ type pagedQuery struct {
 
 // streamFeed fetches a feed and calls fn for every element: one unpaginated request, one given page, or
 // page after page until totalPages. Pagination is never cut short: a page number that IWS does not echo
-// back is an error rather than a loop.
+// back is an error rather than a loop. tx (required) makes a page that breaks off retryable.
 func streamFeed[T any](ctx context.Context, c *Client, ep *Endpoint, pq pagedQuery, fn func(*T) error, tx *pageTx) (StreamInfo, error) {
 	var info StreamInfo
 	fetch := func(page int) (pageMeta, error) {
@@ -441,7 +485,7 @@ func streamFeed[T any](ctx context.Context, c *Client, ep *Endpoint, pq pagedQue
 		}
 		var m pageMeta
 		err := c.send(ctx, ep, q, pq.body, streamConsume(ep.Name, fn, &m, tx))
-		if err == nil && tx != nil {
+		if err == nil {
 			tx.commit()
 		}
 		info.Pages++
@@ -509,10 +553,10 @@ func (c *Client) StreamCatalogMaster(ctx context.Context, params *CatalogParams,
 	if err != nil {
 		return StreamInfo{}, fmt.Errorf("iws: GetCatalog: %w", err)
 	}
-	return streamFeed(ctx, c, &epGetCatalog, pq, func(m *catalogMaster) error {
+	return streamResumable(ctx, c, &epGetCatalog, pq, func(m *catalogMaster) error {
 		return fn(&Product{Sku: m.Sku, Mpn: m.Mpn, Manufacturer: m.Manufacturer, Brand: m.Brand, Category: m.Category,
 			Description: m.Description, Type: m.Type, Upc: m.Upc, Freight: m.Freight, RealStockValue: m.RealStockValue})
-	}, nil)
+	}, func(m *catalogMaster) string { return m.Sku })
 }
 
 // StreamCatalogDescriptions streams GET /getcatalog as StreamCatalog does, decoding of each
@@ -524,9 +568,16 @@ func (c *Client) StreamCatalogDescriptions(ctx context.Context, params *CatalogP
 	if err != nil {
 		return StreamInfo{}, fmt.Errorf("iws: GetCatalog: %w", err)
 	}
-	return streamFeed(ctx, c, &epGetCatalog, pq, func(d *catalogDescription) error {
+	return streamResumable(ctx, c, &epGetCatalog, pq, func(d *catalogDescription) error {
 		return fn((*CatalogDescription)(d))
-	}, nil)
+	}, func(d *catalogDescription) string { return d.Sku })
+}
+
+// streamResumable is streamFeed for a caller's callback: a page that breaks off is retried (on reads)
+// and resumed, each element reaching fn once (see resume); key names an element (its SKU).
+func streamResumable[T any](ctx context.Context, c *Client, ep *Endpoint, pq pagedQuery, fn func(*T) error, key func(*T) string) (StreamInfo, error) {
+	r := newResume(fn, key)
+	return streamFeed(ctx, c, ep, pq, r.deliver, r.tx())
 }
 
 // collectFeed is streamFeed into a slice. A page cut short is retried (on reads) from a clean slate.

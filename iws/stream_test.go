@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -215,13 +216,52 @@ func TestStreamPagingGuards(t *testing.T) {
 
 func TestStreamBrokenBody(t *testing.T) {
 	truncated := `[{"Sku":"A"},{"Sku":"B"},{"Sku`
-	t.Run("stream does not retry once items were delivered", func(t *testing.T) {
+	t.Run("stream resumes after the items it delivered", func(t *testing.T) {
 		calls := &counter{}
-		c, _ := newTestClient(t, script(calls, answer(200, truncated), answer(200, `[{"Sku":"A"}]`)))
-		n := 0
-		info, err := c.StreamCatalog(t.Context(), nil, func(*Product) error { n++; return nil })
-		if !errors.Is(err, ErrMalformedResponse) || calls.get("all") != 1 || n != 2 || info.Items != 2 {
-			t.Fatalf("err %v calls %d delivered %d", err, calls.get("all"), n)
+		c, sl := newTestClient(t, script(calls, answer(200, truncated), answer(200, `[{"Sku":"A"},{"Sku":"B"},{"Sku":"C"}]`)))
+		var got []string
+		info, err := c.StreamCatalog(t.Context(), nil, func(p *Product) error { got = append(got, p.Sku); return nil })
+		if err != nil || calls.get("all") != 2 || !slices.Equal(got, []string{"A", "B", "C"}) || info.Items != 3 {
+			t.Fatalf("err %v calls %d delivered %v info %+v", err, calls.get("all"), got, info)
+		}
+		if len(sl.recorded()) != 1 {
+			t.Errorf("waits %v, want one backoff", sl.recorded())
+		}
+	})
+	t.Run("resume goes by SKU: reordered, repeated and new items", func(t *testing.T) {
+		calls := &counter{}
+		first := `[{"Sku":"A"},{"Sku":"B"},{"Sku":"A"},{"Sku":"C"},{"Sku`
+		again := `[{"Sku":"C"},{"Sku":"A"},{"Sku":"D"},{"Sku":"B"},{"Sku":"A"},{"Sku":"A"},{"Sku":"E"}]`
+		c, _ := newTestClient(t, script(calls, answer(200, first), answer(200, again)))
+		var got []string
+		_, err := c.StreamCatalog(t.Context(), nil, func(p *Product) error { got = append(got, p.Sku); return nil })
+		// A twice, B and C were delivered; the second answer adds D, a third A and E.
+		if err != nil || !slices.Equal(got, []string{"A", "B", "A", "C", "D", "A", "E"}) {
+			t.Fatalf("err %v delivered %v", err, got)
+		}
+	})
+	t.Run("stream gives up after MaxAttempts broken answers", func(t *testing.T) {
+		calls := &counter{}
+		c, _ := newTestClient(t, script(calls, answer(200, truncated)), func(cfg *Config) { cfg.Retry.MaxAttempts = 3 })
+		var got []string
+		_, err := c.StreamCatalog(t.Context(), nil, func(p *Product) error { got = append(got, p.Sku); return nil })
+		if !errors.Is(err, ErrMalformedResponse) || calls.get("all") != 3 || !slices.Equal(got, []string{"A", "B"}) {
+			t.Fatalf("err %v calls %d delivered %v", err, calls.get("all"), got)
+		}
+	})
+	t.Run("each page resumes on its own", func(t *testing.T) {
+		calls := &counter{}
+		page := func(n int, items string) string {
+			return fmt.Sprintf(`{"page":%d,"pageSize":2,"totalRows":4,"totalPages":2,"data":[%s]}`, n, items)
+		}
+		c, _ := newTestClient(t, script(calls,
+			answer(200, page(1, `{"Sku":"A"},{"Sku":"B"}`)),
+			answer(200, page(2, `{"Sku":"A"},{"Sku`)), // page 2 starts with A too (a repeat across pages)
+			answer(200, page(2, `{"Sku":"A"},{"Sku":"C"}`))))
+		var got []string
+		info, err := c.StreamInventory(t.Context(), &InventoryParams{Limit: 2}, func(p *InventoryData) error { got = append(got, p.Sku); return nil })
+		if err != nil || !slices.Equal(got, []string{"A", "B", "A", "C"}) || calls.get("all") != 3 || info.Items != 4 {
+			t.Fatalf("err %v delivered %v calls %d info %+v", err, got, calls.get("all"), info)
 		}
 	})
 	t.Run("stream retries when nothing was delivered", func(t *testing.T) {

@@ -32,7 +32,8 @@ Without --api-key and --access-key it makes up a key pair and prints it. The con
 stock and counters survive restarts. SIGINT or SIGTERM stops it gracefully and saves the state.`,
 		Example: `  connector sandbox
   connector sandbox --addr 127.0.0.1:8099 --skus 50000 --seed 7 --state ./data/iws-sandbox.json
-  connector sandbox --status-interval 10s --webhook-url http://127.0.0.1:8080/webhooks/iws --fail-rate 0.05`,
+  connector sandbox --status-interval 10s --webhook-url http://127.0.0.1:8080/webhooks/iws --fail-rate 0.05
+  connector sandbox --fail-rate 0.3 --malformed-rate 0.1 --drop-rate 0.1 --throttle-interval 2s`,
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -108,6 +109,7 @@ stock and counters survive restarts. SIGINT or SIGTERM stops it gracefully and s
 	f.DurationVar(&cfg.Faults.Latency, "latency", 0, "delay added to every IWS answer")
 	f.Float64Var(&cfg.Faults.FailRate, "fail-rate", 0, "share of IWS calls answered with a 5xx (0 to 1)")
 	f.Float64Var(&cfg.Faults.MalformedRate, "malformed-rate", 0, "share of IWS calls answered 200 with garbled JSON (0 to 1)")
+	f.Float64Var(&cfg.Faults.DropRate, "drop-rate", 0, "share of IWS calls whose connection drops, half before the answer and half mid-body (0 to 1)")
 	f.BoolVar(&cfg.Faults.DropAfterCommit, "drop-after-commit", false, "PlaceOrder commits the order, then drops the connection")
 	f.StringVar(&faultNext, "fail-next", "", "one-shot 503s at start, e.g. getcatalog=2,placeorder=1")
 	f.StringVar(&cfg.WebhookURL, "webhook-url", "", "URL receiving the OrderStatusUpdate webhook")

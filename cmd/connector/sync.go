@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -62,7 +64,21 @@ standard output:
   {"products": {"fetched": N, "inserted": N, "updated": N, "unchanged": N, "deactivated": N},
    "listings": {"changed": N, "unchanged": N}, "duration_ms": N}
 
-An IWS error prints its code, message and reference on standard error; any failure exits non-zero.
+also when the sync fails; it then has an "error" member and counts what was written before the
+failure:
+
+  {"error": {"code": "900", "message": "…", "reference": "…", "stage": "catalog"}, "products": …}
+
+code is IWS's ErrorCode when it gave one, else http_<status>, malformed_response, network,
+interrupted, push_failed, invalid or failed; stage is the feed that failed (catalog, catalog-en,
+prices, stock, content), "listings" for a push, or "" when the sync did not start. Without --json a
+failure is one line on standard error. A failure exits 1; an interrupted sync (Ctrl-C) ends as
+any interrupted command does, its sync_runs row saying what it wrote.
+
+IWS reads that fail on a bad day (5xx, ErrorCode 900 on the catalog feeds, a dropped connection,
+a garbled or cut-off answer) are retried with backoff, and a feed that breaks off resumes where it
+broke; throttling is waited out.
+
 In-memory shops (platform memory, the demo's) live inside one process: push to them from the demo,
 whose job workers keep their storefront.`,
 		Example: `  connector sync all
@@ -79,7 +95,9 @@ whose job workers keep their storefront.`,
 	return cmd
 }
 
-func runSync(cmd *cobra.Command, a *app, kindName string, shopID int64, asJSON bool) error {
+func runSync(cmd *cobra.Command, a *app, kindName string, shopID int64, asJSON bool) (err error) {
+	// A failure before the run (a bad kind, the database, the account) is one JSON object too.
+	defer func() { err = reportEarlySyncError(cmd.OutOrStdout(), asJSON, err) }()
 	ctx := cmd.Context()
 	kind, err := catalog.ParseKind(kindName)
 	if err != nil {
@@ -104,24 +122,181 @@ func runSync(cmd *cobra.Command, a *app, kindName string, shopID int64, asJSON b
 		AccountID: acct.ID, Kind: kind, ShopID: shopID, OnProgress: progress.update,
 	})
 	progress.done()
+	return reportSync(cmd, acct, kind, sum, err, asJSON)
+}
+
+// syncError is the "error" member of `connector sync --json`'s object when the sync failed.
+type syncError struct {
+	// Code is IWS's ErrorCode ("900") when IWS answered with one; else "http_<status>" for another
+	// refusal from IWS or its gateway, "malformed_response", "network", "interrupted", "push_failed"
+	// (a shop's push), "invalid" (a request that cannot run) or "failed".
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	Reference string `json:"reference"` // IWS's support reference, when it gave one
+	// Stage is the catalog stage that failed (catalog, catalog-en, prices, stock, content),
+	// "listings" for a push, "" when the sync failed before it started.
+	Stage string `json:"stage"`
+}
+
+// syncFailedJSON is what `connector sync --json` prints when the sync failed: the error and the
+// counts of what it did until then, in the same members as a success.
+type syncFailedJSON struct {
+	Error syncError `json:"error"`
+	syncjob.Summary
+}
+
+// syncReported is a failure reportSync has already told the user about.
+type syncReported struct{ err error }
+
+func (e syncReported) Error() string { return e.err.Error() }
+func (e syncReported) Unwrap() error { return e.err }
+
+// reportSync prints the outcome of a run: the summary (or its JSON) on success; on failure
+// exactly one JSON object with --json, else one line per failure. A failure exits 1, except an
+// interruption, which is handed on as it is (context.Canceled) for main to report.
+func reportSync(cmd *cobra.Command, acct store.IWSAccount, kind catalog.Kind, sum syncjob.Summary, err error, asJSON bool) error {
+	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
+	catalogFailed := err != nil && sum.Catalog.Status != store.SyncSucceeded
+	if asJSON {
+		if err == nil {
+			if werr := json.NewEncoder(stdout).Encode(sum); werr != nil {
+				return fmt.Errorf("sync: %w", werr)
+			}
+			return nil
+		}
+		stage := catalogStage(err)
+		if !catalogFailed {
+			stage = "listings"
+		}
+		return syncReported{writeSyncFailure(stdout, sum, err, stage)}
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
 	if errors.Is(err, syncjob.ErrInvalid) {
 		return fmt.Errorf("sync: %w", err)
 	}
-	if err != nil && sum.Catalog.Status != store.SyncSucceeded {
-		// The catalog failed: nothing was pushed and the counts say little.
-		return reportIWSError(cmd.ErrOrStderr(), fmt.Errorf("sync %s: %w", kind, err), "getcatalog")
+	if catalogFailed {
+		// Nothing was pushed: the storefronts are never driven by a half-read catalog.
+		fmt.Fprintln(stderr, syncFailureLine(kind, sum, err))
+		return exitError{code: 1, err: err}
 	}
-	if asJSON {
-		if werr := json.NewEncoder(cmd.OutOrStdout()).Encode(sum); werr != nil {
-			return fmt.Errorf("sync: %w", werr)
-		}
-	} else {
-		writeSyncSummary(cmd.OutOrStdout(), acct, kind, sum)
-	}
+	writeSyncSummary(stdout, acct, kind, sum)
 	if err != nil {
 		return fmt.Errorf("sync %s: the catalog is mirrored but a push failed (its changes stay pending for the next run): %w", kind, err)
 	}
 	return nil
+}
+
+// reportEarlySyncError gives a failure before the run its JSON object with --json.
+func reportEarlySyncError(stdout io.Writer, asJSON bool, err error) error {
+	var done syncReported
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &done):
+		return done.err
+	case !asJSON:
+		return err
+	}
+	return writeSyncFailure(stdout, syncjob.Summary{}, err, "")
+}
+
+// writeSyncFailure prints the JSON object of a failed sync and returns the error the command
+// ends with: exit 1 without printing more, or the interruption itself.
+func writeSyncFailure(stdout io.Writer, sum syncjob.Summary, err error, stage string) error {
+	out := syncFailedJSON{Error: syncError{Code: syncErrorCode(err, stage), Message: syncErrorMessage(err), Stage: stage}, Summary: sum}
+	if apiErr, ok := iws.AsError(err); ok && !errors.Is(err, context.Canceled) {
+		out.Error.Reference = apiErr.Reference
+	}
+	if werr := json.NewEncoder(stdout).Encode(out); werr != nil {
+		return errors.Join(err, fmt.Errorf("sync: %w", werr))
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	return exitError{code: 1, err: err}
+}
+
+// catalogStage names the catalog stage a failed run stopped in ("" when it did not start).
+func catalogStage(err error) string {
+	var se *catalog.StageError
+	if errors.As(err, &se) {
+		return se.Stage
+	}
+	return ""
+}
+
+func syncErrorCode(err error, stage string) string {
+	var netErr net.Error
+	apiErr, isAPI := iws.AsError(err)
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "interrupted"
+	case isAPI && apiErr.ErrorCode != 0:
+		return strconv.Itoa(apiErr.ErrorCode)
+	case isAPI:
+		return "http_" + strconv.Itoa(apiErr.HTTPStatus)
+	case errors.Is(err, iws.ErrMalformedResponse):
+		return "malformed_response"
+	case errors.As(err, &netErr):
+		return "network"
+	case stage == "listings":
+		return "push_failed"
+	case errors.Is(err, syncjob.ErrInvalid):
+		return "invalid"
+	}
+	return "failed"
+}
+
+// syncErrorMessage says what failed in one line: IWS's own words when it refused, else the error.
+func syncErrorMessage(err error) string {
+	if errors.Is(err, context.Canceled) {
+		return "interrupted"
+	}
+	if apiErr, ok := iws.AsError(err); ok {
+		return iwsErrorLine(apiErr)
+	}
+	var se *catalog.StageError
+	if errors.As(err, &se) {
+		err = se.Err // the run and the stage are said elsewhere
+	}
+	return strings.ReplaceAll(err.Error(), "\n", "; ")
+}
+
+// iwsErrorLine is an IWS refusal in one line: code, status, message and what helps with it.
+func iwsErrorLine(e *iws.Error) string {
+	text := e.Message
+	if text == "" {
+		text = e.Body
+	}
+	line := fmt.Sprintf("IWS answered HTTP %d %s to %s: %s", e.HTTPStatus, http.StatusText(e.HTTPStatus), e.Method, text)
+	if e.ErrorCode != 0 {
+		line = fmt.Sprintf("IWS error %d (HTTP %d) on %s: %s", e.ErrorCode, e.HTTPStatus, e.Method, text)
+	}
+	if e.RetryAfter > 0 {
+		line += fmt.Sprintf(" (retry after %s)", e.RetryAfter)
+	}
+	return line
+}
+
+// syncFailureLine is the one line a failed catalog run prints: what failed, where, and what the
+// run had written by then.
+func syncFailureLine(kind catalog.Kind, sum syncjob.Summary, err error) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "sync %s failed", kind)
+	if stage := catalogStage(err); stage != "" {
+		fmt.Fprintf(&b, " in the %s stage", stage)
+	}
+	if id := sum.Catalog.RunID; id != 0 {
+		p := sum.Products
+		fmt.Fprintf(&b, " (sync run %d; written before it: %d inserted, %d updated, %d deactivated)", id, p.Inserted, p.Updated, p.Deactivated)
+	}
+	b.WriteString(": " + syncErrorMessage(err))
+	if apiErr, ok := iws.AsError(err); ok && apiErr.Reference != "" {
+		b.WriteString(" (reference " + apiErr.Reference + ")")
+	}
+	return b.String()
 }
 
 // writeSyncSummary prints a readable summary of a run.

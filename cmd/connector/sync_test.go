@@ -4,16 +4,21 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"maps"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/intcomex-connector/connector/connector/margin"
 	"github.com/intcomex-connector/connector/connector/secret"
 	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/iws"
 	"github.com/intcomex-connector/connector/iws/sandbox"
 	"github.com/intcomex-connector/connector/pricing"
 )
@@ -40,6 +45,12 @@ func newSyncEnv(t *testing.T, skus int) *syncEnv {
 	t.Cleanup(func() { _ = sb.Close() })
 	srv := httptest.NewServer(sb)
 	t.Cleanup(srv.Close)
+	return newSyncEnvOn(t, sb, srv)
+}
+
+// newSyncEnvOn is newSyncEnv for a sandbox served by srv.
+func newSyncEnvOn(t *testing.T, sb *sandbox.Sandbox, srv *httptest.Server) *syncEnv {
+	t.Helper()
 	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "c.db")
 	e := &syncEnv{sb: sb, dbURL: dbURL, env: map[string]string{
 		"CONNECTOR_DATABASE_URL":   dbURL,
@@ -274,13 +285,223 @@ func TestSyncCommandErrors(t *testing.T) {
 		bad[k] = v
 	}
 	bad["CONNECTOR_IWS_ACCESS_KEY"] = "not-the-key"
-	out, stderr, err := runCmd(ctx, bad, "sync", "catalog", "--json")
+	out, stderr, err := runCmd(ctx, bad, "sync", "catalog")
 	var exit exitError
-	if !errors.As(err, &exit) || exit.code == 0 {
+	if !errors.As(err, &exit) || exit.code != 1 {
 		t.Fatalf("sync with a wrong key: %v", err)
 	}
-	if !strings.Contains(stderr, "IWS error") || out != "" {
-		t.Errorf("stderr = %q, stdout = %q", stderr, out)
+	if lines := messageLines(stderr); len(lines) != 1 || !strings.Contains(lines[0], "IWS error 10 (HTTP 401)") ||
+		!strings.Contains(lines[0], "reference ") || out != "" {
+		t.Errorf("stderr = %q, stdout = %q; want one line with the IWS error", stderr, out)
+	}
+
+	// With --json the refusal is the one JSON object on stdout.
+	out, stderr, err = runCmd(ctx, bad, "sync", "catalog", "--json")
+	if !errors.As(err, &exit) || exit.code != 1 {
+		t.Fatalf("sync --json with a wrong key: %v", err)
+	}
+	failed := syncFailureJSON(t, out)
+	if failed.Error.Code != "10" || failed.Error.Reference == "" || !strings.Contains(failed.Error.Message, "IWS error 10") ||
+		(failed.Error.Stage != "catalog" && failed.Error.Stage != "catalog-en") || failed.Products != (productCounts{}) {
+		t.Errorf("sync --json with a wrong key printed %+v", failed)
+	}
+	if lines := messageLines(stderr); len(lines) != 0 {
+		t.Errorf("stderr = %q", stderr)
+	}
+	// So is a failure before the sync starts.
+	out, _, err = runCmd(ctx, noKey, "sync", "all", "--json")
+	if failed := syncFailureJSON(t, out); !errors.As(err, &exit) || failed.Error.Stage != "" ||
+		!strings.Contains(failed.Error.Message, "CONNECTOR_SECRET_KEY") || failed.Error.Code != "failed" {
+		t.Errorf("sync --json without a secret key: %v, printed %+v", err, failed)
+	}
+}
+
+// messageLines are the lines of stderr that are not log records.
+func messageLines(stderr string) []string {
+	var out []string
+	for _, l := range strings.Split(strings.TrimSpace(stderr), "\n") {
+		if l != "" && !strings.HasPrefix(l, "time=") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+type syncFailure struct {
+	Error struct {
+		Code, Message, Reference, Stage string
+	}
+	Products productCounts
+	Listings struct {
+		Changed, Unchanged int
+	}
+	DurationMS int `json:"duration_ms"`
+}
+
+// syncFailureJSON checks that out is exactly one JSON object with exactly the keys of a failed
+// sync: error {code, message, reference, stage} (all strings) and the counts of a success.
+func syncFailureJSON(t *testing.T, out string) syncFailure {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(out))
+	var raw map[string]json.RawMessage
+	if err := dec.Decode(&raw); err != nil || dec.More() || strings.Count(strings.TrimSpace(out), "\n") != 0 {
+		t.Fatalf("stdout is not exactly one JSON object (%v):\n%s", err, out)
+	}
+	keys := slices.Sorted(maps.Keys(raw))
+	if !slices.Equal(keys, []string{"duration_ms", "error", "listings", "products"}) {
+		t.Errorf("keys %v of %s", keys, out)
+	}
+	var e map[string]any
+	if err := json.Unmarshal(raw["error"], &e); err != nil || len(e) != 4 {
+		t.Fatalf("error member %s, want code, message, reference, stage", raw["error"])
+	}
+	for _, k := range []string{"code", "message", "reference", "stage"} {
+		if _, ok := e[k].(string); !ok {
+			t.Errorf("error.%s = %v, want a string", k, e[k])
+		}
+	}
+	var f syncFailure
+	if err := json.Unmarshal([]byte(out), &f); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// failContentDownloads makes DownloadExtendedCatalog fail for good (a 501 with the IWS 900 body,
+// which no client retries) n times: the content an "all" run reads beside the catalog is then
+// missing, the run writes catalog, prices and stock, and the content stage, run on its own after
+// them, fails.
+func failContentDownloads(t *testing.T, sb *sandbox.Sandbox, n int) {
+	t.Helper()
+	broken := sandbox.Fault{Kind: sandbox.FaultUnavailable, Status: http.StatusNotImplemented}
+	if err := sb.SetFaults(sandbox.Faults{Next: map[string][]sandbox.Fault{"downloadextendedcatalog": slices.Repeat([]sandbox.Fault{broken}, n)}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// syncRunOf returns the latest sync_runs row.
+func (e *syncEnv) latestRun(t *testing.T) store.SyncRun {
+	t.Helper()
+	st := e.open(t)
+	defer st.Close()
+	run, err := st.LatestSyncRun(context.Background(), store.SyncRunFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return run
+}
+
+func (e *syncEnv) productCount(t *testing.T) int {
+	t.Helper()
+	st := e.open(t)
+	defer st.Close()
+	acct, err := st.DefaultIWSAccount(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := st.CountProducts(context.Background(), acct.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n.Total
+}
+
+// TestSyncCommandFailsMidway: a sync whose content stage fails after catalog, prices and stock
+// were written prints the JSON of the failure with the counts of what it wrote, exits 1 and
+// records those counts in sync_runs; without --json it prints one line.
+func TestSyncCommandFailsMidway(t *testing.T) {
+	const skus = 60
+	for _, asJSON := range []bool{true, false} {
+		t.Run(fmt.Sprintf("json %v", asJSON), func(t *testing.T) {
+			e := newSyncEnv(t, skus)
+			failContentDownloads(t, e.sb, 2)
+			args := []string{"sync", "all"}
+			if asJSON {
+				args = append(args, "--json")
+			}
+			out, stderr, err := runCmd(context.Background(), e.env, args...)
+			var exit exitError
+			if !errors.As(err, &exit) || exit.code != 1 {
+				t.Fatalf("sync: %v\n%s", err, stderr)
+			}
+			if n := e.productCount(t); n != skus {
+				t.Fatalf("%d products written, want the %d of the catalog before the content failed", n, skus)
+			}
+			run := e.latestRun(t)
+			if want := (store.SyncCounts{Fetched: skus, Inserted: skus}); run.Status != store.SyncFailed || run.Counts != want {
+				t.Errorf("sync_runs row: %s %+v, want failed with %+v", run.Status, run.Counts, want)
+			}
+			if asJSON {
+				f := syncFailureJSON(t, out)
+				if f.Error.Code != "900" || f.Error.Stage != "content" || f.Error.Reference == "" || !strings.Contains(f.Error.Message, "DownloadExtendedCatalog") {
+					t.Errorf("error %+v", f.Error)
+				}
+				if f.Products != (productCounts{Fetched: skus, Inserted: skus}) || f.Listings.Changed != 0 {
+					t.Errorf("counts %+v %+v, want the %d products written and no push", f.Products, f.Listings, skus)
+				}
+				return
+			}
+			lines := messageLines(stderr)
+			line := strings.Join(lines, "\n")
+			if out != "" || len(lines) != 1 || !strings.Contains(line, "sync all failed in the content stage") ||
+				!strings.Contains(line, fmt.Sprintf("%d inserted", skus)) || !strings.Contains(line, "IWS error 900 (HTTP 501) on DownloadExtendedCatalog") {
+				t.Errorf("stdout %q, stderr %q; want one line on stderr", out, stderr)
+			}
+		})
+	}
+}
+
+// TestSyncCommandInterrupted: Ctrl-C during a download ends the sync as interrupted: the error is
+// context.Canceled (for main to report), not an IWS error or a malformed response; --json prints
+// one object saying so with what was written; sync_runs records it with those counts.
+func TestSyncCommandInterrupted(t *testing.T) {
+	const skus = 40
+	sb, err := sandbox.New(sandbox.Config{APIKey: syncTestAPIKey, AccessKey: syncTestAccessKey, SKUs: skus, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sb.Close() })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	downloads := 0
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		if strings.Contains(r.URL.Path, "downloadextendedcatalog") {
+			downloads++
+			if downloads == 2 {
+				// The content stage's own download, after catalog, prices and stock were
+				// written: the user presses Ctrl-C while it runs.
+				mu.Unlock()
+				cancel()
+				<-r.Context().Done()
+				return
+			}
+		}
+		mu.Unlock()
+		sb.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	e := newSyncEnvOn(t, sb, srv)
+	failContentDownloads(t, sb, 1)
+	out, stderr, err := runCmd(ctx, e.env, "sync", "all", "--json")
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted sync: %v", err)
+	}
+	var exit exitError
+	if _, isIWS := iws.AsError(err); isIWS || errors.As(err, &exit) || errors.Is(err, iws.ErrMalformedResponse) {
+		t.Errorf("interrupted sync reported as a failure: %v", err)
+	}
+	f := syncFailureJSON(t, out)
+	if f.Error.Code != "interrupted" || f.Error.Stage != "content" || f.Products.Inserted != skus {
+		t.Errorf("printed %+v", f)
+	}
+	if strings.Contains(stderr, "level=ERROR") || strings.Contains(stderr, "malformed") {
+		t.Errorf("stderr of an interrupted sync:\n%s", stderr)
+	}
+	run := e.latestRun(t)
+	if run.Status != store.SyncFailed || !strings.Contains(run.Error, "interrupted") || run.Counts.Inserted != skus {
+		t.Errorf("sync_runs row %s %q %+v", run.Status, run.Error, run.Counts)
 	}
 }
 

@@ -223,8 +223,14 @@ func (s *Syncer) Run(ctx context.Context, accountID int64, kind Kind, opts RunOp
 	for _, st := range s.runStages(ctx, r, kind, stages) {
 		ss := store.SyncStageStats{Stage: st.stage, Counts: st.counts, Duration: st.duration}
 		if st.err != nil {
-			ss.Error = st.err.Error()
-			runErr = fmt.Errorf("catalog: run %d: %s: %w", rec.ID, st.stage, st.err)
+			stage, err := failedStage(st)
+			if ctx.Err() != nil {
+				// Our own cancellation, whatever the stage ran into when it came (a write cut short,
+				// a stream stopped): not a failure of IWS or of the store.
+				err = fmt.Errorf("interrupted: %w", ctx.Err())
+			}
+			ss.Error = err.Error()
+			runErr = &StageError{RunID: rec.ID, Stage: stage, Err: err}
 		}
 		res.Stages = append(res.Stages, ss)
 		res.SyncCounts.Add(st.counts)
@@ -234,7 +240,7 @@ func (s *Syncer) Run(ctx context.Context, accountID int64, kind Kind, opts RunOp
 			"deactivated", c.Deactivated, "skipped", c.Skipped, "duration", ss.Duration)
 	}
 	if r.touched != nil {
-		res.SyncCounts = productTotals(res.Stages, r.touched)
+		res.SyncCounts = productTotals(res.Stages, r.touched, runErr == nil)
 	}
 	res.Changed = r.changed
 	res.Duration = s.now().Sub(start)
@@ -242,7 +248,11 @@ func (s *Syncer) Run(ctx context.Context, accountID int64, kind Kind, opts RunOp
 	if runErr != nil {
 		res.Status = store.SyncFailed
 		errText = runErr.Error()
-		log.ErrorContext(ctx, "catalog sync failed", "err", runErr)
+		if ctx.Err() != nil {
+			log.InfoContext(ctx, "catalog sync interrupted", "err", runErr)
+		} else {
+			log.ErrorContext(ctx, "catalog sync failed", "err", runErr)
+		}
 	}
 	// The run's record is written even when ctx was cancelled: that is when it matters most.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
@@ -251,6 +261,40 @@ func (s *Syncer) Run(ctx context.Context, accountID int64, kind Kind, opts RunOp
 		return res, errors.Join(runErr, fmt.Errorf("catalog: %w", err))
 	}
 	return res, runErr
+}
+
+// StageError is the error of a run that failed: Stage names the feed that failed (StageCatalog,
+// StageCatalogEN, StagePrices, StageStock or StageContent), Err says how. An interrupted run (its
+// context cancelled) wraps context.Canceled.
+type StageError struct {
+	RunID int64
+	Stage string
+	Err   error
+}
+
+func (e *StageError) Error() string {
+	return fmt.Sprintf("catalog: run %d: %s: %v", e.RunID, e.Stage, e.Err)
+}
+
+func (e *StageError) Unwrap() error { return e.Err }
+
+// inStage marks an error of a feed read on behalf of another stage (the English catalog, read for
+// the catalog stage), so that the run reports which feed failed.
+type inStage struct {
+	stage string
+	err   error
+}
+
+func (e *inStage) Error() string { return e.err.Error() }
+func (e *inStage) Unwrap() error { return e.err }
+
+// failedStage names the feed whose failure ended a stage.
+func failedStage(st stageResult) (string, error) {
+	var in *inStage
+	if errors.As(st.err, &in) {
+		return in.stage, st.err
+	}
+	return st.stage, st.err
 }
 
 // runStages runs the planned stages in order and stops at the first that fails. In an "all" run
@@ -342,12 +386,17 @@ func (s *Syncer) plan(ctx context.Context, accountID int64, kind Kind, opts RunO
 // created, updated the other products that changed in any stage (each counted once, however many
 // of its feeds changed), unchanged the rest. Deactivated, reactivated and skipped add up over the
 // stages. The stages' own counts stay in Result.Stages and sync_runs.stats.
-func productTotals(stages []store.SyncStageStats, touched map[string]Change) store.SyncCounts {
+//
+// Of a run that did not complete, unchanged counts only the products compared with their stored
+// row (in batches that were written) and found equal, not the rest of what was fetched.
+func productTotals(stages []store.SyncStageStats, touched map[string]Change, complete bool) store.SyncCounts {
 	var sum, out store.SyncCounts
+	compared := 0
 	for _, st := range stages {
 		sum.Add(st.Counts)
 		if st.Stage == StageCatalog {
 			out.Fetched = st.Counts.Fetched
+			compared = st.Counts.Inserted + st.Counts.Updated + st.Counts.Unchanged
 		}
 	}
 	if out.Fetched == 0 { // no catalog stage: the first stage's feed is the list
@@ -362,7 +411,11 @@ func productTotals(stages []store.SyncStageStats, touched map[string]Change) sto
 		}
 	}
 	out.Deactivated, out.Reactivated, out.Skipped = sum.Deactivated, sum.Reactivated, sum.Skipped
-	out.Unchanged = max(out.Fetched-out.Inserted-out.Updated, 0)
+	seen := out.Fetched
+	if !complete {
+		seen = compared // none when the run stopped before the catalog stream
+	}
+	out.Unchanged = max(seen-out.Inserted-out.Updated, 0)
 	return out
 }
 

@@ -3,6 +3,7 @@ package catalog_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"testing"
@@ -13,7 +14,6 @@ import (
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/store/storetest"
 	"github.com/intcomex-connector/connector/iws"
-	"github.com/intcomex-connector/connector/iws/sandbox"
 )
 
 const testSKUs = 300
@@ -320,19 +320,26 @@ func checkMirrorsSandbox(t *testing.T, st *store.Store, e *env, skus []string) {
 	t.Logf("%d products, %d unsellable, %d with images", len(es), unsellable, withImages)
 }
 
-// breakingSource breaks the Spanish catalog mid-stream with the sandbox's malformed fault.
+// breakingSource breaks the Spanish catalog after `after` products, as a stream whose every retry
+// broke off does in the end (the IWS client resumes a broken stream by itself, up to its attempts).
 type breakingSource struct {
 	catalog.Source
-	sb *sandbox.Sandbox
+	after int
 }
 
+var errStreamBroke = fmt.Errorf("iws: GetCatalog: %w: the answer kept breaking off", iws.ErrMalformedResponse)
+
 func (b breakingSource) StreamCatalog(ctx context.Context, p *iws.CatalogParams, fn func(*iws.Product) error) (iws.StreamInfo, error) {
-	if p.Locale == "es" {
-		if err := b.sb.SetFaults(sandbox.Faults{Next: map[string][]sandbox.Fault{"getcatalog": {{Kind: sandbox.FaultMalformed}}}}); err != nil {
-			return iws.StreamInfo{}, err
-		}
+	if p.Locale != "es" {
+		return b.Source.StreamCatalog(ctx, p, fn)
 	}
-	return b.Source.StreamCatalog(ctx, p, fn)
+	n := 0
+	return b.Source.StreamCatalog(ctx, p, func(it *iws.Product) error {
+		if n++; n > b.after {
+			return errStreamBroke
+		}
+		return fn(it)
+	})
 }
 
 func TestAbortedCatalogDeactivatesNothing(t *testing.T) {
@@ -344,7 +351,7 @@ func TestAbortedCatalogDeactivatesNothing(t *testing.T) {
 		if err := e.sb.RemoveProduct(gone); err != nil {
 			t.Fatal(err)
 		}
-		s := catalog.New(st, breakingSource{Source: e.client, sb: e.sb}, catalog.Options{BatchSize: 20})
+		s := catalog.New(st, breakingSource{Source: e.client, after: testSKUs / 2}, catalog.Options{BatchSize: 20})
 		res, err := s.Run(ctx, e.accountID, catalog.KindAll, catalog.RunOptions{Content: catalog.ContentNever})
 		if err == nil || !errors.Is(err, iws.ErrMalformedResponse) || !catalog.Incomplete(err) {
 			t.Fatalf("Run error %v, want a malformed (incomplete) stream", err)
@@ -447,7 +454,7 @@ func TestLastSeen(t *testing.T) {
 // concurrently before it writes anything.
 type failingSource struct {
 	catalog.Source
-	prices, english bool
+	prices, english, stock bool
 }
 
 var errFeed = errors.New("feed broke")
@@ -459,6 +466,13 @@ func (f failingSource) StreamPriceList(ctx context.Context, p *iws.PriceListPara
 	return f.Source.StreamPriceList(ctx, p, fn)
 }
 
+func (f failingSource) StreamInventory(ctx context.Context, p *iws.InventoryParams, fn func(*iws.InventoryData) error) (iws.StreamInfo, error) {
+	if f.stock {
+		return iws.StreamInfo{}, errFeed
+	}
+	return f.Source.StreamInventory(ctx, p, fn)
+}
+
 func (f failingSource) StreamCatalog(ctx context.Context, p *iws.CatalogParams, fn func(*iws.Product) error) (iws.StreamInfo, error) {
 	if f.english && p.Locale == "en" {
 		return iws.StreamInfo{}, errFeed
@@ -468,18 +482,20 @@ func (f failingSource) StreamCatalog(ctx context.Context, p *iws.CatalogParams, 
 
 func TestFailedReadBeforeCatalogWritesNothing(t *testing.T) {
 	for _, tc := range []struct {
-		name            string
-		prices, english bool
-		stage           string // the failed stage reported last
+		name                   string
+		prices, english, stock bool
+		stage                  string // the failed stage reported last
+		feed                   string // the feed the error names
 	}{
-		{"price list", true, false, catalog.StagePrices},
-		{"english catalog", false, true, catalog.StageCatalog},
-		{"both", true, true, ""},
+		{"price list", true, false, false, catalog.StagePrices, catalog.StagePrices},
+		{"english catalog", false, true, false, catalog.StageCatalog, catalog.StageCatalogEN},
+		{"inventory, after the price list was read", false, false, true, catalog.StageStock, catalog.StageStock},
+		{"both", true, true, false, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, st *store.Store) {
 				e := newEnv(t, st, 20)
-				src := failingSource{Source: e.client, prices: tc.prices, english: tc.english}
+				src := failingSource{Source: e.client, prices: tc.prices, english: tc.english, stock: tc.stock}
 				res, err := catalog.New(st, src, catalog.Options{}).Run(context.Background(), e.accountID, catalog.KindAll, catalog.RunOptions{Content: catalog.ContentNever})
 				if !errors.Is(err, errFeed) || res.Status != store.SyncFailed || len(res.Stages) == 0 {
 					t.Fatalf("Run: %v, %+v", err, res)
@@ -488,12 +504,19 @@ func TestFailedReadBeforeCatalogWritesNothing(t *testing.T) {
 				if last.Error == "" || (tc.stage != "" && last.Stage != tc.stage) {
 					t.Fatalf("stages %+v, want %s failed last", res.Stages, tc.stage)
 				}
+				var se *catalog.StageError
+				if !errors.As(err, &se) || se.RunID != res.RunID || (tc.feed != "" && se.Stage != tc.feed) {
+					t.Errorf("error %v (%#v), want a StageError naming %s", err, se, tc.feed)
+				}
 				n, err := st.CountProducts(context.Background(), e.accountID)
 				if err != nil {
 					t.Fatal(err)
 				}
 				if n.Total != 0 {
 					t.Fatalf("a failed read wrote products: %+v", n)
+				}
+				if c := res.SyncCounts; c.Inserted != 0 || c.Updated != 0 || c.Unchanged != 0 || c.Deactivated != 0 {
+					t.Errorf("counts %+v of a run that wrote nothing", c)
 				}
 			})
 		})

@@ -294,7 +294,7 @@ func (s *Syncer) readEnglish(ctx context.Context, r *run) (map[string]string, er
 		})
 	}
 	if err != nil {
-		return nil, fmt.Errorf("GetCatalog en: %w", err)
+		return nil, &inStage{stage: StageCatalogEN, err: fmt.Errorf("GetCatalog en: %w", err)}
 	}
 	s.logger.DebugContext(ctx, "english catalog read", "account", r.accountID, "items", enInfo.Items)
 	return english, nil
@@ -318,8 +318,11 @@ func (s *Syncer) readEnglishAndFeeds(ctx context.Context, r *run, withContent bo
 			t0 := s.now()
 			content, counts, err := s.readContent(ctx, r)
 			if err != nil {
-				// Not fatal here: the content stage runs on its own later and reports it.
-				s.logger.WarnContext(ctx, "extended catalog not merged into the catalog write", "account", r.accountID, "err", err)
+				// Not fatal here: the content stage runs on its own later and reports it. A read
+				// cancelled because another read failed (or the run was stopped) is no news.
+				if ctx.Err() == nil {
+					s.logger.WarnContext(ctx, "extended catalog not merged into the catalog write", "account", r.accountID, "err", err)
+				}
 				content = nil
 			}
 			contentDone <- contentResult{content, counts, s.now().Sub(t0)}
@@ -484,7 +487,9 @@ func (s *Syncer) syncCatalog(ctx context.Context, r *run, reads func() (map[stri
 		return b.add(ctx, p)
 	})
 	err = b.finish(ctx, err)
-	if werr := c.w.close(); err == nil {
+	lost, werr := c.w.close()
+	c.uncount(lost)
+	if err == nil {
 		err = werr
 	}
 	c.counts.Fetched = int(c.fetched.Load())
@@ -515,12 +520,19 @@ func (s *Syncer) syncCatalog(ctx context.Context, r *run, reads func() (map[stri
 	return c.counts, nil
 }
 
-// flush merges one batch of the Spanish catalog. It runs on the batcher's goroutine.
-func (c *catalogRun) flush(ctx context.Context, items []*iws.Product) error {
+// flush merges one batch of the Spanish catalog. It runs on the batcher's goroutine. What it
+// counts is taken back if the batch is not written (see runCounts).
+func (c *catalogRun) flush(ctx context.Context, items []*iws.Product) (err error) {
 	s, r := c.s, c.r
 	if err := c.w.failed(); err != nil {
 		return err
 	}
+	before := c.countsNow()
+	defer func() {
+		if err != nil {
+			c.uncount(c.countsNow().minus(before))
+		}
+	}()
 	skus := uniqueSKUs(items, func(p *iws.Product) string { return p.Sku })
 	var load []string
 	for _, sku := range skus {
@@ -623,7 +635,53 @@ func (c *catalogRun) flush(ctx context.Context, items []*iws.Product) error {
 	for _, sku := range skus {
 		c.stored[sku] = struct{}{}
 	}
-	return c.w.submit(writeJob{out: out, changes: changes, fieldsHashes: stale, stage: StageCatalog, done: int(c.fetched.Load())})
+	return c.w.submit(writeJob{out: out, changes: changes, fieldsHashes: stale, stage: StageCatalog, done: int(c.fetched.Load()),
+		counted: c.countsNow().minus(before)})
+}
+
+// runCounts are the counts a catalog run keeps: its own and, in an "all" run, the price, stock and
+// content stages' (merged into the catalog write). A batch adds to them when it is merged, and
+// takes its share back if it is not written after all (a failed write, a stopped run), so that a
+// run that did not complete counts what it really wrote.
+type runCounts struct{ catalog, price, stock, content store.SyncCounts }
+
+func (c *catalogRun) countsNow() runCounts {
+	n := runCounts{catalog: c.counts}
+	if c.f != nil {
+		n.price, n.stock, n.content = c.f.priceCounts, c.f.stockCounts, c.f.contentCounts
+	}
+	return n
+}
+
+// uncount takes back what merging batches counted. It must not run while the batcher merges.
+func (c *catalogRun) uncount(d runCounts) {
+	c.counts = subCounts(c.counts, d.catalog)
+	if c.f != nil {
+		c.f.priceCounts = subCounts(c.f.priceCounts, d.price)
+		c.f.stockCounts = subCounts(c.f.stockCounts, d.stock)
+		c.f.contentCounts = subCounts(c.f.contentCounts, d.content)
+	}
+}
+
+func (a runCounts) minus(b runCounts) runCounts {
+	return runCounts{subCounts(a.catalog, b.catalog), subCounts(a.price, b.price), subCounts(a.stock, b.stock), subCounts(a.content, b.content)}
+}
+
+func (a runCounts) plus(b runCounts) runCounts {
+	return runCounts{addCounts(a.catalog, b.catalog), addCounts(a.price, b.price), addCounts(a.stock, b.stock), addCounts(a.content, b.content)}
+}
+
+func addCounts(a, b store.SyncCounts) store.SyncCounts {
+	a.Add(b)
+	return a
+}
+
+func subCounts(a, b store.SyncCounts) store.SyncCounts {
+	return store.SyncCounts{
+		Fetched: a.Fetched - b.Fetched, Inserted: a.Inserted - b.Inserted, Updated: a.Updated - b.Updated,
+		Unchanged: a.Unchanged - b.Unchanged, Deactivated: a.Deactivated - b.Deactivated,
+		Reactivated: a.Reactivated - b.Reactivated, Skipped: a.Skipped - b.Skipped,
+	}
 }
 
 // unchanged finds the stored products of a batch that an "all" run leaves as they are, from
@@ -705,6 +763,7 @@ func (c *catalogRun) sweep(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		before := c.countsNow()
 		var out []*store.Product
 		var changes []Change
 		for _, sku := range chunk {
@@ -737,6 +796,7 @@ func (c *catalogRun) sweep(ctx context.Context) error {
 			}
 		}
 		if err := s.writeBatch(ctx, r, out, changes); err != nil {
+			c.uncount(c.countsNow().minus(before))
 			return err
 		}
 	}
@@ -891,6 +951,7 @@ func (f *feedRun[T]) stream(ctx context.Context, read func(fn func(T) error) err
 
 func (f *feedRun[T]) flush(ctx context.Context, items []T) error {
 	s, r := f.s, f.r
+	before := f.counts // taken back if the batch is not written
 	skus := uniqueSKUs(items, f.sku)
 	// Never with content: the content feed replaces it whole (applyContent), and CatalogHash
 	// compares it with the stored one.
@@ -934,6 +995,7 @@ func (f *feedRun[T]) flush(ctx context.Context, items []T) error {
 		changes = append(changes, ch)
 	}
 	if err := s.writeBatch(ctx, r, out, changes); err != nil {
+		f.counts = before
 		return err
 	}
 	r.progress(f.stage, int(f.fetch.Load()))
@@ -972,7 +1034,6 @@ func (f *feedRun[T]) sweepUnseen(ctx context.Context, fn func(*store.Product)) e
 			fn(p)
 			p.ComputeHashes()
 			if ch := diff(old, p); ch != 0 {
-				f.counts.Updated++
 				out = append(out, p)
 				changes = append(changes, ch)
 			}
@@ -980,6 +1041,7 @@ func (f *feedRun[T]) sweepUnseen(ctx context.Context, fn func(*store.Product)) e
 		if err := s.writeBatch(ctx, r, out, changes); err != nil {
 			return err
 		}
+		f.counts.Updated += len(out)
 	}
 	return nil
 }

@@ -25,6 +25,7 @@ type writer struct {
 	mu      sync.Mutex
 	pending map[string]int // SKU → jobs holding it, not yet written
 	err     error          // the first write error; later jobs are dropped
+	lost    runCounts      // what the jobs not written had counted
 }
 
 type writeJob struct {
@@ -33,7 +34,8 @@ type writeJob struct {
 	changes      []Change
 	fieldsHashes [][2]string // SKU, FieldsHash to store for an unchanged product
 	stage        string
-	done         int // feed items read when the batch was merged, for progress
+	done         int       // feed items read when the batch was merged, for progress
+	counted      runCounts // what merging the batch counted, taken back if it is not written
 }
 
 func newWriter(ctx context.Context, s *Syncer, r *run) *writer {
@@ -89,6 +91,11 @@ func (w *writer) write(group []writeJob) {
 	w.mu.Lock()
 	if err != nil && w.err == nil {
 		w.err = err
+	}
+	if failed || err != nil {
+		for _, job := range group {
+			w.lost = w.lost.plus(job.counted)
+		}
 	}
 	for _, job := range group {
 		for _, p := range job.out {
@@ -148,9 +155,12 @@ func (w *writer) submit(job writeJob) error {
 	return nil
 }
 
-// close waits for every batch handed over and returns the first write error.
-func (w *writer) close() error {
+// close waits for every batch handed over and returns the first write error, and what the batches
+// not written had counted.
+func (w *writer) close() (runCounts, error) {
 	close(w.jobs)
 	<-w.exit
-	return w.failed()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.lost, w.err
 }

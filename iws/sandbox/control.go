@@ -30,6 +30,7 @@ type FaultsJSON struct {
 	Latency         string             `json:"latency,omitempty"`
 	FailRate        float64            `json:"failRate,omitempty"`
 	MalformedRate   float64            `json:"malformedRate,omitempty"`
+	DropRate        float64            `json:"dropRate,omitempty"`
 	DropAfterCommit bool               `json:"dropAfterCommit,omitempty"`
 	CommitDelay     string             `json:"commitDelay,omitempty"`
 	FailNext        map[string]int     `json:"failNext,omitempty"`
@@ -37,7 +38,7 @@ type FaultsJSON struct {
 }
 
 func faultsToJSON(f Faults) FaultsJSON {
-	out := FaultsJSON{FailRate: f.FailRate, MalformedRate: f.MalformedRate, DropAfterCommit: f.DropAfterCommit,
+	out := FaultsJSON{FailRate: f.FailRate, MalformedRate: f.MalformedRate, DropRate: f.DropRate, DropAfterCommit: f.DropAfterCommit,
 		FailNext: f.FailNext, Next: f.Next}
 	if f.Latency > 0 {
 		out.Latency = f.Latency.String()
@@ -49,7 +50,7 @@ func faultsToJSON(f Faults) FaultsJSON {
 }
 
 func (fj FaultsJSON) faults() (Faults, error) {
-	f := Faults{FailRate: fj.FailRate, MalformedRate: fj.MalformedRate, DropAfterCommit: fj.DropAfterCommit,
+	f := Faults{FailRate: fj.FailRate, MalformedRate: fj.MalformedRate, DropRate: fj.DropRate, DropAfterCommit: fj.DropAfterCommit,
 		FailNext: fj.FailNext, Next: fj.Next}
 	for _, d := range []struct {
 		raw string

@@ -65,7 +65,7 @@ func (s *Sandbox) serveIWS(w http.ResponseWriter, r *http.Request, rt route) {
 	var capture *captureWriter
 	c := newCall(rec, r, rt)
 	c.apiKey = apiKey
-	if plan.fault.Kind == FaultMalformed || plan.fault.Kind == FaultDropAfterCommit {
+	if plan.fault.Kind == FaultMalformed || plan.fault.Kind == FaultCut || plan.fault.Kind == FaultDropAfterCommit {
 		capture = &captureWriter{header: make(http.Header)}
 		c.w = capture
 	}
@@ -86,6 +86,9 @@ func (s *Sandbox) serveIWS(w http.ResponseWriter, r *http.Request, rt route) {
 		return
 	case FaultMalformed:
 		garble(rec, capture)
+		return
+	case FaultCut:
+		cut(rec, capture, plan.cutAt)
 		return
 	}
 	if rec.status == http.StatusOK {

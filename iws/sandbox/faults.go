@@ -1,12 +1,14 @@
 package sandbox
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"maps"
 	"math"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -23,6 +25,10 @@ type Faults struct {
 	// MalformedRate is the share of IWS calls answered 200 with a truncated, garbled body (the call
 	// is processed first: a PlaceOrder hit by it still places the order).
 	MalformedRate float64
+	// DropRate is the share of IWS calls whose connection is dropped: half of them before any answer
+	// (the call is not processed), half after the call was processed and part of its 200 answer was
+	// sent (a feed cut off mid-body).
+	DropRate float64
 	// DropAfterCommit makes every PlaceOrder commit the order and then close the connection without
 	// answering.
 	DropAfterCommit bool
@@ -48,6 +54,9 @@ const (
 	FaultMalformed FaultKind = "malformed"
 	// FaultDrop closes the connection without processing the call.
 	FaultDrop FaultKind = "drop"
+	// FaultCut processes the call, sends its status, headers (with the whole body's Content-Length)
+	// and the first part of its body, and closes the connection: a download cut off mid-body.
+	FaultCut FaultKind = "cut"
 	// FaultDropAfterCommit processes the call (a PlaceOrder commits its order) and then closes the
 	// connection without answering.
 	FaultDropAfterCommit FaultKind = "drop-after-commit"
@@ -68,7 +77,7 @@ func (f *Faults) validate() error {
 	if f.Latency < 0 || f.CommitDelay < 0 {
 		problems = append(problems, errors.New("fault delays must not be negative"))
 	}
-	for name, r := range map[string]float64{"FailRate": f.FailRate, "MalformedRate": f.MalformedRate} {
+	for name, r := range map[string]float64{"FailRate": f.FailRate, "MalformedRate": f.MalformedRate, "DropRate": f.DropRate} {
 		if r < 0 || r > 1 || math.IsNaN(r) {
 			problems = append(problems, fmt.Errorf("%s must be between 0 and 1, got %v", name, r))
 		}
@@ -85,7 +94,7 @@ func (f *Faults) validate() error {
 				if fl.Status != 0 && (fl.Status < 500 || fl.Status > 599) {
 					problems = append(problems, fmt.Errorf("status %d of a %s fault in Next[%s] is not 5xx", fl.Status, fl.Kind, m))
 				}
-			case FaultMalformed, FaultDrop, FaultDropAfterCommit, FaultThrottle, FaultExpiredToken:
+			case FaultMalformed, FaultDrop, FaultCut, FaultDropAfterCommit, FaultThrottle, FaultExpiredToken:
 			default:
 				problems = append(problems, fmt.Errorf("unknown fault kind %q in Next[%s]", fl.Kind, m))
 			}
@@ -135,6 +144,8 @@ type faultPlan struct {
 	latency     time.Duration
 	commitDelay time.Duration
 	fault       Fault
+	// cutAt is the share of the body a FaultCut sends before the connection drops.
+	cutAt float64
 }
 
 // planFaults consumes the one-shot faults of method and draws the random ones.
@@ -142,7 +153,7 @@ func (s *Sandbox) planFaults(method string) faultPlan {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f := &s.faults
-	p := faultPlan{latency: f.Latency, commitDelay: f.CommitDelay}
+	p := faultPlan{latency: f.Latency, commitDelay: f.CommitDelay, cutAt: 0.5}
 	if q := f.Next[method]; len(q) > 0 {
 		p.fault = q[0]
 		f.Next[method] = slices.Clone(q[1:])
@@ -162,6 +173,14 @@ func (s *Sandbox) planFaults(method string) faultPlan {
 	}
 	if f.MalformedRate > 0 && s.rng.Float64() < f.MalformedRate {
 		p.fault = Fault{Kind: FaultMalformed}
+		return p
+	}
+	if f.DropRate > 0 && s.rng.Float64() < f.DropRate {
+		p.fault = Fault{Kind: FaultDrop}
+		if s.rng.IntN(2) == 0 {
+			p.fault.Kind = FaultCut
+			p.cutAt = s.rng.Float64()
+		}
 		return p
 	}
 	if f.DropAfterCommit && method == "placeorder" {
@@ -194,6 +213,20 @@ func garble(w http.ResponseWriter, c *captureWriter) {
 	}
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(out)
+}
+
+// cut sends a captured answer's status, headers and the first share of its body, then drops the
+// connection: the client sees a 200 whose body ends early (its Content-Length promised more).
+func cut(w http.ResponseWriter, c *captureWriter, share float64) {
+	body := c.buf.Bytes()
+	for k, vs := range c.header {
+		w.Header()[k] = vs
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(cmp.Or(c.status, http.StatusOK))
+	_, _ = w.Write(body[:int(float64(len(body))*min(max(share, 0), 1))])
+	_ = http.NewResponseController(w).Flush()
+	dropConnection(w)
 }
 
 type throttleKey struct{ apiKey, method string }

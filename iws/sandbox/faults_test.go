@@ -90,6 +90,66 @@ func TestMalformedAnswers(t *testing.T) {
 	}
 }
 
+// rawGet sends a signed GET and reads what comes back: the status (0 when no answer came), the body
+// read until the connection ended, and the read error.
+func (e *env) rawGet(t *testing.T, path string) (status int, body []byte, contentLength int64, readErr error) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, e.srv.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+iws.Token(testAPIKey, testAccessKey, e.clock.Now()))
+	// A fresh connection each time: net/http silently repeats a GET whose reused connection dropped.
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, nil, 0, err
+	}
+	defer resp.Body.Close()
+	body, readErr = io.ReadAll(resp.Body)
+	return resp.StatusCode, body, resp.ContentLength, readErr
+}
+
+func TestCutAnswers(t *testing.T) {
+	e := newEnv(t, sandbox.Config{SKUs: 50})
+	whole := e.get("/v1/getinventory").want(t, 200, 0).body
+	if err := e.sb.SetFaults(sandbox.Faults{Next: map[string][]sandbox.Fault{"getinventory": {{Kind: sandbox.FaultCut}}}}); err != nil {
+		t.Fatal(err)
+	}
+	status, body, length, err := e.rawGet(t, "/v1/getinventory")
+	if status != http.StatusOK || !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("cut answer: status %d, read error %v; want 200 and an unexpected EOF", status, err)
+	}
+	if length != int64(len(whole)) || len(body) == 0 || len(body) >= len(whole) || string(body) != string(whole[:len(body)]) {
+		t.Errorf("cut answer: %d of %d bytes (Content-Length %d), want the start of the whole answer", len(body), len(whole), length)
+	}
+	e.get("/v1/getinventory").want(t, 200, 0)
+}
+
+func TestDropRate(t *testing.T) {
+	e := newEnv(t, sandbox.Config{SKUs: 50, Faults: sandbox.Faults{DropRate: 0.5}})
+	var ok, dropped, cut int
+	for range 100 {
+		status, body, length, err := e.rawGet(t, "/v1/getpricelist")
+		switch {
+		case status == 0 && err != nil:
+			dropped++
+		case status == http.StatusOK && err == nil:
+			if !json.Valid(body) {
+				t.Fatalf("complete answer is not JSON: %q", body)
+			}
+			ok++
+		case status == http.StatusOK && errors.Is(err, io.ErrUnexpectedEOF) && int64(len(body)) < length:
+			cut++
+		default:
+			t.Fatalf("unexpected answer: status %d, %d bytes, error %v", status, len(body), err)
+		}
+	}
+	if ok < 25 || ok > 75 || dropped == 0 || cut == 0 {
+		t.Errorf("ok %d, dropped %d, cut %d of 100 at DropRate 0.5", ok, dropped, cut)
+	}
+}
+
 func TestDropAfterCommit(t *testing.T) {
 	e := newEnv(t, sandbox.Config{Faults: sandbox.Faults{DropAfterCommit: true}})
 	sku := e.physicalInStock(1)[0]

@@ -11,10 +11,11 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/intcomex-connector/connector/internal/retryafter"
 )
 
 // Defaults of Config.
@@ -328,7 +329,7 @@ func (c *Client) send(ctx context.Context, op string, body []byte) (*answer, err
 	if err != nil {
 		return nil, fmt.Errorf("shopify: %s: read: %w", op, err)
 	}
-	a := &answer{retryAfter: parseRetryAfter(resp.Header.Get("Retry-After"))}
+	a := &answer{retryAfter: retryafter.Parse(resp.Header.Get("Retry-After"), c.cfg.Now(), maxRetryAfter)}
 	reqID := resp.Header.Get("X-Request-Id")
 	if resp.StatusCode != http.StatusOK {
 		a.apiErr = &APIError{Operation: op, Status: resp.StatusCode, Message: errorText(raw), RequestID: reqID}
@@ -373,15 +374,5 @@ func errorText(raw []byte) string {
 	return s
 }
 
-func parseRetryAfter(v string) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if f, err := strconv.ParseFloat(v, 64); err == nil && f > 0 {
-		return time.Duration(f * float64(time.Second))
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(time.Until(t), 0)
-	}
-	return 0
-}
+// maxRetryAfter bounds the Retry-After the client sits out (Shopify asks for seconds).
+const maxRetryAfter = 5 * time.Minute

@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/intcomex-connector/connector/internal/retryafter"
 	"github.com/intcomex-connector/connector/platforms"
 )
 
@@ -246,7 +247,8 @@ func (c *Client) attempt(ctx context.Context, cl call) (*response, time.Duration
 		return nil, 0, fmt.Errorf("read response: %w", scrubURLError(err))
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, retryAfter(resp.Header.Get("Retry-After"), c.cfg.Now()), parseAPIError(resp.StatusCode, data)
+		wait := retryafter.Parse(resp.Header.Get("Retry-After"), c.cfg.Now(), c.cfg.Retry.MaxRetryAfter)
+		return nil, wait, parseAPIError(resp.StatusCode, data)
 	}
 	return &response{header: resp.Header, body: data}, 0, nil
 }
@@ -262,19 +264,6 @@ func scrubURLError(err error) error {
 		return &url.Error{Op: ue.Op, URL: "", Err: ue.Err}
 	}
 	return err
-}
-
-func retryAfter(v string, now time.Time) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
 }
 
 // signOAuth adds one-legged OAuth 1.0a HMAC-SHA256 parameters to q, signing the request's own
