@@ -380,7 +380,50 @@ func TestRetryCancelledDuringThrottleWait(t *testing.T) {
 		cfg.Sleep = cancelDuringWait(cancel, &waits)
 	})
 	_, err := c.PlaceOrder(ctx, &PlaceOrderParams{CustomerOrderNumber: "X", Items: []RequestOrderItem{{Sku: "A", Quantity: 1}}})
-	if !errors.Is(err, context.Canceled) || !IsThrottled(err) || len(waits) != 1 || !errors.Is(waits[0], context.Canceled) {
+	// Our own cancellation ends the wait, and the throttle being waited out is not reported as what
+	// stopped the call (a deadline keeps it: TestRetryDeadlineDuringThrottleWait).
+	if !errors.Is(err, context.Canceled) || IsThrottled(err) || len(waits) != 1 || !errors.Is(waits[0], context.Canceled) {
+		t.Fatalf("err = %v", err)
+	}
+	if IsAmbiguous(err) {
+		t.Error("a refused request reported ambiguous")
+	}
+	if calls.get("all") != 1 {
+		t.Errorf("calls = %d", calls.get("all"))
+	}
+}
+
+// expiringContext is a context whose deadline passes when the test says so: a deadline that lands
+// during a wait, whatever the machine's load.
+type expiringContext struct {
+	context.Context
+	done chan struct{}
+	once sync.Once
+}
+
+func (c *expiringContext) expire()               { c.once.Do(func() { close(c.done) }) }
+func (c *expiringContext) Done() <-chan struct{} { return c.done }
+func (c *expiringContext) Err() error {
+	select {
+	case <-c.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
+}
+
+// A deadline (not our own cancellation) keeps the failure that made the call take that long.
+func TestRetryDeadlineDuringThrottleWait(t *testing.T) {
+	calls := &counter{}
+	ctx := &expiringContext{Context: t.Context(), done: make(chan struct{})}
+	c, _ := newTestClient(t, script(calls, answer(429, `{"Message":"Please wait 30 seconds.","ErrorCode":100}`)), func(cfg *Config) {
+		cfg.Sleep = func(wctx context.Context, d time.Duration) error {
+			ctx.expire()
+			return sleepContext(wctx, d)
+		}
+	})
+	_, err := c.PlaceOrder(ctx, &PlaceOrderParams{CustomerOrderNumber: "X", Items: []RequestOrderItem{{Sku: "A", Quantity: 1}}})
+	if !errors.Is(err, context.DeadlineExceeded) || !IsThrottled(err) {
 		t.Fatalf("err = %v", err)
 	}
 	if IsAmbiguous(err) {
