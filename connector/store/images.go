@@ -39,7 +39,9 @@ type ShopImage struct {
 	State   string
 	// SKU and ProductID are the product the upload went out with.
 	SKU, ProductID string
-	UpdatedAt      time.Time
+	// UpdatedAt is when the row was last written: for an upload, when it went out. Saving a
+	// row with a zero UpdatedAt stamps it with the store's clock.
+	UpdatedAt time.Time
 }
 
 type shopImageRow struct {
@@ -164,8 +166,12 @@ func (s *Store) SaveImageBatch(ctx context.Context, b ImageBatch) error {
 		if im.URL == "" || !validImageState(im.State) || (im.State != ImageUploading && im.MediaID == "") {
 			return fmt.Errorf("store: save image batch: %w: image %q state %q media %q", ErrInvalid, im.URL, im.State, im.MediaID)
 		}
+		at := now
+		if !im.UpdatedAt.IsZero() {
+			at = im.UpdatedAt.UTC()
+		}
 		rows = append(rows, shopImageRow{ShopID: b.ShopID, URLHash: URLHash(im.URL), URL: im.URL, MediaID: im.MediaID,
-			State: im.State, SKU: im.SKU, ProductID: im.ProductID, CreatedAt: now, UpdatedAt: now})
+			State: im.State, SKU: im.SKU, ProductID: im.ProductID, CreatedAt: at, UpdatedAt: at})
 	}
 	listings := make([]listingRow, len(b.Listings))
 	for i, l := range b.Listings {

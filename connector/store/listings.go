@@ -41,14 +41,14 @@ type Listing struct {
 	// ("" nothing pending); the image pass of a push takes listings that have one.
 	ImagesHash    string
 	DesiredImages string
-	Price                             decimal.NullDecimal // last pushed price
-	Currency                          string
-	Stock                             int // last pushed stock
-	LastError                         string
-	Attempts                          int // failed pushes of the pending change
-	PushedAt                          time.Time
-	CreatedAt                         time.Time
-	UpdatedAt                         time.Time
+	Price         decimal.NullDecimal // last pushed price
+	Currency      string
+	Stock         int // last pushed stock
+	LastError     string
+	Attempts      int // failed pushes of the pending change
+	PushedAt      time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 type listingRow struct {

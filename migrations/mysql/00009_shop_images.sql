@@ -44,7 +44,7 @@ ALTER TABLE listings
     ADD COLUMN images_pending BOOLEAN     NOT NULL DEFAULT FALSE AFTER desired_images,
     ADD KEY listings_shop_images_idx (shop_id, images_pending, id);
 
-UPDATE listings SET images_hash = 'legacy' WHERE product_id <> '' AND content_hash <> '';
+UPDATE listings SET images_hash = 'legacy' WHERE product_id <> '';
 
 -- +goose Down
 ALTER TABLE listings

@@ -39,7 +39,7 @@ ALTER TABLE listings ADD COLUMN desired_images TEXT NULL;
 ALTER TABLE listings ADD COLUMN images_pending BOOLEAN NOT NULL DEFAULT 0;
 CREATE INDEX listings_shop_images_idx ON listings (shop_id, images_pending, id);
 
-UPDATE listings SET images_hash = 'legacy' WHERE product_id <> '' AND content_hash <> '';
+UPDATE listings SET images_hash = 'legacy' WHERE product_id <> '';
 
 -- +goose Down
 DROP INDEX listings_shop_images_idx;

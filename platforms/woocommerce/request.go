@@ -154,9 +154,15 @@ func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 	where := cl.method + " " + cl.path
 	pol := c.cfg.Retry
 	var last error
+	pacer := platforms.PacerFrom(ctx)
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("woocommerce: %s: %w", where, err)
+		}
+		if pacer != nil {
+			if err := pacer.Wait(ctx); err != nil {
+				return nil, fmt.Errorf("woocommerce: %s: %w", where, err)
+			}
 		}
 		resp, retryAfter, err := c.attempt(ctx, cl)
 		if err == nil {
@@ -168,6 +174,9 @@ func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 		var apiErr *APIError
 		rateLimited := errors.As(err, &apiErr) && apiErr.Status == http.StatusTooManyRequests
 		retryable := rateLimited || !errors.As(err, &apiErr) || apiErr.Status >= 500
+		if pacer != nil && apiErr != nil && (rateLimited || apiErr.Status >= 500) {
+			pacer.Throttled(retryAfter) // the store is overloaded: everyone slows down
+		}
 		last = err
 		if !retryable || attempt >= pol.MaxAttempts {
 			break
