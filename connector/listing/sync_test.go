@@ -129,6 +129,20 @@ func TestSyncLifecycle(t *testing.T) {
 		if sum.Images.Attached != n || sum.Images.Uploaded != 2*n || sum.Images.Reused != 0 || sum.Images.Failed != 0 {
 			t.Fatalf("image summary %+v", sum.Images)
 		}
+		// Every product is live before the first image is sent.
+		calls := f.sf.Calls()
+		lastUpsert, firstImages := -1, -1
+		for i, c := range calls {
+			if c.Method == "UpsertProducts" {
+				lastUpsert = i
+			}
+			if c.Method == "SetImages" && firstImages < 0 {
+				firstImages = i
+			}
+		}
+		if firstImages < lastUpsert {
+			t.Fatalf("SetImages (call %d) before the last UpsertProducts (call %d)", firstImages, lastUpsert)
+		}
 		if got := len(f.sf.Products()); got != n {
 			t.Fatalf("storefront has %d products", got)
 		}

@@ -88,6 +88,9 @@ type Config struct {
 	// sideload: download, attachment, resized copies); 0 is free. Measured on a small real store
 	// (WooCommerce 11, 2 cores): about 107 ms, 700 images in 75 s with one request at a time.
 	ImageDelay time.Duration
+	// Served, when set, is called with every request the fake has finished serving (tests wait
+	// on it for a request whose client went away).
+	Served func(RequestLog)
 	// Workers bounds how many REST requests the store serves at once, like PHP-FPM's
 	// pm.max_children; more wait their turn (0: no bound). With ImageDelay it makes parallel
 	// image batches faster only up to the worker count, as on a real store.
@@ -339,10 +342,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		s.route(rec, r)
 	}
+	entry := RequestLog{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: rec.status}
 	s.mu.Lock()
-	s.requests = append(s.requests, RequestLog{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: rec.status})
+	s.requests = append(s.requests, entry)
 	s.counters[r.Method+" "+r.URL.Path]++
 	s.mu.Unlock()
+	if s.cfg.Served != nil {
+		s.cfg.Served(entry)
+	}
 	if s.cfg.Delivery == DeliverAsync {
 		s.kick()
 	}
