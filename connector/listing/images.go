@@ -305,6 +305,10 @@ func (ip *imagePass) attachAll(ctx context.Context) error {
 				return err
 			}
 		}
+		if len(deferred) == len(jobs) && ip.inflight == 0 {
+			ip.sum.Images.Deferred += len(deferred) // nothing moved: leave them for a later push
+			break
+		}
 	}
 	if err := ip.wait(ctx); err != nil {
 		return err
@@ -402,8 +406,8 @@ func (ip *imagePass) send(ctx context.Context, jobs []imageJob) (later []imageJo
 	return later, nil
 }
 
-// waitDone waits for a limiter change (wake, or pause elapsed) or a finished call, which it
-// hands to onDone.
+// waitDone waits for a limiter change (wake, or pause elapsed) or a finished call on done
+// (nil: none), which it hands to onDone.
 func waitDone(ctx context.Context, pause time.Duration, wake <-chan struct{}, done <-chan *imageCall, onDone func(*imageCall) error) error {
 	var timeout <-chan time.Time
 	if pause > 0 {
@@ -436,9 +440,9 @@ func (ip *imagePass) wait(ctx context.Context) error {
 }
 
 // record writes a finished call's outcome: per set, the media ids (the uploads now ready), the
-// images the listing shows and the listing itself; a failed set forgets its uploads (the
-// storefront refused the product's write) and keeps its list pending with the error. A failed
-// call leaves its uploads marked uploading, for the next push to look for, and stops the pass.
+// images the listing shows and the listing itself; a failed set keeps its list pending with the
+// error. The uploads of a failed set or call stay marked uploading, for the next push to look
+// for; a failed call stops the pass.
 func (ip *imagePass) record(ctx context.Context, c *imageCall) error {
 	// What came back is written even when the push is being cancelled (Ctrl-C): an outcome
 	// not recorded would have to be looked for on the storefront next time.
@@ -449,6 +453,9 @@ func (ip *imagePass) record(ctx context.Context, c *imageCall) error {
 		delete(ip.claimed, u)
 	}
 	if c.err != nil {
+		for u := range c.uploads {
+			ip.unsettled[u] = true
+		}
 		ip.s.logger().WarnContext(ctx, "listing: image call failed", "shop", ip.shopID, "sets", len(c.sets), "err", c.err)
 		ip.sum.Images.Failed += len(c.jobs)
 		if ip.failed == nil {
@@ -465,11 +472,12 @@ func (ip *imagePass) record(ctx context.Context, c *imageCall) error {
 			r.Err = fmt.Errorf("storefront returned %d media ids for %d images", len(r.MediaIDs), len(c.sets[i].Images))
 		}
 		if r.Err != nil {
+			// Its uploads stay marked: whether the storefront made any of them is not known
+			// for every adapter (a request that failed midway), so the next push looks for
+			// them before sending them again; the lists needing them wait until then.
 			ip.sum.Images.Failed++
-			for _, im := range c.sets[i].Images {
-				if c.uploads[im.URL] {
-					b.Forget = append(b.Forget, im.URL)
-				}
+			for u := range c.uploads {
+				ip.unsettled[u] = true
 			}
 			ip.s.logger().WarnContext(ctx, "listing: images failed", "shop", ip.shopID, "sku", l.SKU, "err", r.Err)
 			if l.PendingChange == "" {

@@ -272,3 +272,74 @@ func TestImageConcurrencyBounded(t *testing.T) {
 		uploadedOnce(t, f.sf, 2*n)
 	})
 }
+
+// TestImagesItemFailure: a product whose image list the storefront refuses keeps it pending
+// with the error, blocks nobody, and goes through on a later push; its upload is looked for
+// first, and made once.
+func TestImagesItemFailure(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := setup(t, st, 6, 10)
+		now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+		f.syncer.Now = func() time.Time { return now }
+		f.plan(map[listing.Kind]int{listing.KindCreate: 6})
+		f.push(map[string]int{"UpsertProducts": 1, "EnsureCategories": 1, "EnsureBrands": 1, "SetImages": 1})
+		for _, i := range []int{1, 2} {
+			f.products[i].Images = append(f.products[i].Images, fmt.Sprintf("https://img/%s-3.jpg", f.products[i].SKU))
+		}
+		f.save(f.products[1], f.products[2])
+		f.plan(map[listing.Kind]int{listing.KindUpdate: 2})
+		f.sf.FailImages("SKU00001", errors.New("storefront says no"))
+		_, err := f.syncer.Push(f.ctx, f.shop.ID, f.sf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, _ := st.Listing(f.ctx, f.shop.ID, "SKU00001")
+		if l.DesiredImages == "" || l.LastError != "images: storefront says no" || l.State != store.ListingPublished {
+			t.Fatalf("failed listing %+v", l)
+		}
+		if l, _ := st.Listing(f.ctx, f.shop.ID, "SKU00002"); l.DesiredImages != "" {
+			t.Fatalf("the neighbour is still pending: %+v", l)
+		}
+		f.sf.FailImages("SKU00001", nil)
+		f.plan(nil)
+		sum := f.push(nil) // the refused upload may still be running: it waits
+		if sum.Images.Deferred != 1 {
+			t.Fatalf("images %+v", sum.Images)
+		}
+		f.syncer.Now = func() time.Time { return now.Add(time.Hour) }
+		sum = f.push(map[string]int{"FindImages": 1, "SetImages": 1})
+		if sum.Images.Lost != 1 || sum.Images.Uploaded != 1 || sum.Images.Attached != 1 {
+			t.Fatalf("images %+v", sum.Images)
+		}
+		if l, _ := st.Listing(f.ctx, f.shop.ID, "SKU00001"); l.DesiredImages != "" || l.LastError != "" {
+			t.Fatalf("listing %+v", l)
+		}
+		uploadedOnce(t, f.sf, 2*6+2)
+		f.noChange()
+	})
+}
+
+// TestImagesLegacyListingsAdopted: a listing pushed before images were tracked (migration
+// 00009 marks it legacy) had its images sent with the product: planning takes them as they are
+// and sends nothing.
+func TestImagesLegacyListingsAdopted(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := setup(t, st, 3, 10)
+		f.plan(map[listing.Kind]int{listing.KindCreate: 3})
+		f.push(map[string]int{"UpsertProducts": 1, "EnsureCategories": 1, "EnsureBrands": 1, "SetImages": 1})
+		l, _ := st.Listing(f.ctx, f.shop.ID, "SKU00001")
+		want := l.ImagesHash
+		l.ImagesHash = store.ImagesLegacy
+		if err := st.SaveListings(f.ctx, []store.Listing{l}); err != nil {
+			t.Fatal(err)
+		}
+		cs := f.plan(nil)
+		if cs.Images != 0 {
+			t.Fatalf("%d image lists planned for a legacy listing", cs.Images)
+		}
+		if l, _ := st.Listing(f.ctx, f.shop.ID, "SKU00001"); l.ImagesHash != want || l.DesiredImages != "" {
+			t.Fatalf("legacy listing %+v", l)
+		}
+		f.noChange()
+	})
+}

@@ -36,7 +36,8 @@ func (l *limiter) notify() {
 }
 
 // tryAcquire takes a slot if one is free and no pause is on; otherwise it returns how long the
-// pause still runs (0: wait for a release) and the channel that signals a change.
+// pause still runs (0: wait for a release) and the channel that signals a change. The image pass
+// waits on both and on its finished calls at once (it records them while it waits).
 func (l *limiter) tryAcquire() (ok bool, pause time.Duration, wake <-chan struct{}) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -46,19 +47,6 @@ func (l *limiter) tryAcquire() (ok bool, pause time.Duration, wake <-chan struct
 		return true, 0, nil
 	}
 	return false, max(pause, 0), l.wake
-}
-
-// acquire waits for a slot.
-func (l *limiter) acquire(ctx context.Context) error {
-	for {
-		ok, pause, wake := l.tryAcquire()
-		if ok {
-			return nil
-		}
-		if err := waitChange(ctx, pause, wake); err != nil {
-			return err
-		}
-	}
 }
 
 // release frees a slot; ok tells whether the call succeeded.
@@ -93,7 +81,7 @@ func (l *limiter) Wait(ctx context.Context) error {
 		if pause <= 0 {
 			return ctx.Err()
 		}
-		if err := waitChange(ctx, pause, wake); err != nil {
+		if err := waitDone(ctx, pause, wake, nil, nil); err != nil {
 			return err
 		}
 	}
@@ -118,21 +106,4 @@ func (l *limiter) stats() (throttled, lowest int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.throttled, l.lowest
-}
-
-// waitChange waits for wake, for pause to elapse (when > 0) or for ctx.
-func waitChange(ctx context.Context, pause time.Duration, wake <-chan struct{}) error {
-	var timeout <-chan time.Time
-	if pause > 0 {
-		t := time.NewTimer(pause)
-		defer t.Stop()
-		timeout = t.C
-	}
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-wake:
-	case <-timeout:
-	}
-	return nil
 }

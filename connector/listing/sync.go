@@ -240,6 +240,10 @@ type PushSummary struct {
 	Failed int          // items that failed (left pending with their error)
 	Calls  int          // storefront calls made
 	Images ImageSummary // the image pass
+	// ProductsTook is how long the product passes took: from the start of the push until
+	// every product was live (created or updated, priced, stocked); ImagesTook how long the
+	// image pass took after that.
+	ProductsTook, ImagesTook time.Duration
 }
 
 // Push sends the shop's pending changes through sf, in batches of sf.Capabilities().BatchSize:
@@ -252,6 +256,7 @@ type PushSummary struct {
 // push with its error.
 func (s *Syncer) Push(ctx context.Context, shopID int64, sf platforms.Storefront) (PushSummary, error) {
 	sum := PushSummary{Pushed: map[Kind]int{}}
+	start := time.Now()
 	batch := max(sf.Capabilities().BatchSize, 1)
 	p := &pusher{s: s, sf: sf, sum: &sum, categories: map[string]string{}, brands: map[string]string{}}
 	passes := []struct {
@@ -321,7 +326,10 @@ func (s *Syncer) Push(ctx context.Context, shopID int64, sf platforms.Storefront
 			}
 		}
 	}
-	if err := s.pushImages(ctx, shopID, sf, &sum); err != nil {
+	sum.ProductsTook = time.Since(start)
+	err := s.pushImages(ctx, shopID, sf, &sum)
+	sum.ImagesTook = time.Since(start) - sum.ProductsTook
+	if err != nil {
 		return sum, fmt.Errorf("listing: push shop %d: images: %w", shopID, err)
 	}
 	return sum, nil

@@ -64,6 +64,7 @@ type Storefront struct {
 	brands     map[string]string
 	calls      []Call
 	failures   map[string]error // SKU → error injected into every item call for it
+	imageFails map[string]error // SKU → error injected into SetImages only
 	media      map[string]*Media
 	uploads    map[string]int // image URL → times uploaded
 	lost       map[string]int // method → calls still to apply and then fail (LoseAnswers)
@@ -96,6 +97,7 @@ func New(cfg Config) *Storefront {
 		categories: map[string]string{},
 		brands:     map[string]string{},
 		failures:   map[string]error{},
+		imageFails: map[string]error{},
 		media:      map[string]*Media{},
 		uploads:    map[string]int{},
 		lost:       map[string]int{},
@@ -169,6 +171,18 @@ func (s *Storefront) FailSKU(sku string, err error) {
 		return
 	}
 	s.failures[sku] = err
+}
+
+// FailImages makes every later SetImages item of sku fail with err (its product writes go
+// through); a nil err clears it.
+func (s *Storefront) FailImages(sku string, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err == nil {
+		delete(s.imageFails, sku)
+		return
+	}
+	s.imageFails[sku] = err
 }
 
 // Calls returns a copy of every call recorded so far.
@@ -561,6 +575,9 @@ func (s *Storefront) SetImages(ctx context.Context, sets []platforms.ImageSet) (
 	for i, set := range sets {
 		out[i].Ref = set.Ref
 		p, err := s.find(set.Ref)
+		if err == nil {
+			err = s.imageFails[set.Ref.SKU]
+		}
 		if err != nil {
 			out[i].Err = err
 			continue

@@ -1,6 +1,7 @@
 package woocommerce
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -244,51 +245,53 @@ func (c *Client) UpdateStock(ctx context.Context, updates []platforms.StockUpdat
 
 // UpdatePrices implements platforms.Storefront.
 func (c *Client) UpdatePrices(ctx context.Context, updates []platforms.PriceUpdate) ([]platforms.ItemResult, error) {
-	if err := c.checkBatch("UpdatePrices", len(updates)); err != nil {
-		return nil, err
-	}
-	st, err := c.storeSettings(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("woocommerce: UpdatePrices: %w", err)
-	}
-	ops := make([]*op, len(updates))
-	for i, u := range updates {
-		o := &op{sku: u.Ref.SKU}
-		o.id, o.lookup = c.updateID(u.Ref, o)
-		o.body.RegularPrice, err = st.formatPrice(u.Price, u.Currency)
-		if err != nil && o.err == nil {
-			o.err = err
-		}
-		ops[i] = o
-	}
-	return c.runBatch(ctx, "UpdatePrices", ops)
+	return c.priceBatch(ctx, "UpdatePrices", len(updates), func(i int, o *op) (platforms.ProductRef, string, string) {
+		u := updates[i]
+		return u.Ref, u.Price, u.Currency
+	})
 }
 
 // UpdatePriceStock implements platforms.Storefront: price and stock travel in one update item,
 // so WooCommerce saves each product once.
 func (c *Client) UpdatePriceStock(ctx context.Context, updates []platforms.PriceStockUpdate) ([]platforms.ItemResult, error) {
-	if err := c.checkBatch("UpdatePriceStock", len(updates)); err != nil {
+	return c.priceBatch(ctx, "UpdatePriceStock", len(updates), func(i int, o *op) (platforms.ProductRef, string, string) {
+		u := updates[i]
+		if !u.Status.Valid() {
+			o.err = fmt.Errorf("woocommerce: status %q: %w", u.Status, platforms.ErrInvalid)
+		}
+		stockFields(&o.body, u.ManageStock, u.Stock, u.Status)
+		return u.Ref, u.Price, u.Currency
+	})
+}
+
+// priceBatch sends n price updates; item fills in the rest of item i's op and returns its ref,
+// price and currency.
+func (c *Client) priceBatch(ctx context.Context, method string, n int, item func(i int, o *op) (platforms.ProductRef, string, string)) ([]platforms.ItemResult, error) {
+	if err := c.checkBatch(method, n); err != nil {
 		return nil, err
 	}
 	st, err := c.storeSettings(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("woocommerce: UpdatePriceStock: %w", err)
+		return nil, fmt.Errorf("woocommerce: %s: %w", method, err)
 	}
-	ops := make([]*op, len(updates))
-	for i, u := range updates {
-		o := &op{sku: u.Ref.SKU}
-		o.id, o.lookup = c.updateID(u.Ref, o)
-		o.body.RegularPrice, err = st.formatPrice(u.Price, u.Currency)
-		if err != nil && o.err == nil {
-			o.err = err
+	ops := make([]*op, n)
+	for i := range ops {
+		o := &op{}
+		ref, price, currency := item(i, o)
+		o.sku = ref.SKU
+		itemErr := o.err
+		o.id, o.lookup = c.updateID(ref, o)
+		if o.err == nil {
+			o.err = itemErr
 		}
-		if !u.Status.Valid() && o.err == nil {
-			o.err = fmt.Errorf("woocommerce: status %q: %w", u.Status, platforms.ErrInvalid)
+		if p, err := st.formatPrice(price, currency); err != nil {
+			o.err = cmp.Or(o.err, err)
+		} else {
+			o.body.RegularPrice = p
 		}
-		stockFields(&o.body, u.ManageStock, u.Stock, u.Status)
 		ops[i] = o
 	}
-	return c.runBatch(ctx, "UpdatePriceStock", ops)
+	return c.runBatch(ctx, method, ops)
 }
 
 // Unpublish implements platforms.Storefront: status draft keeps the product, its id, its images
