@@ -233,3 +233,28 @@ func TestPacerHearsOverload(t *testing.T) {
 		t.Fatalf("%d sideloads", n)
 	}
 }
+
+// TestOAuthSignsCommaLists: over plain HTTP (OAuth 1.0a) a query value with commas (include,
+// sku lists) signs the way WooCommerce checks it; a real WooCommerce 11 refused the earlier,
+// once-encoded signature with "provided signature does not match".
+func TestOAuthSignsCommaLists(t *testing.T) {
+	_, c := startWrapped(t, wootest.Config{}, func(h http.Handler) http.Handler { return h }, nil)
+	refs := push(t, c, products("O", 2))
+	sets := imageSets(refs, 1)
+	set, err := c.SetImages(context.Background(), sets)
+	if err != nil || set[0].Err != nil || set[1].Err != nil {
+		t.Fatal(err, set)
+	}
+	res, err := c.FindImages(context.Background(), []platforms.ImageQuery{
+		{Ref: refs[0], URLs: []string{sets[0].Images[0].URL}},
+		{Ref: platforms.ProductRef{SKU: refs[1].SKU}, URLs: []string{sets[1].Images[0].URL}}, // by SKU
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range res {
+		if r.Err != nil || r.MediaIDs[0] != set[i].MediaIDs[0] {
+			t.Fatalf("query %d: %+v", i, r)
+		}
+	}
+}

@@ -302,7 +302,8 @@ func (c *Client) signOAuth(method string, u *url.URL, q url.Values) {
 	sort.Strings(keys)
 	pairs := make([]string, len(keys))
 	for i, k := range keys {
-		pairs[i] = rawURLEncode(k) + "%3D" + rawURLEncode(q.Get(k))
+		// Encoded twice, as WooCommerce does (normalize_parameters, then join_with_equals_sign).
+		pairs[i] = rawURLEncode(rawURLEncode(k) + "=" + rawURLEncode(q.Get(k)))
 	}
 	base := strings.ToUpper(method) + "&" + rawURLEncode(u.Scheme+"://"+u.Host+u.EscapedPath()) + "&" + strings.Join(pairs, "%26")
 	mac := hmac.New(sha256.New, []byte(c.cfg.ConsumerSecret+"&"))
