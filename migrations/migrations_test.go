@@ -2,6 +2,7 @@ package migrations_test
 
 import (
 	"context"
+	"database/sql"
 	"io/fs"
 	"slices"
 	"strings"
@@ -113,15 +114,7 @@ func TestUpStatusPendingDown(t *testing.T) {
 		}
 
 		// Every Down section works and Up can run again after it.
-		fsys, _ := migrations.FS(d)
-		dialect := goose.DialectSQLite3
-		if d == migrations.MySQL {
-			dialect = goose.DialectMySQL
-		}
-		p, err := goose.NewProvider(dialect, db, fsys, goose.WithDisableGlobalRegistry(true))
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := gooseProvider(t, db, d)
 		if _, err := p.DownTo(ctx, 0); err != nil {
 			t.Fatalf("down: %v", err)
 		}
@@ -221,15 +214,7 @@ func TestShopImagesMarksLegacyListings(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fsys, _ := migrations.FS(d)
-		dialect := goose.DialectSQLite3
-		if d == migrations.MySQL {
-			dialect = goose.DialectMySQL
-		}
-		p, err := goose.NewProvider(dialect, db, fsys, goose.WithDisableGlobalRegistry(true))
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := gooseProvider(t, db, d)
 		if _, err := p.DownTo(ctx, 8); err != nil {
 			t.Fatalf("down to 8: %v", err)
 		}
@@ -243,4 +228,22 @@ func TestShopImagesMarksLegacyListings(t *testing.T) {
 			}
 		}
 	})
+}
+
+// gooseProvider runs the dialect's migrations on db one by one (up and down to a version).
+func gooseProvider(t *testing.T, db *sql.DB, d migrations.Dialect) *goose.Provider {
+	t.Helper()
+	fsys, err := migrations.FS(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dialect := goose.DialectSQLite3
+	if d == migrations.MySQL {
+		dialect = goose.DialectMySQL
+	}
+	p, err := goose.NewProvider(dialect, db, fsys, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
