@@ -2,6 +2,7 @@ package migrations_test
 
 import (
 	"context"
+	"database/sql"
 	"io/fs"
 	"slices"
 	"strings"
@@ -113,15 +114,7 @@ func TestUpStatusPendingDown(t *testing.T) {
 		}
 
 		// Every Down section works and Up can run again after it.
-		fsys, _ := migrations.FS(d)
-		dialect := goose.DialectSQLite3
-		if d == migrations.MySQL {
-			dialect = goose.DialectMySQL
-		}
-		p, err := goose.NewProvider(dialect, db, fsys, goose.WithDisableGlobalRegistry(true))
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := gooseProvider(t, db, d)
 		if _, err := p.DownTo(ctx, 0); err != nil {
 			t.Fatalf("down: %v", err)
 		}
@@ -195,4 +188,62 @@ func TestMySQLSchema(t *testing.T) {
 			t.Errorf("%s is %q, want %q", col, got[col], want)
 		}
 	}
+}
+
+// Migration 00009 marks the listings already on a storefront (their images went with the
+// product) as legacy, and no other.
+func TestShopImagesMarksLegacyListings(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		db, d := st.DB(), st.Dialect()
+		acct, err := st.SaveIWSAccount(ctx, store.IWSAccount{Name: "a", Environment: store.EnvironmentTest,
+			BaseURL: "https://iws.example/v1/", APIKey: "k", AccessKey: "a"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		shop, err := st.SaveShop(ctx, store.Shop{Name: "s", Platform: store.PlatformMemory, Credentials: "x",
+			IWSAccountID: acct.ID, Currency: "USD", Locale: "es"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = st.SaveListings(ctx, []store.Listing{
+			{ShopID: shop.ID, SKU: "ON", ProductID: "10", State: store.ListingPublished, ContentHash: "c"},
+			{ShopID: shop.ID, SKU: "OFF", ProductID: "11", State: store.ListingUnpublished},
+			{ShopID: shop.ID, SKU: "NEW", State: store.ListingPending},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := gooseProvider(t, db, d)
+		if _, err := p.DownTo(ctx, 8); err != nil {
+			t.Fatalf("down to 8: %v", err)
+		}
+		if err := migrations.Up(ctx, db, d, nil); err != nil {
+			t.Fatal(err)
+		}
+		for sku, want := range map[string]string{"ON": store.ImagesLegacy, "OFF": store.ImagesLegacy, "NEW": ""} {
+			l, err := st.Listing(ctx, shop.ID, sku)
+			if err != nil || l.ImagesHash != want {
+				t.Errorf("%s: images_hash %q, want %q (%v)", sku, l.ImagesHash, want, err)
+			}
+		}
+	})
+}
+
+// gooseProvider runs the dialect's migrations on db one by one (up and down to a version).
+func gooseProvider(t *testing.T, db *sql.DB, d migrations.Dialect) *goose.Provider {
+	t.Helper()
+	fsys, err := migrations.FS(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dialect := goose.DialectSQLite3
+	if d == migrations.MySQL {
+		dialect = goose.DialectMySQL
+	}
+	p, err := goose.NewProvider(dialect, db, fsys, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

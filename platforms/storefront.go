@@ -16,11 +16,25 @@
 //     that failed has Err set and does not affect the others.
 //   - Prices travel as decimal strings with exactly the currency's minor-unit digits ("19.90" USD,
 //     "12990" CLP); the adapter never parses them into floats.
+//
+// Images. A product is written in two steps: UpsertProducts creates or updates everything but
+// its images (so the catalog is live in seconds), and SetImages attaches the images later, in
+// batches of at most Capabilities().ImageBatchSize that a caller may run several at once. No
+// product write other than SetImages touches a product's images: an update or an unpublish
+// keeps the images the product has. Media ids are the storefront's (a WooCommerce attachment
+// id, a Shopify file gid); the adapters keep no record of them across calls. The caller keeps the
+// map from source URL to media id (connector/store does, per shop) and hands the known id back
+// in Image.MediaID, so an image the storefront holds is never uploaded again. An image uploaded
+// from its URL is tagged with ImageTag(URL) (WooCommerce: the attachment's name; Shopify: in the
+// file name), so that FindImages can recognise it after an upload whose answer was lost.
 package platforms
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"time"
 )
 
 // Sentinel errors an adapter wraps in per-item or call errors.
@@ -31,6 +45,8 @@ var (
 	ErrInvalid = errors.New("platforms: invalid")
 	// ErrRateLimited reports a call refused by the platform's rate limit after the adapter's retries.
 	ErrRateLimited = errors.New("platforms: rate limited")
+	// ErrUnsupported reports an operation the platform (or the shop's credentials) cannot do.
+	ErrUnsupported = errors.New("platforms: not supported")
 )
 
 // Storefront is one connected shop: its catalog, its orders, its webhooks and the check of its
@@ -54,15 +70,35 @@ type Catalog interface {
 	// returns an empty map and no error.
 	EnsureBrands(ctx context.Context, brands []Brand) (map[string]string, error)
 	// UpsertProducts creates the products whose Ref has no ProductID and updates the others
-	// (every field, price and stock included). Results carry the storefront ids.
+	// (every field, price and stock included, images excepted: an update keeps the product's
+	// images). Results carry the storefront ids.
 	UpsertProducts(ctx context.Context, products []ProductInput) ([]ItemResult, error)
 	// UpdateStock sets quantity and status only.
 	UpdateStock(ctx context.Context, updates []StockUpdate) ([]ItemResult, error)
 	// UpdatePrices sets prices only.
 	UpdatePrices(ctx context.Context, updates []PriceUpdate) ([]ItemResult, error)
+	// UpdatePriceStock sets price, quantity and status together, as one write of each product
+	// where the platform allows it (WooCommerce: one batch item, one product save).
+	UpdatePriceStock(ctx context.Context, updates []PriceStockUpdate) ([]ItemResult, error)
 	// Unpublish takes products off sale (draft/private): they stay on the storefront, with their
-	// ids and order history, and a later UpsertProducts publishes them again.
+	// ids, images and order history, and a later UpsertProducts publishes them again.
 	Unpublish(ctx context.Context, refs []ProductRef) ([]ItemResult, error)
+	// SetImages makes each product show exactly its Images, in order (main image first; an
+	// empty list removes the product's images, deleting no media). An Image with a MediaID is
+	// referenced by it; one without is uploaded from its URL, tagged with ImageTag(URL). At most
+	// Capabilities().ImageBatchSize sets per call. Results carry the media id of every image of
+	// the set, in order. Calls may run concurrently; an adapter told about a Pacer in ctx
+	// (WithPacer) reports rate limiting to it and waits for it before each request.
+	SetImages(ctx context.Context, sets []ImageSet) ([]ImageResult, error)
+	// FindImages looks, for each query, for the query's URLs among the product's current images
+	// uploaded with their ImageTag: what an interrupted SetImages may have uploaded. Results
+	// carry one media id per URL ("" not there). At most Capabilities().BatchSize queries.
+	FindImages(ctx context.Context, queries []ImageQuery) ([]ImageResult, error)
+	// DeleteMedia deletes media from the storefront (the connector's orphans), detaching them
+	// from any product. A platform that cannot (Capabilities().DeleteMedia false) returns an
+	// error wrapping ErrUnsupported. One MediaResult per id, in order; an id the storefront no
+	// longer has is a success. At most Capabilities().BatchSize ids per call.
+	DeleteMedia(ctx context.Context, mediaIDs []string) ([]MediaResult, error)
 }
 
 // Capabilities are the real differences between platforms that the push adapts to.
@@ -75,6 +111,13 @@ type Capabilities struct {
 	// CostThrottle: the rate limit is a query-cost budget (Shopify GraphQL) rather than a
 	// request count; the adapter paces itself, callers need not.
 	CostThrottle bool
+	// ImageBatchSize is the most sets one SetImages call accepts (1..BatchSize). Uploads are the
+	// slow part of a push (WooCommerce downloads every image inside the request), so it is
+	// smaller than BatchSize where requests would otherwise run for minutes.
+	ImageBatchSize int
+	// DeleteMedia: DeleteMedia works. WooCommerce's REST API cannot delete media with the
+	// shop's consumer keys (see the woocommerce package), so there it is false.
+	DeleteMedia bool
 }
 
 // Status is how a product shows on the storefront.
@@ -136,7 +179,6 @@ type ProductInput struct {
 	ManageStock bool
 	Stock       int
 	Status      Status
-	Images      []string // URLs, main image first
 	// CategoryID and BrandID are storefront ids from EnsureCategories and EnsureBrands ("" none).
 	CategoryID   string
 	CategoryPath CategoryPath
@@ -162,6 +204,81 @@ type PriceUpdate struct {
 	Ref      ProductRef
 	Price    string // exactly the currency's digits
 	Currency string
+}
+
+// PriceStockUpdate sets a product's price, quantity and status in one write.
+type PriceStockUpdate struct {
+	Ref         ProductRef
+	Price       string // exactly the currency's digits
+	Currency    string
+	ManageStock bool
+	Stock       int
+	Status      Status
+}
+
+// Image is one image of a product: its source URL and, when the storefront already holds it,
+// its media id.
+type Image struct {
+	URL     string
+	MediaID string // "" uploads URL
+}
+
+// ImageSet is the whole image list a product should show.
+type ImageSet struct {
+	Ref    ProductRef
+	Alt    string  // alternative text of the images uploaded (the product title)
+	Images []Image // main image first; no URL twice
+}
+
+// ImageQuery asks which of URLs a product already shows (FindImages).
+type ImageQuery struct {
+	Ref  ProductRef
+	URLs []string
+}
+
+// ImageResult is the outcome of one SetImages set or FindImages query: MediaIDs holds one id
+// per image or URL, in order ("" for a URL FindImages did not find), or Err.
+type ImageResult struct {
+	Ref      ProductRef
+	MediaIDs []string
+	Err      error
+}
+
+// MediaResult is the outcome of deleting one media id.
+type MediaResult struct {
+	MediaID string
+	Err     error
+}
+
+// ImageTag is the tag an adapter gives an image it uploads from url, and recognises it by
+// afterwards: "intcomex-" and 16 hex digits of the URL's SHA-256.
+func ImageTag(url string) string {
+	h := sha256.Sum256([]byte(url))
+	return "intcomex-" + hex.EncodeToString(h[:8])
+}
+
+// Pacer lets several concurrent calls share one view of the platform's rate limit: a caller
+// running calls in parallel puts one in their context (WithPacer), and the adapter waits for it
+// before each request and reports each 429 or 5xx answer to it.
+type Pacer interface {
+	// Wait blocks until a request may be sent, or ctx ends (its error).
+	Wait(ctx context.Context) error
+	// Throttled reports an answer refused for load (429, 503, any 5xx); retryAfter is the
+	// platform's hint, 0 when it gave none.
+	Throttled(retryAfter time.Duration)
+}
+
+type pacerKey struct{}
+
+// WithPacer returns ctx carrying p.
+func WithPacer(ctx context.Context, p Pacer) context.Context {
+	return context.WithValue(ctx, pacerKey{}, p)
+}
+
+// PacerFrom returns the Pacer in ctx, or nil.
+func PacerFrom(ctx context.Context) Pacer {
+	p, _ := ctx.Value(pacerKey{}).(Pacer)
+	return p
 }
 
 // ItemResult is the outcome of one item of a batch call: the product's storefront ids, or Err.

@@ -13,14 +13,22 @@
 //     an update sends the whole product, price and stock included;
 //   - price:       only the price hash changed;
 //   - stock:       only the stock hash changed;
-//   - price_stock: price and stock changed but content did not: it is pushed with one price
-//     call and one stock call (never a full update), and each half is recorded separately, so a
-//     failure of one leaves only that half pending;
+//   - price_stock: price and stock changed but content did not: one item of one
+//     UpdatePriceStock call sets both (one save of the product; never a full update);
 //   - unpublish:   on the storefront and no longer wanted (inactive, unsellable, unpriceable,
 //     filtered out, of a type the shop does not sell, or gone from the mirror);
 //   - none:        nothing to push. A run over an unchanged mirror yields only none.
 //
 // Classify is the pure function behind this; Syncer.Plan and Syncer.Push do the I/O.
+//
+// Images. A product's image list is attached apart from its change kind: Plan marks a listing's
+// images pending when the list differs from the one last attached (listings.images_hash), and
+// the image pass of Push attaches them after every other change, with several SetImages calls
+// in flight. Each shop's source URL → media id map (store.ShopImage) makes every image an
+// upload once: across processes, restarts and locale changes, and after an interrupted push,
+// whose unsettled uploads are looked for on the storefront (FindImages) before anything is sent
+// again. An image the connector uploaded that no listing shows any more is deleted from the
+// shop where the platform allows it, and kept recorded as an orphan where it does not.
 package listing
 
 import (

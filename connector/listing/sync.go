@@ -39,8 +39,15 @@ type Syncer struct {
 	Store    *store.Store
 	Products ProductSource // defaults to StoreSource{Store}
 	PageSize int           // defaults to DefaultPageSize
-	Logger   *slog.Logger
-	Now      func() time.Time // defaults to time.Now
+	// ImageConcurrency is how many SetImages calls the image pass keeps in flight at most
+	// (default DefaultImageConcurrency); it shrinks while the storefront answers 429 or 5xx.
+	ImageConcurrency int
+	// ImageSettle is how long an upload whose answer never came may still be running on the
+	// storefront (default DefaultImageSettle): the image is looked for only after that, and
+	// its product's images wait until then.
+	ImageSettle time.Duration
+	Logger      *slog.Logger
+	Now         func() time.Time // defaults to time.Now
 }
 
 func (s *Syncer) now() time.Time {
@@ -57,14 +64,15 @@ func (s *Syncer) logger() *slog.Logger {
 	return s.Logger
 }
 
-// ChangeSet counts the changes pending for a shop after Plan, by kind, and the products left
-// out, by reason.
+// ChangeSet counts the changes pending for a shop after Plan, by kind, the products left out,
+// by reason, and the products whose image list is to be attached (Images, whatever their kind).
 type ChangeSet struct {
 	Changes  map[Kind]int
 	Excluded map[Reason]int
+	Images   int
 }
 
-// Len is the number of pending changes.
+// Len is the number of pending changes (image lists apart).
 func (c ChangeSet) Len() int {
 	n := 0
 	for _, v := range c.Changes {
@@ -195,6 +203,10 @@ func plan(l store.Listing, exists bool, desired *Desired, cs *ChangeSet) (store.
 		cs.Changes[kind]++
 	}
 	next := l
+	planImages(&next, desired)
+	if next.DesiredImages != "" {
+		cs.Images++
+	}
 	next.PendingChange = string(kind)
 	next.Desired, next.DesiredContentHash, next.DesiredPriceHash, next.DesiredStockHash = "", "", "", ""
 	if kind != KindNone && kind != KindUnpublish {
@@ -218,7 +230,8 @@ func plan(l store.Listing, exists bool, desired *Desired, cs *ChangeSet) (store.
 	}
 	changed := next.PendingChange != l.PendingChange || next.State != l.State ||
 		next.DesiredContentHash != l.DesiredContentHash || next.DesiredPriceHash != l.DesiredPriceHash ||
-		next.DesiredStockHash != l.DesiredStockHash || next.Desired != l.Desired
+		next.DesiredStockHash != l.DesiredStockHash || next.Desired != l.Desired ||
+		next.ImagesHash != l.ImagesHash || next.DesiredImages != l.DesiredImages
 	return next, changed
 }
 
@@ -227,15 +240,24 @@ type PushSummary struct {
 	Pushed map[Kind]int // items pushed successfully, by the kind of call that carried them
 	Failed int          // items that failed (left pending with their error)
 	Calls  int          // storefront calls made
+	Images ImageSummary // the image pass
+	// ProductsTook is how long the product passes took: from the start of the push until
+	// every product was live (created or updated, priced, stocked); ImagesTook how long the
+	// image pass took after that.
+	ProductsTook, ImagesTook time.Duration
 }
 
 // Push sends the shop's pending changes through sf, in batches of sf.Capabilities().BatchSize:
-// full upserts (create, update) first, then prices, stock and unpublishing. Each item's outcome
-// is recorded in its listing: storefront ids, pushed hashes, price, stock and state on success;
-// the error, with the change left pending, on failure. A failed item never blocks the others. A
-// failed call (the storefront down) is recorded on its items and ends the push with its error.
+// full upserts (create, update) first, then prices, prices with stock, stock and unpublishing;
+// none of them carries images, so every product is live with its price, stock, category and
+// attributes before the image pass (pushImages) attaches the images, several batches at once.
+// Each item's outcome is recorded in its listing: storefront ids, pushed hashes, price, stock
+// and state on success; the error, with the change left pending, on failure. A failed item never
+// blocks the others. A failed call (the storefront down) is recorded on its items and ends the
+// push with its error.
 func (s *Syncer) Push(ctx context.Context, shopID int64, sf platforms.Storefront) (PushSummary, error) {
 	sum := PushSummary{Pushed: map[Kind]int{}}
+	start := time.Now()
 	batch := max(sf.Capabilities().BatchSize, 1)
 	p := &pusher{s: s, sf: sf, sum: &sum, categories: map[string]string{}, brands: map[string]string{}}
 	passes := []struct {
@@ -244,8 +266,9 @@ func (s *Syncer) Push(ctx context.Context, shopID int64, sf platforms.Storefront
 		done  func(l store.Listing, d Desired, ref platforms.ProductRef) store.Listing
 	}{
 		{[]Kind{KindCreate, KindUpdate}, p.upsert, doneUpsert},
-		{[]Kind{KindPrice, KindPriceStock}, p.prices, donePrice},
-		{[]Kind{KindStock, KindPriceStock}, p.stock, doneStock},
+		{[]Kind{KindPrice}, p.prices, donePrice},
+		{[]Kind{KindPriceStock}, p.priceStock, donePriceStock},
+		{[]Kind{KindStock}, p.stock, doneStock},
 		{[]Kind{KindUnpublish}, p.unpublish, doneUnpublish},
 	}
 	for _, pass := range passes {
@@ -304,6 +327,12 @@ func (s *Syncer) Push(ctx context.Context, shopID int64, sf platforms.Storefront
 			}
 		}
 	}
+	sum.ProductsTook = time.Since(start)
+	err := s.pushImages(ctx, shopID, sf, &sum)
+	sum.ImagesTook = time.Since(start) - sum.ProductsTook
+	if err != nil {
+		return sum, fmt.Errorf("listing: push shop %d: images: %w", shopID, err)
+	}
 	return sum, nil
 }
 
@@ -340,32 +369,36 @@ func setPrice(l store.Listing, d Desired) store.Listing {
 	return l
 }
 
+// doneUpsert records a create or update. A product new on the storefront (created, or found
+// under another id) has no images yet: its whole image list becomes pending.
 func doneUpsert(l store.Listing, d Desired, r platforms.ProductRef) store.Listing {
+	if r.ProductID != "" && r.ProductID != l.ProductID {
+		l.ImagesHash, l.DesiredImages = "", ""
+		if urls := imageURLs(d.Images); len(urls) > 0 {
+			l.DesiredImages = encodePending(urls, d.Title)
+		}
+	}
 	l = setRef(l, r)
 	l = setPrice(l, d)
 	l.ContentHash, l.StockHash, l.Stock, l.State = l.DesiredContentHash, l.DesiredStockHash, d.Stock, d.State()
 	return clearPending(l)
 }
 
-// donePrice records the price half; a price_stock change keeps its stock half pending.
 func donePrice(l store.Listing, d Desired, r platforms.ProductRef) store.Listing {
 	l = setPrice(setRef(l, r), d)
 	l.State = d.State()
-	if Kind(l.PendingChange) == KindPriceStock {
-		l.PendingChange = string(KindStock)
-		return l
-	}
 	return clearPending(l)
 }
 
-// doneStock records the stock half; a price_stock change keeps its price half pending.
+func donePriceStock(l store.Listing, d Desired, r platforms.ProductRef) store.Listing {
+	l = setPrice(setRef(l, r), d)
+	l.StockHash, l.Stock, l.State = l.DesiredStockHash, d.Stock, d.State()
+	return clearPending(l)
+}
+
 func doneStock(l store.Listing, d Desired, r platforms.ProductRef) store.Listing {
 	l = setRef(l, r)
 	l.StockHash, l.Stock, l.State = l.DesiredStockHash, d.Stock, d.State()
-	if Kind(l.PendingChange) == KindPriceStock {
-		l.PendingChange = string(KindPrice)
-		return l
-	}
 	return clearPending(l)
 }
 
@@ -437,7 +470,7 @@ func (p *pusher) upsert(ctx context.Context, page []store.Listing) ([]platforms.
 	for i, d := range ds {
 		in[i] = platforms.ProductInput{
 			Ref: ref(page[i]), Title: d.Title, Description: d.Description, Price: d.Price, Currency: d.Currency,
-			ManageStock: d.ManageStock, Stock: d.Stock, Status: d.Status, Images: d.Images,
+			ManageStock: d.ManageStock, Stock: d.Stock, Status: d.Status,
 			CategoryID: p.categories[d.CategoryPath.Leaf().ID], CategoryPath: d.CategoryPath,
 			BrandID: p.brands[d.Brand.ID], Brand: d.Brand, Attributes: d.Attributes,
 			WeightKg: d.WeightKg, LengthCm: d.LengthCm, WidthCm: d.WidthCm, HeightCm: d.HeightCm, Meta: d.Meta,
@@ -456,6 +489,19 @@ func (p *pusher) prices(ctx context.Context, page []store.Listing) ([]platforms.
 		in[i] = platforms.PriceUpdate{Ref: ref(page[i]), Price: d.Price, Currency: d.Currency}
 	}
 	return p.sf.UpdatePrices(ctx, in)
+}
+
+func (p *pusher) priceStock(ctx context.Context, page []store.Listing) ([]platforms.ItemResult, error) {
+	ds, err := decode(page)
+	if err != nil {
+		return nil, err
+	}
+	in := make([]platforms.PriceStockUpdate, len(ds))
+	for i, d := range ds {
+		in[i] = platforms.PriceStockUpdate{Ref: ref(page[i]), Price: d.Price, Currency: d.Currency,
+			ManageStock: d.ManageStock, Stock: d.Stock, Status: d.Status}
+	}
+	return p.sf.UpdatePriceStock(ctx, in)
 }
 
 func (p *pusher) stock(ctx context.Context, page []store.Listing) ([]platforms.ItemResult, error) {

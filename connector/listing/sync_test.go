@@ -96,7 +96,8 @@ func (f *fixture) push(calls map[string]int) listing.PushSummary {
 	for _, c := range f.sf.Calls() {
 		got[c.Method]++
 	}
-	for _, m := range []string{"EnsureCategories", "EnsureBrands", "UpsertProducts", "UpdateStock", "UpdatePrices", "Unpublish"} {
+	for _, m := range []string{"EnsureCategories", "EnsureBrands", "UpsertProducts", "UpdateStock", "UpdatePrices",
+		"UpdatePriceStock", "Unpublish", "SetImages", "FindImages", "DeleteMedia"} {
 		if got[m] != calls[m] {
 			f.t.Fatalf("calls %v, want %v", got, calls)
 		}
@@ -120,15 +121,42 @@ func TestSyncLifecycle(t *testing.T) {
 		const n, batch = 500, 7
 		f := setup(t, st, n, batch)
 
-		// First run: everything is created, in ⌈n/batch⌉ upserts.
-		f.plan(map[listing.Kind]int{listing.KindCreate: n})
-		f.push(map[string]int{"UpsertProducts": ceil(n, batch), "EnsureCategories": 1, "EnsureBrands": 1})
+		// First run: everything is created, in ⌈n/batch⌉ upserts, then the images are attached in
+		// as many SetImages calls, each image uploaded once.
+		cs := f.plan(map[listing.Kind]int{listing.KindCreate: n})
+		if cs.Images != n {
+			t.Fatalf("%d image lists planned, want %d", cs.Images, n)
+		}
+		sum := f.push(map[string]int{"UpsertProducts": ceil(n, batch), "EnsureCategories": 1, "EnsureBrands": 1, "SetImages": ceil(n, batch)})
+		if sum.Images.Attached != n || sum.Images.Uploaded != 2*n || sum.Images.Reused != 0 || sum.Images.Failed != 0 {
+			t.Fatalf("image summary %+v", sum.Images)
+		}
+		// Every product is live before the first image is sent.
+		calls := f.sf.Calls()
+		lastUpsert, firstImages := -1, -1
+		for i, c := range calls {
+			if c.Method == "UpsertProducts" {
+				lastUpsert = i
+			}
+			if c.Method == "SetImages" && firstImages < 0 {
+				firstImages = i
+			}
+		}
+		if firstImages < lastUpsert {
+			t.Fatalf("SetImages (call %d) before the last UpsertProducts (call %d)", firstImages, lastUpsert)
+		}
 		if got := len(f.sf.Products()); got != n {
 			t.Fatalf("storefront has %d products", got)
 		}
 		sp, _ := f.sf.Product("SKU00001")
-		if sp.Price != "120.00" || sp.Stock != 20 || sp.Status != platforms.StatusPublish || sp.CategoryID == "" || sp.BrandID == "" || sp.Title != "Portátil SKU00001" {
+		if sp.Price != "120.00" || sp.Stock != 20 || sp.Status != platforms.StatusPublish || sp.CategoryID == "" || sp.BrandID == "" || sp.Title != "Portátil SKU00001" ||
+			len(sp.Images) != 2 || sp.Images[0].URL != "https://img/SKU00001-1.jpg" || sp.Images[0].MediaID == "" {
 			t.Fatalf("storefront product %+v", sp)
+		}
+		for u, n := range f.sf.Uploads() {
+			if n != 1 {
+				t.Fatalf("%s uploaded %d times", u, n)
+			}
 		}
 		l, _ := st.Listing(f.ctx, f.shop.ID, "SKU00001")
 		if l.State != store.ListingPublished || l.ProductID != sp.Ref.ProductID || l.VariantID == "" || l.PendingChange != "" || l.Stock != 20 || !l.Price.Decimal.Equal(decimal.NewFromInt(120)) || l.PushedAt.IsZero() {
@@ -163,11 +191,14 @@ func TestSyncLifecycle(t *testing.T) {
 		}
 		f.noChange()
 
-		// Price and stock (not content) → one price call and one stock call, no full update.
+		// Price and stock (not content) → one item of one UpdatePriceStock call, no full update.
 		f.products[4].Cost, f.products[4].StockTotal = decimal.RequireFromString("50"), 1
 		f.save(f.products[4])
 		f.plan(map[listing.Kind]int{listing.KindPriceStock: 1})
-		f.push(map[string]int{"UpdatePrices": 1, "UpdateStock": 1})
+		f.push(map[string]int{"UpdatePriceStock": 1})
+		if c := f.sf.Calls(); len(c) != 1 || len(c[0].Items) != 1 || c[0].Items[0] != "SKU00004" {
+			t.Fatalf("calls %+v", c)
+		}
 		if sp, _ := f.sf.Product("SKU00004"); sp.Price != "60.00" || sp.Stock != 1 {
 			t.Fatalf("price+stock not pushed: %+v", sp)
 		}
@@ -189,13 +220,13 @@ func TestSyncLifecycle(t *testing.T) {
 		extra := product("ZZ-UNSELLABLE")
 		extra.AccountID, extra.Sellable = f.products[0].AccountID, false
 		f.save(f.products[6], f.products[8], extra)
-		cs := f.plan(map[listing.Kind]int{listing.KindUnpublish: 2})
+		cs = f.plan(map[listing.Kind]int{listing.KindUnpublish: 2})
 		if cs.Excluded[listing.ReasonInactive] != 1 || cs.Excluded[listing.ReasonUnsellable] != 2 {
 			t.Errorf("excluded %v", cs.Excluded)
 		}
 		f.push(map[string]int{"Unpublish": 1})
-		if sp, _ := f.sf.Product("SKU00006"); sp.Published {
-			t.Fatal("inactive product still published")
+		if sp, _ := f.sf.Product("SKU00006"); sp.Published || len(sp.Images) != 2 {
+			t.Fatalf("inactive product still published, or lost its images: %+v", sp)
 		}
 		if _, ok := f.sf.Product("ZZ-UNSELLABLE"); ok {
 			t.Fatal("unsellable product created")
@@ -210,8 +241,8 @@ func TestSyncLifecycle(t *testing.T) {
 		f.save(f.products[6])
 		f.plan(map[listing.Kind]int{listing.KindUpdate: 1})
 		f.push(map[string]int{"UpsertProducts": 1, "EnsureCategories": 1, "EnsureBrands": 1})
-		if sp, _ := f.sf.Product("SKU00006"); !sp.Published {
-			t.Fatal("product not republished")
+		if sp, _ := f.sf.Product("SKU00006"); !sp.Published || len(sp.Images) != 2 {
+			t.Fatalf("product not republished with its images: %+v", sp)
 		}
 		f.noChange()
 
@@ -232,8 +263,8 @@ func TestPushPerItemError(t *testing.T) {
 		boom := errors.New("storefront says no")
 		f.sf.FailSKU("SKU00002", boom)
 		f.plan(map[listing.Kind]int{listing.KindCreate: 20})
-		sum := f.push(map[string]int{"UpsertProducts": 4, "EnsureCategories": 1, "EnsureBrands": 1})
-		if sum.Failed != 1 || sum.Pushed[listing.KindCreate] != 19 {
+		sum := f.push(map[string]int{"UpsertProducts": 4, "EnsureCategories": 1, "EnsureBrands": 1, "SetImages": 4})
+		if sum.Failed != 1 || sum.Pushed[listing.KindCreate] != 19 || sum.Images.Attached != 19 {
 			t.Fatalf("summary %+v", sum)
 		}
 		l, _ := st.Listing(f.ctx, f.shop.ID, "SKU00002")
@@ -243,21 +274,24 @@ func TestPushPerItemError(t *testing.T) {
 		// Planning again keeps the failed item pending, and only it.
 		f.plan(map[listing.Kind]int{listing.KindCreate: 1})
 		f.sf.FailSKU("SKU00002", nil)
-		f.push(map[string]int{"UpsertProducts": 1, "EnsureCategories": 1, "EnsureBrands": 1})
+		f.push(map[string]int{"UpsertProducts": 1, "EnsureCategories": 1, "EnsureBrands": 1, "SetImages": 1})
 		if l, _ := st.Listing(f.ctx, f.shop.ID, "SKU00002"); l.State != store.ListingPublished || l.LastError != "" || l.PendingChange != "" {
 			t.Fatalf("retried listing %+v", l)
 		}
 		f.noChange()
 
-		// A price_stock change whose price half fails keeps only that half pending.
+		// A price_stock change that fails stays pending whole, and goes through next time.
 		f.products[3].Cost, f.products[3].StockTotal = decimal.RequireFromString("10"), 2
 		f.save(f.products[3])
 		f.plan(map[listing.Kind]int{listing.KindPriceStock: 1})
 		f.sf.FailSKU("SKU00003", boom)
-		f.push(map[string]int{"UpdatePrices": 1, "UpdateStock": 1})
+		f.push(map[string]int{"UpdatePriceStock": 1})
+		if l, _ := st.Listing(f.ctx, f.shop.ID, "SKU00003"); l.PendingChange != string(listing.KindPriceStock) || l.State != store.ListingError {
+			t.Fatalf("failed price_stock listing %+v", l)
+		}
 		f.sf.FailSKU("SKU00003", nil)
 		f.plan(map[listing.Kind]int{listing.KindPriceStock: 1})
-		f.push(map[string]int{"UpdatePrices": 1, "UpdateStock": 1})
+		f.push(map[string]int{"UpdatePriceStock": 1})
 		f.noChange()
 		if sp, _ := f.sf.Product("SKU00003"); sp.Price != "12.00" || sp.Stock != 2 {
 			t.Fatalf("storefront %+v", sp)
@@ -301,7 +335,7 @@ func TestGoneFromMirrorAndPolicy(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		f := setup(t, st, 30, 10)
 		f.plan(map[listing.Kind]int{listing.KindCreate: 30})
-		f.push(map[string]int{"UpsertProducts": 3, "EnsureCategories": 1, "EnsureBrands": 1})
+		f.push(map[string]int{"UpsertProducts": 3, "EnsureCategories": 1, "EnsureBrands": 1, "SetImages": 3})
 
 		f.syncer.Products = hiding{ProductSource: listing.StoreSource{Store: st}, hide: map[string]bool{"SKU00010": true, "SKU00029": true}}
 		cs := f.plan(map[listing.Kind]int{listing.KindUnpublish: 2})

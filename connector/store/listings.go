@@ -36,14 +36,19 @@ type Listing struct {
 	DesiredContentHash, DesiredPriceHash, DesiredStockHash string
 	// Hashes of what was last pushed successfully.
 	ContentHash, PriceHash, StockHash string
-	Price                             decimal.NullDecimal // last pushed price
-	Currency                          string
-	Stock                             int // last pushed stock
-	LastError                         string
-	Attempts                          int // failed pushes of the pending change
-	PushedAt                          time.Time
-	CreatedAt                         time.Time
-	UpdatedAt                         time.Time
+	// ImagesHash identifies the image list last attached ("" none; ImagesLegacy: pushed before
+	// images were tracked). DesiredImages is the JSON list of image URLs waiting to be attached
+	// ("" nothing pending); the image pass of a push takes listings that have one.
+	ImagesHash    string
+	DesiredImages string
+	Price         decimal.NullDecimal // last pushed price
+	Currency      string
+	Stock         int // last pushed stock
+	LastError     string
+	Attempts      int // failed pushes of the pending change
+	PushedAt      time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 type listingRow struct {
@@ -62,6 +67,9 @@ type listingRow struct {
 	ContentHash        string              `gorm:"column:content_hash"`
 	PriceHash          string              `gorm:"column:price_hash"`
 	StockHash          string              `gorm:"column:stock_hash"`
+	ImagesHash         string              `gorm:"column:images_hash"`
+	DesiredImages      *string             `gorm:"column:desired_images"`
+	ImagesPending      bool                `gorm:"column:images_pending"`
 	Price              decimal.NullDecimal `gorm:"column:price"`
 	Currency           string              `gorm:"column:currency"`
 	Stock              int                 `gorm:"column:stock"`
@@ -78,7 +86,8 @@ func (listingRow) TableName() string { return "listings" }
 var listingUpdateColumns = []string{
 	"product_id", "variant_id", "inventory_item_id", "state", "pending_change", "desired",
 	"desired_content_hash", "desired_price_hash", "desired_stock_hash",
-	"content_hash", "price_hash", "stock_hash", "price", "currency", "stock",
+	"content_hash", "price_hash", "stock_hash", "images_hash", "desired_images", "images_pending",
+	"price", "currency", "stock",
 	"last_error", "attempts", "pushed_at", "updated_at",
 }
 
@@ -87,12 +96,15 @@ func (r listingRow) listing() Listing {
 		ID: r.ID, ShopID: r.ShopID, SKU: r.SKU, ProductID: r.ProductID, VariantID: r.VariantID,
 		InventoryItemID: r.InventoryItemID, State: r.State, PendingChange: r.PendingChange,
 		DesiredContentHash: r.DesiredContentHash, DesiredPriceHash: r.DesiredPriceHash, DesiredStockHash: r.DesiredStockHash,
-		ContentHash: r.ContentHash, PriceHash: r.PriceHash, StockHash: r.StockHash,
+		ContentHash: r.ContentHash, PriceHash: r.PriceHash, StockHash: r.StockHash, ImagesHash: r.ImagesHash,
 		Price: r.Price, Currency: r.Currency, Stock: r.Stock, LastError: r.LastError, Attempts: r.Attempts,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 	if r.Desired != nil {
 		l.Desired = *r.Desired
+	}
+	if r.DesiredImages != nil {
+		l.DesiredImages = *r.DesiredImages
 	}
 	if r.PushedAt != nil {
 		l.PushedAt = r.PushedAt.UTC()
@@ -105,13 +117,17 @@ func listingToRow(l Listing, now time.Time) listingRow {
 		ID: l.ID, ShopID: l.ShopID, SKU: l.SKU, ProductID: l.ProductID, VariantID: l.VariantID,
 		InventoryItemID: l.InventoryItemID, State: l.State, PendingChange: l.PendingChange,
 		DesiredContentHash: l.DesiredContentHash, DesiredPriceHash: l.DesiredPriceHash, DesiredStockHash: l.DesiredStockHash,
-		ContentHash: l.ContentHash, PriceHash: l.PriceHash, StockHash: l.StockHash,
+		ContentHash: l.ContentHash, PriceHash: l.PriceHash, StockHash: l.StockHash, ImagesHash: l.ImagesHash,
 		Price: l.Price, Currency: l.Currency, Stock: l.Stock, LastError: l.LastError, Attempts: l.Attempts,
 		CreatedAt: now, UpdatedAt: now,
 	}
 	if l.Desired != "" {
 		d := l.Desired
 		r.Desired = &d
+	}
+	if l.DesiredImages != "" {
+		d := l.DesiredImages
+		r.DesiredImages, r.ImagesPending = &d, true
 	}
 	if !l.PushedAt.IsZero() {
 		t := l.PushedAt.UTC()
@@ -199,6 +215,25 @@ func (s *Store) ListingsPage(ctx context.Context, shopID, afterID int64, limit i
 	var rows []listingRow
 	if err := q.Order("id").Limit(limit).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: listings page: %w", err)
+	}
+	out := make([]Listing, len(rows))
+	for i, r := range rows {
+		out[i] = r.listing()
+	}
+	return out, nil
+}
+
+// ListingsWithImagesPending returns up to limit of the shop's listings with an id above afterID,
+// by id, that have images waiting to be attached and a storefront product to attach them to.
+func (s *Store) ListingsWithImagesPending(ctx context.Context, shopID, afterID int64, limit int) ([]Listing, error) {
+	if limit <= 0 {
+		return nil, fmt.Errorf("store: listings with images pending: %w: limit %d", ErrInvalid, limit)
+	}
+	var rows []listingRow
+	err := s.db.WithContext(ctx).Where("shop_id = ? AND images_pending = ? AND id > ? AND product_id <> ''", shopID, true, afterID).
+		Order("id").Limit(limit).Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: listings with images pending: %w", err)
 	}
 	out := make([]Listing, len(rows))
 	for i, r := range rows {

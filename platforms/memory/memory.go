@@ -5,6 +5,7 @@ package memory
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -22,6 +23,11 @@ type Config struct {
 	BatchSize      int
 	BulkOperations bool
 	CostThrottle   bool
+	// ImageBatchSize is Capabilities().ImageBatchSize (default BatchSize).
+	ImageBatchSize int
+	// NoDeleteMedia makes the storefront behave like WooCommerce with consumer keys: media
+	// cannot be deleted (Capabilities().DeleteMedia false, DeleteMedia fails).
+	NoDeleteMedia bool
 }
 
 // Call is one recorded call: the method name ("UpsertProducts", "UpdateStock", ...) and the
@@ -34,7 +40,16 @@ type Call struct {
 // Product is a product as the memory storefront holds it.
 type Product struct {
 	platforms.ProductInput
-	Published bool // false after Unpublish
+	Published bool              // false after Unpublish
+	Images    []platforms.Image // what SetImages set last: URL and media id of each
+}
+
+// Media is an uploaded image.
+type Media struct {
+	ID  string
+	URL string // the source it was uploaded from
+	Tag string // platforms.ImageTag(URL)
+	Alt string
 }
 
 // Storefront is the in-memory storefront. The zero value is not usable; call New.
@@ -50,6 +65,16 @@ type Storefront struct {
 	calls      []Call
 	failures   map[string]error // SKU → error injected into every item call for it
 	check      checkAnswer      // what Check answers (check.go)
+	imageFails map[string]error // SKU → error injected into SetImages only
+	media      map[string]*Media
+	uploads    map[string]int // image URL → times uploaded
+	lost       map[string]int // method → calls still to apply and then fail (LoseAnswers)
+	// hold, while set (HoldImages), blocks SetImages until it is closed; holdStarted hears of
+	// each call that waits.
+	hold        chan struct{}
+	holdStarted chan struct{}
+	// imageCalls is how many SetImages calls are running; maxImageCalls the most seen at once.
+	imageCalls, maxImageCalls int
 
 	ordersOnce sync.Once
 	orders     *orderBook // the order half, made on first use
@@ -73,12 +98,69 @@ func New(cfg Config) *Storefront {
 		categories: map[string]string{},
 		brands:     map[string]string{},
 		failures:   map[string]error{},
+		imageFails: map[string]error{},
+		media:      map[string]*Media{},
+		uploads:    map[string]int{},
+		lost:       map[string]int{},
 	}
 }
 
 // Capabilities implements platforms.Storefront.
 func (s *Storefront) Capabilities() platforms.Capabilities {
-	return platforms.Capabilities{BatchSize: s.cfg.BatchSize, BulkOperations: s.cfg.BulkOperations, CostThrottle: s.cfg.CostThrottle}
+	imageBatch := s.cfg.ImageBatchSize
+	if imageBatch <= 0 || imageBatch > s.cfg.BatchSize {
+		imageBatch = s.cfg.BatchSize
+	}
+	return platforms.Capabilities{BatchSize: s.cfg.BatchSize, BulkOperations: s.cfg.BulkOperations, CostThrottle: s.cfg.CostThrottle,
+		ImageBatchSize: imageBatch, DeleteMedia: !s.cfg.NoDeleteMedia}
+}
+
+// ErrAnswerLost is the call error of a call LoseAnswers made fail after it was applied.
+var ErrAnswerLost = errors.New("memory: answer lost")
+
+// LoseAnswers makes the next n calls of method apply what they carry and then fail with
+// ErrAnswerLost, as a call whose answer never arrived (a timeout, Ctrl-C).
+func (s *Storefront) LoseAnswers(method string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lost[method] = n
+}
+
+// loseAnswer reports whether this call of method must fail after being applied; the caller
+// holds s.mu.
+func (s *Storefront) loseAnswer(method string) bool {
+	if s.lost[method] > 0 {
+		s.lost[method]--
+		return true
+	}
+	return false
+}
+
+// Uploads returns how many times each image URL was uploaded.
+func (s *Storefront) Uploads() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.uploads)
+}
+
+// Media returns every media the storefront holds, by id.
+func (s *Storefront) Media() map[string]Media {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]Media, len(s.media))
+	for id, m := range s.media {
+		out[id] = *m
+	}
+	return out
+}
+
+// AddMedia adds an image as the merchant would upload it (untagged) and returns its id.
+func (s *Storefront) AddMedia(url string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := &Media{ID: s.newID("m-"), URL: url}
+	s.media[m.ID] = m
+	return m.ID
 }
 
 // FailSKU makes every later item operation on sku fail with err; a nil err clears it.
@@ -90,6 +172,18 @@ func (s *Storefront) FailSKU(sku string, err error) {
 		return
 	}
 	s.failures[sku] = err
+}
+
+// FailImages makes every later SetImages item of sku fail with err (its product writes go
+// through); a nil err clears it.
+func (s *Storefront) FailImages(sku string, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err == nil {
+		delete(s.imageFails, sku)
+		return
+	}
+	s.imageFails[sku] = err
 }
 
 // Calls returns a copy of every call recorded so far.
@@ -294,6 +388,9 @@ func (s *Storefront) UpsertProducts(ctx context.Context, products []platforms.Pr
 			in.Ref = p.Ref // the storefront's ids win
 		}
 		p := &Product{ProductInput: in, Published: true}
+		if old := s.products[in.Ref.ProductID]; old != nil {
+			p.Images = old.Images // an update keeps the product's images
+		}
 		*p = clone(p)
 		s.products[in.Ref.ProductID] = p
 		out[i].Ref = in.Ref
@@ -365,6 +462,31 @@ func (s *Storefront) UpdatePrices(ctx context.Context, updates []platforms.Price
 	return out, nil
 }
 
+// UpdatePriceStock implements platforms.Storefront.
+func (s *Storefront) UpdatePriceStock(ctx context.Context, updates []platforms.PriceStockUpdate) ([]platforms.ItemResult, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.begin(ctx, "UpdatePriceStock", refSKUs(updates, func(u platforms.PriceStockUpdate) platforms.ProductRef { return u.Ref })); err != nil {
+		return nil, err
+	}
+	out := make([]platforms.ItemResult, len(updates))
+	for i, u := range updates {
+		out[i].Ref = u.Ref
+		p, err := s.find(u.Ref)
+		if err == nil && (u.Price == "" || u.Currency == "" || u.Stock < 0 || !u.Status.Valid()) {
+			err = fmt.Errorf("memory: price %q %q stock %d status %q: %w", u.Price, u.Currency, u.Stock, u.Status, platforms.ErrInvalid)
+		}
+		if err != nil {
+			out[i].Err = err
+			continue
+		}
+		p.Price, p.Currency = u.Price, u.Currency
+		p.ManageStock, p.Stock, p.Status = u.ManageStock, u.Stock, u.Status
+		out[i].Ref = p.Ref
+	}
+	return out, nil
+}
+
 // Unpublish implements platforms.Storefront.
 func (s *Storefront) Unpublish(ctx context.Context, refs []platforms.ProductRef) ([]platforms.ItemResult, error) {
 	s.mu.Lock()
@@ -382,6 +504,170 @@ func (s *Storefront) Unpublish(ctx context.Context, refs []platforms.ProductRef)
 		}
 		p.Published = false
 		out[i].Ref = p.Ref
+	}
+	return out, nil
+}
+
+// HoldImages makes every later SetImages call wait, once it has recorded its call, until the
+// returned release is called; started receives one value per call that waits. Tests use it to
+// interrupt a push in the middle of an image batch.
+func (s *Storefront) HoldImages() (started <-chan struct{}, release func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	hold := make(chan struct{})
+	st := make(chan struct{}, 64)
+	s.hold = hold
+	s.holdStarted = st
+	var once sync.Once
+	return st, func() {
+		once.Do(func() {
+			s.mu.Lock()
+			s.hold, s.holdStarted = nil, nil
+			s.mu.Unlock()
+			close(hold)
+		})
+	}
+}
+
+// MaxConcurrentImageCalls is the most SetImages calls that ran at once.
+func (s *Storefront) MaxConcurrentImageCalls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxImageCalls
+}
+
+// SetImages implements platforms.Storefront.
+func (s *Storefront) SetImages(ctx context.Context, sets []platforms.ImageSet) ([]platforms.ImageResult, error) {
+	s.mu.Lock()
+	if err := s.beginN(ctx, "SetImages", refSKUs(sets, func(x platforms.ImageSet) platforms.ProductRef { return x.Ref }), 0); err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
+	if n := s.Capabilities().ImageBatchSize; len(sets) > n {
+		s.mu.Unlock()
+		return nil, fmt.Errorf("memory: SetImages: %d sets, image batch size is %d: %w", len(sets), n, platforms.ErrInvalid)
+	}
+	s.imageCalls++
+	s.maxImageCalls = max(s.maxImageCalls, s.imageCalls)
+	defer func() {
+		s.mu.Lock()
+		s.imageCalls--
+		s.mu.Unlock()
+	}()
+	if hold := s.hold; hold != nil {
+		select {
+		case s.holdStarted <- struct{}{}:
+		default:
+		}
+		s.mu.Unlock()
+		select {
+		case <-hold:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		s.mu.Lock()
+	}
+	defer s.mu.Unlock() // before the deferred count above
+
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]platforms.ImageResult, len(sets))
+	for i, set := range sets {
+		out[i].Ref = set.Ref
+		p, err := s.find(set.Ref)
+		if err == nil {
+			err = s.imageFails[set.Ref.SKU]
+		}
+		if err != nil {
+			out[i].Err = err
+			continue
+		}
+		ids := make([]string, len(set.Images))
+		var images []platforms.Image
+		for j, im := range set.Images {
+			switch {
+			case im.MediaID != "" && s.media[im.MediaID] == nil:
+				err = fmt.Errorf("memory: media %s: %w", im.MediaID, platforms.ErrNotFound)
+			case im.MediaID != "":
+				ids[j] = im.MediaID
+			case im.URL == "":
+				err = fmt.Errorf("memory: image without URL or media id: %w", platforms.ErrInvalid)
+			}
+			if err != nil {
+				break
+			}
+			if ids[j] == "" {
+				m := &Media{ID: s.newID("m-"), URL: im.URL, Tag: platforms.ImageTag(im.URL), Alt: set.Alt}
+				s.media[m.ID] = m
+				s.uploads[im.URL]++
+				ids[j] = m.ID
+			}
+			images = append(images, platforms.Image{URL: im.URL, MediaID: ids[j]})
+		}
+		if err != nil {
+			out[i].Err = err
+			continue
+		}
+		p.Images = images
+		out[i].Ref, out[i].MediaIDs = p.Ref, ids
+	}
+	if s.loseAnswer("SetImages") {
+		return nil, ErrAnswerLost
+	}
+	return out, nil
+}
+
+// FindImages implements platforms.Storefront.
+func (s *Storefront) FindImages(ctx context.Context, queries []platforms.ImageQuery) ([]platforms.ImageResult, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.begin(ctx, "FindImages", refSKUs(queries, func(q platforms.ImageQuery) platforms.ProductRef { return q.Ref })); err != nil {
+		return nil, err
+	}
+	out := make([]platforms.ImageResult, len(queries))
+	for i, q := range queries {
+		out[i].Ref = q.Ref
+		if q.Ref.ProductID == "" {
+			q.Ref.ProductID = s.bySKU[q.Ref.SKU]
+		}
+		p, err := s.find(q.Ref)
+		if err != nil {
+			out[i].Err = err
+			continue
+		}
+		byTag := map[string]string{}
+		for _, im := range p.Images {
+			if m := s.media[im.MediaID]; m != nil && m.Tag != "" {
+				byTag[m.Tag] = m.ID
+			}
+		}
+		out[i].MediaIDs = make([]string, len(q.URLs))
+		for j, u := range q.URLs {
+			out[i].MediaIDs[j] = byTag[platforms.ImageTag(u)]
+		}
+		out[i].Ref = p.Ref
+	}
+	return out, nil
+}
+
+// DeleteMedia implements platforms.Storefront.
+func (s *Storefront) DeleteMedia(ctx context.Context, ids []string) ([]platforms.MediaResult, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.begin(ctx, "DeleteMedia", slices.Clone(ids)); err != nil {
+		return nil, err
+	}
+	if s.cfg.NoDeleteMedia {
+		return nil, fmt.Errorf("memory: DeleteMedia: %w", platforms.ErrUnsupported)
+	}
+	out := make([]platforms.MediaResult, len(ids))
+	for i, id := range ids {
+		out[i].MediaID = id
+		delete(s.media, id)
+		for _, p := range s.products {
+			p.Images = slices.DeleteFunc(p.Images, func(im platforms.Image) bool { return im.MediaID == id })
+		}
 	}
 	return out, nil
 }

@@ -33,6 +33,12 @@ func Run(t *testing.T, factory Factory) {
 		{"FullBatch", testFullBatch},
 		{"OversizedBatch", testOversizedBatch},
 		{"CanceledContext", testCanceled},
+		{"PriceStockTogether", testPriceStock},
+		{"SetImagesAndReuse", testSetImages},
+		{"WritesKeepImages", testWritesKeepImages},
+		{"FindImages", testFindImages},
+		{"DeleteMedia", testDeleteMedia},
+		{"OversizedImageBatch", testOversizedImageBatch},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, factory(t)) })
@@ -50,7 +56,6 @@ func Product(sku string) platforms.ProductInput {
 		ManageStock:  true,
 		Stock:        5,
 		Status:       platforms.StatusPublish,
-		Images:       []string{"https://img.example/" + sku + ".jpg"},
 		CategoryPath: platforms.CategoryPath{{ID: "cpt", Name: "Computers"}, {ID: "cpt.nb", Name: "Notebooks"}},
 		Brand:        platforms.Brand{ID: "eee", Name: "Acme"},
 		WeightKg:     "1.361",

@@ -15,27 +15,57 @@ import (
 )
 
 // bulkProductSet runs productSet for every prepared item through bulk
+// operations (bulkRun) and maps each result line to its item's result.
+func (c *Client) bulkProductSet(ctx context.Context, vars []*productSetVars, results []platforms.ItemResult) ([]platforms.ItemResult, error) {
+	lines := make([]any, len(vars))
+	for i, v := range vars {
+		if v != nil {
+			lines[i] = v
+		}
+	}
+	err := c.bulkRun(ctx, OpProductSet, lines, func(i int, data json.RawMessage, err error) {
+		if err != nil {
+			results[i].Err = fmt.Errorf("shopify: productSet %s: %w", results[i].Ref.SKU, err)
+			return
+		}
+		var d struct {
+			ProductSet productSetPayload `json:"productSet"`
+		}
+		if err := json.Unmarshal(data, &d); err != nil {
+			results[i].Err = fmt.Errorf("shopify: productSet %s: decode result: %w", results[i].Ref.SKU, err)
+			return
+		}
+		results[i] = d.ProductSet.result(results[i].Ref)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// bulkRun runs the mutation op once per non-nil entry of vars through bulk
 // operations: the JSONL variables are cut into files of at most
 // BulkFileLimit bytes, each is staged (stagedUploadsCreate + upload), run
 // (bulkOperationRunMutation), polled (bulkOperation) until it finishes, and
-// its result JSONL is mapped back to the items by __lineNumber. Operations
-// run one after the other. A bulk run that fails before anything was
-// applied is the call's error; after that, the remaining items carry it.
-func (c *Client) bulkProductSet(ctx context.Context, vars []*productSetVars, results []platforms.ItemResult) ([]platforms.ItemResult, error) {
+// its result lines are handed to onItem with the index of their entry (or
+// the line's error). Operations run one after the other. A bulk run that
+// fails before anything was applied is the error returned; after that, the
+// remaining entries get it through onItem, and so does an entry without a
+// result line.
+func (c *Client) bulkRun(ctx context.Context, op string, vars []any, onItem func(i int, data json.RawMessage, err error)) error {
 	type chunk struct {
-		items []int // result index of each JSONL line
+		items []int // index of each JSONL line's entry
 		buf   bytes.Buffer
 	}
 	var chunks []*chunk
 	cur := &chunk{}
-	seen := make([]bool, len(results))
 	for i, v := range vars {
 		if v == nil {
 			continue
 		}
 		line, err := json.Marshal(v)
 		if err != nil {
-			results[i].Err = fmt.Errorf("shopify: productSet %s: encode: %w", results[i].Ref.SKU, platforms.ErrInvalid)
+			onItem(i, nil, fmt.Errorf("encode: %w", platforms.ErrInvalid))
 			continue
 		}
 		if cur.buf.Len() > 0 && cur.buf.Len()+len(line)+1 > c.cfg.BulkFileLimit {
@@ -50,43 +80,32 @@ func (c *Client) bulkProductSet(ctx context.Context, vars []*productSetVars, res
 		chunks = append(chunks, cur)
 	}
 	for k, ch := range chunks {
-		err := c.runBulk(ctx, Document(OpProductSet), ch.buf.Bytes(), func(line int, data json.RawMessage, lineErr error) {
+		seen := make([]bool, len(ch.items))
+		err := c.runBulk(ctx, Document(op), ch.buf.Bytes(), func(line int, data json.RawMessage, lineErr error) {
 			if line < 0 || line >= len(ch.items) {
 				return
 			}
-			i := ch.items[line]
-			seen[i] = true
-			if lineErr != nil {
-				results[i].Err = fmt.Errorf("shopify: productSet %s: %w", results[i].Ref.SKU, lineErr)
-				return
-			}
-			var d struct {
-				ProductSet productSetPayload `json:"productSet"`
-			}
-			if err := json.Unmarshal(data, &d); err != nil {
-				results[i].Err = fmt.Errorf("shopify: productSet %s: decode result: %w", results[i].Ref.SKU, err)
-				return
-			}
-			results[i] = d.ProductSet.result(results[i].Ref)
+			seen[line] = true
+			onItem(ch.items[line], data, lineErr)
 		})
 		if err != nil {
 			if k == 0 {
-				return nil, err
+				return err
 			}
 			for _, later := range chunks[k:] {
 				for _, i := range later.items {
-					results[i].Err = err
+					onItem(i, nil, err)
 				}
 			}
-			return results, nil
+			return nil
 		}
-		for _, i := range ch.items {
-			if !seen[i] && results[i].Err == nil {
-				results[i].Err = fmt.Errorf("shopify: productSet %s: %w: %w", results[i].Ref.SKU, errNoResult, ErrUnavailable)
+		for line, i := range ch.items {
+			if !seen[line] {
+				onItem(i, nil, fmt.Errorf("%w: %w", errNoResult, ErrUnavailable))
 			}
 		}
 	}
-	return results, nil
+	return nil
 }
 
 // Terminal bulk operation statuses.

@@ -34,9 +34,11 @@ var _ platforms.Storefront = (*Client)(nil)
 // splits its batch into Shopify-sized requests itself. If a later request
 // of a call fails as a whole after earlier ones were applied, its items get
 // that error as their per-item error (the call error is kept for "nothing
-// applied").
+// applied"). SetImages takes as many (Shopify processes the images after the
+// mutation answers), and files can be deleted.
 func (c *Client) Capabilities() platforms.Capabilities {
-	return platforms.Capabilities{BatchSize: c.cfg.BatchSize, BulkOperations: true, CostThrottle: true}
+	return platforms.Capabilities{BatchSize: c.cfg.BatchSize, BulkOperations: true, CostThrottle: true,
+		ImageBatchSize: c.cfg.BatchSize, DeleteMedia: true}
 }
 
 // EnsureCategories creates nothing: Shopify has no category tree for this
@@ -182,8 +184,9 @@ func productStatus(s platforms.Status) string {
 }
 
 // productSetInput builds productSet's variables for p. List fields
-// (variants, metafields, files, productOptions) are sent complete since
-// productSet replaces them. The item's own problems are an ErrInvalid error.
+// (variants, metafields, productOptions) are sent complete since productSet
+// replaces them; files are not sent at all, so the product keeps its media
+// (SetImages sets them). The item's own problems are an ErrInvalid error.
 func productSetInput(p platforms.ProductInput, location, currency string) (productSetVars, error) {
 	if strings.TrimSpace(p.Ref.SKU) == "" {
 		return productSetVars{}, fmt.Errorf("shopify: product without SKU: %w", platforms.ErrInvalid)
@@ -240,10 +243,6 @@ func productSetInput(p platforms.ProductInput, location, currency string) (produ
 		}
 		metafields = append(metafields, map[string]any{"namespace": MetafieldNamespace, "key": key, "type": "single_line_text_field", "value": p.Meta[k]})
 	}
-	files := make([]map[string]any, 0, len(p.Images))
-	for _, u := range p.Images {
-		files = append(files, map[string]any{"originalSource": u, "contentType": "IMAGE", "alt": p.Title})
-	}
 	tags := make([]string, 0, len(p.CategoryPath))
 	for _, n := range p.CategoryPath {
 		if n.Name != "" {
@@ -260,7 +259,6 @@ func productSetInput(p platforms.ProductInput, location, currency string) (produ
 		"productOptions":  []map[string]any{{"name": "Title", "values": []map[string]any{{"name": "Default Title"}}}},
 		"variants":        []map[string]any{variant},
 		"metafields":      metafields,
-		"files":           files,
 	}
 	return productSetVars{Identifier: ident, Input: input, Synchronous: true}, nil
 }

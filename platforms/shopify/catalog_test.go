@@ -33,7 +33,7 @@ func TestUpsertMapsFields(t *testing.T) {
 		t.Fatal("not in the fake")
 	}
 	if got.Vendor != "Acme" || got.ProductType != "Notebooks" || strings.Join(got.Tags, ",") != "Computers,Notebooks" ||
-		got.Status != "UNLISTED" || got.Title != p.Title || len(got.Files) != 1 || got.Files[0] != p.Images[0] {
+		got.Status != "UNLISTED" || got.Title != p.Title || len(got.Media) != 0 {
 		t.Errorf("product %+v", got)
 	}
 	if v.Price.String() != "19.9" || v.ID != ref.VariantID {
@@ -80,8 +80,8 @@ func TestUpsertTwiceReplacesLists(t *testing.T) {
 		t.Fatalf("%d products, want 3", len(ps))
 	}
 	for _, p := range ps {
-		if len(p.Variants) != 1 || len(p.Metafields) != 1 || len(p.Files) != 1 {
-			t.Errorf("%s: %d variants, %d metafields, %d files", p.Title, len(p.Variants), len(p.Metafields), len(p.Files))
+		if len(p.Variants) != 1 || len(p.Metafields) != 1 || len(p.Media) != 0 {
+			t.Errorf("%s: %d variants, %d metafields, %d media", p.Title, len(p.Variants), len(p.Metafields), len(p.Media))
 		}
 	}
 	_, v, _ := e.fake.ProductBySKU(in[0].Ref.SKU)

@@ -178,10 +178,11 @@ type gqlResponse struct {
 
 // nonIdempotent are the operations never resent after a network error or a
 // 5xx (they might have run): a second bulkOperationRunMutation would start a
-// second bulk operation. Every other operation is a query or an upsert with
-// absolute values (productSet by identifier, prices, status) or carries an
+// second bulk operation, a second ProductSetFiles with an originalSource a
+// second file. Every other operation is a query or an upsert with absolute
+// values (productSet by identifier, prices, status) or carries an
 // idempotency key (inventorySetQuantities).
-var nonIdempotent = map[string]bool{OpBulkOperationRunMutation: true}
+var nonIdempotent = map[string]bool{OpBulkOperationRunMutation: true, OpProductSetFiles: true}
 
 // Do sends the document of operation op with vars and decodes data into out
 // (a pointer, or nil). It paces the request by query cost, waits out

@@ -23,8 +23,14 @@
 //   - Prices are formatted to the store's woocommerce_price_num_decimals with exact decimal
 //     arithmetic; a price that would change value (more digits than the store shows) or a
 //     currency other than the store's is refused per item with platforms.ErrInvalid.
-//   - Image URLs are uploaded once: the attachment id WooCommerce answers is remembered
-//     (per client) and sent as {id} afterwards, since re-sending a src downloads a duplicate.
+//   - Images go only through SetImages (images.go): product writes leave images alone, so the
+//     catalog is created in fast batches and the slow downloads come after, in smaller batches
+//     (Config.ImageBatchSize) the caller may run side by side. A known attachment is sent as
+//     {id}; a new image as {src, name: platforms.ImageTag(src), alt}, since re-sending a src
+//     downloads a duplicate. The name lets FindImages, and the recovery of a batch whose answer
+//     was lost, recognise an upload. The adapter keeps no id map: the caller does.
+//   - Media cannot be deleted with consumer keys (DeleteMedia says why); Capabilities says so.
+//   - Categories are created level by level through POST /products/categories/batch.
 //   - Weights and dimensions arrive in kg and cm and are converted exactly (shopspring/decimal,
 //     4 decimals) to the store's woocommerce_weight_unit and woocommerce_dimension_unit, read
 //     once with the other settings.
@@ -70,9 +76,11 @@ type Config struct {
 	HTTPClient *http.Client
 	// Logger receives retries and recoveries (default: discard).
 	Logger *slog.Logger
-	// BatchSize is the most items per batch request, 1..100 (default 100). Lower it for stores
-	// that time out on large batches with images.
+	// BatchSize is the most items per batch request, 1..100 (default 100).
 	BatchSize int
+	// ImageBatchSize is the most products per SetImages request, 1..BatchSize (default
+	// DefaultImageBatchSize): WooCommerce downloads each new image inside the request.
+	ImageBatchSize int
 	// Timeout bounds one HTTP attempt (default 60 s).
 	Timeout time.Duration
 	// Retry is the retry policy of every request.
@@ -98,9 +106,6 @@ type Client struct {
 	catMu      sync.Mutex
 	categories map[string]int  // IWS category id → term id
 	terms      map[termKey]int // (parent, lower-case name) → term id; nil until listed
-
-	imgMu  sync.Mutex
-	images map[string]int // image URL → attachment id
 }
 
 var _ platforms.Storefront = (*Client)(nil)
@@ -132,6 +137,12 @@ func New(cfg Config) (*Client, error) {
 	if cfg.BatchSize < 1 || cfg.BatchSize > MaxBatchSize {
 		problems = append(problems, fmt.Sprintf("BatchSize must be 1..%d", MaxBatchSize))
 	}
+	if cfg.ImageBatchSize == 0 {
+		cfg.ImageBatchSize = min(DefaultImageBatchSize, cfg.BatchSize)
+	}
+	if cfg.ImageBatchSize < 1 || cfg.ImageBatchSize > max(cfg.BatchSize, 1) {
+		problems = append(problems, "ImageBatchSize must be 1..BatchSize")
+	}
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("woocommerce: config: %s: %w", strings.Join(problems, "; "), platforms.ErrInvalid)
 	}
@@ -158,13 +169,13 @@ func New(cfg Config) (*Client, error) {
 	u.RawQuery, u.Fragment = "", ""
 	return &Client{
 		cfg: cfg, base: u, https: u.Scheme == "https", http: cfg.HTTPClient, log: cfg.Logger,
-		categories: map[string]int{}, images: map[string]int{},
+		categories: map[string]int{},
 	}, nil
 }
 
 // Capabilities implements platforms.Storefront.
 func (c *Client) Capabilities() platforms.Capabilities {
-	return platforms.Capabilities{BatchSize: c.cfg.BatchSize}
+	return platforms.Capabilities{BatchSize: c.cfg.BatchSize, ImageBatchSize: c.cfg.ImageBatchSize}
 }
 
 func sleepContext(ctx context.Context, d time.Duration) error {

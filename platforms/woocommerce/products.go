@@ -1,6 +1,7 @@
 package woocommerce
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -16,32 +17,38 @@ import (
 
 // productBody is one create or update item of POST /products/batch; empty fields are left alone.
 type productBody struct {
-	ID                int         `json:"id,omitempty"`
-	Type              string      `json:"type,omitempty"`
-	Status            string      `json:"status,omitempty"`
-	CatalogVisibility string      `json:"catalog_visibility,omitempty"`
-	SKU               string      `json:"sku,omitempty"`
-	Name              string      `json:"name,omitempty"`
-	Description       *string     `json:"description,omitempty"`
-	RegularPrice      string      `json:"regular_price,omitempty"`
-	ManageStock       *bool       `json:"manage_stock,omitempty"`
-	StockQuantity     *int        `json:"stock_quantity,omitempty"`
-	StockStatus       string      `json:"stock_status,omitempty"`
-	Categories        []idRef     `json:"categories,omitempty"`
-	Images            []imageRef  `json:"images,omitempty"`
-	Weight            string      `json:"weight,omitempty"`
-	Dimensions        *dimensions `json:"dimensions,omitempty"`
-	Attributes        []attribute `json:"attributes,omitempty"`
-	MetaData          []metaEntry `json:"meta_data,omitempty"`
+	ID                int     `json:"id,omitempty"`
+	Type              string  `json:"type,omitempty"`
+	Status            string  `json:"status,omitempty"`
+	CatalogVisibility string  `json:"catalog_visibility,omitempty"`
+	SKU               string  `json:"sku,omitempty"`
+	Name              string  `json:"name,omitempty"`
+	Description       *string `json:"description,omitempty"`
+	RegularPrice      string  `json:"regular_price,omitempty"`
+	ManageStock       *bool   `json:"manage_stock,omitempty"`
+	StockQuantity     *int    `json:"stock_quantity,omitempty"`
+	StockStatus       string  `json:"stock_status,omitempty"`
+	Categories        []idRef `json:"categories,omitempty"`
+	// Images is nil in every write but SetImages' (an absent field keeps the product's
+	// images); a pointer so that SetImages can send an empty list.
+	Images     *[]imageRef `json:"images,omitempty"`
+	Weight     string      `json:"weight,omitempty"`
+	Dimensions *dimensions `json:"dimensions,omitempty"`
+	Attributes []attribute `json:"attributes,omitempty"`
+	MetaData   []metaEntry `json:"meta_data,omitempty"`
 }
 
 type idRef struct {
 	ID int `json:"id"`
 }
 
+// imageRef is an image of a product write: {id} references an attachment, {src, name, alt}
+// makes WooCommerce download src into a new one named name.
 type imageRef struct {
-	ID  int    `json:"id,omitempty"`
-	Src string `json:"src,omitempty"`
+	ID   int    `json:"id,omitempty"`
+	Src  string `json:"src,omitempty"`
+	Name string `json:"name,omitempty"`
+	Alt  string `json:"alt,omitempty"`
 }
 
 type dimensions struct {
@@ -63,21 +70,29 @@ type metaEntry struct {
 
 // wireItem is one answer item of a batch: the product, or {"id":…, "error":{…}}.
 type wireItem struct {
-	ID     int    `json:"id"`
-	SKU    string `json:"sku"`
-	Type   string `json:"type"`
-	Images []struct {
-		ID int `json:"id"`
-	} `json:"images"`
-	Error *wireError `json:"error"`
+	ID     int         `json:"id"`
+	SKU    string      `json:"sku"`
+	Type   string      `json:"type"`
+	Images []wireImage `json:"images"`
+	Error  *wireError  `json:"error"`
+}
+
+// wireImage is an image of a product as WooCommerce answers it.
+type wireImage struct {
+	ID   int    `json:"id"`
+	Name string `json:"name"`
 }
 
 // op is one item of a Storefront batch call on its way through /products/batch.
 type op struct {
-	sku    string
-	id     int // WooCommerce id; 0 creates
-	body   productBody
-	images []string // URLs, in the order of body.Images
+	sku  string
+	id   int // WooCommerce id; 0 creates
+	body productBody
+	// images are the URLs of body.Images, in order (SetImages); media their attachment ids
+	// once the write went through.
+	images []string
+	media  []int
+	alt    string // alternative text of the images uploaded
 	// lookup: the given id is unusable, find the product by SKU before sending.
 	lookup  bool
 	retried bool
@@ -162,19 +177,6 @@ func (c *Client) productBody(p platforms.ProductInput, st storeSettings, o *op) 
 		}
 		b.Categories = []idRef{{ID: n}}
 	}
-	c.imgMu.Lock()
-	for _, src := range p.Images {
-		if src == "" || slices.Contains(o.images, src) {
-			continue
-		}
-		if id, ok := c.images[src]; ok {
-			b.Images = append(b.Images, imageRef{ID: id})
-		} else {
-			b.Images = append(b.Images, imageRef{Src: src})
-		}
-		o.images = append(o.images, src)
-	}
-	c.imgMu.Unlock()
 	if p.LengthCm != "" || p.WidthCm != "" || p.HeightCm != "" {
 		b.Dimensions = &dimensions{}
 		for _, d := range []struct {
@@ -243,28 +245,57 @@ func (c *Client) UpdateStock(ctx context.Context, updates []platforms.StockUpdat
 
 // UpdatePrices implements platforms.Storefront.
 func (c *Client) UpdatePrices(ctx context.Context, updates []platforms.PriceUpdate) ([]platforms.ItemResult, error) {
-	if err := c.checkBatch("UpdatePrices", len(updates)); err != nil {
+	return c.priceBatch(ctx, "UpdatePrices", len(updates), func(i int, o *op) (platforms.ProductRef, string, string) {
+		u := updates[i]
+		return u.Ref, u.Price, u.Currency
+	})
+}
+
+// UpdatePriceStock implements platforms.Storefront: price and stock travel in one update item,
+// so WooCommerce saves each product once.
+func (c *Client) UpdatePriceStock(ctx context.Context, updates []platforms.PriceStockUpdate) ([]platforms.ItemResult, error) {
+	return c.priceBatch(ctx, "UpdatePriceStock", len(updates), func(i int, o *op) (platforms.ProductRef, string, string) {
+		u := updates[i]
+		if !u.Status.Valid() {
+			o.err = fmt.Errorf("woocommerce: status %q: %w", u.Status, platforms.ErrInvalid)
+		}
+		stockFields(&o.body, u.ManageStock, u.Stock, u.Status)
+		return u.Ref, u.Price, u.Currency
+	})
+}
+
+// priceBatch sends n price updates; item fills in the rest of item i's op and returns its ref,
+// price and currency.
+func (c *Client) priceBatch(ctx context.Context, method string, n int, item func(i int, o *op) (platforms.ProductRef, string, string)) ([]platforms.ItemResult, error) {
+	if err := c.checkBatch(method, n); err != nil {
 		return nil, err
 	}
 	st, err := c.storeSettings(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("woocommerce: UpdatePrices: %w", err)
+		return nil, fmt.Errorf("woocommerce: %s: %w", method, err)
 	}
-	ops := make([]*op, len(updates))
-	for i, u := range updates {
-		o := &op{sku: u.Ref.SKU}
-		o.id, o.lookup = c.updateID(u.Ref, o)
-		o.body.RegularPrice, err = st.formatPrice(u.Price, u.Currency)
-		if err != nil && o.err == nil {
-			o.err = err
+	ops := make([]*op, n)
+	for i := range ops {
+		o := &op{}
+		ref, price, currency := item(i, o)
+		o.sku = ref.SKU
+		itemErr := o.err
+		o.id, o.lookup = c.updateID(ref, o)
+		if o.err == nil {
+			o.err = itemErr
+		}
+		if p, err := st.formatPrice(price, currency); err != nil {
+			o.err = cmp.Or(o.err, err)
+		} else {
+			o.body.RegularPrice = p
 		}
 		ops[i] = o
 	}
-	return c.runBatch(ctx, "UpdatePrices", ops)
+	return c.runBatch(ctx, method, ops)
 }
 
-// Unpublish implements platforms.Storefront: status draft keeps the product, its id and its
-// orders; UpsertProducts publishes it again.
+// Unpublish implements platforms.Storefront: status draft keeps the product, its id, its images
+// and its orders; UpsertProducts publishes it again.
 func (c *Client) Unpublish(ctx context.Context, refs []platforms.ProductRef) ([]platforms.ItemResult, error) {
 	if err := c.checkBatch("Unpublish", len(refs)); err != nil {
 		return nil, err
@@ -296,6 +327,18 @@ func (c *Client) updateID(ref platforms.ProductRef, o *op) (int, bool) {
 // in one follow-up batch. The first send's failure is the call's error; later failures are
 // per item, since the first batch was applied.
 func (c *Client) runBatch(ctx context.Context, method string, ops []*op) ([]platforms.ItemResult, error) {
+	if err := c.runOps(ctx, method, ops); err != nil {
+		return nil, err
+	}
+	out := make([]platforms.ItemResult, len(ops))
+	for i, o := range ops {
+		out[i] = o.result()
+	}
+	return out, nil
+}
+
+// runOps is runBatch leaving each item's outcome in its op.
+func (c *Client) runOps(ctx context.Context, method string, ops []*op) error {
 	var first, lookup []*op
 	for _, o := range ops {
 		switch {
@@ -308,10 +351,10 @@ func (c *Client) runBatch(ctx context.Context, method string, ops []*op) ([]plat
 	}
 	if len(first) > 0 {
 		if err := c.sendBatch(ctx, first); err != nil {
-			return nil, fmt.Errorf("woocommerce: %s: %w", method, err)
+			return fmt.Errorf("woocommerce: %s: %w", method, err)
 		}
 	} else if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("woocommerce: %s: %w", method, err)
+		return fmt.Errorf("woocommerce: %s: %w", method, err)
 	}
 	var again []*op
 	for _, o := range first {
@@ -333,7 +376,7 @@ func (c *Client) runBatch(ctx context.Context, method string, ops []*op) ([]plat
 			case err != nil:
 				o.err = fmt.Errorf("woocommerce: find %s by SKU: %w", o.sku, err)
 				if len(first) == 0 {
-					return nil, fmt.Errorf("woocommerce: %s: %w", method, err)
+					return fmt.Errorf("woocommerce: %s: %w", method, err)
 				}
 			case !ok:
 				o.err = fmt.Errorf("woocommerce: product %s: %w", o.sku, platforms.ErrNotFound)
@@ -350,18 +393,14 @@ func (c *Client) runBatch(ctx context.Context, method string, ops []*op) ([]plat
 		}
 		if err := c.sendBatch(ctx, again); err != nil {
 			if len(first) == 0 {
-				return nil, fmt.Errorf("woocommerce: %s: %w", method, err)
+				return fmt.Errorf("woocommerce: %s: %w", method, err)
 			}
 			for _, o := range again {
 				o.err = err
 			}
 		}
 	}
-	out := make([]platforms.ItemResult, len(ops))
-	for i, o := range ops {
-		out[i] = o.result()
-	}
-	return out, nil
+	return nil
 }
 
 func skusOf(ops []*op) []string {
@@ -373,8 +412,9 @@ func skusOf(ops []*op) []string {
 }
 
 // sendBatch sends ops in one POST /products/batch and records each item's outcome in its op.
-// Creates make the request unsafe to repeat blindly: after a lost answer the created SKUs are
-// looked up first and the ones found become updates.
+// Creates and image uploads make the request unsafe to repeat blindly: after a lost answer the
+// created SKUs are looked up first and the ones found become updates, and the images sent by
+// URL are looked for on their products (by ImageTag) and the ones found sent by id.
 func (c *Client) sendBatch(ctx context.Context, ops []*op) error {
 	var creates, updates []*op
 	build := func() ([]byte, error) {
@@ -398,6 +438,7 @@ func (c *Client) sendBatch(ctx context.Context, ops []*op) error {
 		return json.Marshal(req)
 	}
 	hasCreates := slices.ContainsFunc(ops, func(o *op) bool { return o.id == 0 })
+	hasUploads := slices.ContainsFunc(ops, (*op).uploads)
 	recoverCreates := func(ctx context.Context) error {
 		var pending []*op
 		for _, o := range ops {
@@ -420,8 +461,14 @@ func (c *Client) sendBatch(ctx context.Context, ops []*op) error {
 		}
 		return nil
 	}
+	recover := func(ctx context.Context) error {
+		if err := recoverCreates(ctx); err != nil {
+			return err
+		}
+		return c.recoverUploads(ctx, ops)
+	}
 	resp, err := c.do(ctx, call{method: http.MethodPost, path: "/products/batch", body: build,
-		idempotent: !hasCreates, recover: recoverCreates})
+		idempotent: !hasCreates && !hasUploads, recover: recover})
 	if err != nil {
 		return err
 	}
@@ -451,14 +498,11 @@ func (c *Client) readItems(ops []*op, items []wireItem) {
 			continue
 		}
 		o.id = it.ID
-		if len(o.images) > 0 {
-			c.imgMu.Lock()
-			for j, src := range o.images {
-				if j < len(it.Images) && it.Images[j].ID != 0 {
-					c.images[src] = it.Images[j].ID
-				}
+		if o.body.Images != nil {
+			o.media = o.media[:0]
+			for _, im := range it.Images {
+				o.media = append(o.media, im.ID)
 			}
-			c.imgMu.Unlock()
 		}
 	}
 }

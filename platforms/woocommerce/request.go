@@ -155,9 +155,15 @@ func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 	where := cl.method + " " + cl.path
 	pol := c.cfg.Retry
 	var last error
+	pacer := platforms.PacerFrom(ctx)
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("woocommerce: %s: %w", where, err)
+		}
+		if pacer != nil {
+			if err := pacer.Wait(ctx); err != nil {
+				return nil, fmt.Errorf("woocommerce: %s: %w", where, err)
+			}
 		}
 		resp, retryAfter, err := c.attempt(ctx, cl)
 		if err == nil {
@@ -169,6 +175,9 @@ func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 		var apiErr *APIError
 		rateLimited := errors.As(err, &apiErr) && apiErr.Status == http.StatusTooManyRequests
 		retryable := rateLimited || !errors.As(err, &apiErr) || apiErr.Status >= 500
+		if pacer != nil && apiErr != nil && (rateLimited || apiErr.Status >= 500) {
+			pacer.Throttled(retryAfter) // the store is overloaded: everyone slows down
+		}
 		last = err
 		if !retryable || attempt >= pol.MaxAttempts {
 			break
@@ -282,7 +291,8 @@ func (c *Client) signOAuth(method string, u *url.URL, q url.Values) {
 	sort.Strings(keys)
 	pairs := make([]string, len(keys))
 	for i, k := range keys {
-		pairs[i] = rawURLEncode(k) + "%3D" + rawURLEncode(q.Get(k))
+		// Encoded twice, as WooCommerce does (normalize_parameters, then join_with_equals_sign).
+		pairs[i] = rawURLEncode(rawURLEncode(k) + "=" + rawURLEncode(q.Get(k)))
 	}
 	base := strings.ToUpper(method) + "&" + rawURLEncode(u.Scheme+"://"+u.Host+u.EscapedPath()) + "&" + strings.Join(pairs, "%26")
 	mac := hmac.New(sha256.New, []byte(c.cfg.ConsumerSecret+"&"))

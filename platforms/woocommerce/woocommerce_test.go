@@ -183,27 +183,37 @@ func TestPerItemErrors(t *testing.T) {
 	}}, nil)
 	in := products("E", 4)
 	in[1].Price = "abc"
-	in[2].Images = []string{"https://img.example/broken.jpg"}
 	in[3].Status = "weird"
 	res, err := c.UpsertProducts(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res[0].Err != nil || res[0].Ref.ProductID == "" {
-		t.Errorf("good item: %+v", res[0])
+	if res[0].Err != nil || res[0].Ref.ProductID == "" || res[2].Err != nil {
+		t.Errorf("good items: %+v, %+v", res[0], res[2])
 	}
-	var apiErr *APIError
 	if !errors.Is(res[1].Err, platforms.ErrInvalid) {
 		t.Errorf("bad price: %v", res[1].Err)
-	}
-	if !errors.As(res[2].Err, &apiErr) || apiErr.Code != "woocommerce_product_image_upload_error" || !errors.Is(res[2].Err, platforms.ErrInvalid) {
-		t.Errorf("broken image: %v", res[2].Err)
 	}
 	if !errors.Is(res[3].Err, platforms.ErrInvalid) {
 		t.Errorf("bad status: %v", res[3].Err)
 	}
-	if n := len(s.Products()); n != 1 {
-		t.Errorf("%d products, want 1", n)
+	if n := len(s.Products()); n != 2 {
+		t.Errorf("%d products, want 2", n)
+	}
+	// An image WooCommerce cannot download fails its product's write only.
+	img, err := c.SetImages(context.Background(), []platforms.ImageSet{
+		{Ref: res[0].Ref, Images: []platforms.Image{{URL: "https://img.example/broken.jpg"}}},
+		{Ref: res[2].Ref, Images: []platforms.Image{{URL: "https://img.example/fine.jpg"}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var apiErr *APIError
+	if !errors.As(img[0].Err, &apiErr) || apiErr.Code != "woocommerce_product_image_upload_error" || !errors.Is(img[0].Err, platforms.ErrInvalid) {
+		t.Errorf("broken image: %v", img[0].Err)
+	}
+	if img[1].Err != nil || len(img[1].MediaIDs) != 1 {
+		t.Errorf("good image: %+v", img[1])
 	}
 }
 
@@ -270,28 +280,6 @@ func TestRecoversLostIDBySKU(t *testing.T) {
 	}
 	if !errors.Is(pr[1].Err, platforms.ErrNotFound) {
 		t.Errorf("unknown SKU: %v", pr[1].Err)
-	}
-}
-
-func TestImagesUploadedOnce(t *testing.T) {
-	s, c := startTLS(t, wootest.Config{}, nil)
-	in := products("I", 2)
-	for i := range in {
-		in[i].Images = []string{"https://img.example/shared.jpg", fmt.Sprintf("https://img.example/%d.jpg", i)}
-	}
-	refs := push(t, c, in[:1])
-	if n := s.Attachments(); n != 2 {
-		t.Fatalf("%d attachments after first push, want 2", n)
-	}
-	in[0].Ref = refs[0]
-	push(t, c, in)
-	if n := s.Attachments(); n != 3 {
-		t.Errorf("%d attachments, want 3 (shared.jpg reused, one new)", n)
-	}
-	p0, _ := s.ProductBySKU("I00000")
-	p1, _ := s.ProductBySKU("I00001")
-	if len(p0.Images) != 2 || len(p1.Images) != 2 || p0.Images[0].ID != p1.Images[0].ID {
-		t.Errorf("shared image not reused: %+v / %+v", p0.Images, p1.Images)
 	}
 }
 
@@ -600,11 +588,11 @@ func TestSecretsNeverRecorded(t *testing.T) {
 }
 
 func TestNewValidates(t *testing.T) {
-	_, err := New(Config{BaseURL: "ftp://x", BatchSize: 500})
+	_, err := New(Config{BaseURL: "ftp://x", BatchSize: 50, ImageBatchSize: 51})
 	if !errors.Is(err, platforms.ErrInvalid) {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"BaseURL", "ConsumerKey", "ConsumerSecret", "BatchSize"} {
+	for _, want := range []string{"BaseURL", "ConsumerKey", "ConsumerSecret", "ImageBatchSize"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("%q does not mention %s", err, want)
 		}
@@ -613,7 +601,7 @@ func TestNewValidates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Capabilities() != (platforms.Capabilities{BatchSize: 20}) || c.base.String() != "https://s.example/shop/wp-json/wc/v3" {
+	if c.Capabilities() != (platforms.Capabilities{BatchSize: 20, ImageBatchSize: DefaultImageBatchSize}) || c.base.String() != "https://s.example/shop/wp-json/wc/v3" {
 		t.Errorf("%+v %s", c.Capabilities(), c.base)
 	}
 }

@@ -161,6 +161,9 @@ func TestEveryDocumentExecutes(t *testing.T) {
 		{shopify.OpInventorySetQuantities, map[string]any{"idempotencyKey": "k1", "input": map[string]any{"name": "available", "reason": "correction",
 			"quantities": []any{map[string]any{"inventoryItemId": v.InventoryItem.ID, "locationId": loc, "quantity": 7, "changeFromQuantity": nil}}}}},
 		{shopify.OpProductUpdateStatus, map[string]any{"id": set.Product.ID, "status": "DRAFT"}},
+		{shopify.OpProductSetFiles, map[string]any{"identifier": map[string]any{"id": set.Product.ID}, "synchronous": true,
+			"input": map[string]any{"files": []any{map[string]any{"originalSource": "https://img.example/2.jpg", "contentType": "IMAGE", "alt": "Laptop", "filename": "intcomex-0123456789abcdef.jpg"}}}}},
+		{shopify.OpProductsMedia, map[string]any{"ids": []any{set.Product.ID}}},
 		{shopify.OpStagedUploadsCreate, map[string]any{"input": []any{map[string]any{"resource": "BULK_MUTATION_VARIABLES", "filename": "v.jsonl", "mimeType": "text/jsonl", "httpMethod": "POST"}}}},
 		{shopify.OpOrder, map[string]any{"id": order.ID, "lines": 10}},
 		{shopify.OpOrders, map[string]any{"query": "financial_status:paid updated_at:>'2026-06-01T00:00:00Z'", "first": 10, "lines": 10}},
@@ -202,6 +205,39 @@ func TestEveryDocumentExecutes(t *testing.T) {
 				t.Fatalf("fulfillmentCreate: %s", fa.Data["fulfillmentCreate"])
 			}
 		}
+	}
+	// ProductSetFiles replaced the product's media with the new file; the first one stays in the
+	// shop's files until FileDelete.
+	var media struct {
+		Nodes []struct {
+			ID    string
+			Media struct {
+				Nodes []struct {
+					ID    string
+					Image struct{ URL string }
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(gql(t, s, shopify.OpProductsMedia, map[string]any{"ids": []any{set.Product.ID}}).Data["nodes"], &media.Nodes); err != nil {
+		t.Fatal(err)
+	}
+	if len(media.Nodes) != 1 || len(media.Nodes[0].Media.Nodes) != 1 || !strings.Contains(media.Nodes[0].Media.Nodes[0].Image.URL, "intcomex-0123456789abcdef.jpg") {
+		t.Fatalf("media %+v", media)
+	}
+	if n := len(s.Files()); n != 2 {
+		t.Fatalf("%d files", n)
+	}
+	var del struct {
+		DeletedFileIDs []string `json:"deletedFileIds"`
+	}
+	field(t, gql(t, s, shopify.OpFileDelete, map[string]any{"fileIds": []any{media.Nodes[0].Media.Nodes[0].ID}}), "fileDelete", &del)
+	seen[shopify.OpFileDelete] = true
+	if len(del.DeletedFileIDs) != 1 || len(s.Files()) != 1 {
+		t.Fatalf("fileDelete: %+v, %d files left", del, len(s.Files()))
+	}
+	if p, _, _ := s.ProductBySKU("SKU-1"); len(p.Media) != 0 {
+		t.Fatalf("deleted file still on the product: %+v", p.Media)
 	}
 	held := s.CreateOrder(shopifytest.NewOrder{Lines: []shopifytest.OrderLine{{SKU: "H", Quantity: 1}}})
 	var fos struct {

@@ -47,6 +47,19 @@ func (s *Server) resolveRoot(op *ast.OperationDefinition, f *ast.Field, args, va
 				}
 			}
 			return paginateArgs(c, args), nil, hooks
+		case "nodes":
+			var out []obj
+			for _, id := range strs(args["ids"]) {
+				switch {
+				case s.product(id) != nil:
+					out = append(out, s.productObj(s.product(id)))
+				case s.st.files[id] != nil:
+					out = append(out, s.fileObj(s.st.files[id]))
+				default:
+					out = append(out, nil)
+				}
+			}
+			return out, nil, hooks
 		case "product":
 			if p := s.product(str(args["id"])); p != nil {
 				return s.productObj(p), nil, hooks
@@ -94,6 +107,8 @@ func (s *Server) resolveRoot(op *ast.OperationDefinition, f *ast.Field, args, va
 	switch f.Name {
 	case "productSet":
 		return s.productSet(args), nil, hooks
+	case "fileDelete":
+		return s.fileDelete(args), nil, hooks
 	case "productVariantsBulkUpdate":
 		return s.variantsBulkUpdate(args), nil, hooks
 	case "inventorySetQuantities":
@@ -244,6 +259,12 @@ func (s *Server) productSet(args map[string]any) obj {
 			}
 		}
 	}
+	var media []string
+	if v, ok := in["files"]; ok {
+		var fileErrs []obj
+		media, fileErrs = s.setFiles(objs(v))
+		ues = append(ues, fileErrs...)
+	}
 	if len(ues) > 0 {
 		return obj{"product": nil, "productSetOperation": nil, "userErrors": ues}
 	}
@@ -275,11 +296,8 @@ func (s *Server) productSet(args map[string]any) obj {
 	if v, ok := in["tags"]; ok {
 		p.Tags = strs(v)
 	}
-	if v, ok := in["files"]; ok {
-		p.Files = nil
-		for _, f := range objs(v) {
-			p.Files = append(p.Files, str(f["originalSource"]))
-		}
+	if _, ok := in["files"]; ok {
+		p.Media = media
 	}
 	if v, ok := in["metafields"]; ok {
 		p.Metafields = nil

@@ -12,7 +12,7 @@ import (
 type Product struct {
 	ID, Handle, Title, DescriptionHTML, Vendor, ProductType, Status string
 	Tags                                                            []string
-	Files                                                           []string // originalSource URLs
+	Media                                                           []string // file gids, in order
 	Variants                                                        []Variant
 	Metafields                                                      []Metafield
 	UpdatedAt                                                       time.Time
@@ -34,8 +34,15 @@ type Location struct {
 	Active, FulfillsOnline bool
 }
 
+// File is an image in the shop's Files, made by productSet from an originalSource.
+type File struct {
+	ID, Source, Filename, Alt string
+}
+
 type state struct {
 	products []*Product
+	files    map[string]*File
+	uploads  map[string]int // originalSource → files made from it
 	// byMetafield indexes products by "namespace\x00key\x00value" of each metafield, so a productSet
 	// by customId does not scan every product (50,000-product loads in the benchmarks). productSet
 	// is the only writer of product metafields and indexes them; lookups verify the entry.
@@ -60,12 +67,14 @@ func (st *state) init() {
 	st.inventory = map[string]map[string]int{}
 	st.idem = map[string]idemEntry{}
 	st.staged = map[string][]byte{}
+	st.files = map[string]*File{}
+	st.uploads = map[string]int{}
 }
 
 func (p *Product) clone() Product {
 	c := *p
 	c.Tags = slices.Clone(p.Tags)
-	c.Files = slices.Clone(p.Files)
+	c.Media = slices.Clone(p.Media)
 	c.Variants = slices.Clone(p.Variants)
 	c.Metafields = slices.Clone(p.Metafields)
 	return c
@@ -168,6 +177,15 @@ func (s *Server) productObj(p *Product) obj {
 			return c
 		}),
 		"metafields": lazy(func(args map[string]any) any { return metafieldConn(p.Metafields, args) }),
+		"media": lazy(func(map[string]any) any {
+			c := conn{}
+			for _, id := range p.Media {
+				if f := s.st.files[id]; f != nil {
+					c = append(c, s.fileObj(f))
+				}
+			}
+			return c
+		}),
 		"metafield": lazy(func(args map[string]any) any {
 			return metafieldOne(p.Metafields, args)
 		}),

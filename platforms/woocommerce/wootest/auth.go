@@ -188,9 +188,11 @@ func (s *Server) oauth(r *http.Request) (*apiKey, *apiError) {
 }
 
 // OAuthSignature computes WooCommerce's one-legged OAuth 1.0a signature: key consumer_secret+"&",
-// base string METHOD&rawurlencode(url)&k1%3Dv1%26k2%3Dv2 over the params sorted by key (minus
-// oauth_signature), each key and value RFC 3986-encoded once, exactly as
-// WC_REST_Authentication::check_oauth_signature builds it. Exported so tests can sign requests.
+// base string METHOD&rawurlencode(url)&… over the params sorted by key (minus oauth_signature),
+// exactly as WC_REST_Authentication::check_oauth_signature builds it: each key and value
+// RFC 3986-encoded (normalize_parameters), then each "key=value" encoded again
+// (join_with_equals_sign), so a value holding a comma signs as %252C. (A real WooCommerce 11
+// refused a signature that encoded "include=1,2" once.) Exported so tests can sign requests.
 func OAuthSignature(h func() hash.Hash, method, baseURL string, params map[string]string, secret string) string {
 	keys := make([]string, 0, len(params))
 	for k := range params {
@@ -201,7 +203,7 @@ func OAuthSignature(h func() hash.Hash, method, baseURL string, params map[strin
 	sort.Strings(keys)
 	pairs := make([]string, len(keys))
 	for i, k := range keys {
-		pairs[i] = rfc3986(k) + "%3D" + rfc3986(params[k])
+		pairs[i] = rfc3986(rfc3986(k) + "=" + rfc3986(params[k]))
 	}
 	base := strings.ToUpper(method) + "&" + rfc3986(baseURL) + "&" + strings.Join(pairs, "%26")
 	mac := hmac.New(h, []byte(secret+"&"))

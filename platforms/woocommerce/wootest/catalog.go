@@ -74,47 +74,31 @@ func (s *Server) renderCategoryLocked(base string, c *category) Category {
 		MenuOrder: c.MenuOrder, Count: s.countLocked(c), Links: links}
 }
 
-func (s *Server) createCategory(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		Name        string `json:"name"`
-		Slug        string `json:"slug"`
-		Parent      int    `json:"parent"`
-		Description string `json:"description"`
-		Display     string `json:"display"`
-		MenuOrder   int    `json:"menu_order"`
-	}
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
-		writeError(w, newError(http.StatusBadRequest, "rest_invalid_json", "Invalid JSON body passed."))
-		return
-	}
+// categoryInput is the body of a category create, alone or in a batch.
+type categoryInput struct {
+	Name        string `json:"name"`
+	Slug        string `json:"slug"`
+	Parent      int    `json:"parent"`
+	Description string `json:"description"`
+	Display     string `json:"display"`
+	MenuOrder   int    `json:"menu_order"`
+}
+
+// createCategoryLocked creates a product_cat term as wp_insert_term does: a name that exists
+// under the same parent is term_exists with its id in resource_id (fixtures 22–23).
+func (s *Server) createCategoryLocked(in categoryInput) (*category, *apiError) {
 	if strings.TrimSpace(in.Name) == "" {
-		writeError(w, newError(http.StatusBadRequest, "rest_missing_callback_param", "Missing parameter(s): name"))
-		return
+		return nil, newError(http.StatusBadRequest, "rest_missing_callback_param", "Missing parameter(s): name")
 	}
-	base := s.restBase(r)
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if in.Parent != 0 && s.categories[in.Parent] == nil {
-		writeError(w, newError(http.StatusBadRequest, "woocommerce_rest_term_invalid", "Parent term does not exist."))
-		return
+		return nil, newError(http.StatusBadRequest, "woocommerce_rest_term_invalid", "Parent term does not exist.")
 	}
 	slug := firstNonEmpty(in.Slug, slugify(in.Name))
 	for _, c := range s.categories {
 		if c.Parent == in.Parent && strings.EqualFold(c.Name, in.Name) {
 			e := newError(http.StatusBadRequest, "term_exists", "A term with the name provided already exists with this parent.")
 			e.Data.ResourceID = c.ID
-			writeJSON(w, http.StatusBadRequest, struct {
-				Code    string `json:"code"`
-				Message string `json:"message"`
-				Data    struct {
-					Status     int `json:"status"`
-					ResourceID int `json:"resource_id"`
-				} `json:"data"`
-			}{Code: e.Code, Message: e.Message, Data: struct {
-				Status     int `json:"status"`
-				ResourceID int `json:"resource_id"`
-			}{400, c.ID}})
-			return
+			return nil, e
 		}
 		if c.Slug == slug {
 			slug = slug + "-" + strconv.Itoa(in.Parent)
@@ -124,8 +108,62 @@ func (s *Server) createCategory(w http.ResponseWriter, r *http.Request) {
 		Display: firstNonEmpty(in.Display, "default"), MenuOrder: in.MenuOrder}
 	s.nextTermID++
 	s.categories[c.ID] = c
+	return c, nil
+}
+
+func (s *Server) createCategory(w http.ResponseWriter, r *http.Request) {
+	var in categoryInput
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		writeError(w, newError(http.StatusBadRequest, "rest_invalid_json", "Invalid JSON body passed."))
+		return
+	}
+	base := s.restBase(r)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.createCategoryLocked(in)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
 	w.Header().Set("Location", fmt.Sprintf("%s%s/products/categories/%d", base, restPrefix, c.ID))
 	writeJSON(w, http.StatusCreated, s.renderCategoryLocked(base, c))
+}
+
+// batchCategories serves POST /products/categories/batch (WC_REST_Terms_Controller's batch
+// route): creates only; an item that fails is {"id":0,"error":{…}} in place, the others are
+// created, and the answer is 200.
+func (s *Server) batchCategories(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Create []categoryInput   `json:"create"`
+		Update []json.RawMessage `json:"update"`
+		Delete []json.RawMessage `json:"delete"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		writeError(w, newError(http.StatusBadRequest, "rest_invalid_json", "Invalid JSON body passed."))
+		return
+	}
+	if n := len(req.Create) + len(req.Update) + len(req.Delete); n > s.cfg.BatchLimit {
+		writeError(w, newError(http.StatusRequestEntityTooLarge, "woocommerce_rest_request_entity_too_large",
+			fmt.Sprintf("Unable to accept more than %d items for this request.", s.cfg.BatchLimit)))
+		return
+	}
+	if len(req.Update)+len(req.Delete) > 0 {
+		writeError(w, newError(http.StatusNotImplemented, "wootest_not_implemented", "The fake batches category creates only."))
+		return
+	}
+	base := s.restBase(r)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var resp batchResponse
+	for _, in := range req.Create {
+		c, err := s.createCategoryLocked(in)
+		if err != nil {
+			resp.Create = append(resp.Create, batchError{ID: intPtr(0), Error: err})
+			continue
+		}
+		resp.Create = append(resp.Create, s.renderCategoryLocked(base, c))
+	}
+	writeJSON(w, http.StatusOK, resp)
 }
 
 func (s *Server) getCategory(w http.ResponseWriter, r *http.Request, id int) {

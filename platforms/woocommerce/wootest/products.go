@@ -575,8 +575,27 @@ func (s *Server) checkImages(raw map[string]json.RawMessage) ([]imageReq, *apiEr
 			return nil, newError(http.StatusBadRequest, "woocommerce_product_image_upload_error",
 				fmt.Sprintf("Error getting remote image %s. Error: %s", im.Src, err.Error()))
 		}
+		s.sideload()
 	}
 	return imgs, nil
+}
+
+// sideload is the cost of WordPress downloading one image and making its attachment (resized
+// copies included): Config.ImageDelay of the request's worker, without the store's lock.
+func (s *Server) sideload() {
+	s.mu.Lock()
+	s.sideloads++
+	s.mu.Unlock()
+	if s.cfg.ImageDelay > 0 {
+		time.Sleep(s.cfg.ImageDelay)
+	}
+}
+
+// Sideloads returns how many images were downloaded (sent by src) so far.
+func (s *Server) Sideloads() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sideloads
 }
 
 func (s *Server) imageCheck(src string) error {
@@ -601,8 +620,16 @@ func (s *Server) attachLocked(imgs []imageReq) ([]int, *apiError) {
 	var ids []int
 	for _, im := range imgs {
 		if im.ID != 0 {
-			if s.attachments[im.ID] == nil {
+			a := s.attachments[im.ID]
+			if a == nil {
 				return nil, newError(http.StatusBadRequest, "woocommerce_product_invalid_image_id", fmt.Sprintf("#%d is an invalid image ID.", im.ID))
+			}
+			// WooCommerce sets a given name and alt on the attachment, by id too.
+			if im.Name != "" {
+				a.Name = im.Name
+			}
+			if im.Alt != "" {
+				a.Alt = im.Alt
 			}
 			ids = append(ids, im.ID)
 			continue
@@ -859,6 +886,17 @@ func (s *Server) listProducts(w http.ResponseWriter, r *http.Request) {
 			skus[strings.TrimSpace(sku)] = true
 		}
 	}
+	var include map[int]bool
+	for _, v := range append(q["include"], q["include[]"]...) {
+		for _, id := range strings.Split(v, ",") {
+			if n, err := strconv.Atoi(strings.TrimSpace(id)); err == nil {
+				if include == nil {
+					include = map[int]bool{}
+				}
+				include[n] = true
+			}
+		}
+	}
 	var after time.Time
 	if v := q.Get("modified_after"); v != "" {
 		t, err := parseWPDate(v)
@@ -870,6 +908,9 @@ func (s *Server) listProducts(w http.ResponseWriter, r *http.Request) {
 	}
 	var list []*product
 	for _, p := range s.products {
+		if include != nil && !include[p.ID] {
+			continue
+		}
 		if skus != nil {
 			if !skus[p.SKU] {
 				continue

@@ -183,6 +183,10 @@ func (s *Server) match(method string, seg []string) (operation, string, handlerF
 		case http.MethodPost:
 			return opCreate, allowCollection, s.createCategory
 		}
+	case len(seg) == 3 && seg[0] == "products" && seg[1] == "categories" && seg[2] == "batch":
+		if method == http.MethodPost || method == http.MethodPut {
+			return opBatch, allowBatch, s.batchCategories
+		}
 	case len(seg) == 3 && seg[0] == "products" && seg[1] == "categories":
 		if n, ok := id(2); ok && method == http.MethodGet {
 			return opView, allowItem, func(w http.ResponseWriter, r *http.Request) { s.getCategory(w, r, n) }
