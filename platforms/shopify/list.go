@@ -73,7 +73,7 @@ func (c *Client) ListProducts(ctx context.Context, cursor string, limit int) (pl
 
 func (v listedVariant) listed() platforms.ListedProduct {
 	p := platforms.ListedProduct{
-		Ref: platforms.ProductRef{SKU: v.SKU, ProductID: v.Product.ID, VariantID: v.ID, InventoryItemID: v.InventoryItem.ID},
+		Ref:   platforms.ProductRef{SKU: v.SKU, ProductID: v.Product.ID, VariantID: v.ID, InventoryItemID: v.InventoryItem.ID},
 		Title: v.Product.Title, Price: v.Price, ManageStock: v.InventoryItem.Tracked,
 		Published: v.Product.Status == "ACTIVE" || v.Product.Status == "UNLISTED",
 	}

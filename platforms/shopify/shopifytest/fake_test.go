@@ -301,7 +301,12 @@ func TestProductsListPages(t *testing.T) {
 		Price         string
 		InventoryItem struct {
 			Tracked        bool
-			InventoryLevel *struct{ Quantities []struct{ Name string; Quantity int } } `json:"inventoryLevel"`
+			InventoryLevel *struct {
+				Quantities []struct {
+					Name     string
+					Quantity int
+				}
+			} `json:"inventoryLevel"`
 		} `json:"inventoryItem"`
 		Product struct{ ID, Title, Status string }
 	}

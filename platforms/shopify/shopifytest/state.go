@@ -226,7 +226,7 @@ func (s *Server) variantObj(p *Product, v Variant) obj {
 		"price": money(v.Price), "compareAtPrice": cmp,
 		"inventoryItem": obj{"__typename": "InventoryItem", "id": v.InventoryItemID, "sku": v.SKU, "tracked": !v.Untracked,
 			"inventoryLevel": lazy(func(args map[string]any) any { return s.levelObj(v.InventoryItemID, str(args["locationId"])) })},
-		"product":       lazy(func(map[string]any) any { return s.productObj(p) }),
+		"product": lazy(func(map[string]any) any { return s.productObj(p) }),
 	}
 }
 
