@@ -360,6 +360,12 @@ func TestProductsListPages(t *testing.T) {
 	if len(pv.Nodes) != 4 || pv.Nodes[0].SKU != "L-1" {
 		t.Fatalf("after the delete: %+v", pv.Nodes)
 	}
+	// A productSet by the deleted product's intcomex.sku makes a new product.
+	var again setResult
+	field(t, gql(t, s, shopify.OpProductSet, productInput("L-0")), "productSet", &again)
+	if again.Product.ID == "" || again.Product.ID == ids[0] || len(s.Products()) != 5 {
+		t.Fatalf("productSet after the delete: %+v, %d products", again, len(s.Products()))
+	}
 }
 
 func TestAuth(t *testing.T) {

@@ -265,6 +265,11 @@ func (s *Server) DeleteProduct(id string) bool {
 	for _, v := range p.Variants {
 		delete(s.st.inventory, v.InventoryItemID)
 	}
+	for _, m := range p.Metafields {
+		if key := metafieldKey(m.Namespace, m.Key, m.Value); s.st.byMetafield[key] == p {
+			delete(s.st.byMetafield, key)
+		}
+	}
 	for _, m := range p.Media {
 		if !slices.ContainsFunc(s.st.products, func(o *Product) bool { return slices.Contains(o.Media, m) }) {
 			delete(s.st.files, m)
