@@ -52,7 +52,7 @@ func storesUnderTest() map[string]func(t *testing.T) storeUnderTest {
 		}
 	}
 	return map[string]func(t *testing.T) storeUnderTest{
-		"memory":                      mem(false),
+		"memory":                       mem(false),
 		"memory_media_go_with_product": mem(true),
 		"woocommerce": func(t *testing.T) storeUnderTest {
 			fake, base, hc := wooFake(t, wootest.Config{})
