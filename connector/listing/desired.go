@@ -84,8 +84,13 @@ func (d Desired) Hashes() Hashes {
 	return Hashes{
 		Content: hashJSON(content),
 		Price:   hashJSON([]string{d.Price, d.Currency}),
-		Stock:   hashJSON([]any{d.ManageStock, d.Stock, d.Status}),
+		Stock:   stockHash(d.ManageStock, d.Stock, d.Status),
 	}
+}
+
+// stockHash is the stock component of Hashes: stock tracking, quantity and status.
+func stockHash(manage bool, stock int, status platforms.Status) string {
+	return hashJSON([]any{manage, stock, status})
 }
 
 func hashJSON(v any) string {

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/intcomex-connector/connector/connector/listing"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/store/storetest"
@@ -27,6 +29,11 @@ type storeUnderTest struct {
 	uploads func() int
 	// mediaGone: deleting a product deletes its images, which must be uploaded again.
 	mediaGone bool
+	// sell sets the product's stock, reprice its price, takeOff puts it off sale, as a sale or
+	// the merchant by hand would.
+	sell    func(sku string, stock int)
+	reprice func(sku, price string)
+	takeOff func(sku string)
 }
 
 // storesUnderTest are the memory storefront (both ways of treating a deleted product's media)
@@ -35,7 +42,15 @@ func storesUnderTest() map[string]func(t *testing.T) storeUnderTest {
 	mem := func(gone bool) func(t *testing.T) storeUnderTest {
 		return func(t *testing.T) storeUnderTest {
 			sf := memory.New(memory.Config{BatchSize: 4, MediaDeletedWithProduct: gone})
+			edit := func(sku string, fn func(p *memory.Product)) {
+				if !sf.EditProduct(sku, fn) {
+					t.Fatalf("no product %s to edit", sku)
+				}
+			}
 			return storeUnderTest{sf: sf, mediaGone: gone,
+				sell:    func(sku string, n int) { edit(sku, func(p *memory.Product) { p.Stock = n }) },
+				reprice: func(sku, price string) { edit(sku, func(p *memory.Product) { p.Price = price }) },
+				takeOff: func(sku string) { edit(sku, func(p *memory.Product) { p.Published = false }) },
 				del: func(sku string) {
 					if !sf.DeleteProduct(sku) {
 						t.Fatalf("no product %s to delete", sku)
@@ -57,7 +72,15 @@ func storesUnderTest() map[string]func(t *testing.T) storeUnderTest {
 		"woocommerce": func(t *testing.T) storeUnderTest {
 			fake, base, hc := wooFake(t, wootest.Config{})
 			id := func(sku string) int { p, _ := fake.ProductBySKU(sku); return p.ID }
+			edit := func(sku string, fields map[string]any) {
+				if err := fake.EditProduct(id(sku), fields); err != nil {
+					t.Fatal(err)
+				}
+			}
 			return storeUnderTest{sf: wooClient(t, base, hc, 4),
+				sell:    func(sku string, n int) { edit(sku, map[string]any{"stock_quantity": n}) },
+				reprice: func(sku, price string) { edit(sku, map[string]any{"regular_price": price}) },
+				takeOff: func(sku string) { edit(sku, map[string]any{"status": "draft"}) },
 				del: func(sku string) {
 					if !fake.DeleteProduct(id(sku), true) {
 						t.Fatalf("no product %s to delete", sku)
@@ -72,14 +95,30 @@ func storesUnderTest() map[string]func(t *testing.T) storeUnderTest {
 				uploads: fake.Sideloads}
 		},
 		"shopify": func(t *testing.T) storeUnderTest {
-			fake := shopifytest.New(shopifytest.Config{AccessToken: "shpat_gone", Currency: "USD"})
+			fake := shopifytest.New(shopifytest.Config{AccessToken: "shpat_gone", Currency: "USD",
+				// A roomy budget: the reads of the verification cost 800 points a page.
+				BucketSize: 50_000, RestoreRate: 5_000})
 			t.Cleanup(fake.Close)
 			c, err := shopify.New(shopify.Config{Shop: fake.Config().Shop, AccessToken: "shpat_gone", BaseURL: fake.URL(),
 				HTTPClient: &http.Client{Transport: fake.Client().Transport}})
 			if err != nil {
 				t.Fatal(err)
 			}
+			edit := func(sku string, fn func(p *shopifytest.Product)) {
+				p, _, ok := fake.ProductBySKU(sku)
+				if !ok || !fake.EditProduct(p.ID, fn) {
+					t.Fatalf("no product %s to edit", sku)
+				}
+			}
 			return storeUnderTest{sf: c, mediaGone: true,
+				sell: func(sku string, n int) {
+					_, v, _ := fake.ProductBySKU(sku)
+					fake.SetInventoryLevel(v.InventoryItemID, fake.Locations()[0].ID, n)
+				},
+				reprice: func(sku, price string) {
+					edit(sku, func(p *shopifytest.Product) { p.Variants[0].Price = decimal.RequireFromString(price) })
+				},
+				takeOff: func(sku string) { edit(sku, func(p *shopifytest.Product) { p.Status = "DRAFT" }) },
 				del: func(sku string) {
 					p, _, ok := fake.ProductBySKU(sku)
 					if !ok || !fake.DeleteProduct(p.ID) {
