@@ -78,6 +78,19 @@ type pendingImages struct {
 	Alt  string   `json:"alt,omitempty"`
 }
 
+// PendingImageURLs returns the image URLs waiting to be attached to l's product (none when its
+// image list is attached).
+func PendingImageURLs(l store.Listing) ([]string, error) {
+	if l.DesiredImages == "" {
+		return nil, nil
+	}
+	var p pendingImages
+	if err := json.Unmarshal([]byte(l.DesiredImages), &p); err != nil {
+		return nil, fmt.Errorf("listing: %s: desired images: %w", l.SKU, err)
+	}
+	return p.URLs, nil
+}
+
 func encodePending(urls []string, alt string) string {
 	b, err := json.Marshal(pendingImages{URLs: urls, Alt: alt})
 	if err != nil {

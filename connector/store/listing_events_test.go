@@ -66,6 +66,9 @@ func TestForgetListingImages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if got, err := st.ListingImages(ctx, shop.ID, "GONE"); err != nil || len(got) != 2 || got[0].URL != own || got[1].MediaID != "m2" {
+			t.Fatalf("images of GONE = %+v, %v", got, err)
+		}
 		n, err := st.ForgetListingImages(ctx, shop.ID, "GONE", true)
 		if err != nil || n != 1 {
 			t.Fatalf("forgot %d, %v; want 1", n, err)

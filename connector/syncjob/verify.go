@@ -104,15 +104,24 @@ func (r *Runner) Verify(ctx context.Context, req VerifyRequest) (VerifySummary, 
 	return sum, err
 }
 
+// ResetRequest is one listing to reset.
+type ResetRequest struct {
+	ShopID int64
+	SKU    string
+	// OnProgress hears of a wait for a sync of the shop's account (as in Request).
+	OnProgress func(stage string, done int)
+}
+
 // Reset resets one listing (listing.Syncer.Reset) holding the shop's account run lock, so that
-// no push of the shop overwrites it. It returns the listing before and after.
-func (r *Runner) Reset(ctx context.Context, shopID int64, sku string) (before, after store.Listing, err error) {
-	shop, err := r.shop(ctx, shopID)
+// no push of the shop overwrites it: a running sync of the account is waited for. It returns the
+// listing before and after.
+func (r *Runner) Reset(ctx context.Context, req ResetRequest) (before, after store.Listing, err error) {
+	shop, err := r.shop(ctx, req.ShopID)
 	if err != nil {
 		return before, after, err
 	}
-	err = r.exclusive(ctx, shop.IWSAccountID, Request{}, func(ctx context.Context) error {
-		before, after, err = r.syncer().Reset(ctx, shop.ID, sku)
+	err = r.exclusive(ctx, shop.IWSAccountID, Request{OnProgress: req.OnProgress}, func(ctx context.Context) error {
+		before, after, err = r.syncer().Reset(ctx, shop.ID, req.SKU)
 		return err
 	})
 	return before, after, err

@@ -231,11 +231,43 @@ func TestVerifyHoldsTheAccountLock(t *testing.T) {
 		if err := st.Unlock(f.ctx, lockName, "another-process"); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := f.runner.Reset(f.ctx, f.shop.ID, "NOPE"); !errors.Is(err, store.ErrNotFound) {
+		if _, _, err := f.runner.Reset(f.ctx, syncjob.ResetRequest{ShopID: f.shop.ID, SKU: "NOPE"}); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("reset of an unknown SKU: %v", err)
 		}
-		if _, _, err := f.runner.Reset(f.ctx, 999, "NOPE"); !errors.Is(err, syncjob.ErrInvalid) {
+		if _, _, err := f.runner.Reset(f.ctx, syncjob.ResetRequest{ShopID: 999, SKU: "NOPE"}); !errors.Is(err, syncjob.ErrInvalid) {
 			t.Errorf("reset in an unknown shop: %v", err)
+		}
+	})
+}
+
+// TestImageConcurrencyReachesThePush: Config.ImageConcurrency is how many image calls a shop's
+// push keeps in flight: with 4, four calls are seen waiting at once (the default is 3), and no
+// more ever run together.
+func TestImageConcurrencyReachesThePush(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := setup(t, st, 20, sandbox.Config{})
+		f.sfs.Memory = &shops.MemoryShops{Config: memory.Config{BatchSize: 100, ImageBatchSize: 1}}
+		runner, err := syncjob.New(syncjob.Config{Store: st, IWS: f.iws, Storefronts: f.sfs.For, ImageConcurrency: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sf := f.sfs.MemoryShop(f.shop.ID)
+		started, release := sf.HoldImages()
+		defer release()
+		done := make(chan error, 1)
+		go func() {
+			_, err := runner.Run(f.ctx, syncjob.Request{AccountID: f.acct.ID, Kind: "all"})
+			done <- err
+		}()
+		for range 4 {
+			<-started // blocks for good if fewer than four calls may run at once
+		}
+		release()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if n := sf.MaxConcurrentImageCalls(); n != 4 {
+			t.Fatalf("%d image calls ran at once, want 4", n)
 		}
 	})
 }
