@@ -3,6 +3,7 @@ package listing_test
 import (
 	"maps"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/intcomex-connector/connector/connector/listing"
@@ -11,6 +12,7 @@ import (
 	"github.com/intcomex-connector/connector/platforms"
 	"github.com/intcomex-connector/connector/platforms/memory"
 	"github.com/intcomex-connector/connector/platforms/platformtest"
+	"github.com/intcomex-connector/connector/platforms/woocommerce/wootest"
 )
 
 func verify(t *testing.T, f *fixture, sf platforms.Storefront) listing.VerifySummary {
@@ -111,6 +113,33 @@ func TestVerifyUnpublishedByConnector(t *testing.T) {
 			t.Fatalf("SKU00002 listing %+v", l)
 		}
 		if vs := verify(t, f, f.sf); vs.Listings != 0 || vs.Missing != 0 {
+			t.Fatalf("second verification %+v", vs)
+		}
+	})
+}
+
+// TestVerifyTrashedWooCommerceProduct: a product the merchant put in WooCommerce's trash is not
+// for sale and not listed by the store: the verification finds it missing and the push creates
+// it again (the SKU is free), leaving the trashed copy alone.
+func TestVerifyTrashedWooCommerceProduct(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		fake, base, hc := wooFake(t, wootest.Config{})
+		sf := wooClient(t, base, hc, 4)
+		f := setup(t, st, 3, 4)
+		f.plan(map[listing.Kind]int{listing.KindCreate: 3})
+		pushOK(t, f, sf)
+		trashed, _ := fake.ProductBySKU("SKU00001")
+		fake.DeleteProduct(trashed.ID, false)
+		if vs := verify(t, f, sf); vs.Missing != 1 || vs.Repaired[listing.DriftMissing] != 1 || vs.Matching != 2 {
+			t.Fatalf("verification %+v", vs)
+		}
+		f.plan(map[listing.Kind]int{listing.KindCreate: 1})
+		pushOK(t, f, sf)
+		l, _ := st.Listing(f.ctx, f.shop.ID, "SKU00001")
+		if l.ProductID == "" || l.ProductID == strconv.Itoa(trashed.ID) || l.State != store.ListingPublished {
+			t.Fatalf("listing %+v (trashed product %d)", l, trashed.ID)
+		}
+		if vs := verify(t, f, sf); vs.Listings != 0 || vs.Matching != 3 {
 			t.Fatalf("second verification %+v", vs)
 		}
 	})
