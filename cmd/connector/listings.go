@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -66,20 +67,29 @@ func parseShopID(s string) (int64, error) {
 	return id, nil
 }
 
-// listingShop returns the shop of a listings command, or an error saying it does not exist.
-func listingShop(cmd *cobra.Command, st *store.Store, arg string) (store.Shop, error) {
+// openListingShop opens what a listings command works on: the configuration, the logger, the
+// database (closed by the caller) and the shop named by arg, or an error saying it does not exist.
+func openListingShop(cmd *cobra.Command, arg string) (Config, *slog.Logger, *store.Store, store.Shop, error) {
 	id, err := parseShopID(arg)
 	if err != nil {
-		return store.Shop{}, fmt.Errorf("listings: %w", err)
+		return Config{}, nil, nil, store.Shop{}, fmt.Errorf("listings: %w", err)
+	}
+	cfg, logger, st, err := openCLI(cmd, false)
+	if err != nil {
+		return cfg, nil, nil, store.Shop{}, err
 	}
 	shop, err := st.Shop(cmd.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		return shop, fmt.Errorf("listings: no shop with id %d (`connector shop list` shows them)", id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		err = fmt.Errorf("listings: no shop with id %d (`connector shop list` shows them)", id)
+	case err != nil:
+		err = fmt.Errorf("listings: %w", err)
 	}
 	if err != nil {
-		return shop, fmt.Errorf("listings: %w", err)
+		_ = st.Close() // the shop's error is the one to report
+		return cfg, nil, nil, shop, err
 	}
-	return shop, nil
+	return cfg, logger, st, shop, nil
 }
 
 func newListingsShowCmd() *cobra.Command {
@@ -188,15 +198,11 @@ type listingEventJSON struct {
 
 func runListingsShow(cmd *cobra.Command, shopArg, sku string, asJSON bool) error {
 	ctx := cmd.Context()
-	_, _, st, err := openCLI(cmd, false)
+	_, _, st, shop, err := openListingShop(cmd, shopArg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	shop, err := listingShop(cmd, st, shopArg)
-	if err != nil {
-		return err
-	}
 	l, err := st.Listing(ctx, shop.ID, sku)
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("listings: shop %d %q has no listing of %s: a sync plans one for every product of the shop's IWS account (`connector products show %s` says whether the shop lists it)",
@@ -377,15 +383,11 @@ sync of the shop's IWS account running meanwhile is waited for.`,
 
 func runListingsReset(cmd *cobra.Command, a *app, shopArg, sku string) error {
 	ctx := cmd.Context()
-	cfg, logger, st, err := openCLI(cmd, false)
+	cfg, logger, st, shop, err := openListingShop(cmd, shopArg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	shop, err := listingShop(cmd, st, shopArg)
-	if err != nil {
-		return err
-	}
 	runner, err := newSyncRunner(cfg, st, a.storefronts(cfg, st, logger), logger)
 	if err != nil {
 		return err
@@ -500,15 +502,11 @@ func newVerifyJSON(sum syncjob.VerifySummary) verifyJSON {
 
 func runListingsVerify(cmd *cobra.Command, a *app, shopArg string, asJSON bool) error {
 	ctx := cmd.Context()
-	cfg, logger, st, err := openCLI(cmd, false)
+	cfg, logger, st, shop, err := openListingShop(cmd, shopArg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	shop, err := listingShop(cmd, st, shopArg)
-	if err != nil {
-		return err
-	}
 	if shop.Platform == store.PlatformMemory {
 		return fmt.Errorf("listings: shop %d %q is an in-memory demo shop: its products live inside the `connector demo` process, which verifies it on its schedule", shop.ID, shop.Name)
 	}

@@ -137,6 +137,22 @@ func storesUnderTest() map[string]func(t *testing.T) storeUnderTest {
 	}
 }
 
+// eachStoreUnderTest runs fn for every store under test on every database, with the fixture's
+// catalog of n products pushed to it.
+func eachStoreUnderTest(t *testing.T, n int, fn func(t *testing.T, st *store.Store, s storeUnderTest, f *fixture)) {
+	for name, mk := range storesUnderTest() {
+		t.Run(name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, st *store.Store) {
+				s := mk(t)
+				f := setup(t, st, n, 4)
+				f.plan(map[listing.Kind]int{listing.KindCreate: n})
+				pushOK(t, f, s.sf)
+				fn(t, st, s, f)
+			})
+		})
+	}
+}
+
 func eventKinds(t *testing.T, st *store.Store, shopID int64, sku string) []string {
 	t.Helper()
 	evs, err := st.ListingEvents(t.Context(), shopID, sku, 10)
@@ -156,81 +172,73 @@ func eventKinds(t *testing.T, st *store.Store, shopID int64, sku string) []strin
 // platform deleted them with the product), and the event is recorded. An unpublish of a deleted
 // product just records it unpublished.
 func TestProductDeletedInStoreIsRecreated(t *testing.T) {
-	for name, mk := range storesUnderTest() {
-		t.Run(name, func(t *testing.T) {
-			storetest.Each(t, func(t *testing.T, st *store.Store) {
-				s := mk(t)
-				f := setup(t, st, 8, 4)
-				f.plan(map[listing.Kind]int{listing.KindCreate: 8})
-				pushOK(t, f, s.sf)
-				before := s.uploads()
-				gone := s.productID("SKU00002")
+	eachStoreUnderTest(t, 8, func(t *testing.T, st *store.Store, s storeUnderTest, f *fixture) {
+		before := s.uploads()
+		gone := s.productID("SKU00002")
 
-				// A sale leaves both with less stock; one of them was deleted in the store.
-				s.del("SKU00002")
-				for _, p := range f.products[2:4] {
-					p.StockTotal, p.StockByLocation = 4, map[string]int{"xclq1": 4}
-				}
-				f.save(f.products[2:4]...)
-				f.plan(map[listing.Kind]int{listing.KindStock: 2})
-				sum := pushOK(t, f, s.sf)
-				if sum.Recreated != 1 || sum.Pushed[listing.KindStock] != 1 || sum.Pushed[listing.KindCreate] != 1 || sum.Images.Attached != 1 {
-					t.Fatalf("push summary %+v", sum)
-				}
-				now := s.productID("SKU00002")
-				l, err := st.Listing(f.ctx, f.shop.ID, "SKU00002")
-				if err != nil {
-					t.Fatal(err)
-				}
-				if now == "" || now == gone || l.ProductID != now || l.State != store.ListingPublished || l.PendingChange != "" ||
-					l.LastError != "" || l.Stock != 4 || l.ImagesHash == "" || l.DesiredImages != "" {
-					t.Fatalf("product %q (was %q), listing %+v", now, gone, l)
-				}
-				wantUploads := before
-				if s.mediaGone {
-					wantUploads += 2 // its two images went with it
-				}
-				if got := s.uploads(); got != wantUploads {
-					t.Errorf("%d images uploaded in all, want %d (media gone with the product: %v)", got, wantUploads, s.mediaGone)
-				}
-				if got := eventKinds(t, st, f.shop.ID, "SKU00002"); !slices.Equal(got, []string{listing.EventRecreated, listing.EventGone}) {
-					t.Errorf("events %v", got)
-				}
-				// Nothing left to do: the next run pushes nothing.
-				f.plan(nil)
-				if again := pushOK(t, f, s.sf); again.Calls != 0 {
-					t.Fatalf("a push after the recreation made %d calls: %+v", again.Calls, again)
-				}
+		// A sale leaves both with less stock; one of them was deleted in the store.
+		s.del("SKU00002")
+		for _, p := range f.products[2:4] {
+			p.StockTotal, p.StockByLocation = 4, map[string]int{"xclq1": 4}
+		}
+		f.save(f.products[2:4]...)
+		f.plan(map[listing.Kind]int{listing.KindStock: 2})
+		sum := pushOK(t, f, s.sf)
+		if sum.Recreated != 1 || sum.Pushed[listing.KindStock] != 1 || sum.Pushed[listing.KindCreate] != 1 || sum.Images.Attached != 1 {
+			t.Fatalf("push summary %+v", sum)
+		}
+		now := s.productID("SKU00002")
+		l, err := st.Listing(f.ctx, f.shop.ID, "SKU00002")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if now == "" || now == gone || l.ProductID != now || l.State != store.ListingPublished || l.PendingChange != "" ||
+			l.LastError != "" || l.Stock != 4 || l.ImagesHash == "" || l.DesiredImages != "" {
+			t.Fatalf("product %q (was %q), listing %+v", now, gone, l)
+		}
+		wantUploads := before
+		if s.mediaGone {
+			wantUploads += 2 // its two images went with it
+		}
+		if got := s.uploads(); got != wantUploads {
+			t.Errorf("%d images uploaded in all, want %d (media gone with the product: %v)", got, wantUploads, s.mediaGone)
+		}
+		if got := eventKinds(t, st, f.shop.ID, "SKU00002"); !slices.Equal(got, []string{listing.EventRecreated, listing.EventGone}) {
+			t.Errorf("events %v", got)
+		}
+		// Nothing left to do: the next run pushes nothing.
+		f.plan(nil)
+		if again := pushOK(t, f, s.sf); again.Calls != 0 {
+			t.Fatalf("a push after the recreation made %d calls: %+v", again.Calls, again)
+		}
 
-				// A product deleted in the store that the connector takes off sale: nothing to
-				// take down, it is recorded unpublished.
-				s.del("SKU00005")
-				f.products[5].Active = false
-				f.save(f.products[5])
-				f.plan(map[listing.Kind]int{listing.KindUnpublish: 1})
-				sum = pushOK(t, f, s.sf)
-				if sum.Gone != 1 || sum.Recreated != 0 {
-					t.Fatalf("unpublish summary %+v", sum)
-				}
-				l, _ = st.Listing(f.ctx, f.shop.ID, "SKU00005")
-				if l.State != store.ListingUnpublished || l.ProductID != "" || l.PendingChange != "" || s.productID("SKU00005") != "" {
-					t.Fatalf("listing %+v", l)
-				}
-				if got := eventKinds(t, st, f.shop.ID, "SKU00005"); !slices.Equal(got, []string{listing.EventGone}) {
-					t.Errorf("events %v", got)
-				}
-				f.plan(nil)
-				// Wanted again: created anew.
-				f.products[5].Active = true
-				f.save(f.products[5])
-				f.plan(map[listing.Kind]int{listing.KindCreate: 1})
-				pushOK(t, f, s.sf)
-				if s.productID("SKU00005") == "" {
-					t.Fatal("SKU00005 not created again")
-				}
-			})
-		})
-	}
+		// A product deleted in the store that the connector takes off sale: nothing to
+		// take down, it is recorded unpublished.
+		s.del("SKU00005")
+		f.products[5].Active = false
+		f.save(f.products[5])
+		f.plan(map[listing.Kind]int{listing.KindUnpublish: 1})
+		sum = pushOK(t, f, s.sf)
+		if sum.Gone != 1 || sum.Recreated != 0 {
+			t.Fatalf("unpublish summary %+v", sum)
+		}
+		l, _ = st.Listing(f.ctx, f.shop.ID, "SKU00005")
+		if l.State != store.ListingUnpublished || l.ProductID != "" || l.PendingChange != "" || s.productID("SKU00005") != "" {
+			t.Fatalf("listing %+v", l)
+		}
+		if got := eventKinds(t, st, f.shop.ID, "SKU00005"); !slices.Equal(got, []string{listing.EventGone}) {
+			t.Errorf("events %v", got)
+		}
+		f.plan(nil)
+		// Wanted again: created anew.
+		f.products[5].Active = true
+		f.save(f.products[5])
+		f.plan(map[listing.Kind]int{listing.KindCreate: 1})
+		pushOK(t, f, s.sf)
+		if s.productID("SKU00005") == "" {
+			t.Fatal("SKU00005 not created again")
+		}
+	})
 }
 
 // TestDeletedProductAdoptedBySKU: the merchant deleted the product and made another with the

@@ -30,59 +30,51 @@ func verify(t *testing.T, f *fixture, sf platforms.Storefront) listing.VerifySum
 // deleted), and marks it so that the normal plan and push repair it; the merchant's own product
 // is left alone; a second verification finds nothing to repair.
 func TestVerifyRepairsDrift(t *testing.T) {
-	for name, mk := range storesUnderTest() {
-		t.Run(name, func(t *testing.T) {
-			storetest.Each(t, func(t *testing.T, st *store.Store) {
-				s := mk(t)
-				f := setup(t, st, 8, 4)
-				f.plan(map[listing.Kind]int{listing.KindCreate: 8})
-				pushOK(t, f, s.sf)
-				mine := platformsProduct("MINE-1")
-				if res, err := s.sf.UpsertProducts(f.ctx, []platforms.ProductInput{mine}); err != nil || res[0].Err != nil {
-					t.Fatalf("merchant's product: %+v, %v", res, err)
-				}
-				if vs := verify(t, f, s.sf); vs.Listings != 0 || vs.Matching != 8 || vs.NotOurs != 1 || vs.Checked != 9 {
-					t.Fatalf("verification of a store as pushed: %+v", vs)
-				}
+	eachStoreUnderTest(t, 8, func(t *testing.T, st *store.Store, s storeUnderTest, f *fixture) {
+		mine := platformsProduct("MINE-1")
+		if res, err := s.sf.UpsertProducts(f.ctx, []platforms.ProductInput{mine}); err != nil || res[0].Err != nil {
+			t.Fatalf("merchant's product: %+v, %v", res, err)
+		}
+		if vs := verify(t, f, s.sf); vs.Listings != 0 || vs.Matching != 8 || vs.NotOurs != 1 || vs.Checked != 9 {
+			t.Fatalf("verification of a store as pushed: %+v", vs)
+		}
 
-				s.sell("SKU00001", 17)
-				s.reprice("SKU00002", "99.00")
-				s.takeOff("SKU00003")
-				s.del("SKU00004")
-				vs := verify(t, f, s.sf)
-				want := map[listing.Drift]int{listing.DriftStock: 1, listing.DriftPrice: 1, listing.DriftStatus: 1, listing.DriftMissing: 1}
-				if !maps.Equal(vs.Repaired, want) || vs.Listings != 4 || vs.Missing != 1 || vs.Matching != 4 || vs.NotOurs != 1 || vs.Checked != 8 {
-					t.Fatalf("verification: %+v, want repaired %v", vs, want)
-				}
-				if got := eventKinds(t, st, f.shop.ID, "SKU00001"); !slices.Equal(got, []string{listing.EventRepaired}) {
-					t.Errorf("events of SKU00001: %v", got)
-				}
-				if got := eventKinds(t, st, f.shop.ID, "SKU00004"); !slices.Equal(got, []string{listing.EventMissing}) {
-					t.Errorf("events of SKU00004: %v", got)
-				}
+		s.sell("SKU00001", 17)
+		s.reprice("SKU00002", "99.00")
+		s.takeOff("SKU00003")
+		s.del("SKU00004")
+		vs := verify(t, f, s.sf)
+		want := map[listing.Drift]int{listing.DriftStock: 1, listing.DriftPrice: 1, listing.DriftStatus: 1, listing.DriftMissing: 1}
+		if !maps.Equal(vs.Repaired, want) || vs.Listings != 4 || vs.Missing != 1 || vs.Matching != 4 || vs.NotOurs != 1 || vs.Checked != 8 {
+			t.Fatalf("verification: %+v, want repaired %v", vs, want)
+		}
+		if got := eventKinds(t, st, f.shop.ID, "SKU00001"); !slices.Equal(got, []string{listing.EventRepaired}) {
+			t.Errorf("events of SKU00001: %v", got)
+		}
+		if got := eventKinds(t, st, f.shop.ID, "SKU00004"); !slices.Equal(got, []string{listing.EventMissing}) {
+			t.Errorf("events of SKU00004: %v", got)
+		}
 
-				// The repair is the normal path: a plan with one change each, and a push.
-				f.plan(map[listing.Kind]int{listing.KindStock: 1, listing.KindPrice: 1, listing.KindUpdate: 1, listing.KindCreate: 1})
-				pushOK(t, f, s.sf)
-				listed := platformtest.ListAll(t, s.sf, 100)
-				for sku, p := range listed {
-					if sku == "MINE-1" {
-						continue
-					}
-					if p.Stock != 20 || !p.Published || p.Status != platforms.StatusPublish || p.Price != listed["SKU00000"].Price {
-						t.Errorf("%s after the repair: %+v", sku, p)
-					}
-				}
-				if len(listed) != 9 {
-					t.Errorf("%d products in the store after the repair: %v", len(listed), listed)
-				}
-				if vs := verify(t, f, s.sf); vs.Listings != 0 || vs.Missing != 0 || vs.Matching != 8 || vs.NotOurs != 1 {
-					t.Fatalf("second verification: %+v", vs)
-				}
-				f.plan(nil)
-			})
-		})
-	}
+		// The repair is the normal path: a plan with one change each, and a push.
+		f.plan(map[listing.Kind]int{listing.KindStock: 1, listing.KindPrice: 1, listing.KindUpdate: 1, listing.KindCreate: 1})
+		pushOK(t, f, s.sf)
+		listed := platformtest.ListAll(t, s.sf, 100)
+		for sku, p := range listed {
+			if sku == "MINE-1" {
+				continue
+			}
+			if p.Stock != 20 || !p.Published || p.Status != platforms.StatusPublish || p.Price != listed["SKU00000"].Price {
+				t.Errorf("%s after the repair: %+v", sku, p)
+			}
+		}
+		if len(listed) != 9 {
+			t.Errorf("%d products in the store after the repair: %v", len(listed), listed)
+		}
+		if vs := verify(t, f, s.sf); vs.Listings != 0 || vs.Missing != 0 || vs.Matching != 8 || vs.NotOurs != 1 {
+			t.Fatalf("second verification: %+v", vs)
+		}
+		f.plan(nil)
+	})
 }
 
 // TestVerifyUnpublishedByConnector: a product the connector took off sale and the merchant put

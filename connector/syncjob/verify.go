@@ -160,15 +160,5 @@ type verifyWorker struct{ r *Runner }
 func (w verifyWorker) Work(ctx context.Context, job *jobs.Job[VerifyListings]) error {
 	ctx = correlation.WithJobID(ctx, strconv.FormatInt(job.ID, 10))
 	sum, err := w.r.Verify(ctx, VerifyRequest{ShopID: job.Args.ShopID, NoWait: true})
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, ErrBusy):
-		return jobs.Snooze(w.r.busySnooze())
-	case errors.Is(err, ErrInvalid):
-		return jobs.Cancel(err)
-	case sum.Verified:
-		return jobs.Cancel(fmt.Errorf("repair push failed, changes kept pending for the next run: %w", err))
-	}
-	return err
+	return w.r.jobOutcome(err, sum.Verified, "repair push failed")
 }

@@ -113,6 +113,23 @@ func TestSyncRecreatesProductDeletedInStore(t *testing.T) {
 	}
 }
 
+// enqueueVerification inserts a verify_listings job of the fixture's shop into a queue whose
+// workers run through the fixture's runner, and returns the queue and the job.
+func (f *fixture) enqueueVerification() (*jobs.Client, jobs.InsertResult) {
+	f.t.Helper()
+	ws := jobs.NewWorkers()
+	syncjob.AddWorkers(ws, f.runner, syncjob.PurgePolicy{})
+	client, err := jobs.NewClient(f.st, jobs.Config{Workers: ws})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	res, err := client.Insert(f.ctx, syncjob.VerifyListings{ShopID: f.shop.ID}, nil)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return client, res
+}
+
 // pushedOf returns the listings of a shop by SKU.
 func (f *fixture) pushedOf(shopID int64) map[string]store.Listing {
 	f.t.Helper()
@@ -150,16 +167,7 @@ func TestVerifyJobRepairsDrift(t *testing.T) {
 		sf.EditProduct(sold, func(p *memory.Product) { p.Stock -= 2 })
 		sf.EditProduct(repriced, func(p *memory.Product) { p.Price = "0.01" })
 
-		ws := jobs.NewWorkers()
-		syncjob.AddWorkers(ws, f.runner, syncjob.PurgePolicy{})
-		client, err := jobs.NewClient(st, jobs.Config{Workers: ws})
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := client.Insert(f.ctx, syncjob.VerifyListings{ShopID: f.shop.ID}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		client, res := f.enqueueVerification()
 		if dup, err := client.Insert(f.ctx, syncjob.VerifyListings{ShopID: f.shop.ID}, nil); err != nil || !dup.Duplicate {
 			t.Fatalf("second verification of the shop = %+v, %v; want the same job", dup, err)
 		}
@@ -206,16 +214,7 @@ func TestVerifyHoldsTheAccountLock(t *testing.T) {
 		if _, err := f.runner.Verify(f.ctx, syncjob.VerifyRequest{ShopID: f.shop.ID, NoWait: true}); !errors.Is(err, syncjob.ErrBusy) {
 			t.Fatalf("verification of a locked account = %v, want ErrBusy", err)
 		}
-		ws := jobs.NewWorkers()
-		syncjob.AddWorkers(ws, f.runner, syncjob.PurgePolicy{})
-		client, err := jobs.NewClient(st, jobs.Config{Workers: ws})
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := client.Insert(f.ctx, syncjob.VerifyListings{ShopID: f.shop.ID}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		client, res := f.enqueueVerification()
 		if _, err := client.Drain(f.ctx); err != nil {
 			t.Fatal(err)
 		}
