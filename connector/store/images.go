@@ -239,13 +239,7 @@ func (s *Store) SaveImageBatch(ctx context.Context, b ImageBatch) error {
 				}
 			}
 		}
-		if len(listings) > 0 {
-			return tx.Clauses(clause.OnConflict{
-				Columns:   []clause.Column{{Name: "shop_id"}, {Name: "sku"}},
-				DoUpdates: clause.AssignmentColumns(listingUpdateColumns),
-			}).CreateInBatches(&listings, 200).Error
-		}
-		return nil
+		return upsertListings(tx, listings)
 	})
 	if err != nil {
 		return fmt.Errorf("store: save image batch: %w", err)

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // ListingEvent is one entry of a listing's history (listing_events): something that happened to
@@ -65,14 +64,8 @@ func (s *Store) SaveListingChanges(ctx context.Context, listings []Listing, even
 		evs[i] = listingEventRow{ShopID: e.ShopID, SKU: e.SKU, Kind: e.Kind, Detail: detail, CreatedAt: at}
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if len(rows) > 0 {
-			err := tx.Clauses(clause.OnConflict{
-				Columns:   []clause.Column{{Name: "shop_id"}, {Name: "sku"}},
-				DoUpdates: clause.AssignmentColumns(listingUpdateColumns),
-			}).CreateInBatches(&rows, 200).Error
-			if err != nil {
-				return err
-			}
+		if err := upsertListings(tx, rows); err != nil {
+			return err
 		}
 		if len(evs) > 0 {
 			return tx.CreateInBatches(&evs, 200).Error

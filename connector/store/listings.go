@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Listing states: what the storefront holds for a SKU, as far as the connector knows.
@@ -150,6 +152,18 @@ func validListingState(s string) bool {
 // change sets it computes and with push results.
 func (s *Store) SaveListings(ctx context.Context, listings []Listing) error {
 	return s.SaveListingChanges(ctx, listings, nil)
+}
+
+// upsertListings writes rows in tx, inserting the (shop, SKU) pairs that are new and
+// overwriting every other field of those that exist.
+func upsertListings(tx *gorm.DB, rows []listingRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	return tx.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "shop_id"}, {Name: "sku"}},
+		DoUpdates: clause.AssignmentColumns(listingUpdateColumns),
+	}).CreateInBatches(&rows, 200).Error
 }
 
 // Listing returns the listing of sku in the shop, or ErrNotFound.
