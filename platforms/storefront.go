@@ -96,10 +96,12 @@ type Catalog interface {
 	Unpublish(ctx context.Context, refs []ProductRef) ([]ItemResult, error)
 	// SetImages makes each product show exactly its Images, in order (main image first; an
 	// empty list removes the product's images, deleting no media). An Image with a MediaID is
-	// referenced by it; one without is uploaded from its URL, tagged with ImageTag(URL). At most
-	// Capabilities().ImageBatchSize sets per call. Results carry the media id of every image of
-	// the set, in order. Calls may run concurrently; an adapter told about a Pacer in ctx
-	// (WithPacer) reports rate limiting to it and waits for it before each request.
+	// referenced by it (a MediaID the storefront no longer has is uploaded again from its URL,
+	// and the result carries the new id); one without is uploaded from its URL, tagged with
+	// ImageTag(URL). At most Capabilities().ImageBatchSize sets per call. Results carry the
+	// media id of every image of the set, in order. Calls may run concurrently; an adapter told
+	// about a Pacer in ctx (WithPacer) reports rate limiting to it and waits for it before each
+	// request.
 	SetImages(ctx context.Context, sets []ImageSet) ([]ImageResult, error)
 	// FindImages looks, for each query, for the query's URLs among the product's current images
 	// uploaded with their ImageTag: what an interrupted SetImages may have uploaded. Results

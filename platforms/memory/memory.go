@@ -670,9 +670,9 @@ func (s *Storefront) SetImages(ctx context.Context, sets []platforms.ImageSet) (
 		var images []platforms.Image
 		for j, im := range set.Images {
 			switch {
-			case im.MediaID != "" && s.media[im.MediaID] == nil:
+			case im.MediaID != "" && s.media[im.MediaID] == nil && im.URL == "":
 				err = fmt.Errorf("memory: media %s: %w", im.MediaID, platforms.ErrNotFound)
-			case im.MediaID != "":
+			case im.MediaID != "" && s.media[im.MediaID] != nil:
 				ids[j] = im.MediaID
 			case im.URL == "":
 				err = fmt.Errorf("memory: image without URL or media id: %w", platforms.ErrInvalid)
