@@ -1,10 +1,12 @@
 package listing_test
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -278,4 +280,46 @@ func TestDeletedProductAdoptedBySKU(t *testing.T) {
 func platformsProduct(sku string) platforms.ProductInput {
 	return platforms.ProductInput{Ref: platforms.ProductRef{SKU: sku}, Title: "Merchant's " + sku, Price: "1.00", Currency: "USD",
 		ManageStock: true, Stock: 1, Status: platforms.StatusPublish}
+}
+
+// TestImagesOfDeletedProduct: a product deleted in the store whose image list is still to be
+// attached (an earlier image call failed) is found gone by the image pass, recorded, and created
+// again, with its images, by the next run.
+func TestImagesOfDeletedProduct(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := setup(t, st, 4, 4)
+		f.sf.FailImages("SKU00001", errors.New("image host down"))
+		f.plan(map[listing.Kind]int{listing.KindCreate: 4})
+		if sum, err := f.syncer.Push(f.ctx, f.shop.ID, f.sf); err != nil || sum.Images.Failed != 1 {
+			t.Fatalf("first push: %+v, %v", sum, err)
+		}
+		f.sf.FailImages("SKU00001", nil)
+		f.sf.DeleteProduct("SKU00001")
+		// An hour later the failed call's uploads have settled: they are looked for (the
+		// product is gone) before anything is sent again.
+		later := time.Hour
+		f.syncer.Now = func() time.Time { return time.Now().Add(later) }
+		if cs := f.plan(nil); cs.Images != 1 {
+			t.Fatalf("image lists planned: %d", cs.Images)
+		}
+		sum, err := f.syncer.Push(f.ctx, f.shop.ID, f.sf)
+		if err != nil || sum.Failed != 0 || sum.Images.Attached != 0 {
+			t.Fatalf("push: %+v, %v", sum, err)
+		}
+		if got := eventKinds(t, st, f.shop.ID, "SKU00001"); !slices.Equal(got, []string{listing.EventGone}) {
+			t.Fatalf("events %v", got)
+		}
+		later = 2 * time.Hour // the uploads the gone product's set had marked have settled too
+		f.plan(map[listing.Kind]int{listing.KindCreate: 1})
+		sum = pushOK(t, f, f.sf)
+		p, ok := f.sf.Product("SKU00001")
+		if sum.Images.Attached != 1 || !ok || len(p.Images) != 2 {
+			t.Fatalf("second push %+v, product %+v", sum, p)
+		}
+		l, _ := st.Listing(f.ctx, f.shop.ID, "SKU00001")
+		if l.ProductID != p.Ref.ProductID || l.DesiredImages != "" || l.ImagesHash == "" {
+			t.Fatalf("listing %+v", l)
+		}
+		f.plan(nil)
+	})
 }
