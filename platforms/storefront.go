@@ -27,6 +27,17 @@
 // in Image.MediaID, so an image the storefront holds is never uploaded again. An image uploaded
 // from its URL is tagged with ImageTag(URL) (WooCommerce: the attachment's name; Shopify: in the
 // file name), so that FindImages can recognise it after an upload whose answer was lost.
+//
+// Reading back. ListProducts pages through every product the storefront holds (the connector's
+// and the merchant's own), with what a shopper sees of each: price, stock, status. The listing
+// verification compares it with what the connector pushed, and the contract suite reads a push
+// back through it.
+//
+// Products deleted on the storefront. An update, price, stock or unpublish item of a product
+// the storefront no longer has fails with ErrNotFound (an adapter that finds the SKU on another
+// product uses that one and says so in the result's Ref). A create whose SKU the storefront
+// already holds adopts that product instead (it is updated; ItemResult.Adopted where the platform
+// tells).
 package platforms
 
 import (
@@ -85,10 +96,12 @@ type Catalog interface {
 	Unpublish(ctx context.Context, refs []ProductRef) ([]ItemResult, error)
 	// SetImages makes each product show exactly its Images, in order (main image first; an
 	// empty list removes the product's images, deleting no media). An Image with a MediaID is
-	// referenced by it; one without is uploaded from its URL, tagged with ImageTag(URL). At most
-	// Capabilities().ImageBatchSize sets per call. Results carry the media id of every image of
-	// the set, in order. Calls may run concurrently; an adapter told about a Pacer in ctx
-	// (WithPacer) reports rate limiting to it and waits for it before each request.
+	// referenced by it (a MediaID the storefront no longer has is uploaded again from its URL,
+	// and the result carries the new id); one without is uploaded from its URL, tagged with
+	// ImageTag(URL). At most Capabilities().ImageBatchSize sets per call. Results carry the
+	// media id of every image of the set, in order. Calls may run concurrently; an adapter told
+	// about a Pacer in ctx (WithPacer) reports rate limiting to it and waits for it before each
+	// request.
 	SetImages(ctx context.Context, sets []ImageSet) ([]ImageResult, error)
 	// FindImages looks, for each query, for the query's URLs among the product's current images
 	// uploaded with their ImageTag: what an interrupted SetImages may have uploaded. Results
@@ -99,6 +112,13 @@ type Catalog interface {
 	// error wrapping ErrUnsupported. One MediaResult per id, in order; an id the storefront no
 	// longer has is a success. At most Capabilities().BatchSize ids per call.
 	DeleteMedia(ctx context.Context, mediaIDs []string) ([]MediaResult, error)
+	// ListProducts returns one page of the storefront's products, in a stable order: cursor ""
+	// starts, ProductPage.Next continues ("" after the last page). limit is the most products
+	// wanted; an adapter returns fewer when the platform pages smaller (WooCommerce: 100). Every
+	// product is listed once, published or not; variants of the merchant's own multi-variant
+	// products are listed as products of their own. A product deleted or added while the pages
+	// are read may be missed or seen twice; anything else is listed exactly once.
+	ListProducts(ctx context.Context, cursor string, limit int) (ProductPage, error)
 }
 
 // Capabilities are the real differences between platforms that the push adapts to.
@@ -118,6 +138,9 @@ type Capabilities struct {
 	// DeleteMedia: DeleteMedia works. WooCommerce's REST API cannot delete media with the
 	// shop's consumer keys (see the woocommerce package), so there it is false.
 	DeleteMedia bool
+	// MediaDeletedWithProduct: deleting a product on the storefront deletes the media only it
+	// showed (Shopify). WooCommerce keeps a deleted product's attachments in its media library.
+	MediaDeletedWithProduct bool
 }
 
 // Status is how a product shows on the storefront.
@@ -285,4 +308,33 @@ func PacerFrom(ctx context.Context) Pacer {
 type ItemResult struct {
 	Ref ProductRef
 	Err error
+	// Adopted: the item was a create, and the storefront already held a product with its SKU,
+	// which was updated instead (Ref carries its ids). Shopify cannot tell (productSet finds the
+	// product by its intcomex.sku metafield without saying so) and leaves it false.
+	Adopted bool
+}
+
+// ListedProduct is a product as the storefront shows it (ListProducts).
+type ListedProduct struct {
+	Ref   ProductRef
+	Title string
+	// Price is the storefront's own text of the price (WooCommerce's regular price, Shopify's
+	// variant price), "" when it has none: compare it as a decimal.
+	Price string
+	// ManageStock: the storefront tracks the product's stock; Stock is then its quantity (at the
+	// connector's location on Shopify), else 0.
+	ManageStock bool
+	Stock       int
+	// Published is false for a product off sale (WooCommerce: draft, pending or private;
+	// Shopify: DRAFT or ARCHIVED). Status is how a published product shows: hidden when it is
+	// not listed in the catalog (WooCommerce: catalog visibility hidden; Shopify: UNLISTED),
+	// else out of stock when it cannot be bought for want of stock, else publish.
+	Published bool
+	Status    Status
+}
+
+// ProductPage is one page of ListProducts.
+type ProductPage struct {
+	Products []ListedProduct
+	Next     string // the cursor of the next page; "" when this is the last
 }

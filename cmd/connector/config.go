@@ -51,6 +51,8 @@ type Config struct {
 	ScheduleStock           time.Duration `env:"SCHEDULE_STOCK" envDefault:"1h" doc:"How often each IWS account's stock is synced and pushed (IWS minimum 1h)."`
 	ScheduleExtendedCatalog time.Duration `env:"SCHEDULE_EXTENDED_CATALOG" envDefault:"720h" doc:"How often the IWS extended catalog (content, images) is downloaded (IWS minimum 24h)."`
 	ScheduleAuditPurge      time.Duration `env:"SCHEDULE_AUDIT_PURGE" envDefault:"24h" doc:"How often old API call log rows are purged (AUDIT_MAX_AGE, AUDIT_MAX_ROWS)."`
+	ScheduleVerifyListings  time.Duration `env:"SCHEDULE_VERIFY_LISTINGS" envDefault:"24h" doc:"How often each shop's products are read back from the store and what differs from what was pushed is repaired (minimum 1h)."`
+	ImageConcurrency        int           `env:"IMAGE_CONCURRENCY" envDefault:"3" doc:"Image uploads a push keeps in flight per shop, 1 to 8 (fewer while the store answers 429 or 5xx)."`
 
 	// The _FILE variants: a path whose content (trailing newline trimmed) is the value.
 	PublicURL           string `env:"PUBLIC_URL" doc:"The connector's public https address (https://connector.example.com): base of the webhook and install callback URLs given to shops."`
@@ -218,6 +220,9 @@ func (c Config) validate(requireSecretKey bool, skip map[string]bool) error {
 	if !skip["JobWorkers"] && (c.JobWorkers < 1 || c.JobWorkers > 100) {
 		bad("%sJOB_WORKERS: must be from 1 to 100, got %d", envPrefix, c.JobWorkers)
 	}
+	if !skip["ImageConcurrency"] && (c.ImageConcurrency < 1 || c.ImageConcurrency > maxImageConcurrency) {
+		bad("%sIMAGE_CONCURRENCY: must be from 1 to %d, got %d", envPrefix, maxImageConcurrency, c.ImageConcurrency)
+	}
 	for _, s := range []struct {
 		field, name string
 		value, min  time.Duration
@@ -228,6 +233,7 @@ func (c Config) validate(requireSecretKey bool, skip map[string]bool) error {
 		{"ScheduleStock", "SCHEDULE_STOCK", c.ScheduleStock, schedule.MinFeedInterval, "IWS's minimum"},
 		{"ScheduleExtendedCatalog", "SCHEDULE_EXTENDED_CATALOG", c.ScheduleExtendedCatalog, schedule.MinExtendedCatalogInterval, "IWS's minimum"},
 		{"ScheduleAuditPurge", "SCHEDULE_AUDIT_PURGE", c.ScheduleAuditPurge, time.Minute, "the minimum"},
+		{"ScheduleVerifyListings", "SCHEDULE_VERIFY_LISTINGS", c.ScheduleVerifyListings, schedule.MinVerifyListingsInterval, "the minimum"},
 	} {
 		if !skip[s.field] && s.value < s.min {
 			bad("%s%s: %s is below %s of %s", envPrefix, s.name, s.value, s.why, s.min)
@@ -256,6 +262,15 @@ func (c Config) iwsIntervals() schedule.IWSIntervals {
 		Catalog: c.ScheduleCatalog, Prices: c.SchedulePrices, Stock: c.ScheduleStock,
 		ExtendedCatalog: c.ScheduleExtendedCatalog, AuditPurge: c.ScheduleAuditPurge,
 	}
+}
+
+// maxImageConcurrency bounds IMAGE_CONCURRENCY: more image requests at once than a small
+// store's PHP workers only queue up there.
+const maxImageConcurrency = 8
+
+// shopIntervals are the configured per-shop schedule intervals.
+func (c Config) shopIntervals() schedule.ShopIntervals {
+	return schedule.ShopIntervals{VerifyListings: c.ScheduleVerifyListings}
 }
 
 // auditOptions are the audit transport settings the configuration implies.
@@ -295,6 +310,8 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("schedule_stock", c.ScheduleStock),
 		slog.Duration("schedule_extended_catalog", c.ScheduleExtendedCatalog),
 		slog.Duration("schedule_audit_purge", c.ScheduleAuditPurge),
+		slog.Duration("schedule_verify_listings", c.ScheduleVerifyListings),
+		slog.Int("image_concurrency", c.ImageConcurrency),
 		slog.String("public_url", c.PublicURL),
 		slog.String("shopify_client_id", c.ShopifyClientID),
 		slog.String("shopify_client_secret", set(c.ShopifyClientSecret)),

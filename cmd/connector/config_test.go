@@ -38,6 +38,8 @@ func TestLoadConfigDefaults(t *testing.T) {
 		ScheduleStock:           time.Hour,
 		ScheduleExtendedCatalog: 720 * time.Hour,
 		ScheduleAuditPurge:      24 * time.Hour,
+		ScheduleVerifyListings:  24 * time.Hour,
+		ImageConcurrency:        3,
 
 		ShopifyScopes: "read_products,write_products,read_inventory,write_inventory,read_locations,read_orders,write_orders,read_merchant_managed_fulfillment_orders,write_merchant_managed_fulfillment_orders",
 	}
@@ -256,5 +258,22 @@ func TestScheduleIntervalsNeverBelowIWSMinimums(t *testing.T) {
 	cfg, err := loadConfig(map[string]string{"CONNECTOR_SCHEDULE_STOCK": "2h", "CONNECTOR_SCHEDULE_EXTENDED_CATALOG": "24h"}, false)
 	if err != nil || cfg.ScheduleStock != 2*time.Hour {
 		t.Errorf("2h stock schedule: %v, %v", cfg.ScheduleStock, err)
+	}
+}
+
+func TestVerifyScheduleAndImageConcurrencyBounds(t *testing.T) {
+	_, err := loadConfig(map[string]string{"CONNECTOR_SCHEDULE_VERIFY_LISTINGS": "30m", "CONNECTOR_IMAGE_CONCURRENCY": "9"}, false)
+	for _, want := range []string{"CONNECTOR_SCHEDULE_VERIFY_LISTINGS: 30m0s is below the minimum of 1h0m0s",
+		"CONNECTOR_IMAGE_CONCURRENCY: must be from 1 to 8, got 9"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	if _, err := loadConfig(map[string]string{"CONNECTOR_IMAGE_CONCURRENCY": "0"}, false); err == nil {
+		t.Error("image concurrency 0 accepted")
+	}
+	cfg, err := loadConfig(map[string]string{"CONNECTOR_SCHEDULE_VERIFY_LISTINGS": "6h", "CONNECTOR_IMAGE_CONCURRENCY": "8"}, false)
+	if err != nil || cfg.ScheduleVerifyListings != 6*time.Hour || cfg.ImageConcurrency != 8 {
+		t.Errorf("6h verification, 8 image requests: %+v, %v", cfg, err)
 	}
 }

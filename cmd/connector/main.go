@@ -69,6 +69,7 @@ Commands that use the database migrate it first unless --no-migrate is given.`,
 		newProductsCmd(),
 		newPricingCmd(),
 		newShopCmd(a),
+		newListingsCmd(a),
 		newRulesCmd(),
 		newVersionCmd(),
 	)

@@ -135,8 +135,9 @@ type background struct {
 	logger    *slog.Logger
 }
 
-// startBackground starts the job workers (syncs through syncjob, the audit purge) and the
-// scheduler of the IWS schedules for every IWS account in the database. They run until ctx ends;
+// startBackground starts the job workers (syncs through syncjob, the listing verification, the
+// audit purge) and the scheduler of the IWS schedules for every IWS account in the database and
+// of the listing verification for every connected shop. They run until ctx ends;
 // stop then waits for them. synced names accounts whose feeds were all just synced by the caller
 // (with the time the sync started): their schedules count from then, so IWS is not asked again
 // at once.
@@ -160,9 +161,14 @@ func startBackground(ctx context.Context, cfg Config, st *store.Store, sfs *shop
 	if err != nil {
 		return nil, err
 	}
+	perShop, err := schedule.ShopSchedules(cfg.shopIntervals(), syncjob.ShopScheduleKinds())
+	if err != nil {
+		return nil, err
+	}
 	sched, err := schedule.New(st, schedule.Config{
 		Jobs:      client,
-		Schedules: schedules,
+		Schedules: append(schedules, perShop...),
+		Shops:     func(ctx context.Context) ([]schedule.ShopRef, error) { return scheduledShops(ctx, st) },
 		Accounts: func(ctx context.Context) ([]int64, error) {
 			accts, err := st.ListIWSAccounts(ctx)
 			if err != nil {
@@ -194,6 +200,22 @@ func startBackground(ctx context.Context, cfg Config, st *store.Store, sfs *shop
 	}
 	logger.InfoContext(ctx, "job workers and scheduler started", "workers", cfg.JobWorkers)
 	return &background{jobs: client, scheduler: sched, runner: runner, logger: logger}, nil
+}
+
+// scheduledShops are the shops the per-shop schedules run for: every connected shop, with its
+// IWS account.
+func scheduledShops(ctx context.Context, st *store.Store) ([]schedule.ShopRef, error) {
+	all, err := st.ListShops(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []schedule.ShopRef
+	for _, sh := range all {
+		if !sh.Disconnected() {
+			out = append(out, schedule.ShopRef{AccountID: sh.IWSAccountID, ShopID: sh.ID})
+		}
+	}
+	return out, nil
 }
 
 // stop stops the scheduler, then waits up to timeout for running jobs.

@@ -327,6 +327,29 @@ func writeSyncSummary(w io.Writer, acct store.IWSAccount, kind catalog.Kind, sum
 			fmt.Fprintf(w, "; not listed: %s", reasonCounts(s.Changes.Excluded))
 		}
 		fmt.Fprintln(w)
+		writePushNotes(w, s.Push)
+	}
+}
+
+// writePushNotes prints, under a shop's line, what its push did beyond the changes: the image
+// pass and the products found deleted in the store.
+func writePushNotes(w io.Writer, p listing.PushSummary) {
+	im := p.Images
+	if orphans := im.OrphansDeleted + im.OrphansKept; im.Attached+im.Uploaded+im.Reused+im.Recovered+im.Lost+im.Failed+orphans > 0 {
+		fmt.Fprintf(w, "    images: %d uploaded, %d reused, %d recovered, %d orphans", im.Uploaded, im.Reused, im.Recovered, orphans)
+		if orphans > 0 {
+			fmt.Fprintf(w, " (%d deleted from the store, %d kept: the store's API cannot delete them)", im.OrphansDeleted, im.OrphansKept)
+		}
+		if im.Failed > 0 {
+			fmt.Fprintf(w, "; %d image lists failed", im.Failed)
+		}
+		if im.Deferred > 0 {
+			fmt.Fprintf(w, "; %d wait for an upload still settling", im.Deferred)
+		}
+		fmt.Fprintln(w)
+	}
+	if p.Recreated+p.Gone > 0 {
+		fmt.Fprintf(w, "    deleted in the store: %d created again, %d taken off sale already (see `connector listings show`)\n", p.Recreated, p.Gone)
 	}
 }
 
@@ -379,8 +402,9 @@ func newSyncRunner(cfg Config, st *store.Store, sfs *shops.Storefronts, logger *
 		IWS: func(_ context.Context, acct store.IWSAccount) (catalog.Source, error) {
 			return newAccountIWSClient(cfg, st, logger, acct)
 		},
-		Storefronts: sfs.For,
-		Logger:      logger,
+		Storefronts:      sfs.For,
+		ImageConcurrency: cfg.ImageConcurrency,
+		Logger:           logger,
 	})
 }
 

@@ -246,7 +246,8 @@ func TestSyncCommandText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Synced all of IWS account \"default\"", "40 inserted", "listings", `shop 1 "Test shop" (memory)`, "create"} {
+	for _, want := range []string{"Synced all of IWS account \"default\"", "40 inserted", "listings", `shop 1 "Test shop" (memory)`, "create",
+		"uploaded, 0 reused, 0 recovered, 0 orphans"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
 		}

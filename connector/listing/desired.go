@@ -29,6 +29,13 @@
 // whose unsettled uploads are looked for on the storefront (FindImages) before anything is sent
 // again. An image the connector uploaded that no listing shows any more is deleted from the
 // shop where the platform allows it, and kept recorded as an orphan where it does not.
+//
+// The store's own changes. A product deleted in the store is found by the first write of it
+// (platforms.ErrNotFound) and created again in the same push, whole, with its images (or the
+// product holding its SKU is adopted); Verify reads the whole store back (ListProducts) and marks
+// what differs from what was pushed (price, stock, status, missing) for the normal plan and push
+// to repair; Reset puts a listing back to "never pushed". Each of these leaves a listing event
+// (store.ListingEvent; the Event* kinds).
 package listing
 
 import (
@@ -84,8 +91,13 @@ func (d Desired) Hashes() Hashes {
 	return Hashes{
 		Content: hashJSON(content),
 		Price:   hashJSON([]string{d.Price, d.Currency}),
-		Stock:   hashJSON([]any{d.ManageStock, d.Stock, d.Status}),
+		Stock:   stockHash(d.ManageStock, d.Stock, d.Status),
 	}
+}
+
+// stockHash is the stock component of Hashes: stock tracking, quantity and status.
+func stockHash(manage bool, stock int, status platforms.Status) string {
+	return hashJSON([]any{manage, stock, status})
 }
 
 func hashJSON(v any) string {

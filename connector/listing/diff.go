@@ -62,3 +62,23 @@ func Classify(desired *Hashes, pushed Pushed) Kind {
 	}
 	return KindNone
 }
+
+// Listing event kinds (store.ListingEvent.Kind): what happened to a listing outside a plain push.
+const (
+	// EventGone: a write found the storefront product deleted (it is created again, or, for an
+	// unpublish, recorded as not on the storefront).
+	EventGone = "gone"
+	// EventRecreated: a product deleted in the store was created again.
+	EventRecreated = "recreated"
+	// EventAdopted: the SKU was found on another storefront product than the one known (a
+	// create whose SKU the store already had, a write whose product was gone), which the listing
+	// follows from then on.
+	EventAdopted = "adopted"
+	// EventMissing: the verification did not find the listing's product in the store.
+	EventMissing = "missing"
+	// EventRepaired: the verification found the store showing other than what was pushed, and
+	// had it pushed again.
+	EventRepaired = "repaired"
+	// EventReset: a person reset the listing (connector listings reset).
+	EventReset = "reset"
+)

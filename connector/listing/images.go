@@ -78,6 +78,19 @@ type pendingImages struct {
 	Alt  string   `json:"alt,omitempty"`
 }
 
+// PendingImageURLs returns the image URLs waiting to be attached to l's product (none when its
+// image list is attached).
+func PendingImageURLs(l store.Listing) ([]string, error) {
+	if l.DesiredImages == "" {
+		return nil, nil
+	}
+	var p pendingImages
+	if err := json.Unmarshal([]byte(l.DesiredImages), &p); err != nil {
+		return nil, fmt.Errorf("listing: %s: desired images: %w", l.SKU, err)
+	}
+	return p.URLs, nil
+}
+
 func encodePending(urls []string, alt string) string {
 	b, err := json.Marshal(pendingImages{URLs: urls, Alt: alt})
 	if err != nil {
@@ -465,11 +478,30 @@ func (ip *imagePass) record(ctx context.Context, c *imageCall) error {
 	}
 	b := store.ImageBatch{ShopID: ip.shopID, Uses: map[string][]string{}}
 	now := ip.s.now()
+	var gone []store.Listing
+	var events []store.ListingEvent
 	for i, j := range c.jobs {
 		r := c.res[i]
 		l := j.l
 		if r.Err == nil && len(r.MediaIDs) != len(c.sets[i].Images) {
 			r.Err = fmt.Errorf("storefront returned %d media ids for %d images", len(r.MediaIDs), len(c.sets[i].Images))
+		}
+		if errors.Is(r.Err, platforms.ErrNotFound) && l.PendingChange == "" {
+			// The product was deleted in the store: the next plan creates it again, with its
+			// images (a media id the store lost is uploaded again by the adapters).
+			for u := range c.uploads {
+				ip.unsettled[u] = true
+			}
+			next, err := ip.s.forgetProduct(ctx, ip.shopID, l, ip.sf.Capabilities())
+			if err != nil {
+				return err
+			}
+			next.State, next.LastError, next.Attempts = store.ListingPending, "", 0
+			gone = append(gone, next)
+			events = append(events, store.ListingEvent{ShopID: ip.shopID, SKU: l.SKU, Kind: EventGone,
+				Detail: fmt.Sprintf("images: product %s was deleted in the store; the next sync creates it again", l.ProductID)})
+			ip.sum.Images.Failed++
+			continue
 		}
 		if r.Err != nil {
 			// Its uploads stay marked: whether the storefront made any of them is not known
@@ -504,7 +536,10 @@ func (ip *imagePass) record(ctx context.Context, c *imageCall) error {
 		l.PushedAt = now
 		b.Listings = append(b.Listings, l)
 	}
-	return ip.s.Store.SaveImageBatch(ctx, b)
+	if err := ip.s.Store.SaveImageBatch(ctx, b); err != nil {
+		return err
+	}
+	return ip.s.Store.SaveListingChanges(ctx, gone, events)
 }
 
 // sweepOrphans deletes from the shop the images the connector uploaded that no listing shows

@@ -3,8 +3,10 @@ package listing
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -240,11 +242,29 @@ type PushSummary struct {
 	Pushed map[Kind]int // items pushed successfully, by the kind of call that carried them
 	Failed int          // items that failed (left pending with their error)
 	Calls  int          // storefront calls made
-	Images ImageSummary // the image pass
+	// Recreated products had been deleted on the storefront (a write found them gone) and were
+	// created again in the same push, or adopted where the store held the SKU again; Adopted
+	// items found their SKU on another storefront product than the one known (a create whose SKU
+	// was taken, a write whose product was gone), which the listing follows from then on; Gone
+	// unpublishes found the product already deleted and recorded it unpublished.
+	Recreated, Adopted, Gone int
+	Images                   ImageSummary // the image pass
 	// ProductsTook is how long the product passes took: from the start of the push until
 	// every product was live (created or updated, priced, stocked); ImagesTook how long the
 	// image pass took after that.
 	ProductsTook, ImagesTook time.Duration
+}
+
+// pass is one kind of storefront call of a push: the kinds of change it carries, the call, and
+// what a success records in the listing.
+type pass struct {
+	kinds []Kind
+	push  func(context.Context, []store.Listing) ([]platforms.ItemResult, error)
+	done  func(l store.Listing, d Desired, ref platforms.ProductRef) store.Listing
+	// partial passes write part of a product (price, stock, status); full ones all of it.
+	partial bool
+	// redo is the pass of the products found gone or moved: no second chance for them.
+	redo bool
 }
 
 // Push sends the shop's pending changes through sf, in batches of sf.Capabilities().BatchSize:
@@ -255,25 +275,28 @@ type PushSummary struct {
 // and state on success; the error, with the change left pending, on failure. A failed item never
 // blocks the others. A failed call (the storefront down) is recorded on its items and ends the
 // push with its error.
+//
+// A product deleted on the storefront (a write of it fails with platforms.ErrNotFound) is
+// created again in the same push, whole (the adapters adopt a product that holds the SKU again),
+// and its images attached again; an unpublish of it just records it unpublished. A write that
+// found the SKU on another product than the one known follows that product and sends it whole.
+// Each of these is recorded as a listing event.
 func (s *Syncer) Push(ctx context.Context, shopID int64, sf platforms.Storefront) (PushSummary, error) {
 	sum := PushSummary{Pushed: map[Kind]int{}}
 	start := time.Now()
 	batch := max(sf.Capabilities().BatchSize, 1)
-	p := &pusher{s: s, sf: sf, sum: &sum, categories: map[string]string{}, brands: map[string]string{}}
-	passes := []struct {
-		kinds []Kind
-		push  func(context.Context, []store.Listing) ([]platforms.ItemResult, error)
-		done  func(l store.Listing, d Desired, ref platforms.ProductRef) store.Listing
-	}{
-		{[]Kind{KindCreate, KindUpdate}, p.upsert, doneUpsert},
-		{[]Kind{KindPrice}, p.prices, donePrice},
-		{[]Kind{KindPriceStock}, p.priceStock, donePriceStock},
-		{[]Kind{KindStock}, p.stock, doneStock},
-		{[]Kind{KindUnpublish}, p.unpublish, doneUnpublish},
+	p := &pusher{s: s, sf: sf, shopID: shopID, sum: &sum, categories: map[string]string{}, brands: map[string]string{},
+		redo: map[string]string{}}
+	passes := []pass{
+		{kinds: []Kind{KindCreate, KindUpdate}, push: p.upsert, done: doneUpsert},
+		{kinds: []Kind{KindPrice}, push: p.prices, done: donePrice, partial: true},
+		{kinds: []Kind{KindPriceStock}, push: p.priceStock, done: donePriceStock, partial: true},
+		{kinds: []Kind{KindStock}, push: p.stock, done: doneStock, partial: true},
+		{kinds: []Kind{KindUnpublish}, push: p.unpublish, done: doneUnpublish, partial: true},
 	}
-	for _, pass := range passes {
-		kinds := make([]string, len(pass.kinds))
-		for i, k := range pass.kinds {
+	for _, ps := range passes {
+		kinds := make([]string, len(ps.kinds))
+		for i, k := range ps.kinds {
 			kinds[i] = string(k)
 		}
 		var after int64
@@ -286,46 +309,16 @@ func (s *Syncer) Push(ctx context.Context, shopID int64, sf platforms.Storefront
 				break
 			}
 			after = page[len(page)-1].ID
-			sum.Calls++
-			results, callErr := pass.push(ctx, page)
-			if callErr == nil && len(results) != len(page) {
-				callErr = fmt.Errorf("storefront returned %d results for %d items", len(results), len(page))
-			}
-			now := s.now()
-			writes := make([]store.Listing, len(page))
-			for i, l := range page {
-				itemErr := callErr
-				if itemErr == nil {
-					itemErr = results[i].Err
-				}
-				if itemErr != nil {
-					sum.Failed++
-					l.State, l.LastError, l.Attempts = store.ListingError, truncate(itemErr.Error(), 2000), l.Attempts+1
-					s.logger().WarnContext(ctx, "listing: push failed", "shop", shopID, "sku", l.SKU, "change", l.PendingChange, "err", itemErr)
-					writes[i] = l
-					continue
-				}
-				var d Desired
-				if l.Desired != "" {
-					if err := json.Unmarshal([]byte(l.Desired), &d); err != nil {
-						return sum, fmt.Errorf("listing: push %s: desired: %w", l.SKU, err)
-					}
-				}
-				sum.Pushed[Kind(l.PendingChange)]++
-				l = pass.done(l, d, results[i].Ref)
-				l.LastError, l.Attempts, l.PushedAt = "", 0, now
-				writes[i] = l
-			}
-			if err := s.Store.SaveListings(ctx, writes); err != nil {
-				return sum, fmt.Errorf("listing: push: %w", err)
-			}
-			if callErr != nil {
-				return sum, fmt.Errorf("listing: push shop %d: %w", shopID, callErr)
+			if err := p.apply(ctx, ps, page); err != nil {
+				return sum, err
 			}
 			if len(page) < batch {
 				break
 			}
 		}
+	}
+	if err := p.redoGone(ctx, batch); err != nil {
+		return sum, err
 	}
 	sum.ProductsTook = time.Since(start)
 	err := s.pushImages(ctx, shopID, sf, &sum)
@@ -334,6 +327,180 @@ func (s *Syncer) Push(ctx context.Context, shopID int64, sf platforms.Storefront
 		return sum, fmt.Errorf("listing: push shop %d: images: %w", shopID, err)
 	}
 	return sum, nil
+}
+
+// apply sends one page of listings through ps and records each item's outcome, with the events
+// that explain the unusual ones, in one transaction.
+func (p *pusher) apply(ctx context.Context, ps pass, page []store.Listing) error {
+	s, sum := p.s, p.sum
+	sum.Calls++
+	results, callErr := ps.push(ctx, page)
+	if callErr == nil && len(results) != len(page) {
+		callErr = fmt.Errorf("storefront returned %d results for %d items", len(results), len(page))
+	}
+	now := s.now()
+	writes := make([]store.Listing, len(page))
+	var events []store.ListingEvent
+	event := func(l store.Listing, kind, format string, args ...any) {
+		events = append(events, store.ListingEvent{ShopID: p.shopID, SKU: l.SKU, Kind: kind, Detail: fmt.Sprintf(format, args...)})
+	}
+	for i, l := range page {
+		itemErr := callErr
+		if itemErr == nil {
+			itemErr = results[i].Err
+		}
+		if itemErr != nil && callErr == nil && !ps.redo && l.ProductID != "" && errors.Is(itemErr, platforms.ErrNotFound) {
+			next, err := p.gone(ctx, l, itemErr, event)
+			if err != nil {
+				return err
+			}
+			writes[i] = next
+			continue
+		}
+		if itemErr != nil {
+			sum.Failed++
+			l.State, l.LastError, l.Attempts = store.ListingError, truncate(itemErr.Error(), 2000), l.Attempts+1
+			s.logger().WarnContext(ctx, "listing: push failed", "shop", p.shopID, "sku", l.SKU, "change", l.PendingChange, "err", itemErr)
+			writes[i] = l
+			continue
+		}
+		var d Desired
+		if l.Desired != "" {
+			if err := json.Unmarshal([]byte(l.Desired), &d); err != nil {
+				return fmt.Errorf("listing: push %s: desired: %w", l.SKU, err)
+			}
+		}
+		r := results[i]
+		kind := Kind(l.PendingChange)
+		sum.Pushed[kind]++
+		old := l.ProductID
+		moved := old != "" && r.Ref.ProductID != "" && r.Ref.ProductID != old
+		l = ps.done(l, d, r.Ref)
+		l.LastError, l.Attempts, l.PushedAt = "", 0, now
+		switch gone, wasGone := p.redo[l.SKU]; {
+		case ps.redo && wasGone && kind == KindCreate && r.Adopted:
+			sum.Recreated++
+			sum.Adopted++
+			event(l, EventAdopted, "created again: product %s was deleted in the store, and product %s held the SKU: it is the listing's product now", gone, l.ProductID)
+		case ps.redo && wasGone && kind == KindCreate:
+			sum.Recreated++
+			event(l, EventRecreated, "created again as product %s: product %s was deleted in the store", l.ProductID, gone)
+		case r.Adopted:
+			sum.Adopted++
+			event(l, EventAdopted, "the store already had a product with this SKU (product %s): the connector took it over instead of creating one", l.ProductID)
+		case moved:
+			sum.Adopted++
+			event(l, EventAdopted, "%s: product %s was gone from the store and product %s holds the SKU: it is the listing's product now", kind, old, l.ProductID)
+			if ps.partial && kind != KindUnpublish {
+				// Only part of the product went to the one found: send it whole.
+				l = wholeAgain(l, d)
+				p.redo[l.SKU] = old
+			}
+		}
+		writes[i] = l
+	}
+	if err := s.Store.SaveListingChanges(ctx, writes, events); err != nil {
+		return fmt.Errorf("listing: push: %w", err)
+	}
+	if callErr != nil {
+		return fmt.Errorf("listing: push shop %d: %w", p.shopID, callErr)
+	}
+	return nil
+}
+
+// gone handles a write whose storefront product was deleted (ErrNotFound): an unpublish is done
+// (there is nothing left to take off sale); any other change becomes a create of the whole
+// product, which redoGone sends in the same push. Either way the listing forgets the product and
+// what was pushed to it, and the images the platform deleted with it.
+func (p *pusher) gone(ctx context.Context, l store.Listing, cause error, event func(store.Listing, string, string, ...any)) (store.Listing, error) {
+	old, kind := l.ProductID, Kind(l.PendingChange)
+	p.s.logger().InfoContext(ctx, "listing: storefront product gone", "shop", p.shopID, "sku", l.SKU, "product", old, "change", kind, "err", cause)
+	next, err := p.s.forgetProduct(ctx, p.shopID, l, p.sf.Capabilities())
+	if err != nil {
+		return l, err
+	}
+	next.LastError, next.Attempts = "", 0
+	switch {
+	case kind == KindUnpublish:
+		p.sum.Gone++
+		next.State = store.ListingUnpublished
+		event(next, EventGone, "unpublish: product %s was already deleted in the store; recorded as unpublished", old)
+		return clearPending(next), nil
+	case next.Desired == "":
+		// Nothing to create it from here: the next plan sees no product and creates it.
+		next.State = store.ListingPending
+		event(next, EventGone, "%s: product %s was deleted in the store; the next sync creates it again", kind, old)
+		return clearPending(next), nil
+	}
+	next.PendingChange, next.State = string(KindCreate), store.ListingPending
+	p.redo[next.SKU] = old
+	event(next, EventGone, "%s: product %s was deleted in the store (%s); creating it again", kind, old, truncate(cause.Error(), 300))
+	return next, nil
+}
+
+// wholeAgain makes l, just written in part to a product found by its SKU, an update of the
+// whole product d with its images: what was pushed to the product it replaced says nothing
+// about this one.
+func wholeAgain(l store.Listing, d Desired) store.Listing {
+	h := d.Hashes()
+	b, err := json.Marshal(d)
+	if err != nil {
+		panic(fmt.Sprintf("listing: encode desired: %v", err)) // plain data: cannot fail
+	}
+	l.PendingChange, l.Desired = string(KindUpdate), string(b)
+	l.DesiredContentHash, l.DesiredPriceHash, l.DesiredStockHash = h.Content, h.Price, h.Stock
+	l.ContentHash = ""
+	l.ImagesHash, l.DesiredImages = "", ""
+	if urls := imageURLs(d.Images); len(urls) > 0 {
+		l.DesiredImages = encodePending(urls, d.Title)
+	}
+	return l
+}
+
+// redoGone sends, whole, the products found gone (created again) or moved (updated) by the
+// passes, in batches.
+func (p *pusher) redoGone(ctx context.Context, batch int) error {
+	if len(p.redo) == 0 {
+		return nil
+	}
+	skus := make([]string, 0, len(p.redo))
+	for sku := range p.redo {
+		skus = append(skus, sku)
+	}
+	slices.Sort(skus)
+	redo := pass{kinds: []Kind{KindCreate, KindUpdate}, push: p.upsert, done: doneUpsert, redo: true}
+	for start := 0; start < len(skus); start += batch {
+		found, err := p.s.Store.ListingsBySKU(ctx, p.shopID, skus[start:min(start+batch, len(skus))])
+		if err != nil {
+			return fmt.Errorf("listing: push: %w", err)
+		}
+		var page []store.Listing
+		for _, sku := range skus[start:min(start+batch, len(skus))] {
+			if l, ok := found[sku]; ok && (l.PendingChange == string(KindCreate) || l.PendingChange == string(KindUpdate)) {
+				page = append(page, l)
+			}
+		}
+		if len(page) == 0 {
+			continue
+		}
+		if err := p.apply(ctx, redo, page); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// forgetProduct returns l without its storefront product: no ids, nothing pushed to it, no
+// images attached; the shop's image map forgets what the platform deleted with the product.
+func (s *Syncer) forgetProduct(ctx context.Context, shopID int64, l store.Listing, caps platforms.Capabilities) (store.Listing, error) {
+	if _, err := s.Store.ForgetListingImages(ctx, shopID, l.SKU, caps.MediaDeletedWithProduct); err != nil {
+		return l, fmt.Errorf("listing: %w", err)
+	}
+	l.ProductID, l.VariantID, l.InventoryItemID = "", "", ""
+	l.ContentHash, l.PriceHash, l.StockHash = "", "", ""
+	l.ImagesHash, l.DesiredImages = "", ""
+	l.Price, l.Currency, l.Stock = decimal.NullDecimal{}, "", 0
+	return l, nil
 }
 
 func truncate(s string, n int) string {
@@ -413,9 +580,13 @@ func doneUnpublish(l store.Listing, _ Desired, r platforms.ProductRef) store.Lis
 type pusher struct {
 	s          *Syncer
 	sf         platforms.Storefront
+	shopID     int64
 	sum        *PushSummary
 	categories map[string]string // IWS category id → storefront id, for this push
 	brands     map[string]string
+	// redo holds the SKUs to send whole once the passes are done (redoGone), with the id of the
+	// storefront product that was gone.
+	redo map[string]string
 }
 
 func decode(page []store.Listing) ([]Desired, error) {

@@ -1,23 +1,25 @@
 // Package schedule enqueues periodic jobs — per IWS account the catalog, prices, stock and
-// extended-catalog syncs, and the global audit-log purge — at intervals never shorter than IWS
-// advises (IWSSchedules rejects smaller values with an error listing every problem).
+// extended-catalog syncs, per shop the listing verification, and the global audit-log purge — at
+// intervals never shorter than IWS advises (IWSSchedules and ShopSchedules reject smaller values
+// with an error listing every problem).
 //
 // It does not know the job kinds: the caller gives a Schedule{Name, Interval, MinInterval,
 // Global, Args} per kind, so the scheduler does not import the catalog package.
 //
 // # State
 //
-// schedule_runs keeps, per (account, schedule), next_due_at and the last enqueued job with when
-// and how it finished. A schedule is due when next_due_at has passed, so a restart does not re-run
+// schedule_runs keeps, per (account, shop, schedule), next_due_at and the last enqueued job with
+// when and how it finished; shop is 0 for the per-account and global schedules, and a per-shop
+// row carries the shop's account. A schedule is due when next_due_at has passed, so a restart does not re-run
 // everything; a first sight of a schedule is due at once. A due schedule whose previous job is
 // not finalized yet waits for it (never two syncs of one feed at once). After downtime the next
 // run counts from now, so there is no burst of catch-up runs.
 //
 // Enqueueing is one transaction: the job is inserted (InsertTx) with the unique key
-// "<name>:account:<id>:<due time>" and the row is advanced with a compare-and-set on
-// next_due_at. A second scheduler racing on the same due time either finds the live job by its
-// unique key or loses the compare-and-set and rolls back, so a double schedule never enqueues
-// twice.
+// "<name>:account:<id>:<due time>" (per shop "<name>:shop:<id>:<due time>") and the row is
+// advanced with a compare-and-set on next_due_at. A second scheduler racing on the same due time
+// either finds the live job by its unique key or loses the compare-and-set and rolls back, so a
+// double schedule never enqueues twice.
 //
 // # Leadership
 //

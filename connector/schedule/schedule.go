@@ -30,8 +30,43 @@ type Schedule struct {
 	MinInterval time.Duration
 	// Global schedules run once for the installation (account id 0) instead of per IWS account.
 	Global bool
-	// Args builds the job for an account (0 for global schedules).
-	Args func(accountID int64) jobs.JobArgs
+	// PerShop schedules run once per shop (Config.Shops) instead of per IWS account.
+	PerShop bool
+	// Args builds the job for an account, for a shop (PerShop: its id) or for the installation
+	// (Global: 0).
+	Args func(id int64) jobs.JobArgs
+}
+
+// ShopRef names a shop of the per-shop schedules, with its IWS account.
+type ShopRef struct {
+	AccountID, ShopID int64
+}
+
+// subject is what one schedule_runs row schedules for: an account (ShopID 0), a shop of an
+// account, or the installation (both 0).
+type subject struct{ accountID, shopID int64 }
+
+// id is what Args takes for the subject.
+func (sub subject) id() int64 {
+	if sub.shopID != 0 {
+		return sub.shopID
+	}
+	return sub.accountID
+}
+
+func (sub subject) String() string {
+	if sub.shopID != 0 {
+		return fmt.Sprintf("shop %d", sub.shopID)
+	}
+	return fmt.Sprintf("account %d", sub.accountID)
+}
+
+// uniqueKey names a run of sc for sub due at due, so a double schedule finds the live job.
+func (sub subject) uniqueKey(name string, due time.Time) string {
+	if sub.shopID != 0 {
+		return fmt.Sprintf("%s:shop:%d:%s", name, sub.shopID, due.Format(time.RFC3339))
+	}
+	return fmt.Sprintf("%s:account:%d:%s", name, sub.accountID, due.Format(time.RFC3339))
 }
 
 // Validate lists every problem of ss.
@@ -58,6 +93,9 @@ func Validate(ss []Schedule) error {
 		if s.Args == nil {
 			errs = append(errs, fmt.Errorf("schedule %s: no Args function", name))
 		}
+		if s.Global && s.PerShop {
+			errs = append(errs, fmt.Errorf("schedule %s: both global and per shop", name))
+		}
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("%w: %w", ErrInvalid, errors.Join(errs...))
@@ -73,6 +111,8 @@ type Config struct {
 	Schedules []Schedule
 	// Accounts lists the IWS account ids to schedule per-account schedules for.
 	Accounts func(ctx context.Context) ([]int64, error)
+	// Shops lists the shops to schedule per-shop schedules for (required when one is PerShop).
+	Shops func(ctx context.Context) ([]ShopRef, error)
 	// TickInterval is how often the leader looks for due schedules and a follower tries to become
 	// leader (default 1 min).
 	TickInterval time.Duration
@@ -122,6 +162,9 @@ func New(st *store.Store, cfg Config) (*Scheduler, error) {
 	}
 	if cfg.Accounts == nil {
 		errs = append(errs, errors.New("no Accounts function"))
+	}
+	if cfg.Shops == nil && slices.ContainsFunc(cfg.Schedules, func(sc Schedule) bool { return sc.PerShop }) {
+		errs = append(errs, errors.New("no Shops function for the per-shop schedules"))
 	}
 	if cfg.TickInterval < 0 {
 		errs = append(errs, errors.New("negative tick interval"))
@@ -244,17 +287,32 @@ func (s *Scheduler) Tick(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("schedule: list accounts: %w", err)
 	}
+	var shops []ShopRef
+	if s.cfg.Shops != nil {
+		if shops, err = s.cfg.Shops(ctx); err != nil {
+			return 0, fmt.Errorf("schedule: list shops: %w", err)
+		}
+	}
 	n := 0
 	var errs []error
 	for _, sc := range s.cfg.Schedules {
-		ids := accounts
-		if sc.Global {
-			ids = []int64{0}
+		var subs []subject
+		switch {
+		case sc.Global:
+			subs = []subject{{}}
+		case sc.PerShop:
+			for _, sh := range shops {
+				subs = append(subs, subject{accountID: sh.AccountID, shopID: sh.ShopID})
+			}
+		default:
+			for _, id := range accounts {
+				subs = append(subs, subject{accountID: id})
+			}
 		}
-		for _, id := range ids {
-			ok, err := s.runIfDue(ctx, sc, id)
+		for _, sub := range subs {
+			ok, err := s.runIfDue(ctx, sc, sub)
 			if err != nil {
-				errs = append(errs, fmt.Errorf("schedule: %s for account %d: %w", sc.Name, id, err))
+				errs = append(errs, fmt.Errorf("schedule: %s for %s: %w", sc.Name, sub, err))
 				continue
 			}
 			if ok {
@@ -265,9 +323,10 @@ func (s *Scheduler) Tick(ctx context.Context) (int, error) {
 	return n, errors.Join(errs...)
 }
 
-// Run is the stored state of one schedule for one account.
+// Run is the stored state of one schedule for one account, or one shop (ShopID not 0).
 type Run struct {
 	AccountID      int64
+	ShopID         int64
 	Name           string
 	NextDueAt      time.Time
 	LastEnqueuedAt time.Time
@@ -278,8 +337,8 @@ type Run struct {
 
 // Runs returns the stored schedule state, for the admin UI and tests.
 func (s *Scheduler) Runs(ctx context.Context) ([]Run, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT account_id, name, next_due_at, last_enqueued_at, last_job_id,
-		last_finished_at, last_state FROM schedule_runs ORDER BY account_id, name`)
+	rows, err := s.db.QueryContext(ctx, `SELECT account_id, shop_id, name, next_due_at, last_enqueued_at, last_job_id,
+		last_finished_at, last_state FROM schedule_runs ORDER BY account_id, shop_id, name`)
 	if err != nil {
 		return nil, fmt.Errorf("schedule: runs: %w", err)
 	}
@@ -292,7 +351,7 @@ func (s *Scheduler) Runs(ctx context.Context) ([]Run, error) {
 			jobID    sql.NullInt64
 			state    sql.NullString
 		)
-		if err := rows.Scan(&r.AccountID, &r.Name, &r.NextDueAt, &enq, &jobID, &fin, &state); err != nil {
+		if err := rows.Scan(&r.AccountID, &r.ShopID, &r.Name, &r.NextDueAt, &enq, &jobID, &fin, &state); err != nil {
 			return nil, fmt.Errorf("schedule: runs: %w", err)
 		}
 		r.NextDueAt = r.NextDueAt.UTC()
@@ -306,7 +365,7 @@ func (s *Scheduler) Runs(ctx context.Context) ([]Run, error) {
 	return out, nil
 }
 
-func (s *Scheduler) runIfDue(ctx context.Context, sc Schedule, accountID int64) (bool, error) {
+func (s *Scheduler) runIfDue(ctx context.Context, sc Schedule, sub subject) (bool, error) {
 	t := s.now()
 	var (
 		due      time.Time
@@ -315,14 +374,14 @@ func (s *Scheduler) runIfDue(ctx context.Context, sc Schedule, accountID int64) 
 		state    sql.NullString
 	)
 	err := s.db.QueryRowContext(ctx, `SELECT next_due_at, last_job_id, last_finished_at, last_state FROM schedule_runs
-		WHERE account_id = ? AND name = ?`, accountID, sc.Name).Scan(&due, &lastJob, &finished, &state)
+		WHERE account_id = ? AND shop_id = ? AND name = ?`, sub.accountID, sub.shopID, sc.Name).Scan(&due, &lastJob, &finished, &state)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Never ran: due now. A concurrent scheduler may create the row first; that is fine.
 		due = t
-		_, err = s.db.ExecContext(ctx, `INSERT INTO schedule_runs (account_id, name, next_due_at, updated_at) VALUES (?, ?, ?, ?)`,
-			accountID, sc.Name, due, t)
+		_, err = s.db.ExecContext(ctx, `INSERT INTO schedule_runs (account_id, shop_id, name, next_due_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+			sub.accountID, sub.shopID, sc.Name, due, t)
 		if err != nil {
-			return false, s.rowCreatedMeanwhile(ctx, accountID, sc.Name, err)
+			return false, s.rowCreatedMeanwhile(ctx, sub, sc.Name, err)
 		}
 	} else if err != nil {
 		return false, err
@@ -351,15 +410,13 @@ func (s *Scheduler) runIfDue(ctx context.Context, sc Schedule, accountID int64) 
 	}
 	enqueued := false
 	err = s.st.Transaction(ctx, func(tx *store.Tx) error {
-		res, err := s.cfg.Jobs.InsertTx(ctx, tx, sc.Args(accountID), &jobs.InsertOpts{
-			UniqueKey: fmt.Sprintf("%s:account:%d:%s", sc.Name, accountID, due.Format(time.RFC3339)),
-		})
+		res, err := s.cfg.Jobs.InsertTx(ctx, tx, sc.Args(sub.id()), &jobs.InsertOpts{UniqueKey: sub.uniqueKey(sc.Name, due)})
 		if err != nil {
 			return err
 		}
 		upd, err := tx.SQL().ExecContext(ctx, `UPDATE schedule_runs SET next_due_at = ?, last_enqueued_at = ?, last_job_id = ?,
-			last_finished_at = ?, last_state = ?, updated_at = ? WHERE account_id = ? AND name = ? AND next_due_at = ?`,
-			next, t, res.Job.ID, finished, state, t, accountID, sc.Name, due)
+			last_finished_at = ?, last_state = ?, updated_at = ? WHERE account_id = ? AND shop_id = ? AND name = ? AND next_due_at = ?`,
+			next, t, res.Job.ID, finished, state, t, sub.accountID, sub.shopID, sc.Name, due)
 		if err != nil {
 			return err
 		}
@@ -376,7 +433,11 @@ func (s *Scheduler) runIfDue(ctx context.Context, sc Schedule, accountID int64) 
 		return false, err
 	}
 	if enqueued {
-		s.logger.InfoContext(ctx, "scheduled job", "schedule", sc.Name, "account", accountID, "due", due, "next", next)
+		attrs := []any{"schedule", sc.Name, "account", sub.accountID, "due", due, "next", next}
+		if sub.shopID != 0 {
+			attrs = append(attrs, "shop", sub.shopID)
+		}
+		s.logger.InfoContext(ctx, "scheduled job", attrs...)
 	}
 	return enqueued, nil
 }
@@ -385,10 +446,10 @@ var errLost = errors.New("schedule run advanced by another scheduler")
 
 // rowCreatedMeanwhile turns a failed insert of the first schedule_runs row into "another
 // scheduler got there first; it enqueues this run" when the row now exists.
-func (s *Scheduler) rowCreatedMeanwhile(ctx context.Context, accountID int64, name string, err error) error {
+func (s *Scheduler) rowCreatedMeanwhile(ctx context.Context, sub subject, name string, err error) error {
 	var n int
-	if qerr := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schedule_runs WHERE account_id = ? AND name = ?`,
-		accountID, name).Scan(&n); qerr != nil || n == 0 {
+	if qerr := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schedule_runs WHERE account_id = ? AND shop_id = ? AND name = ?`,
+		sub.accountID, sub.shopID, name).Scan(&n); qerr != nil || n == 0 {
 		return errors.Join(err, qerr)
 	}
 	return nil
@@ -484,12 +545,12 @@ func (l *leaderLock) release(ctx context.Context) error {
 func (s *Scheduler) Ran(ctx context.Context, accountID int64, at time.Time, names ...string) error {
 	t := s.now()
 	for _, sc := range s.cfg.Schedules {
-		if sc.Global || (len(names) > 0 && !slices.Contains(names, sc.Name)) {
+		if sc.Global || sc.PerShop || (len(names) > 0 && !slices.Contains(names, sc.Name)) {
 			continue
 		}
 		next := at.UTC().Truncate(time.Microsecond).Add(sc.Interval)
 		res, err := s.db.ExecContext(ctx, `UPDATE schedule_runs SET next_due_at = ?, updated_at = ?
-			WHERE account_id = ? AND name = ? AND next_due_at < ?`, next, t, accountID, sc.Name, next)
+			WHERE account_id = ? AND shop_id = 0 AND name = ? AND next_due_at < ?`, next, t, accountID, sc.Name, next)
 		if err != nil {
 			return fmt.Errorf("schedule: ran %s: %w", sc.Name, err)
 		}
@@ -499,11 +560,11 @@ func (s *Scheduler) Ran(ctx context.Context, accountID int64, at time.Time, name
 			}
 			continue
 		}
-		_, err = s.db.ExecContext(ctx, `INSERT INTO schedule_runs (account_id, name, next_due_at, updated_at) VALUES (?, ?, ?, ?)`,
+		_, err = s.db.ExecContext(ctx, `INSERT INTO schedule_runs (account_id, shop_id, name, next_due_at, updated_at) VALUES (?, 0, ?, ?, ?)`,
 			accountID, sc.Name, next, t)
 		if err != nil {
 			// The row exists and is already due later, or another scheduler created it meanwhile.
-			if cerr := s.rowCreatedMeanwhile(ctx, accountID, sc.Name, err); cerr != nil {
+			if cerr := s.rowCreatedMeanwhile(ctx, subject{accountID: accountID}, sc.Name, err); cerr != nil {
 				return fmt.Errorf("schedule: ran %s: %w", sc.Name, cerr)
 			}
 		}

@@ -144,6 +144,23 @@ func (s *Store) UnusedShopImages(ctx context.Context, shopID, afterID int64, lim
 	return out, nil
 }
 
+// ListingImages returns the shop's recorded images that the listing of sku shows (SaveImageBatch's
+// uses), by URL.
+func (s *Store) ListingImages(ctx context.Context, shopID int64, sku string) ([]ShopImage, error) {
+	var rows []shopImageRow
+	err := s.db.WithContext(ctx).
+		Where("shop_id = ? AND url_hash IN (SELECT u.url_hash FROM shop_image_uses u WHERE u.shop_id = ? AND u.sku = ?)", shopID, shopID, sku).
+		Order("url").Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: listing images: %w", err)
+	}
+	out := make([]ShopImage, len(rows))
+	for i, r := range rows {
+		out[i] = r.image()
+	}
+	return out, nil
+}
+
 // ImageBatch is what one step of the image pass records, in one transaction: image rows to
 // write (inserted or overwritten by URL), URLs to forget, the image lists the listings now show
 // (Uses: SKU → URLs, replacing what the SKU used) and the listings themselves.
@@ -222,13 +239,7 @@ func (s *Store) SaveImageBatch(ctx context.Context, b ImageBatch) error {
 				}
 			}
 		}
-		if len(listings) > 0 {
-			return tx.Clauses(clause.OnConflict{
-				Columns:   []clause.Column{{Name: "shop_id"}, {Name: "sku"}},
-				DoUpdates: clause.AssignmentColumns(listingUpdateColumns),
-			}).CreateInBatches(&listings, 200).Error
-		}
-		return nil
+		return upsertListings(tx, listings)
 	})
 	if err != nil {
 		return fmt.Errorf("store: save image batch: %w", err)

@@ -151,28 +151,19 @@ func validListingState(s string) bool {
 // and overwriting every other field of those that exist. The listing package calls it with the
 // change sets it computes and with push results.
 func (s *Store) SaveListings(ctx context.Context, listings []Listing) error {
-	if len(listings) == 0 {
+	return s.SaveListingChanges(ctx, listings, nil)
+}
+
+// upsertListings writes rows in tx, inserting the (shop, SKU) pairs that are new and
+// overwriting every other field of those that exist.
+func upsertListings(tx *gorm.DB, rows []listingRow) error {
+	if len(rows) == 0 {
 		return nil
 	}
-	now := s.now()
-	rows := make([]listingRow, len(listings))
-	for i, l := range listings {
-		if l.ShopID <= 0 || l.SKU == "" || !validListingState(l.State) {
-			return fmt.Errorf("store: save listings: %w: listing %d/%q state %q", ErrInvalid, l.ShopID, l.SKU, l.State)
-		}
-		rows[i] = listingToRow(l, now)
-		rows[i].ID = 0 // the key is (shop_id, sku)
-	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return tx.Clauses(clause.OnConflict{
-			Columns:   []clause.Column{{Name: "shop_id"}, {Name: "sku"}},
-			DoUpdates: clause.AssignmentColumns(listingUpdateColumns),
-		}).CreateInBatches(&rows, 200).Error
-	})
-	if err != nil {
-		return fmt.Errorf("store: save listings: %w", err)
-	}
-	return nil
+	return tx.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "shop_id"}, {Name: "sku"}},
+		DoUpdates: clause.AssignmentColumns(listingUpdateColumns),
+	}).CreateInBatches(&rows, 200).Error
 }
 
 // Listing returns the listing of sku in the shop, or ErrNotFound.

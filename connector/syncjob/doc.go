@@ -4,6 +4,12 @@
 // (connector/listing). Runner.Run is that one path; the job workers (sync_catalog, sync_prices,
 // sync_stock, sync_content, sync_all and audit_purge) and the `connector sync` command both call it.
 //
+// Runner.Verify reads one shop's storefront back and repairs what differs from what was pushed
+// (listing.Syncer.Verify, then the shop's plan and push); the verify_listings job (scheduled per
+// shop, daily by default) and `connector listings verify` call it. Runner.Reset resets one
+// listing (`connector listings reset`). Both hold the run lock of the shop's account, as a sync
+// does, so nothing else pushes to the shop meanwhile.
+//
 // Runs of one account are mutually exclusive across processes: a listing push of a shop must
 // never run concurrently with another push of the same shop (that is how duplicate storefront
 // products happen), and two `serve` instances, or `connector sync` next to `serve`, share one

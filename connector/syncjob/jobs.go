@@ -152,7 +152,8 @@ type PurgePolicy struct {
 	MaxRows int
 }
 
-// AddWorkers registers the sync workers (running through r) and the audit purge worker.
+// AddWorkers registers the sync workers (running through r), the listing verification worker and
+// the audit purge worker.
 func AddWorkers(ws *jobs.Workers, r *Runner, purge PurgePolicy) {
 	jobs.AddWorker(ws, syncWorker[SyncCatalog]{r: r, kind: catalog.KindCatalog})
 	jobs.AddWorker(ws, syncWorker[SyncPrices]{r: r, kind: catalog.KindPrices})
@@ -160,6 +161,7 @@ func AddWorkers(ws *jobs.Workers, r *Runner, purge PurgePolicy) {
 	jobs.AddWorker(ws, syncWorker[SyncContent]{r: r, kind: catalog.KindContent})
 	jobs.AddWorker(ws, syncWorker[SyncAll]{r: r, kind: catalog.KindAll})
 	jobs.AddWorker(ws, purgeWorker{st: r.cfg.Store, policy: purge, logger: r.logger})
+	jobs.AddWorker(ws, verifyWorker{r: r})
 }
 
 type syncArgs interface {
@@ -185,15 +187,24 @@ func (w syncWorker[T]) Work(ctx context.Context, job *jobs.Job[T]) error {
 	ctx = correlation.WithJobID(ctx, strconv.FormatInt(job.ID, 10))
 	content := catalog.ContentIfNeverFetched
 	sum, err := w.r.Run(ctx, Request{AccountID: t.AccountID, ShopID: t.ShopID, Kind: w.kind, Content: content, NoWait: true})
+	return w.r.jobOutcome(err, sum.Catalog.Status == store.SyncSucceeded, "storefront push failed")
+}
+
+// jobOutcome is what a sync or verification job ends with, given its run's error: done; snoozed
+// while another process holds the account (ErrBusy); cancelled when the request cannot run
+// (ErrInvalid), or when only the storefront push after a good first stage failed (pushFailed: a
+// retry would redo the whole run, while the failed listings stay pending for the next one, said
+// as what); otherwise the error, retried with backoff.
+func (r *Runner) jobOutcome(err error, pushFailed bool, what string) error {
 	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, ErrBusy):
-		return jobs.Snooze(w.r.busySnooze())
+		return jobs.Snooze(r.busySnooze())
 	case errors.Is(err, ErrInvalid):
 		return jobs.Cancel(err)
-	case sum.Catalog.Status == store.SyncSucceeded:
-		return jobs.Cancel(fmt.Errorf("storefront push failed, changes kept pending for the next run: %w", err))
+	case pushFailed:
+		return jobs.Cancel(fmt.Errorf("%s, changes kept pending for the next run: %w", what, err))
 	}
 	return err
 }

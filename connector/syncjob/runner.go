@@ -36,7 +36,10 @@ type Config struct {
 	// ListingPageSize is how many products a listing plan reads per page (default
 	// listing.DefaultPageSize).
 	ListingPageSize int
-	Logger          *slog.Logger
+	// ImageConcurrency is how many image calls a push keeps in flight per shop (default
+	// listing.DefaultImageConcurrency).
+	ImageConcurrency int
+	Logger           *slog.Logger
 	// Now is the clock for durations (default time.Now).
 	Now func() time.Time
 
@@ -211,29 +214,21 @@ func (r *Runner) Run(ctx context.Context, req Request) (sum Summary, err error) 
 		return sum, fmt.Errorf("syncjob: IWS client of account %d: %w", acct.ID, err)
 	}
 
-	unlockLocal, err := r.lockLocal(ctx, acct.ID)
-	if err != nil {
-		return sum, err
-	}
-	defer unlockLocal()
-	ctx, cancelRun := context.WithCancelCause(ctx)
-	defer cancelRun(nil)
-	lock, err := r.lockAccount(ctx, acct.ID, req, cancelRun)
-	if err != nil {
-		return sum, err
-	}
-	defer func() {
-		r.unlock(ctx, lock)
-		if cause := context.Cause(ctx); err != nil && errors.Is(cause, ErrLockLost) && !errors.Is(err, ErrLockLost) {
-			err = fmt.Errorf("%w: %w", cause, err)
-		}
-	}()
+	err = r.exclusive(ctx, acct.ID, req, func(ctx context.Context) error {
+		return r.run(ctx, acct, kind, shops, src, req, &sum, finish)
+	})
+	return sum, err
+}
+
+// run is the body of Run, holding the account's run lock.
+func (r *Runner) run(ctx context.Context, acct store.IWSAccount, kind catalog.Kind, shops []store.Shop, src catalog.Source,
+	req Request, sum *Summary, finish func()) error {
 	ctx = correlation.WithAccountID(ctx, acct.ID)
 	log := r.logger.With("account", acct.ID, "kind", string(kind))
 
 	n, err := r.cfg.Store.FailInterruptedSyncRuns(ctx, acct.ID, InterruptedRunError)
 	if err != nil {
-		return sum, fmt.Errorf("syncjob: %w", err)
+		return fmt.Errorf("syncjob: %w", err)
 	}
 	if n > 0 {
 		log.WarnContext(ctx, "sync: marked runs left running by a stopped process as failed", "sync_runs", n)
@@ -250,7 +245,7 @@ func (r *Runner) Run(ctx context.Context, req Request) (sum Summary, err error) 
 			kind = catalog.KindAll
 			log = r.logger.With("account", acct.ID, "kind", string(kind))
 		case err != nil:
-			return sum, fmt.Errorf("syncjob: %w", err)
+			return fmt.Errorf("syncjob: %w", err)
 		}
 	}
 	sum.Kind = kind
@@ -263,14 +258,14 @@ func (r *Runner) Run(ctx context.Context, req Request) (sum Summary, err error) 
 		Unchanged: res.Unchanged, Deactivated: res.Deactivated,
 	}
 	if err != nil {
-		return sum, fmt.Errorf("syncjob: account %d: %w", acct.ID, err)
+		return fmt.Errorf("syncjob: account %d: %w", acct.ID, err)
 	}
 
 	counts, err := r.cfg.Store.CountProducts(ctx, acct.ID)
 	if err != nil {
-		return sum, fmt.Errorf("syncjob: %w", err)
+		return fmt.Errorf("syncjob: %w", err)
 	}
-	ls := &listing.Syncer{Store: r.cfg.Store, PageSize: r.cfg.ListingPageSize, Logger: r.logger, Now: r.cfg.Now}
+	ls := r.syncer()
 	var errs []error
 	for _, shop := range shops {
 		if req.OnProgress != nil {
@@ -289,18 +284,54 @@ func (r *Runner) Run(ctx context.Context, req Request) (sum Summary, err error) 
 	log.InfoContext(ctx, "sync done", "sync_run", res.RunID, "fetched", sum.Products.Fetched,
 		"inserted", sum.Products.Inserted, "updated", sum.Products.Updated,
 		"listings_changed", sum.Listings.Changed, "shops", len(shops), "duration", sum.Duration)
-	return sum, errors.Join(errs...)
+	return errors.Join(errs...)
+}
+
+// syncer is the listing syncer of a run.
+func (r *Runner) syncer() *listing.Syncer {
+	return &listing.Syncer{Store: r.cfg.Store, PageSize: r.cfg.ListingPageSize, ImageConcurrency: r.cfg.ImageConcurrency,
+		Logger: r.logger, Now: r.cfg.Now}
+}
+
+// exclusive runs fn holding the account's run lock: the in-process queue, then the store lease
+// "sync:account:<id>" with its heartbeat, which cancels fn's context with ErrLockLost if the
+// lease is lost. req says whether to wait for another process (NoWait) and hears of a wait.
+func (r *Runner) exclusive(ctx context.Context, accountID int64, req Request, fn func(ctx context.Context) error) (err error) {
+	unlockLocal, err := r.lockLocal(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	defer unlockLocal()
+	ctx, cancelRun := context.WithCancelCause(ctx)
+	defer cancelRun(nil)
+	lock, err := r.lockAccount(ctx, accountID, req, cancelRun)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		r.unlock(ctx, lock)
+		if cause := context.Cause(ctx); err != nil && errors.Is(cause, ErrLockLost) && !errors.Is(err, ErrLockLost) {
+			err = fmt.Errorf("%w: %w", cause, err)
+		}
+	}()
+	return fn(ctx)
 }
 
 // pushShop plans and pushes one shop. total is the number of products of the account.
 func (r *Runner) pushShop(ctx context.Context, ls *listing.Syncer, shop store.Shop, total int) ShopSummary {
 	ss := ShopSummary{ShopID: shop.ID, Name: shop.Name, Platform: shop.Platform}
-	ctx = correlation.WithShopID(ctx, shop.ID)
 	sf, err := r.cfg.Storefronts(shop)
 	if err != nil {
 		ss.Err = fmt.Errorf("syncjob: shop %d (%s): %w", shop.ID, shop.Name, err)
 		return ss
 	}
+	return r.pushShopTo(ctx, ls, shop, sf, total)
+}
+
+// pushShopTo plans the shop and pushes it through sf.
+func (r *Runner) pushShopTo(ctx context.Context, ls *listing.Syncer, shop store.Shop, sf platforms.Storefront, total int) ShopSummary {
+	ss := ShopSummary{ShopID: shop.ID, Name: shop.Name, Platform: shop.Platform}
+	ctx = correlation.WithShopID(ctx, shop.ID)
 	cs, err := ls.Plan(ctx, shop.ID)
 	ss.Changes = cs
 	ss.Unchanged = max(total-cs.Len(), 0)
@@ -337,18 +368,12 @@ func (r *Runner) account(ctx context.Context, id int64) (store.IWSAccount, error
 // shops returns the account's shops, or only shopID (which must belong to the account).
 func (r *Runner) shops(ctx context.Context, accountID, shopID int64) ([]store.Shop, error) {
 	if shopID != 0 {
-		shop, err := r.cfg.Store.Shop(ctx, shopID)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, fmt.Errorf("%w: no shop with id %d: %w", ErrInvalid, shopID, err)
-		}
+		shop, err := r.connectedShop(ctx, shopID)
 		if err != nil {
-			return nil, fmt.Errorf("syncjob: %w", err)
+			return nil, err
 		}
 		if shop.IWSAccountID != accountID {
 			return nil, fmt.Errorf("%w: shop %d belongs to IWS account %d, not %d", ErrInvalid, shopID, shop.IWSAccountID, accountID)
-		}
-		if shop.Disconnected() {
-			return nil, fmt.Errorf("%w: shop %d was uninstalled (its credentials were removed): install it again or add it with new keys", ErrInvalid, shopID)
 		}
 		return []store.Shop{shop}, nil
 	}

@@ -28,6 +28,9 @@ type Config struct {
 	// NoDeleteMedia makes the storefront behave like WooCommerce with consumer keys: media
 	// cannot be deleted (Capabilities().DeleteMedia false, DeleteMedia fails).
 	NoDeleteMedia bool
+	// MediaDeletedWithProduct makes DeleteProduct behave like Shopify: the media only the
+	// deleted product showed are deleted with it (Capabilities().MediaDeletedWithProduct).
+	MediaDeletedWithProduct bool
 }
 
 // Call is one recorded call: the method name ("UpsertProducts", "UpdateStock", ...) and the
@@ -112,7 +115,7 @@ func (s *Storefront) Capabilities() platforms.Capabilities {
 		imageBatch = s.cfg.BatchSize
 	}
 	return platforms.Capabilities{BatchSize: s.cfg.BatchSize, BulkOperations: s.cfg.BulkOperations, CostThrottle: s.cfg.CostThrottle,
-		ImageBatchSize: imageBatch, DeleteMedia: !s.cfg.NoDeleteMedia}
+		ImageBatchSize: imageBatch, DeleteMedia: !s.cfg.NoDeleteMedia, MediaDeletedWithProduct: s.cfg.MediaDeletedWithProduct}
 }
 
 // ErrAnswerLost is the call error of a call LoseAnswers made fail after it was applied.
@@ -371,14 +374,16 @@ func (s *Storefront) UpsertProducts(ctx context.Context, products []platforms.Pr
 				out[i].Err = err
 				continue
 			}
-			if _, dup := s.bySKU[in.Ref.SKU]; dup {
-				out[i].Err = fmt.Errorf("memory: SKU %q exists: %w", in.Ref.SKU, platforms.ErrInvalid)
-				continue
+			if id, dup := s.bySKU[in.Ref.SKU]; dup {
+				// The SKU is taken: the product holding it is adopted, as the adapters do.
+				in.Ref = s.products[id].Ref
+				out[i].Adopted = true
+			} else {
+				in.Ref.ProductID = s.newID("p-")
+				in.Ref.VariantID = s.newID("v-")
+				in.Ref.InventoryItemID = s.newID("i-")
+				s.bySKU[in.Ref.SKU] = in.Ref.ProductID
 			}
-			in.Ref.ProductID = s.newID("p-")
-			in.Ref.VariantID = s.newID("v-")
-			in.Ref.InventoryItemID = s.newID("i-")
-			s.bySKU[in.Ref.SKU] = in.Ref.ProductID
 		} else {
 			p, err := s.find(in.Ref)
 			if err != nil {
@@ -508,6 +513,84 @@ func (s *Storefront) Unpublish(ctx context.Context, refs []platforms.ProductRef)
 	return out, nil
 }
 
+// DeleteProduct deletes the product with this SKU, as a merchant would in the shop's admin,
+// and reports whether there was one. With Config.MediaDeletedWithProduct the media only it
+// showed are deleted too.
+func (s *Storefront) DeleteProduct(sku string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, ok := s.bySKU[sku]
+	if !ok {
+		return false
+	}
+	p := s.products[id]
+	delete(s.products, id)
+	delete(s.bySKU, sku)
+	if s.cfg.MediaDeletedWithProduct {
+		shown := map[string]bool{}
+		for _, other := range s.products {
+			for _, im := range other.Images {
+				shown[im.MediaID] = true
+			}
+		}
+		for _, im := range p.Images {
+			if !shown[im.MediaID] {
+				delete(s.media, im.MediaID)
+			}
+		}
+	}
+	return true
+}
+
+// EditProduct changes the product with this SKU as a merchant would by hand (fn edits it in
+// place: price, stock, status, Published) and reports whether there was one.
+func (s *Storefront) EditProduct(sku string, fn func(p *Product)) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, ok := s.bySKU[sku]
+	if !ok {
+		return false
+	}
+	fn(s.products[id])
+	return true
+}
+
+// ListProducts implements platforms.Storefront: products by SKU, cursor the last SKU of the
+// previous page, at most BatchSize a page.
+func (s *Storefront) ListProducts(ctx context.Context, cursor string, limit int) (platforms.ProductPage, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.beginN(ctx, "ListProducts", nil, 0); err != nil {
+		return platforms.ProductPage{}, err
+	}
+	if limit <= 0 {
+		return platforms.ProductPage{}, fmt.Errorf("memory: ListProducts: limit %d: %w", limit, platforms.ErrInvalid)
+	}
+	limit = min(limit, s.cfg.BatchSize)
+	skus := make([]string, 0, len(s.bySKU))
+	for sku := range s.bySKU {
+		if sku > cursor {
+			skus = append(skus, sku)
+		}
+	}
+	slices.Sort(skus)
+	var page platforms.ProductPage
+	if len(skus) > limit {
+		skus = skus[:limit]
+		page.Next = skus[limit-1]
+	}
+	for _, sku := range skus {
+		p := s.products[s.bySKU[sku]]
+		lp := platforms.ListedProduct{Ref: p.Ref, Title: p.Title, Price: p.Price, ManageStock: p.ManageStock,
+			Published: p.Published, Status: p.Status}
+		if p.ManageStock {
+			lp.Stock = p.Stock
+		}
+		page.Products = append(page.Products, lp)
+	}
+	return page, nil
+}
+
 // HoldImages makes every later SetImages call wait, once it has recorded its call, until the
 // returned release is called; started receives one value per call that waits. Tests use it to
 // interrupt a push in the middle of an image batch.
@@ -587,9 +670,9 @@ func (s *Storefront) SetImages(ctx context.Context, sets []platforms.ImageSet) (
 		var images []platforms.Image
 		for j, im := range set.Images {
 			switch {
-			case im.MediaID != "" && s.media[im.MediaID] == nil:
+			case im.MediaID != "" && s.media[im.MediaID] == nil && im.URL == "":
 				err = fmt.Errorf("memory: media %s: %w", im.MediaID, platforms.ErrNotFound)
-			case im.MediaID != "":
+			case im.MediaID != "" && s.media[im.MediaID] != nil:
 				ids[j] = im.MediaID
 			case im.URL == "":
 				err = fmt.Errorf("memory: image without URL or media id: %w", platforms.ErrInvalid)

@@ -171,6 +171,12 @@ func testDeleteMedia(t *testing.T, sf platforms.Storefront) {
 	if res, err := sf.DeleteMedia(ctx, ids[:1]); err != nil || res[0].Err != nil {
 		t.Fatalf("second DeleteMedia: %+v, %v", res, err)
 	}
+	// A set naming the deleted media by id uploads that image again from its URL.
+	again := setImages(t, sf, platforms.ImageSet{Ref: refs[0], Images: []platforms.Image{
+		{URL: urls[0], MediaID: ids[0]}, {URL: urls[1], MediaID: ids[1]}}})[0].MediaIDs
+	if again[0] == ids[0] || again[1] != ids[1] {
+		t.Fatalf("set with the deleted media %s: media %q, were %q", ids[0], again, ids)
+	}
 }
 
 func testOversizedImageBatch(t *testing.T, sf platforms.Storefront) {

@@ -39,6 +39,9 @@ func Run(t *testing.T, factory Factory) {
 		{"FindImages", testFindImages},
 		{"DeleteMedia", testDeleteMedia},
 		{"OversizedImageBatch", testOversizedImageBatch},
+		{"ReadBack", testReadBack},
+		{"ListPages", testListPages},
+		{"CreateAdoptsSKU", testCreateAdopts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, factory(t)) })
@@ -162,6 +165,22 @@ func testCreateThenUpdate(t *testing.T, sf platforms.Storefront) {
 	checkResults(t, "UpsertProducts", res, err, "A1")
 	if res[0].Err != nil || res[0].Ref.ProductID != refs[0].ProductID {
 		t.Fatalf("update: %+v", res[0])
+	}
+}
+
+// testCreateAdopts creates a SKU the storefront already holds: the product is adopted (updated,
+// same id), not duplicated and not refused.
+func testCreateAdopts(t *testing.T, sf platforms.Storefront) {
+	first := create(t, sf, "AD1")[0]
+	p := Product("AD1")
+	p.Title = "Adopted AD1"
+	res, err := sf.UpsertProducts(context.Background(), []platforms.ProductInput{p})
+	mustSucceed(t, "UpsertProducts", res, err, "AD1")
+	if res[0].Ref.ProductID != first.ProductID {
+		t.Fatalf("create of an existing SKU made product %q, want %q adopted", res[0].Ref.ProductID, first.ProductID)
+	}
+	if got := ListAll(t, sf, 100)["AD1"]; got.Title != "Adopted AD1" {
+		t.Errorf("adopted product shows %+v", got)
 	}
 }
 

@@ -35,10 +35,11 @@ var _ platforms.Storefront = (*Client)(nil)
 // of a call fails as a whole after earlier ones were applied, its items get
 // that error as their per-item error (the call error is kept for "nothing
 // applied"). SetImages takes as many (Shopify processes the images after the
-// mutation answers), and files can be deleted.
+// mutation answers), and files can be deleted. Deleting a product deletes the
+// media only it showed.
 func (c *Client) Capabilities() platforms.Capabilities {
 	return platforms.Capabilities{BatchSize: c.cfg.BatchSize, BulkOperations: true, CostThrottle: true,
-		ImageBatchSize: c.cfg.BatchSize, DeleteMedia: true}
+		ImageBatchSize: c.cfg.BatchSize, DeleteMedia: true, MediaDeletedWithProduct: true}
 }
 
 // EnsureCategories creates nothing: Shopify has no category tree for this

@@ -23,6 +23,7 @@ const (
 	OpShop                      = "Shop"
 	OpLocations                 = "Locations"
 	OpVariantsBySKU             = "VariantsBySKU"
+	OpProductsList              = "ProductsList"
 	OpProductByIdentifier       = "ProductByIdentifier"
 	OpProductSet                = "ProductSet"
 	OpProductSetFiles           = "ProductSetFiles"

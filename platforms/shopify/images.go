@@ -139,6 +139,7 @@ func (c *Client) SetImages(ctx context.Context, sets []platforms.ImageSet) ([]pl
 		if err != nil {
 			return nil, err
 		}
+		c.uploadGoneFiles(ctx, sets, vars, results)
 		return results, nil
 	}
 	applied := false
@@ -163,7 +164,67 @@ func (c *Client) SetImages(ctx context.Context, sets []platforms.ImageSet) ([]pl
 		applied = true
 		results[i] = d.ProductSet.result(results[i].Ref, len(sets[i].Images))
 	}
+	c.uploadGoneFiles(ctx, sets, vars, results)
 	return results, nil
+}
+
+// uploadGoneFiles sends again, one productSet each, the sets refused because a file they
+// referenced by id is gone from the shop (FILE_DOES_NOT_EXIST: the merchant deleted it, or it
+// went with a deleted product), with those images uploaded from their URLs instead, as the
+// WooCommerce adapter does with a deleted attachment. A set that fails again keeps its error.
+func (c *Client) uploadGoneFiles(ctx context.Context, sets []platforms.ImageSet, vars []*productSetVars, results []platforms.ImageResult) {
+	for i, r := range results {
+		gone := goneFiles(r.Err)
+		if vars[i] == nil || len(gone) == 0 {
+			continue
+		}
+		files, _ := vars[i].Input["files"].([]map[string]any)
+		again := make([]map[string]any, len(files))
+		copy(again, files)
+		replaced := false
+		for _, k := range gone {
+			if k < len(sets[i].Images) && k < len(again) && sets[i].Images[k].URL != "" {
+				c.log.InfoContext(ctx, "shopify: file gone, uploading the image again", "sku", sets[i].Ref.SKU, "file", sets[i].Images[k].MediaID)
+				again[k] = fileInput(platforms.Image{URL: sets[i].Images[k].URL}, sets[i].Alt)
+				replaced = true
+			}
+		}
+		if !replaced {
+			continue
+		}
+		v := &productSetVars{Identifier: vars[i].Identifier, Input: map[string]any{"files": again}, Synchronous: true}
+		var d struct {
+			ProductSet productSetFilesPayload `json:"productSet"`
+		}
+		if err := c.Do(ctx, OpProductSetFiles, v, &d); err != nil {
+			results[i].Err = fmt.Errorf("shopify: images of %s: %w", r.Ref.SKU, err)
+			continue
+		}
+		results[i] = d.ProductSet.result(r.Ref, len(sets[i].Images))
+	}
+}
+
+// goneFiles returns the indexes of the files input FILE_DOES_NOT_EXIST user errors in err name.
+func goneFiles(err error) []int {
+	var out []int
+	var walk func(error)
+	walk = func(e error) {
+		switch t := e.(type) {
+		case nil:
+		case *UserError:
+			if k, ok := fieldIndex(t.Field, "files"); ok && t.Code == "FILE_DOES_NOT_EXIST" {
+				out = append(out, k)
+			}
+		case interface{ Unwrap() []error }:
+			for _, x := range t.Unwrap() {
+				walk(x)
+			}
+		case interface{ Unwrap() error }:
+			walk(t.Unwrap())
+		}
+	}
+	walk(err)
+	return out
 }
 
 // FindImages implements platforms.Storefront: the products' media are read

@@ -139,3 +139,41 @@ func TestDeleteMediaGoneIsDeleted(t *testing.T) {
 		t.Fatalf("media left on the product: %v", p.Media)
 	}
 }
+
+// TestSetImagesUploadsGoneFilesAgain: a file referenced by id that the shop no longer has (the
+// merchant deleted it, or it went with a deleted product) is uploaded again from its URL, in the
+// single and the bulk path; the other image keeps its file.
+func TestSetImagesUploadsGoneFilesAgain(t *testing.T) {
+	for _, bulk := range []int{-1, 2} {
+		e := newEnv(t, shopifytest.Config{})
+		c := e.client(t, shopify.Config{BulkThreshold: bulk, PollInterval: 1}, nil)
+		ctx := context.Background()
+		up, err := c.UpsertProducts(ctx, products("GF", 2))
+		mustOK(t, "upsert", up, err, 2)
+		sets := imageSets(up, 2)
+		first, err := c.SetImages(ctx, sets)
+		if err != nil || first[0].Err != nil || first[1].Err != nil {
+			t.Fatalf("SetImages: %+v, %v", first, err)
+		}
+		gone := first[0].MediaIDs[1]
+		if res, err := c.DeleteMedia(ctx, []string{gone}); err != nil || res[0].Err != nil {
+			t.Fatalf("DeleteMedia: %+v, %v", res, err)
+		}
+		for i := range sets {
+			for k := range sets[i].Images {
+				sets[i].Images[k].MediaID = first[i].MediaIDs[k]
+			}
+		}
+		again, err := c.SetImages(ctx, sets)
+		if err != nil || again[0].Err != nil || again[1].Err != nil {
+			t.Fatalf("bulk %d: SetImages with a gone file: %+v, %v", bulk, again, err)
+		}
+		ids := again[0].MediaIDs
+		if ids[0] != first[0].MediaIDs[0] || ids[1] == gone || ids[1] == "" || again[1].MediaIDs[1] != first[1].MediaIDs[1] {
+			t.Fatalf("bulk %d: media %v then %v", bulk, first, again)
+		}
+		if n := e.fake.Uploads()[sets[0].Images[1].URL]; n != 2 {
+			t.Fatalf("bulk %d: the gone image was uploaded %d times in all, want 2", bulk, n)
+		}
+	}
+}

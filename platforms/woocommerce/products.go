@@ -96,12 +96,13 @@ type op struct {
 	// lookup: the given id is unusable, find the product by SKU before sending.
 	lookup  bool
 	retried bool
+	adopted bool // a create that found its SKU taken and updated that product instead
 	err     error
 	apiErr  *APIError // per-item refusal of the last send
 }
 
 func (o *op) result() platforms.ItemResult {
-	r := platforms.ItemResult{Ref: platforms.ProductRef{SKU: o.sku}, Err: o.err}
+	r := platforms.ItemResult{Ref: platforms.ProductRef{SKU: o.sku}, Err: o.err, Adopted: o.adopted && o.err == nil}
 	if o.err == nil && o.id != 0 {
 		r.Ref.ProductID = strconv.Itoa(o.id)
 	}
@@ -158,9 +159,6 @@ func (c *Client) productBody(p platforms.ProductInput, st storeSettings, o *op) 
 	if b.Weight, err = st.weight(p.WeightKg); err != nil {
 		return err
 	}
-	if p.Status == platforms.StatusHidden {
-		b.CatalogVisibility = "hidden"
-	}
 	stockFields(&b, p.ManageStock, p.Stock, p.Status)
 	catID := p.CategoryID
 	if catID == "" && len(p.CategoryPath) > 0 {
@@ -214,8 +212,13 @@ func sortedKeys(m map[string]string) []string {
 }
 
 // stockFields sets manage_stock and either the quantity (WooCommerce then derives stock_status)
-// or, for unmanaged products, stock_status from the status.
+// or, for unmanaged products, stock_status from the status; and the catalog visibility the status
+// asks for (hidden, else visible), so a stock write hides or shows the product as a full one does.
 func stockFields(b *productBody, manage bool, stock int, status platforms.Status) {
+	b.CatalogVisibility = "visible"
+	if status == platforms.StatusHidden {
+		b.CatalogVisibility = "hidden"
+	}
 	b.ManageStock = &manage
 	if manage {
 		q := stock
@@ -363,7 +366,7 @@ func (c *Client) runOps(ctx context.Context, method string, ops []*op) error {
 		case e == nil:
 		case o.id == 0 && e.Code == "product_invalid_sku" && e.ResourceID != 0:
 			c.log.InfoContext(ctx, "woocommerce: adopting existing product", "sku", o.sku, "product", e.ResourceID)
-			o.id, o.err = e.ResourceID, nil
+			o.id, o.err, o.adopted = e.ResourceID, nil, true
 			again = append(again, o)
 		case o.id != 0 && e.Code == "woocommerce_rest_product_invalid_id":
 			lookup = append(lookup, o)

@@ -160,6 +160,7 @@ func TestEveryDocumentExecutes(t *testing.T) {
 		{shopify.OpProductVariantsBulkUpdate, map[string]any{"productId": set.Product.ID, "variants": []any{map[string]any{"id": v.ID, "price": "99.00"}}}},
 		{shopify.OpInventorySetQuantities, map[string]any{"idempotencyKey": "k1", "input": map[string]any{"name": "available", "reason": "correction",
 			"quantities": []any{map[string]any{"inventoryItemId": v.InventoryItem.ID, "locationId": loc, "quantity": 7, "changeFromQuantity": nil}}}}},
+		{shopify.OpProductsList, map[string]any{"first": 10, "location": loc}},
 		{shopify.OpProductUpdateStatus, map[string]any{"id": set.Product.ID, "status": "DRAFT"}},
 		{shopify.OpProductSetFiles, map[string]any{"identifier": map[string]any{"id": set.Product.ID}, "synchronous": true,
 			"input": map[string]any{"files": []any{map[string]any{"originalSource": "https://img.example/2.jpg", "contentType": "IMAGE", "alt": "Laptop", "filename": "intcomex-0123456789abcdef.jpg"}}}}},
@@ -277,6 +278,93 @@ func TestEveryDocumentExecutes(t *testing.T) {
 		if !seen[op] && op != shopify.OpBulkOperationRunMutation && op != shopify.OpBulkOperation {
 			t.Errorf("document %s not exercised", op)
 		}
+	}
+}
+
+// TestProductsListPages: ProductsList pages through every variant by id with Shopify's cursors,
+// is charged 2 + 4 points a variant asked for, and shows the available quantity at the location
+// asked about, stock tracking and the product's status; a deleted product is gone from it with
+// the media only it showed.
+func TestProductsListPages(t *testing.T) {
+	s, _ := newFake(t, nil)
+	loc := s.Locations()[0].ID
+	var ids []string
+	for i := range 5 {
+		var set setResult
+		field(t, gql(t, s, shopify.OpProductSet, productInput(fmt.Sprintf("L-%d", i))), "productSet", &set)
+		ids = append(ids, set.Product.ID)
+		s.SetInventoryLevel(set.Product.Variants.Nodes[0].InventoryItem.ID, loc, 10+i)
+	}
+	s.EditProduct(ids[1], func(p *shopifytest.Product) { p.Status = "DRAFT" })
+	type node struct {
+		SKU           string
+		Price         string
+		InventoryItem struct {
+			Tracked        bool
+			InventoryLevel *struct {
+				Quantities []struct {
+					Name     string
+					Quantity int
+				}
+			} `json:"inventoryLevel"`
+		} `json:"inventoryItem"`
+		Product struct{ ID, Title, Status string }
+	}
+	var got []node
+	var after any
+	for pages := 0; ; pages++ {
+		a := gql(t, s, shopify.OpProductsList, map[string]any{"first": 2, "after": after, "location": loc})
+		if c := a.Extensions.Cost.RequestedQueryCost; c != 2+2*4 {
+			t.Fatalf("page %d cost %d, want %d", pages, c, 2+2*4)
+		}
+		var pv struct {
+			Nodes    []node
+			PageInfo struct {
+				HasNextPage bool
+				EndCursor   string
+			}
+		}
+		field(t, a, "productVariants", &pv)
+		got = append(got, pv.Nodes...)
+		if !pv.PageInfo.HasNextPage {
+			break
+		}
+		after = pv.PageInfo.EndCursor
+	}
+	if len(got) != 5 {
+		t.Fatalf("listed %d variants: %+v", len(got), got)
+	}
+	for i, n := range got {
+		lvl := n.InventoryItem.InventoryLevel
+		if n.SKU != fmt.Sprintf("L-%d", i) || !n.InventoryItem.Tracked || lvl == nil || len(lvl.Quantities) != 1 ||
+			lvl.Quantities[0].Name != "available" || lvl.Quantities[0].Quantity != 10+i {
+			t.Errorf("variant %d: %+v", i, n)
+		}
+		if want := map[bool]string{true: "DRAFT", false: "ACTIVE"}[i == 1]; n.Product.Status != want {
+			t.Errorf("variant %d: product status %s, want %s", i, n.Product.Status, want)
+		}
+	}
+	if _, a := post(t, s, "shpat_test", shopify.Document(shopify.OpProductsList), map[string]any{"first": 250, "location": loc}); a.code() != "MAX_COST_EXCEEDED" || a.Extensions.Cost.RequestedQueryCost != 1002 {
+		t.Fatalf("250 variants a page: %+v, want MAX_COST_EXCEEDED", a.Errors)
+	}
+
+	files := len(s.Files())
+	if !s.DeleteProduct(ids[0]) || s.DeleteProduct(ids[0]) {
+		t.Fatal("DeleteProduct")
+	}
+	if len(s.Files()) != files-1 {
+		t.Fatalf("%d files after deleting a product with one, were %d", len(s.Files()), files)
+	}
+	var pv struct{ Nodes []node }
+	field(t, gql(t, s, shopify.OpProductsList, map[string]any{"first": 10, "location": loc}), "productVariants", &pv)
+	if len(pv.Nodes) != 4 || pv.Nodes[0].SKU != "L-1" {
+		t.Fatalf("after the delete: %+v", pv.Nodes)
+	}
+	// A productSet by the deleted product's intcomex.sku makes a new product.
+	var again setResult
+	field(t, gql(t, s, shopify.OpProductSet, productInput("L-0")), "productSet", &again)
+	if again.Product.ID == "" || again.Product.ID == ids[0] || len(s.Products()) != 5 {
+		t.Fatalf("productSet after the delete: %+v, %d products", again, len(s.Products()))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -38,13 +39,30 @@ func (s *Server) resolveRoot(op *ast.OperationDefinition, f *ast.Field, args, va
 			return paginateArgs(c, args), nil, hooks
 		case "productVariants":
 			skus := skuQuery(str(args["query"]))
-			c := conn{}
+			type pv struct {
+				p *Product
+				v Variant
+			}
+			var list []pv
 			for _, p := range s.st.products {
 				for _, v := range p.Variants {
 					if len(skus) == 0 || slices.Contains(skus, v.SKU) {
-						c = append(c, s.variantObj(p, v))
+						list = append(list, pv{p, v})
 					}
 				}
+			}
+			switch str(args["sortKey"]) {
+			case "ID":
+				slices.SortStableFunc(list, func(a, b pv) int { return gidNumber(a.v.ID) - gidNumber(b.v.ID) })
+			case "SKU":
+				slices.SortStableFunc(list, func(a, b pv) int { return strings.Compare(a.v.SKU, b.v.SKU) })
+			}
+			if args["reverse"] == true {
+				slices.Reverse(list)
+			}
+			c := conn{}
+			for _, x := range list {
+				c = append(c, s.variantObj(x.p, x.v))
 			}
 			return paginateArgs(c, args), nil, hooks
 		case "nodes":
@@ -320,13 +338,17 @@ func (s *Server) productSet(args map[string]any) obj {
 		p.Variants = nil
 		for _, v := range variants {
 			nv := Variant{SKU: str(v["sku"]), Barcode: str(v["barcode"])}
-			if it, ok := v["inventoryItem"].(map[string]any); ok && nv.SKU == "" {
+			it, hasItem := v["inventoryItem"].(map[string]any)
+			if hasItem && nv.SKU == "" {
 				nv.SKU = str(it["sku"])
 			}
 			for _, o := range old {
 				if (str(v["id"]) != "" && o.ID == str(v["id"])) || (str(v["id"]) == "" && nv.SKU != "" && o.SKU == nv.SKU) {
-					nv.ID, nv.InventoryItemID, nv.Price, nv.CompareAtPrice = o.ID, o.InventoryItemID, o.Price, o.CompareAtPrice
+					nv.ID, nv.InventoryItemID, nv.Price, nv.CompareAtPrice, nv.Untracked = o.ID, o.InventoryItemID, o.Price, o.CompareAtPrice, o.Untracked
 				}
+			}
+			if tracked, ok := it["tracked"].(bool); hasItem && ok {
+				nv.Untracked = !tracked
 			}
 			if nv.ID == "" {
 				nv.ID, nv.InventoryItemID = s.gid("ProductVariant"), s.gid("InventoryItem")
@@ -498,4 +520,11 @@ func (s *Server) inventorySetQuantities(f *ast.Field, args, vars map[string]any)
 	}
 	s.st.idem[key] = idemEntry{args: string(argJSON), data: res}
 	return res, nil
+}
+
+// gidNumber is the number ending a gid ("gid://shopify/ProductVariant/1042" → 1042), the order
+// of sortKey ID.
+func gidNumber(gid string) int {
+	n, _ := strconv.Atoi(gid[strings.LastIndex(gid, "/")+1:])
+	return n
 }

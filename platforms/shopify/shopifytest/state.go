@@ -23,6 +23,8 @@ type Variant struct {
 	ID, SKU, Barcode, InventoryItemID string
 	Price                             decimal.Decimal
 	CompareAtPrice                    *decimal.Decimal
+	// Untracked: the inventory item does not track stock (inventoryItem.tracked false).
+	Untracked bool
 }
 
 // Metafield is a namespaced value.
@@ -222,9 +224,80 @@ func (s *Server) variantObj(p *Product, v Variant) obj {
 	return obj{
 		"__typename": "ProductVariant", "id": v.ID, "sku": v.SKU, "barcode": v.Barcode,
 		"price": money(v.Price), "compareAtPrice": cmp,
-		"inventoryItem": obj{"__typename": "InventoryItem", "id": v.InventoryItemID, "sku": v.SKU, "tracked": true},
-		"product":       lazy(func(map[string]any) any { return s.productObj(p) }),
+		"inventoryItem": obj{"__typename": "InventoryItem", "id": v.InventoryItemID, "sku": v.SKU, "tracked": !v.Untracked,
+			"inventoryLevel": lazy(func(args map[string]any) any { return s.levelObj(v.InventoryItemID, str(args["locationId"])) })},
+		"product": lazy(func(map[string]any) any { return s.productObj(p) }),
 	}
+}
+
+// levelObj is the InventoryLevel of item at loc, nil when the item is not stocked there.
+func (s *Server) levelObj(item, loc string) any {
+	q, ok := s.st.inventory[item][loc]
+	if !ok {
+		return nil
+	}
+	return obj{"__typename": "InventoryLevel", "id": "gid://shopify/InventoryLevel/" + item + "?location=" + loc, "isActive": true,
+		"quantities": lazy(func(args map[string]any) any {
+			var out []obj
+			for _, name := range strs(args["names"]) {
+				n := 0
+				if name == "available" || name == "on_hand" {
+					n = q
+				}
+				out = append(out, obj{"__typename": "InventoryQuantity", "name": name, "quantity": n})
+			}
+			return out
+		})}
+}
+
+// DeleteProduct deletes a product as the merchant does in the Shopify admin: its variants'
+// inventory goes with it, and so do the media only it showed (a file another product shows
+// stays). It reports whether the product existed.
+func (s *Server) DeleteProduct(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := slices.IndexFunc(s.st.products, func(p *Product) bool { return p.ID == id })
+	if i < 0 {
+		return false
+	}
+	p := s.st.products[i]
+	s.st.products = slices.Delete(s.st.products, i, i+1)
+	for _, v := range p.Variants {
+		delete(s.st.inventory, v.InventoryItemID)
+	}
+	for _, m := range p.Metafields {
+		if key := metafieldKey(m.Namespace, m.Key, m.Value); s.st.byMetafield[key] == p {
+			delete(s.st.byMetafield, key)
+		}
+	}
+	for _, m := range p.Media {
+		if !slices.ContainsFunc(s.st.products, func(o *Product) bool { return slices.Contains(o.Media, m) }) {
+			delete(s.st.files, m)
+		}
+	}
+	return true
+}
+
+// EditProduct changes a product as the merchant does by hand (fn edits it in place: Status,
+// Title, a variant's Price) and reports whether it existed.
+func (s *Server) EditProduct(id string, fn func(p *Product)) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.product(id)
+	if p == nil {
+		return false
+	}
+	fn(p)
+	p.UpdatedAt = s.now()
+	return true
+}
+
+// SetInventoryLevel sets the "available" quantity of an inventory item at a location, as a sale
+// or the merchant does.
+func (s *Server) SetInventoryLevel(item, location string, available int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.setLevel(item, location, available)
 }
 
 func (s *Server) locationObj(l *Location) obj {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"path"
 	"sort"
 	"strconv"
@@ -528,7 +529,8 @@ func (s *Server) skuOwnerLocked(sku string, self int) *product {
 	}
 	id, ok := s.skuIndex[sku]
 	p := s.products[id]
-	if !ok || id == self || p == nil || p.SKU != sku {
+	// A trashed product does not hold its SKU (WooCommerce's is_existing_sku skips trash).
+	if !ok || id == self || p == nil || p.SKU != sku || p.Status == "trash" {
 		return nil
 	}
 	return p
@@ -906,6 +908,17 @@ func (s *Server) listProducts(w http.ResponseWriter, r *http.Request) {
 		}
 		after = t
 	}
+	less, oerr := productSort(q.Get("orderby"), q.Get("order"))
+	if oerr != nil {
+		writeError(w, oerr)
+		return
+	}
+	// status defaults to any, which is every status but trash (WordPress leaves statuses
+	// excluded from search out of "any").
+	status := q.Get("status")
+	if status == "" {
+		status = "any"
+	}
 	var list []*product
 	for _, p := range s.products {
 		if include != nil && !include[p.ID] {
@@ -921,7 +934,7 @@ func (s *Server) listProducts(w http.ResponseWriter, r *http.Request) {
 		if c := q.Get("category"); c != "" && !containsInt(p.Categories, atoi(c)) {
 			continue
 		}
-		if st := q.Get("status"); st != "" && st != "any" && p.Status != st {
+		if (status == "any" && p.Status == "trash") || (status != "any" && p.Status != status) {
 			continue
 		}
 		if !after.IsZero() && !p.Modified.After(after) {
@@ -929,13 +942,76 @@ func (s *Server) listProducts(w http.ResponseWriter, r *http.Request) {
 		}
 		list = append(list, p)
 	}
-	sort.Slice(list, func(i, j int) bool {
-		if !list[i].Created.Equal(list[j].Created) {
-			return list[i].Created.After(list[j].Created)
+	sort.Slice(list, func(i, j int) bool { return less(list[i], list[j]) })
+	fields := responseFields(q)
+	writePage(w, r, base, list, perPage, page, offset, func(p *product) any { return fields(s.renderProductLocked(base, p, false)) })
+}
+
+// productSort is the products collection's orderby (date by default) and order (desc by
+// default); ties fall back to the id in the same direction, as WP_Query's SQL does. title and
+// slug sort by text; price, popularity, rating and menu_order are accepted and sort by id (the
+// fake does not model them).
+func productSort(by, dir string) (func(a, b *product) bool, *apiError) {
+	if dir == "" {
+		dir = "desc"
+	}
+	if dir != "asc" && dir != "desc" {
+		return nil, statusEnumError("order", "order", []string{"asc", "desc"})
+	}
+	cmpFn := func(a, b *product) int { return 0 }
+	switch by {
+	case "", "date":
+		cmpFn = func(a, b *product) int { return a.Created.Compare(b.Created) }
+	case "modified":
+		cmpFn = func(a, b *product) int { return a.Modified.Compare(b.Modified) }
+	case "title":
+		cmpFn = func(a, b *product) int { return strings.Compare(a.Name, b.Name) }
+	case "slug":
+		cmpFn = func(a, b *product) int { return strings.Compare(a.Slug, b.Slug) }
+	case "id", "include", "price", "popularity", "rating", "menu_order":
+	default:
+		return nil, statusEnumError("orderby", "orderby",
+			[]string{"date", "modified", "id", "include", "title", "slug", "price", "popularity", "rating", "menu_order"})
+	}
+	return func(a, b *product) bool {
+		c := cmpFn(a, b)
+		if c == 0 {
+			c = a.ID - b.ID
 		}
-		return list[i].ID > list[j].ID
-	})
-	writePage(w, r, base, list, perPage, page, offset, func(p *product) Product { return s.renderProductLocked(base, p, false) })
+		if dir == "asc" {
+			return c < 0
+		}
+		return c > 0
+	}, nil
+}
+
+// responseFields is WordPress's rest_filter_response_fields for _fields=a,b,c: each item keeps
+// only the top-level fields listed (all of them without _fields).
+func responseFields(q url.Values) func(v any) any {
+	f := q.Get("_fields")
+	if f == "" {
+		return func(v any) any { return v }
+	}
+	keep := map[string]bool{}
+	for _, k := range strings.Split(f, ",") {
+		keep[strings.TrimSpace(k)] = true
+	}
+	return func(v any) any {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return v
+		}
+		var m map[string]json.RawMessage
+		if json.Unmarshal(b, &m) != nil {
+			return v
+		}
+		for k := range m {
+			if !keep[k] {
+				delete(m, k)
+			}
+		}
+		return m
+	}
 }
 
 func containsInt(xs []int, x int) bool {
@@ -1286,6 +1362,50 @@ func (s *Server) ProductBySKU(sku string) (Product, bool) {
 		}
 	}
 	return Product{}, false
+}
+
+// DeleteProduct deletes a product as the merchant does in wp-admin: to the trash (force false;
+// it is then listed by no "any" query and its SKU is free), or permanently. Its attachments stay
+// in the media library, as WordPress keeps them. It reports whether the product existed.
+func (s *Server) DeleteProduct(id int, force bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.products[id]
+	if p == nil {
+		return false
+	}
+	if force {
+		s.deleteProductLocked(p)
+		return true
+	}
+	cp := *p
+	cp.Status, cp.Modified = "trash", s.now()
+	s.products[id] = &cp
+	return true
+}
+
+// EditProduct changes a product as the merchant does by hand: fields are a REST update body
+// ({"regular_price": "9.99", "stock_quantity": 69, "status": "draft"}), validated and applied
+// as PUT /products/{id} would.
+func (s *Server) EditProduct(id int, fields map[string]any) error {
+	raw := map[string]json.RawMessage{}
+	for k, v := range fields {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("wootest: edit product %d: %s: %w", id, k, err)
+		}
+		raw[k] = b
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.products[id]
+	if p == nil || p.Type == "variation" {
+		return fmt.Errorf("wootest: edit product %d: no such product", id)
+	}
+	if _, err := s.writeProductLocked(p, raw, nil, 0); err != nil {
+		return fmt.Errorf("wootest: edit product %d: %s", id, err.Message)
+	}
+	return nil
 }
 
 // Attachments returns the number of media attachments created so far.
