@@ -67,6 +67,9 @@ func (s *Server) execute(query, opName string, vars map[string]any) (map[string]
 	defer s.mu.Unlock()
 	s.calls.Total++
 	s.calls.ByOperation[name]++
+	if op.Operation == ast.Mutation {
+		s.calls.Mutations++
+	}
 	s.refill()
 	if cost > maxQueryCost {
 		return map[string]any{
@@ -89,6 +92,9 @@ func (s *Server) execute(query, opName string, vars map[string]any) (map[string]
 	}
 	s.available -= float64(cost)
 	data, gerrs, hooks := s.run(op, coerced, true)
+	if op.Operation == ast.Mutation {
+		s.changed()
+	}
 	resp := map[string]any{"data": data, "extensions": s.costExt(cost, &cost)}
 	if len(gerrs) > 0 {
 		resp["errors"] = gerrs

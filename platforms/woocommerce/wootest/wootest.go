@@ -18,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/intcomex-connector/connector/internal/statefile"
 )
 
 // Version strings the fake reports, as recorded.
@@ -84,6 +86,11 @@ type Config struct {
 	// AllowHTTPCallback lets wc-auth POST to an http:// callback_url (real WooCommerce refuses,
 	// fixture 58).
 	AllowHTTPCallback bool
+	// StatePath, when set, is a JSON file that keeps the store (products, images, categories,
+	// orders, webhooks, API keys, settings) across restarts: read by Open and New, rewritten
+	// after every request that changes something (in the background, coalesced) and by Save and
+	// Close. Empty keeps everything in memory only.
+	StatePath string
 }
 
 // AllowImages is an ImageCheck that accepts every src.
@@ -119,6 +126,8 @@ type Server struct {
 	requests            []RequestLog
 	counters            map[string]int
 
+	persist *statefile.Writer // nil without Config.StatePath
+
 	queue      []delivery
 	deliveries []Delivery
 	deliverMu  sync.Mutex // serialises delivery runs
@@ -134,8 +143,18 @@ type RequestLog struct {
 	Status int
 }
 
-// New returns a fake store seeded with the "Uncategorized" category (id 15, as recorded).
+// New returns a fake store seeded with the "Uncategorized" category (id 15, as recorded), or
+// with the state of Config.StatePath. It panics when that file cannot be read: use Open to get
+// the error.
 func New(cfg Config) *Server {
+	s, err := Open(cfg)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+func newServer(cfg Config) *Server {
 	if cfg.ConsumerKey == "" {
 		cfg.ConsumerKey = "ck_test"
 	}
@@ -307,6 +326,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.requests = append(s.requests, RequestLog{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: rec.status})
 	s.counters[r.Method+" "+r.URL.Path]++
 	s.mu.Unlock()
+	if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions {
+		s.saveSoon()
+	}
 	if s.cfg.Delivery == DeliverAsync {
 		s.kick()
 	}
