@@ -238,6 +238,8 @@ func (s *Syncer) Push(ctx context.Context, shopID int64, sf platforms.Storefront
 	sum := PushSummary{Pushed: map[Kind]int{}}
 	batch := max(sf.Capabilities().BatchSize, 1)
 	p := &pusher{s: s, sf: sf, sum: &sum, categories: map[string]string{}, brands: map[string]string{}}
+	var failures pushFailures
+	defer failures.log(ctx, s.logger(), shopID)
 	passes := []struct {
 		kinds []Kind
 		push  func(context.Context, []store.Listing) ([]platforms.ItemResult, error)
@@ -278,7 +280,7 @@ func (s *Syncer) Push(ctx context.Context, shopID int64, sf platforms.Storefront
 				if itemErr != nil {
 					sum.Failed++
 					l.State, l.LastError, l.Attempts = store.ListingError, truncate(itemErr.Error(), 2000), l.Attempts+1
-					s.logger().WarnContext(ctx, "listing: push failed", "shop", shopID, "sku", l.SKU, "change", l.PendingChange, "err", itemErr)
+					failures.add(l.SKU, l.PendingChange, itemErr, callErr != nil)
 					writes[i] = l
 					continue
 				}
