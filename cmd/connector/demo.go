@@ -388,10 +388,10 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 	for i := range setups {
 		demoRegisterWebhooks(ctx, sfs, logger, &setups[i])
 	}
-	if ctx.Err() != nil {
+	hooks.Progress("webhooks registered")
+	if ctx.Err() != nil { // interrupted while starting: not a demo that ran and was stopped
 		return stopServing(ctx.Err())
 	}
-	hooks.Progress("webhooks registered")
 
 	info := demoInfo{
 		AdminURL: adminURL,

@@ -242,7 +242,11 @@ func (s *Syncer) Run(ctx context.Context, accountID int64, kind Kind, opts RunOp
 	if runErr != nil {
 		res.Status = store.SyncFailed
 		errText = runErr.Error()
-		log.ErrorContext(ctx, "catalog sync failed", "err", runErr)
+		if ctx.Err() != nil {
+			log.InfoContext(ctx, "catalog sync interrupted", "err", runErr)
+		} else {
+			log.ErrorContext(ctx, "catalog sync failed", "err", runErr)
+		}
 	}
 	// The run's record is written even when ctx was cancelled: that is when it matters most.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)

@@ -318,8 +318,11 @@ func (s *Syncer) readEnglishAndFeeds(ctx context.Context, r *run, withContent bo
 			t0 := s.now()
 			content, counts, err := s.readContent(ctx, r)
 			if err != nil {
-				// Not fatal here: the content stage runs on its own later and reports it.
-				s.logger.WarnContext(ctx, "extended catalog not merged into the catalog write", "account", r.accountID, "err", err)
+				// Not fatal here: the content stage runs on its own later and reports it. A read
+				// cancelled because another read failed (or the run was stopped) is no news.
+				if ctx.Err() == nil {
+					s.logger.WarnContext(ctx, "extended catalog not merged into the catalog write", "account", r.accountID, "err", err)
+				}
 				content = nil
 			}
 			contentDone <- contentResult{content, counts, s.now().Sub(t0)}

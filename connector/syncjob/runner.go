@@ -281,7 +281,9 @@ func (r *Runner) Run(ctx context.Context, req Request) (sum Summary, err error) 
 		sum.Listings.Changed += ss.Changes.Len()
 		sum.Listings.Unchanged += ss.Unchanged
 		if ss.Err != nil {
-			log.ErrorContext(ctx, "sync: shop push failed", "shop", shop.ID, "err", ss.Err)
+			if ctx.Err() == nil { // else the run was stopped (Ctrl-C, shutdown): no failure of the shop's
+				log.ErrorContext(ctx, "sync: shop push failed", "shop", shop.ID, "err", ss.Err)
+			}
 			errs = append(errs, ss.Err)
 		}
 	}
