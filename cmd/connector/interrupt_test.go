@@ -90,7 +90,9 @@ func TestSyncInterruptedEndsQuietly(t *testing.T) {
 		{name: "stream cut mid-body", iws: method("getcatalog"), cut: true},
 		{name: "throttle wait", onStderr: "iws retry",
 			faults: sandbox.Faults{Next: map[string][]sandbox.Fault{"getinventory": {{Kind: sandbox.FaultThrottle}}}}},
-		{name: "push", woo: func(r *http.Request) bool { return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/products/batch") }},
+		{name: "push", woo: func(r *http.Request) bool {
+			return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/products/batch")
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
