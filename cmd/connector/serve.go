@@ -181,7 +181,7 @@ func startBackground(ctx context.Context, cfg Config, st *store.Store, sfs *shop
 		Workers:     ws,
 		Concurrency: cfg.JobWorkers,
 		SnoozeFor:   syncjob.SnoozeForThrottle,
-		Logger:      logger.With("component", "jobs"),
+		Logger:      logger, // jobs names itself: component=jobs
 	})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
@@ -204,7 +204,7 @@ func startBackground(ctx context.Context, cfg Config, st *store.Store, sfs *shop
 			}
 			return ids, nil
 		},
-		Logger: logger.With("component", "scheduler"),
+		Logger: logger, // component=scheduler, by the scheduler
 	})
 	if err != nil {
 		return nil, err
