@@ -66,9 +66,9 @@ func duplicateKeys(line string) ([]string, error) {
 func TestDuplicateKeys(t *testing.T) {
 	t.Parallel()
 	for line, want := range map[string]string{
-		`{"msg":"x","component":"jobs","job":1}`:                      "",
-		`{"msg":"x","component":"jobs","component":"jobs"}`:           "component",
-		`{"msg":"x","config":{"a":1,"a":2},"a":3}`:                    "config.a",
+		`{"msg":"x","component":"jobs","job":1}`:                       "",
+		`{"msg":"x","component":"jobs","component":"jobs"}`:            "component",
+		`{"msg":"x","config":{"a":1,"a":2},"a":3}`:                     "config.a",
 		`{"msg":"x","list":[{"k":1},{"k":2}],"g":{"h":{"i":1,"i":2}}}`: "g.h.i",
 	} {
 		dups, err := duplicateKeys(line)
