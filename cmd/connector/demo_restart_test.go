@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -114,4 +115,71 @@ func TestDemoRestartKeepsItsShops(t *testing.T) {
 	if !maps.EqualFunc(pushed, after, time.Time.Equal) {
 		t.Errorf("the restart pushed listings again")
 	}
+}
+
+// When a port of the last run has been taken meanwhile, the demo says so and moves: a fake on a
+// new port keeps its shop (same id, its address updated) and still needs no push.
+func TestDemoRestartOnATakenPort(t *testing.T) {
+	t.Parallel()
+	dataDir := filepath.Join(t.TempDir(), "demo")
+	first, stop := runDemoUntilReady(t, nil, dataDir)
+	if r := stop(); r.err != nil {
+		t.Fatal(r.err)
+	}
+	woo := first.info.Shops[0]
+	// Taken here, or by another program already: taken either way.
+	if taken, err := net.Listen("tcp", urlHostPort(woo.BaseURL)); err == nil {
+		defer taken.Close()
+	}
+
+	again, stop := runDemoUntilReady(t, nil, dataDir)
+	res := stop()
+	if res.err != nil {
+		t.Fatal(res.err)
+	}
+	moved := again.info.Shops[0]
+	if moved.ID != woo.ID || moved.BaseURL == woo.BaseURL || moved.ListingsPublished != woo.ListingsPublished {
+		t.Errorf("after the move: shop %+v, was %+v", moved, woo)
+	}
+	if writes := storefrontWrites(again); len(writes) != 0 || again.info.Startup != (demoStartup{}) {
+		t.Errorf("the move pushed: %v, %+v", writes, again.info.Startup)
+	}
+	if !strings.Contains(res.stderr, "the address of the last run is taken; using another port") ||
+		!strings.Contains(res.stderr, "what=\"WooCommerce fake\"") {
+		t.Errorf("the demo did not say it moved:\n%s", res.stderr)
+	}
+}
+
+func TestDemoListen(t *testing.T) {
+	t.Parallel()
+	logger := discardLogger()
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := free.Addr().String()
+	free.Close()
+	// Port 0 prefers the saved address when it is free...
+	ln, err := demoListen("x", "--x", "127.0.0.1:0", saved, logger)
+	if err != nil || ln.Addr().String() != saved {
+		t.Fatalf("demoListen = %v, %v; want the saved %s", ln, err, saved)
+	}
+	// ...and takes another when it is not.
+	other, err := demoListen("x", "--x", "127.0.0.1:0", saved, logger)
+	if err != nil || other.Addr().String() == saved {
+		t.Fatalf("demoListen on a taken saved address = %v, %v", other, err)
+	}
+	other.Close()
+	// A saved address on another host is not used for this one.
+	if ln2, err := demoListen("x", "--x", "localhost:0", saved, logger); err != nil || ln2.Addr().String() == saved {
+		t.Errorf("demoListen localhost:0 = %v, %v", ln2, err)
+	} else {
+		ln2.Close()
+	}
+	// An explicit port is used as is: taken, it is one line naming the flag.
+	_, err = demoListen("x", "--x", saved, "", logger)
+	if err == nil || !strings.Contains(err.Error(), saved+" is already in use by another program") || !strings.Contains(err.Error(), "--x") {
+		t.Errorf("explicit taken port: %v", err)
+	}
+	ln.Close()
 }
