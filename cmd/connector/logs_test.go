@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
@@ -136,5 +135,5 @@ func TestLogsHaveNoAttributeTwice(t *testing.T) {
 	if err == nil {
 		t.Fatal("products show NOSUCHSKU succeeded")
 	}
-	assertNoDuplicateKeys(t, fmt.Sprint("products show"), stderr.String())
+	assertNoDuplicateKeys(t, "products show", stderr.String())
 }
