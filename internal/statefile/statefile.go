@@ -4,6 +4,7 @@
 package statefile
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -45,13 +46,30 @@ func NewWriter(path string, snapshot func() ([]byte, error)) *Writer {
 // Path is the state file.
 func (w *Writer) Path() string { return w.path }
 
-// Read returns the state file's content, and nil without error when there is none yet.
-func (w *Writer) Read() ([]byte, error) {
+// Load decodes the state file into v, a JSON object whose "version" field must be version (a
+// file of another version is refused, not guessed at). It reports false, and leaves v alone, when
+// there is no file yet.
+func (w *Writer) Load(version int, v any) (bool, error) {
 	raw, err := os.ReadFile(w.path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
+		return false, nil
 	}
-	return raw, err
+	if err != nil {
+		return false, fmt.Errorf("state: %w", err)
+	}
+	var head struct {
+		Version int `json:"version"`
+	}
+	if err := json.Unmarshal(raw, &head); err != nil {
+		return false, fmt.Errorf("state %s: %w", w.path, err)
+	}
+	if head.Version != version {
+		return false, fmt.Errorf("state %s: version %d, this program reads version %d", w.path, head.Version, version)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return false, fmt.Errorf("state %s: %w", w.path, err)
+	}
+	return true, nil
 }
 
 // Save writes the state now.

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -25,10 +26,11 @@ func TestWriterCoalescesAndClosesWithTheLastState(t *testing.T) {
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		return []byte(strconv.Itoa(state)), nil
+		return []byte(`{"version":1,"state":` + strconv.Itoa(state) + `}`), nil
 	})
-	if raw, err := w.Read(); raw != nil || err != nil {
-		t.Fatalf("Read before any write = %q, %v", raw, err)
+	var got struct{ State int }
+	if found, err := w.Load(1, &got); found || err != nil {
+		t.Fatalf("Load before any write = %v, %v", found, err)
 	}
 	w.Changed()
 	<-first
@@ -42,9 +44,11 @@ func TestWriterCoalescesAndClosesWithTheLastState(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := w.Read()
-	if err != nil || string(raw) != "50" {
-		t.Fatalf("state file = %q, %v; want the last state", raw, err)
+	if found, err := w.Load(1, &got); !found || err != nil || got.State != 50 {
+		t.Fatalf("state file = %+v, %v, %v; want the last state", got, found, err)
+	}
+	if _, err := w.Load(2, &got); err == nil || !strings.Contains(err.Error(), "version 1, this program reads version 2") {
+		t.Errorf("Load of another version = %v", err)
 	}
 	// One write running, one for the 50 changes it missed (cut short by Close), and Close's own.
 	if n := snapshots.Load(); n > 3 {

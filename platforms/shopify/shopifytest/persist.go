@@ -14,7 +14,7 @@ import (
 // definitions and issued tokens. Call counters, the cost bucket, staged uploads, bulk operations,
 // idempotency keys and delivery records are not kept.
 
-// stateVersion is the format of the state file; another version is refused, not guessed at.
+// stateVersion is the format of the state file.
 const stateVersion = 1
 
 type snapshot struct {
@@ -59,19 +59,12 @@ func Open(cfg Config) (*Server, error) {
 
 // load reads the state file, if there is one, into the new shop.
 func (s *Server) load() error {
-	raw, err := s.persist.Read()
-	if err != nil {
-		return fmt.Errorf("shopifytest: state: %w", err)
-	}
-	if raw == nil {
-		return nil
-	}
 	var snap snapshot
-	if err := json.Unmarshal(raw, &snap); err != nil {
-		return fmt.Errorf("shopifytest: state %s: %w", s.persist.Path(), err)
-	}
-	if snap.Version != stateVersion {
-		return fmt.Errorf("shopifytest: state %s: version %d, this fake reads version %d", s.persist.Path(), snap.Version, stateVersion)
+	if found, err := s.persist.Load(stateVersion, &snap); err != nil || !found {
+		if err != nil {
+			return fmt.Errorf("shopifytest: %w", err)
+		}
+		return nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -13,7 +13,7 @@ import (
 // fake that restarts (`connector demo`) still has the products, orders, webhooks and keys it had.
 // Request logs, counters, faults, nonces and queued deliveries are not kept.
 
-// stateVersion is the format of the state file; another version is refused, not guessed at.
+// stateVersion is the format of the state file.
 const stateVersion = 1
 
 type snapshot struct {
@@ -57,19 +57,12 @@ func Open(cfg Config) (*Server, error) {
 
 // load reads the state file, if there is one, into the new store.
 func (s *Server) load() error {
-	raw, err := s.persist.Read()
-	if err != nil {
-		return fmt.Errorf("wootest: state: %w", err)
-	}
-	if raw == nil {
-		return nil
-	}
 	var snap snapshot
-	if err := json.Unmarshal(raw, &snap); err != nil {
-		return fmt.Errorf("wootest: state %s: %w", s.persist.Path(), err)
-	}
-	if snap.Version != stateVersion {
-		return fmt.Errorf("wootest: state %s: version %d, this fake reads version %d", s.persist.Path(), snap.Version, stateVersion)
+	if found, err := s.persist.Load(stateVersion, &snap); err != nil || !found {
+		if err != nil {
+			return fmt.Errorf("wootest: %w", err)
+		}
+		return nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -94,26 +87,17 @@ func (s *Server) load() error {
 		s.products[p.ID] = p
 		s.indexLocked(p)
 	}
-	s.attachments = make(map[int]*attachment, len(snap.Attachments))
-	for _, a := range snap.Attachments {
-		s.attachments[a.ID] = a
-	}
+	s.attachments = byID(snap.Attachments, func(a *attachment) int { return a.ID })
 	s.fileNames = snap.FileNames
 	if s.fileNames == nil {
 		s.fileNames = map[string]int{}
 	}
-	s.categories = make(map[int]*category, len(snap.Categories))
-	for _, c := range snap.Categories {
-		s.categories[c.ID] = c
-	}
+	s.categories = byID(snap.Categories, func(c *category) int { return c.ID })
 	s.orders = make(map[int]*order, len(snap.Orders))
 	for _, o := range snap.Orders {
 		s.orders[o.Order.ID] = &order{Order: o.Order, modified: o.Modified, notes: o.Notes}
 	}
-	s.webhooks = make(map[int]*webhook, len(snap.Webhooks))
-	for _, h := range snap.Webhooks {
-		s.webhooks[h.ID] = h
-	}
+	s.webhooks = byID(snap.Webhooks, func(h *webhook) int { return h.ID })
 	s.settingsVal = snap.Settings
 	if s.settingsVal == nil {
 		s.settingsVal = map[string]string{}
@@ -152,6 +136,14 @@ func (s *Server) snapshotJSON() ([]byte, error) {
 	}
 	// Marshalled under the lock: the values are shared with the handlers.
 	return json.Marshal(snap)
+}
+
+func byID[T any](items []T, id func(T) int) map[int]T {
+	out := make(map[int]T, len(items))
+	for _, v := range items {
+		out[id(v)] = v
+	}
+	return out
 }
 
 func sortedByID[T any](m map[int]T, id func(T) int) []T {
