@@ -34,7 +34,7 @@ type Config struct {
 	IWSURL          string        `env:"IWS_URL" envDefault:"https://intcomex-test.apigee.net/v1/" doc:"Base URL of Intcomex Web Services (test or production)."`
 	IWSAPIKey       string        `env:"IWS_API_KEY" doc:"IWS API key (public identifier). Supports _FILE."`
 	IWSAccessKey    string        `env:"IWS_ACCESS_KEY" doc:"IWS access key (secret, signs requests). Supports _FILE."`
-	SecretKey       string        `env:"SECRET_KEY" doc:"Base64 of 32 random bytes (openssl rand -base64 32); encrypts stored credentials. Required by serve and migrate. Supports _FILE."`
+	SecretKey       string        `env:"SECRET_KEY" doc:"Base64 of 32 random bytes (openssl rand -base64 32); encrypts stored credentials. Required by serve and migrate up. Supports _FILE."`
 	LogLevel        string        `env:"LOG_LEVEL" envDefault:"info" doc:"debug, info, warn or error."`
 	LogFormat       string        `env:"LOG_FORMAT" envDefault:"text" doc:"text or json."`
 	AutoMigrate     bool          `env:"AUTO_MIGRATE" envDefault:"true" doc:"Apply pending database migrations at start (the --no-migrate flag turns it off)."`
@@ -149,7 +149,7 @@ func envKeys() map[string]string {
 }
 
 // Validate returns every problem with the configuration at once. A missing secret key is a
-// problem only when requireSecretKey is set (serve, migrate); a malformed one always is.
+// problem only when requireSecretKey is set (serve, migrate up); a malformed one always is.
 func (c Config) Validate(requireSecretKey bool) error {
 	return c.validate(requireSecretKey, nil)
 }

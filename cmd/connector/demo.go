@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -22,8 +21,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/intcomex-connector/connector/connector/catalog"
-	"github.com/intcomex-connector/connector/connector/margin"
-	"github.com/intcomex-connector/connector/connector/policy"
 	"github.com/intcomex-connector/connector/connector/secret"
 	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
@@ -34,26 +31,55 @@ import (
 	"github.com/intcomex-connector/connector/platforms"
 	"github.com/intcomex-connector/connector/platforms/shopify/shopifytest"
 	"github.com/intcomex-connector/connector/platforms/woocommerce/wootest"
-	"github.com/intcomex-connector/connector/pricing"
 	"github.com/intcomex-connector/connector/webhooks"
 )
 
 // demoOptions are the demo command's flags.
 type demoOptions struct {
 	Addr        string // where the connector serves HTTP
-	DataDir     string // database, keys, sandbox state and demo.json
+	DataDir     string // database, keys, sandbox and storefront state, demo.json
 	SandboxAddr string // where the in-process IWS sandbox listens
 	SKUs        int
 	Seed        int64
 }
 
-type demoReadyKey struct{}
+type demoHooksKey struct{}
 
-// withDemoReady returns ctx carrying ready, which a demo run on it calls with the running demo's
-// description once everything is up (demo.json written, /readyz answering): tests wait on it
-// instead of polling.
+// demoHooks let tests follow a demo without polling: Progress is called at each start-up step
+// ("data folder locked", "sandbox answering", "storefronts started", "mirror <stage>" as the
+// start-up sync goes, "webhooks registered"), Ready once everything is up (demo.json written,
+// /readyz answering) with the running demo's description and its storefront fakes.
+type demoHooks struct {
+	Progress func(step string)
+	Ready    func(demoRunning)
+}
+
+// demoRunning is a running demo as its Ready hook sees it.
+type demoRunning struct {
+	info    demoInfo
+	woo     *wootest.Server
+	shopify *shopifytest.Server
+}
+
+// withDemoHooks returns ctx carrying hooks for a demo run on it.
+func withDemoHooks(ctx context.Context, hooks demoHooks) context.Context {
+	return context.WithValue(ctx, demoHooksKey{}, hooks)
+}
+
+// withDemoReady returns ctx carrying ready, which a demo run on it calls once everything is up.
 func withDemoReady(ctx context.Context, ready func(demoInfo)) context.Context {
-	return context.WithValue(ctx, demoReadyKey{}, ready)
+	return withDemoHooks(ctx, demoHooks{Ready: func(r demoRunning) { ready(r.info) }})
+}
+
+func demoHooksOf(ctx context.Context) demoHooks {
+	h, _ := ctx.Value(demoHooksKey{}).(demoHooks)
+	if h.Progress == nil {
+		h.Progress = func(string) {}
+	}
+	if h.Ready == nil {
+		h.Ready = func(demoRunning) {}
+	}
+	return h
 }
 
 // demoInfo is what demo.json holds: enough for a person or a script to talk to each part.
@@ -62,10 +88,12 @@ type demoInfo struct {
 	IWS      demoIWS      `json:"iws"`
 	Shops    []demoShop   `json:"shops"`
 	Products demoProducts `json:"products"`
-	Database string       `json:"database_url"`
-	Started  time.Time    `json:"started_at"`
-	Try      []string     `json:"try,omitempty"`
-	Sandbox  demoSandbox  `json:"sandbox"`
+	// Startup is what the start-up sync did: on a restart with nothing changed in IWS, nothing.
+	Startup  demoStartup `json:"startup"`
+	Database string      `json:"database_url"`
+	Started  time.Time   `json:"started_at"`
+	Try      []string    `json:"try,omitempty"`
+	Sandbox  demoSandbox `json:"sandbox"`
 }
 
 type demoIWS struct {
@@ -107,6 +135,15 @@ type demoProducts struct {
 	InStock  int `json:"in_stock"`
 }
 
+// demoStartup counts what the start-up sync changed: products of the mirror, and listings
+// pushed to the shops.
+type demoStartup struct {
+	Inserted        int `json:"products_inserted"`
+	Updated         int `json:"products_updated"`
+	Deactivated     int `json:"products_deactivated"`
+	ListingsChanged int `json:"listings_changed"`
+}
+
 // Demo shops: a WooCommerce and a Shopify fake, in this process, priced in Chilean pesos.
 const (
 	demoWooShopName     = "Demo WooCommerce shop"
@@ -140,37 +177,54 @@ func newDemoCmd(a *app) *cobra.Command {
 (./data/demo), an in-process IWS sandbox with generated keys and a deterministic catalog, and the
 IWS account configured to use it. It also runs two storefront fakes in this process, a
 WooCommerce shop and a Shopify shop, each on its own 127.0.0.1 port, and connects them as shops
-("Demo WooCommerce shop", "Demo Shopify shop", prices in CLP from example margin rules); they are
-recreated at each start, since their storefronts live in this process. At start it mirrors the
-whole sandbox catalog (extended content included), pushes it to both shops and registers their
-webhooks at the connector's intake (/webhooks/woocommerce/ID, /webhooks/shopify). It then runs
-the job workers and the scheduler like serve, and serves the connector on --addr
-(127.0.0.1:8080) until Ctrl-C.
+("Demo WooCommerce shop", "Demo Shopify shop", prices in CLP from example margin rules). At start
+it mirrors the whole sandbox catalog (extended content included), pushes what changed to both
+shops and registers their webhooks at the connector's intake (/webhooks/woocommerce/ID,
+/webhooks/shopify). It then runs the job workers and the scheduler like serve, and serves the
+connector on --addr (127.0.0.1:8080) until Ctrl-C.
 
-Everything it generates is kept under --data and reused by the next run: the secret key that
-encrypts stored credentials (secret.key), the sandbox keys and its orders and stock
-(sandbox-state.json), and the database. --data DIR/demo.json describes what is running (admin
-URL, IWS sandbox URL and keys, and each shop with its address, API credentials, webhook URL and
-webhook secret), so a person or a script can talk to each part. Every call to
-the sandbox is recorded in the API call log like a call to the real IWS.`,
-		Example: `  go run ./cmd/connector demo
-  connector demo --addr 127.0.0.1:9090 --data /tmp/demo --skus 50000`,
+Everything is kept under --data and the next run carries on from it: the secret key that
+encrypts stored credentials (secret.key), the database (connector.db), the sandbox keys, orders
+and stock (sandbox-state.json), and the two storefronts with their products, orders, webhooks
+and API keys (woocommerce-fake.json, shopify-fake.json). A restart keeps the shops: same ids,
+credentials and webhook URLs, and with nothing changed in IWS it pushes nothing. The sandbox and
+the fakes listen on the ports of the previous run (saved in demo.json), so their URLs, the
+sandbox's image URLs among them, do not change; when one of those ports has been taken by another
+program meanwhile the demo says so and takes a new one (a new sandbox port changes every image
+URL, so that start updates every product's images). So does --addr when its port is 0.
+
+One demo (or serve) at a time uses a data folder: it holds --data/connector.lock, and a second
+demo on the same folder refuses to start, naming the first one's pid and address.
+
+--data DIR/demo.json describes what is running (admin URL, IWS sandbox URL and keys, and each
+shop with its address, API credentials, webhook URL and webhook secret), so a person or a script
+can talk to each part; "connector demo env --data DIR" prints the CONNECTOR_* export lines that
+point the other commands at it. Every call to the sandbox is recorded in the API call log like a
+call to the real IWS.
+
+Ctrl-C while it starts ends it with "interrupted" (exit status 130); once it runs, Ctrl-C stops it
+gracefully (exit status 0).`,
+		Example: `  connector demo
+  connector demo --addr 127.0.0.1:9090 --data /tmp/demo --skus 50000
+  eval "$(connector demo env --data ./data/demo)"`,
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDemo(cmd, a, opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "address the connector serves HTTP on")
-	cmd.Flags().StringVar(&opts.DataDir, "data", filepath.Join("data", "demo"), "folder for the demo database, keys, sandbox state and demo.json")
-	cmd.Flags().StringVar(&opts.SandboxAddr, "sandbox-addr", "127.0.0.1:0", "address of the in-process IWS sandbox (port 0 picks a free one)")
+	cmd.Flags().StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "address the connector serves HTTP on (port 0: the last run's port when free, else any)")
+	cmd.PersistentFlags().StringVar(&opts.DataDir, "data", filepath.Join("data", "demo"), "folder for the demo database, keys, sandbox and storefront state, and demo.json")
+	cmd.Flags().StringVar(&opts.SandboxAddr, "sandbox-addr", "127.0.0.1:0", "address of the in-process IWS sandbox (port 0: the last run's port when free, else any)")
 	cmd.Flags().IntVar(&opts.SKUs, "skus", 2000, "size of the sandbox catalog")
 	cmd.Flags().Int64Var(&opts.Seed, "seed", 1, "seed of the sandbox catalog")
+	cmd.AddCommand(newDemoEnvCmd(&opts.DataDir))
 	return cmd
 }
 
 func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 	ctx := cmd.Context()
+	hooks := demoHooksOf(ctx)
 	cfg, err := configFromCmd(cmd, false)
 	if err != nil {
 		return err
@@ -179,21 +233,40 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 	if err != nil {
 		return err
 	}
+	// Absolute: the paths demo.json and the banner give must work from any folder.
+	if opts.DataDir, err = filepath.Abs(opts.DataDir); err != nil {
+		return fmt.Errorf("demo: data folder: %w", err)
+	}
 	if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
 		return fmt.Errorf("demo: data folder: %w", err)
 	}
+	lock, err := lockFolder(opts.DataDir, "demo")
+	var busy errFolderInUse
+	if errors.As(err, &busy) {
+		return fmt.Errorf("demo: %v: stop it first, or start this one with another --data folder", err)
+	}
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	defer lock.release()
+	hooks.Progress("data folder locked")
 
 	// The demo runs on its own embedded defaults, whatever the environment says about the database,
 	// the secret key or IWS: it must never touch a production database or a real Intcomex account.
-	key, err := demoSecretKey(filepath.Join(opts.DataDir, "secret.key"))
+	key, err := demoSecretKey(filepath.Join(opts.DataDir, demoSecretKeyFile))
 	if err != nil {
 		return err
 	}
 	cfg.SecretKey = secret.EncodeKey(key)
-	cfg.DatabaseURL = "sqlite:" + filepath.Join(opts.DataDir, "connector.db")
-	keys, err := demoIWSKeys(filepath.Join(opts.DataDir, "demo.json"))
-	if err != nil {
-		return err
+	cfg.DatabaseURL = demoDatabaseURL(opts.DataDir)
+	cfg.PublicURL = "" // webhook URLs name the demo's own address
+	prev, err := readDemoInfo(filepath.Join(opts.DataDir, demoInfoFile))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("demo: %w", err)
+	}
+	keys := prev.IWS
+	if keys.APIKey == "" || keys.AccessKey == "" {
+		keys = demoIWS{APIKey: uuid.NewString(), AccessKey: uuid.NewString()}
 	}
 
 	st, err := openDatabase(ctx, cfg, logger, true)
@@ -215,10 +288,12 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 	if err != nil {
 		return fmt.Errorf("demo: sandbox: %w", err)
 	}
-	sbLn, err := net.Listen("tcp", opts.SandboxAddr)
+	// The sandbox's image URLs name its address: the same port as last time keeps every
+	// product's images as they were pushed.
+	sbLn, err := demoListen("IWS sandbox", "--sandbox-addr", opts.SandboxAddr, urlHostPort(prev.IWS.URL), logger)
 	if err != nil {
 		_ = sb.Close() // nothing was served; the listen error is the one to report
-		return fmt.Errorf("demo: sandbox listen: %w", err)
+		return err
 	}
 	sandboxURL := "http://" + sbLn.Addr().String()
 	sbCtx, stopSandbox := context.WithCancel(context.WithoutCancel(ctx))
@@ -232,10 +307,11 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 	}()
 
 	keys.URL = sandboxURL + "/v1/"
-	if _, err := st.SaveIWSAccount(ctx, store.IWSAccount{
-		Name: "default", Environment: store.EnvironmentTest, BaseURL: keys.URL,
+	acct, err := st.SaveIWSAccount(ctx, store.IWSAccount{
+		Name: store.DefaultIWSAccountName, Environment: store.EnvironmentTest, BaseURL: keys.URL,
 		APIKey: keys.APIKey, AccessKey: keys.AccessKey,
-	}); err != nil {
+	})
+	if err != nil {
 		return fmt.Errorf("demo: IWS account: %w", err)
 	}
 	cfg.IWSURL, cfg.IWSAPIKey, cfg.IWSAccessKey = keys.URL, keys.APIKey, keys.AccessKey
@@ -246,30 +322,35 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 	if err := demoCheckIWS(ctx, client, logger); err != nil {
 		return err
 	}
-	acct, err := st.DefaultIWSAccount(ctx)
-	if err != nil {
-		return fmt.Errorf("demo: IWS account: %w", err)
-	}
+	hooks.Progress("sandbox answering")
 
 	// The connector's listener comes first: the shops' webhook URLs name its address.
-	ln, err := net.Listen("tcp", opts.Addr)
+	ln, err := demoListen("connector", "--addr", opts.Addr, urlHostPort(prev.AdminURL), logger)
 	if err != nil {
-		return listenError("demo", opts.Addr, err)
+		return err
 	}
 	defer ln.Close() // on an early return; serveHTTP closes it otherwise
 	adminURL := "http://" + ln.Addr().String() + "/"
-	fakes, err := startDemoStorefronts(logger)
+	if err := lock.setAddr(adminURL); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	prevWoo, prevShopify, err := demoPreviousShops(ctx, st, opts.DataDir, logger)
+	if err != nil {
+		return err
+	}
+	fakes, err := startDemoStorefronts(opts.DataDir, prev, prevWoo, prevShopify, logger)
 	if err != nil {
 		return err
 	}
 	defer fakes.stop(ctx, logger)
-	setups, err := demoRecreateShops(ctx, st, acct.ID, fakes, adminURL)
+	setups, err := demoConnectShops(ctx, st, acct.ID, fakes, prevWoo, prevShopify, adminURL)
 	if err != nil {
 		return err
 	}
+	hooks.Progress("storefronts started")
 	sfs := a.storefronts(cfg, st, logger.With("component", "sync"))
 	syncedAt := time.Now()
-	products, sampleSKU, err := demoMirror(ctx, cfg, st, sfs, logger, acct.ID, setups, fakes)
+	mirror, err := demoMirror(ctx, cfg, st, sfs, logger, acct.ID, setups, fakes, hooks.Progress)
 	if err != nil {
 		return err
 	}
@@ -307,30 +388,25 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 	for i := range setups {
 		demoRegisterWebhooks(ctx, sfs, logger, &setups[i])
 	}
+	hooks.Progress("webhooks registered")
+	if ctx.Err() != nil { // interrupted while starting: not a demo that ran and was stopped
+		return stopServing(ctx.Err())
+	}
 
 	info := demoInfo{
 		AdminURL: adminURL,
 		IWS:      keys,
-		Products: products,
+		Products: mirror.products,
+		Startup:  mirror.startup,
 		Database: cfg.DatabaseURL,
 		Started:  time.Now().UTC(),
 		Sandbox:  demoSandbox{ControlURL: sandboxURL + "/_sandbox/state", SKUs: opts.SKUs, Seed: opts.Seed},
-		Try: []string{
-			fmt.Sprintf("CONNECTOR_DATABASE_URL=%s CONNECTOR_SECRET_KEY_FILE=%s connector iws getcatalog page=1 limit=3",
-				cfg.DatabaseURL, filepath.Join(opts.DataDir, "secret.key")),
-			fmt.Sprintf("CONNECTOR_DATABASE_URL=%s CONNECTOR_SECRET_KEY_FILE=%s connector products show %s",
-				cfg.DatabaseURL, filepath.Join(opts.DataDir, "secret.key"), sampleSKU),
-			"curl " + sandboxURL + "/_sandbox/state",
-			// The fake WooCommerce takes Basic auth only over HTTPS, as the real one does; the
-			// header says the request came through a TLS proxy. Keys: shops[0].credentials.
-			fmt.Sprintf("curl -H 'X-Forwarded-Proto: https' -u CONSUMER_KEY:CONSUMER_SECRET '%s/wp-json/wc/v3/products?per_page=3'", fakes.wooURL),
-			fmt.Sprintf(`curl -H 'X-Shopify-Access-Token: ACCESS_TOKEN' -H 'Content-Type: application/json' -d '{"query":"{ productVariants(first: 3) { nodes { sku price product { title } } } }"}' %s`, fakes.shopify.GraphQLURL()),
-		},
+		Try:      demoTry(opts.DataDir, sandboxURL, mirror.sampleSKU, fakes),
 	}
 	for _, sh := range setups {
 		info.Shops = append(info.Shops, sh.info)
 	}
-	if err := writeDemoInfo(filepath.Join(opts.DataDir, "demo.json"), info); err != nil {
+	if err := writeDemoInfo(filepath.Join(opts.DataDir, demoInfoFile), info); err != nil {
 		return stopServing(err)
 	}
 	printDemoBanner(cmd.OutOrStdout(), info, opts.DataDir)
@@ -341,184 +417,64 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 	}
 	pub := info.public()
 	public.Store(&pub)
-	if ready, ok := ctx.Value(demoReadyKey{}).(func(demoInfo)); ok {
-		ready(info)
-	}
+	hooks.Ready(demoRunning{info: info, woo: fakes.woo, shopify: fakes.shopify})
 	err = <-served // until ctx is done
 	return errors.Join(err, bg.stop(ctx, cfg.ShutdownTimeout))
 }
 
 // public is the description without secrets, for the admin page (people read it; demo.json,
-// 0600, keeps the keys).
+// 0600, keeps the keys): no access key, no shop credentials or webhook secrets, and no "Try" line
+// that quotes one.
 func (info demoInfo) public() demoInfo {
+	secrets := []string{info.IWS.AccessKey}
 	info.IWS.AccessKey = ""
 	info.Shops = slices.Clone(info.Shops)
 	for i := range info.Shops {
+		for _, v := range info.Shops[i].Credentials {
+			secrets = append(secrets, v)
+		}
+		secrets = append(secrets, info.Shops[i].WebhookSecret)
 		info.Shops[i].Credentials, info.Shops[i].WebhookSecret = nil, ""
 	}
+	info.Try = slices.DeleteFunc(slices.Clone(info.Try), func(line string) bool {
+		return slices.ContainsFunc(secrets, func(s string) bool { return len(s) >= 8 && strings.Contains(line, s) })
+	})
 	return info
 }
 
-// demoStorefronts are the demo's fake shops, serving on 127.0.0.1 for the life of the process so
-// that a person or a script can look at what the connector pushed. Their keys are new at each
-// start: the fakes keep nothing across restarts.
-type demoStorefronts struct {
-	woo         *wootest.Server
-	wooURL      string
-	wooServer   *http.Server
-	wooServed   chan error
-	wooCreds    shops.WooCommerceCredentials
-	shopify     *shopifytest.Server
-	shopifyCred shops.ShopifyCredentials
+// demoMirrorResult is what the start-up sync reports for demo.json and the banner.
+type demoMirrorResult struct {
+	products  demoProducts
+	startup   demoStartup
+	sampleSKU string
 }
 
-// startDemoStorefronts starts the WooCommerce and the Shopify fakes.
-func startDemoStorefronts(logger *slog.Logger) (*demoStorefronts, error) {
-	token := func(prefix string) string { return prefix + strings.ReplaceAll(uuid.NewString(), "-", "") }
-	f := &demoStorefronts{
-		wooCreds: shops.WooCommerceCredentials{
-			ConsumerKey: token("ck_"), ConsumerSecret: token("cs_"), WebhookSecret: token("whsec_"),
-		},
-		shopifyCred: shops.ShopifyCredentials{
-			AccessToken: token("shpat_"), Shop: demoShopifyDomain, ClientSecret: token("shpss_"),
-		},
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, fmt.Errorf("demo: WooCommerce fake: listen: %w", err)
-	}
-	f.wooURL = "http://" + ln.Addr().String()
-	f.woo = wootest.New(wootest.Config{
-		ConsumerKey: f.wooCreds.ConsumerKey, ConsumerSecret: f.wooCreds.ConsumerSecret,
-		Currency: "CLP", NoDecimals: true, SiteURL: f.wooURL,
-		// The sandbox's image URLs are not fetched: the demo must not reach the internet.
-		ImageCheck: wootest.AllowImages,
-	})
-	f.wooServer = &http.Server{Handler: f.woo, ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
-	f.wooServed = make(chan error, 1)
-	go func() { f.wooServed <- f.wooServer.Serve(ln) }()
-	f.shopify = shopifytest.New(shopifytest.Config{
-		Shop: demoShopifyDomain, AccessToken: f.shopifyCred.AccessToken, ClientSecret: f.shopifyCred.ClientSecret,
-		Currency: "CLP",
-	})
-	logger.Info("demo: storefront fakes listening", "woocommerce", f.wooURL, "shopify", f.shopify.URL())
-	return f, nil
-}
-
-// stop stops both fakes, waiting for their webhook deliveries in flight.
-func (f *demoStorefronts) stop(ctx context.Context, logger *slog.Logger) {
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	if err := f.wooServer.Shutdown(sctx); err != nil {
-		logger.Warn("demo: WooCommerce fake stopped", "err", err)
-	}
-	if err := <-f.wooServed; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		logger.Warn("demo: WooCommerce fake stopped", "err", err)
-	}
-	f.woo.WaitIdle()
-	f.shopify.Close()
-}
-
-// demoShopSetup is one demo shop as stored and as demo.json describes it.
-type demoShopSetup struct {
-	shop store.Shop
-	info demoShop
-	// target is where the shop delivers its webhooks.
-	target platforms.WebhookTarget
-}
-
-// demoRecreateShops deletes the demo shops of an earlier run (their fakes did not survive the
-// restart, so their listings are void; the in-memory shop of older versions with them) and
-// connects the two fakes as shops with the example rules.
-func demoRecreateShops(ctx context.Context, st *store.Store, accountID int64, fakes *demoStorefronts, adminURL string) ([]demoShopSetup, error) {
-	existing, err := st.ListShops(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("demo: existing: %w", err)
-	}
-	stale := map[string]string{
-		demoMemoryShopName:  store.PlatformMemory,
-		demoWooShopName:     store.PlatformWooCommerce,
-		demoShopifyShopName: store.PlatformShopify,
-	}
-	for _, s := range existing {
-		if stale[s.Name] == s.Platform {
-			if err := st.DeleteShop(ctx, s.ID); err != nil {
-				return nil, fmt.Errorf("demo: delete the previous demo shop %d: %w", s.ID, err)
-			}
-		}
-	}
-	rules, err := pricing.ParseRules(strings.NewReader(demoRules))
-	if err != nil {
-		return nil, fmt.Errorf("demo: demo rules: %w", err)
-	}
-	intake := strings.TrimSuffix(adminURL, "/")
-	specs := []struct {
-		name, platform, baseURL string
-		creds                   any
-		public                  map[string]string
-		secret                  string
-	}{
-		{demoWooShopName, store.PlatformWooCommerce, fakes.wooURL, fakes.wooCreds,
-			map[string]string{"consumer_key": fakes.wooCreds.ConsumerKey, "consumer_secret": fakes.wooCreds.ConsumerSecret},
-			fakes.wooCreds.WebhookSecret},
-		// The base URL is the fake's; the credentials' "shop" names the shop it plays (the
-		// override syncjob documents for fakes and proxies).
-		{demoShopifyShopName, store.PlatformShopify, fakes.shopify.URL(), fakes.shopifyCred,
-			map[string]string{"access_token": fakes.shopifyCred.AccessToken, "shop": fakes.shopifyCred.Shop},
-			fakes.shopifyCred.ClientSecret},
-	}
-	out := make([]demoShopSetup, 0, len(specs))
-	for _, sp := range specs {
-		creds, err := shops.MarshalCredentials(sp.creds)
-		if err != nil {
-			return nil, fmt.Errorf("demo: %s: %w", sp.name, err)
-		}
-		shop, err := st.SaveShop(ctx, store.Shop{
-			Name: sp.name, Platform: sp.platform, BaseURL: sp.baseURL, Credentials: creds,
-			IWSAccountID: accountID, Currency: "CLP", Locale: "es",
-			StockPolicy: policy.Stock{Buffer: 1, MinStock: 2},
-		})
-		if err != nil {
-			return nil, fmt.Errorf("demo: %s: %w", sp.name, err)
-		}
-		if err := margin.Replace(ctx, st, shop.ID, rules); err != nil {
-			return nil, fmt.Errorf("demo: %s rules: %w", sp.name, err)
-		}
-		hook := intake + webhooks.ShopifyPath
-		if sp.platform == store.PlatformWooCommerce {
-			hook = intake + webhooks.WooCommercePath(shop.ID)
-		}
-		out = append(out, demoShopSetup{
-			shop:   shop,
-			target: platforms.WebhookTarget{URL: hook, Secret: sp.secret},
-			info: demoShop{ID: shop.ID, Name: shop.Name, Platform: shop.Platform, BaseURL: shop.BaseURL,
-				WebhookURL: hook, WebhookSecret: sp.secret, Credentials: sp.public},
-		})
-	}
-	return out, nil
-}
-
-// demoMirror syncs the whole sandbox catalog (extended content included) and pushes it to the
-// demo shops, and returns the counts and a SKU that is on sale, for the banner.
-func demoMirror(ctx context.Context, cfg Config, st *store.Store, sfs *shops.Storefronts, logger *slog.Logger, accountID int64, setups []demoShopSetup, fakes *demoStorefronts) (demoProducts, string, error) {
+// demoMirror syncs the whole sandbox catalog (extended content included) and pushes what
+// changed to the demo shops, and returns the counts and a SKU that is on sale, for the banner.
+func demoMirror(ctx context.Context, cfg Config, st *store.Store, sfs *shops.Storefronts, logger *slog.Logger, accountID int64,
+	setups []demoShopSetup, fakes *demoStorefronts, progress func(string)) (demoMirrorResult, error) {
+	var res demoMirrorResult
 	for _, sh := range setups {
 		sfs.Forget(sh.shop.ID) // a shop id reused by the database must not find the old storefront
 	}
 	runner, err := newSyncRunner(cfg, st, sfs, logger.With("component", "sync"))
 	if err != nil {
-		return demoProducts{}, "", err
+		return res, err
 	}
 	sum, err := runner.Run(correlation.WithJobID(ctx, "demo-start"), syncjob.Request{
 		AccountID: accountID, Kind: catalog.KindAll, Content: catalog.ContentAlways,
+		OnProgress: func(stage string, _ int) { progress("mirror " + stage) },
 	})
 	if err != nil {
-		return demoProducts{}, "", fmt.Errorf("demo: mirror the sandbox catalog: %w", err)
+		return res, fmt.Errorf("demo: mirror the sandbox catalog: %w", err)
 	}
+	res.startup = demoStartup{Inserted: sum.Products.Inserted, Updated: sum.Products.Updated,
+		Deactivated: sum.Products.Deactivated, ListingsChanged: sum.Listings.Changed}
 	counts, err := st.CountProducts(ctx, accountID)
 	if err != nil {
-		return demoProducts{}, "", fmt.Errorf("demo: %w", err)
+		return res, fmt.Errorf("demo: %w", err)
 	}
+	res.products = demoProducts{Mirrored: counts.Total, Active: counts.Active, Sellable: counts.Sellable, InStock: counts.InStock}
 	published := fakes.woo.Products()
 	for i := range setups {
 		switch setups[i].shop.Platform {
@@ -543,10 +499,11 @@ func demoMirror(ctx context.Context, cfg Config, st *store.Store, sfs *shops.Sto
 	if sample == "" {
 		sample = "<SKU>"
 	}
+	res.sampleSKU = sample
 	logger.InfoContext(ctx, "demo: catalog mirrored and pushed", "products", counts.Total,
+		"products_updated", sum.Products.Updated, "listings_changed", sum.Listings.Changed,
 		"woocommerce", len(published), "shopify", len(fakes.shopify.Products()), "duration", sum.Duration)
-	return demoProducts{Mirrored: counts.Total, Active: counts.Active, Sellable: counts.Sellable, InStock: counts.InStock},
-		sample, nil
+	return res, nil
 }
 
 // demoRegisterWebhooks subscribes the shop's storefront to the demo's intake (order topics and,
@@ -570,7 +527,9 @@ func demoRegisterWebhooks(ctx context.Context, sfs *shops.Storefronts, logger *s
 	defer cancel()
 	states, err := wh.EnsureWebhooks(rctx, sh.target)
 	if err != nil {
-		log.ErrorContext(ctx, "demo: webhooks not registered", "webhook_url", sh.target.URL, "err", err)
+		if ctx.Err() == nil { // else: interrupted, and the start-up ends quietly
+			log.ErrorContext(ctx, "demo: webhooks not registered", "webhook_url", sh.target.URL, "err", err)
+		}
 		return
 	}
 	sh.info.Webhooks = states
@@ -619,21 +578,6 @@ func demoSecretKey(path string) ([]byte, error) {
 	return key, nil
 }
 
-// demoIWSKeys returns the sandbox keys of an earlier run (from demo.json), or new ones, so the
-// sandbox state and the stored account keep working across restarts.
-func demoIWSKeys(path string) (demoIWS, error) {
-	raw, err := os.ReadFile(path)
-	if err == nil {
-		var prev demoInfo
-		if json.Unmarshal(raw, &prev) == nil && prev.IWS.APIKey != "" && prev.IWS.AccessKey != "" {
-			return prev.IWS, nil
-		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return demoIWS{}, fmt.Errorf("demo: %w", err)
-	}
-	return demoIWS{APIKey: uuid.NewString(), AccessKey: uuid.NewString()}, nil
-}
-
 // writeDemoInfo writes demo.json (0600: it holds the sandbox keys) atomically.
 func writeDemoInfo(path string, info demoInfo) error {
 	raw, err := json.MarshalIndent(info, "", "  ")
@@ -659,16 +603,19 @@ Intcomex connector demo is running.
   IWS keys      api key %s, access key in %s
   database      %s
   catalog       %d products mirrored (%d active, %d sellable, %d in stock)
+  this start    %d products inserted, %d updated, %d deactivated; %d listings pushed
 `, info.AdminURL, info.IWS.URL, info.Sandbox.SKUs, info.Sandbox.Seed, info.Sandbox.ControlURL,
-		info.IWS.APIKey, filepath.Join(dataDir, "demo.json"), info.Database,
-		info.Products.Mirrored, info.Products.Active, info.Products.Sellable, info.Products.InStock)
+		info.IWS.APIKey, filepath.Join(dataDir, demoInfoFile), info.Database,
+		info.Products.Mirrored, info.Products.Active, info.Products.Sellable, info.Products.InStock,
+		info.Startup.Inserted, info.Startup.Updated, info.Startup.Deactivated, info.Startup.ListingsChanged)
 	for _, s := range info.Shops {
 		fmt.Fprintf(w, "  shop %-8s %s at %s: %d products published; webhooks to %s (%d subscribed)\n",
 			fmt.Sprintf("#%d", s.ID), s.Name, s.BaseURL, s.ListingsPublished, s.WebhookURL, len(s.Webhooks))
 	}
-	fmt.Fprint(w, "\nTry:\n")
+	fmt.Fprint(w, "\nTry, in another terminal (the eval line first: it points connector at this demo;\n"+
+		"the connector binary comes from `go install ./cmd/connector`):\n")
 	for _, t := range info.Try {
 		fmt.Fprintf(w, "  %s\n", t)
 	}
-	fmt.Fprintln(w, "\nCtrl-C stops it; everything is kept under", dataDir)
+	fmt.Fprintln(w, "\nCtrl-C stops it; everything is kept under", dataDir, "and the next start carries on from it.")
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -105,7 +106,11 @@ func runIWS(cmd *cobra.Command, method string, pairs []string, bodyPath string) 
 	}
 	defer st.Close()
 
-	client, err := newIWSClient(cmd, cfg, st, logger)
+	keys, err := configuredIWSKeys(cmd, cfg, st)
+	if err != nil {
+		return err
+	}
+	client, err := keys.client(cfg, st, logger)
 	if err != nil {
 		return err
 	}
@@ -121,34 +126,58 @@ func runIWS(cmd *cobra.Command, method string, pairs []string, bodyPath string) 
 	if closeErr != nil {
 		return fmt.Errorf("iws: %s: %w", ep.Name, closeErr)
 	}
+	if ep.Name == "Authenticate" && len(bytes.TrimSpace(raw)) == 0 {
+		// IWS answers an accepted token with 200 and no body: say so rather than print nothing.
+		_, err := fmt.Fprintf(cmd.OutOrStdout(), "IWS accepted the token: the API key %s and its access key are valid at %s\n",
+			keys.apiKey, keys.baseURL)
+		return err
+	}
 	return printJSON(cmd.OutOrStdout(), raw)
 }
 
 // newIWSClient builds the IWS client for the configured account: the keys from the environment,
 // else the default account stored in the database. Every call it makes is recorded in api_calls.
 func newIWSClient(cmd *cobra.Command, cfg Config, st *store.Store, logger *slog.Logger) (*iws.Client, error) {
-	baseURL, apiKey, accessKey := cfg.IWSURL, cfg.IWSAPIKey, cfg.IWSAccessKey
-	if apiKey == "" || accessKey == "" {
-		if apiKey != "" || accessKey != "" {
-			return nil, errors.New("iws: set both CONNECTOR_IWS_API_KEY and CONNECTOR_IWS_ACCESS_KEY, or neither to use the stored account")
-		}
-		acct, err := st.DefaultIWSAccount(cmd.Context())
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			return nil, errors.New("iws: no IWS account: set CONNECTOR_IWS_API_KEY and CONNECTOR_IWS_ACCESS_KEY")
-		case err != nil && cfg.SecretKey == "":
-			// The store has no secret box then, and its error names a Go option, not the variable.
-			return nil, fmt.Errorf("iws: the stored IWS account needs CONNECTOR_SECRET_KEY to decrypt its access key (or set CONNECTOR_IWS_API_KEY and CONNECTOR_IWS_ACCESS_KEY): %w", err)
-		case err != nil:
-			return nil, fmt.Errorf("iws: stored account: %w", err)
-		}
-		baseURL, apiKey, accessKey = acct.BaseURL, acct.APIKey, acct.AccessKey
+	keys, err := configuredIWSKeys(cmd, cfg, st)
+	if err != nil {
+		return nil, err
 	}
-	transport := newAuditTransport(http.DefaultTransport.(*http.Transport).Clone(), st, audit.SystemIWS, cfg, logger, accessKey)
+	return keys.client(cfg, st, logger)
+}
+
+// iwsKeys are the IWS account a command calls.
+type iwsKeys struct{ baseURL, apiKey, accessKey string }
+
+// configuredIWSKeys returns the keys from the environment, else the default account stored in
+// the database.
+func configuredIWSKeys(cmd *cobra.Command, cfg Config, st *store.Store) (iwsKeys, error) {
+	keys := iwsKeys{baseURL: cfg.IWSURL, apiKey: cfg.IWSAPIKey, accessKey: cfg.IWSAccessKey}
+	if keys.apiKey != "" && keys.accessKey != "" {
+		return keys, nil
+	}
+	if keys.apiKey != "" || keys.accessKey != "" {
+		return keys, errors.New("iws: set both CONNECTOR_IWS_API_KEY and CONNECTOR_IWS_ACCESS_KEY, or neither to use the stored account")
+	}
+	acct, err := st.DefaultIWSAccount(cmd.Context())
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return keys, errors.New("iws: no IWS account: set CONNECTOR_IWS_API_KEY and CONNECTOR_IWS_ACCESS_KEY")
+	case err != nil && cfg.SecretKey == "":
+		// The store has no secret box then, and its error names a Go option, not the variable.
+		return keys, fmt.Errorf("iws: the stored IWS account needs CONNECTOR_SECRET_KEY to decrypt its access key (or set CONNECTOR_IWS_API_KEY and CONNECTOR_IWS_ACCESS_KEY): %w", err)
+	case err != nil:
+		return keys, fmt.Errorf("iws: stored account: %w", err)
+	}
+	return iwsKeys{baseURL: acct.BaseURL, apiKey: acct.APIKey, accessKey: acct.AccessKey}, nil
+}
+
+// client builds the audited IWS client of the keys.
+func (k iwsKeys) client(cfg Config, st *store.Store, logger *slog.Logger) (*iws.Client, error) {
+	transport := newAuditTransport(http.DefaultTransport.(*http.Transport).Clone(), st, audit.SystemIWS, cfg, logger, k.accessKey)
 	return iws.New(iws.Config{
-		BaseURL:    baseURL,
-		APIKey:     apiKey,
-		AccessKey:  accessKey,
+		BaseURL:    k.baseURL,
+		APIKey:     k.apiKey,
+		AccessKey:  k.accessKey,
 		HTTPClient: &http.Client{Transport: transport, Timeout: cfg.IWSTimeout},
 		Logger:     logger,
 		UserAgent:  "intcomex-connector/" + version,
@@ -236,6 +265,11 @@ func printJSON(w io.Writer, raw []byte) error {
 // acted anyway (IsAmbiguous) says so, with how to check. Other errors, whose text says it all
 // (including "outcome unknown"), are returned for main to print.
 func reportIWSError(stderr io.Writer, err error, lookup string) error {
+	if errors.Is(err, context.Canceled) {
+		// Our own cancellation (Ctrl-C): an IWS error kept from an attempt before it is history,
+		// and main says "interrupted".
+		return err
+	}
 	apiErr, ok := iws.AsError(err)
 	if !ok {
 		return err

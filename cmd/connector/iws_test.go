@@ -112,6 +112,16 @@ func TestIWSCommand(t *testing.T) {
 		}
 	})
 
+	t.Run("authenticate", func(t *testing.T) {
+		out, stderr, err := runCmd(ctx, env, "iws", "authenticate")
+		if err != nil {
+			t.Fatalf("%v\n%s", err, stderr)
+		}
+		if want := "IWS accepted the token: the API key " + sandboxAPIKey + " and its access key are valid at " + base + "\n"; out != want {
+			t.Errorf("stdout = %q, want %q", out, want)
+		}
+	})
+
 	t.Run("getcatalog page", func(t *testing.T) {
 		out, stderr, err := runCmd(ctx, env, "iws", "getcatalog", "page=1", "limit=5")
 		if err != nil {
@@ -228,7 +238,7 @@ func TestIWSCommand(t *testing.T) {
 			methods = append(methods, c.Method)
 		}
 		// Newest first; the usage errors never reached IWS.
-		want := []string{"placeorder", "getproduct", "getorder", "placeorder", "getcatalog", "getproduct"}
+		want := []string{"placeorder", "getproduct", "getorder", "placeorder", "getcatalog", "authenticate", "getproduct"}
 		if strings.Join(methods, " ") != strings.Join(want, " ") {
 			t.Errorf("api_calls methods %v, want %v", methods, want)
 		}

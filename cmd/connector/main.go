@@ -8,8 +8,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"syscall"
 
 	"github.com/gin-gonic/gin"
@@ -19,17 +21,51 @@ import (
 func main() {
 	gin.SetMode(gin.ReleaseMode)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// After the first signal the command winds down; a second one ends the process at once, as
+	// the default handler does.
+	context.AfterFunc(ctx, stop)
 	ctx = withEnviron(ctx, os.Environ())
 	err := newRootCmd(newApp()).ExecuteContext(ctx)
+	code := exitStatus(ctx, err, os.Stderr) // before stop, which cancels ctx too
 	stop()
-	if err != nil {
-		var exit exitError
-		if !errors.As(err, &exit) {
-			fmt.Fprintln(os.Stderr, "connector:", err)
-			os.Exit(1)
-		}
-		os.Exit(exit.code)
+	os.Exit(code)
+}
+
+// Exit statuses (the README's "Exit status" lists them).
+const (
+	exitFailure     = 1
+	exitUsage       = 2   // a missing or mistyped argument or flag
+	exitInterrupted = 130 // 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
+)
+
+// exitStatus tells the user, on stderr, how the command ended unless it already did, and returns
+// the process's exit status. A command that fails after ctx was cancelled (Ctrl-C, SIGTERM) was
+// interrupted: whatever the error says (a cancelled request, a cut stream) is the interruption's
+// echo, so one line "interrupted" stands for it. serve and demo return nil when a signal stops
+// them once running: that is their normal end.
+func exitStatus(ctx context.Context, err error, stderr io.Writer) int {
+	var (
+		exit  exitError
+		usage usageError
+	)
+	switch {
+	case err == nil:
+		return 0
+	case ctx.Err() != nil:
+		fmt.Fprintln(stderr, "interrupted")
+		return exitInterrupted
+	case errors.As(err, &exit):
+		return exit.code
+	case errors.As(err, &usage):
+		fmt.Fprintln(stderr, usage.Error())
+		return exitUsage
+	case unknownCommand.MatchString(err.Error()):
+		parent := unknownCommand.FindStringSubmatch(err.Error())[1]
+		fmt.Fprintf(stderr, "connector: %v\nRun '%s --help' for the commands.\n", err, parent)
+		return exitUsage
 	}
+	fmt.Fprintln(stderr, "connector:", err)
+	return exitFailure
 }
 
 // exitError ends the process with code after the command has already told the user what went
@@ -41,6 +77,10 @@ type exitError struct {
 
 func (e exitError) Error() string { return e.err.Error() }
 func (e exitError) Unwrap() error { return e.err }
+
+// unknownCommand matches cobra's error for a command name it does not know and captures the
+// parent command.
+var unknownCommand = regexp.MustCompile(`^unknown command ".*" for "([^"]+)"`)
 
 func newRootCmd(a *app) *cobra.Command {
 	root := &cobra.Command{
@@ -73,5 +113,6 @@ Commands that use the database migrate it first unless --no-migrate is given.`,
 		newRulesCmd(),
 		newVersionCmd(),
 	)
+	withUsageErrors(root)
 	return root
 }

@@ -21,6 +21,7 @@ On MySQL, concurrent migrations from several instances wait for each other (a na
 	cmd.AddCommand(&cobra.Command{
 		Use:          "up",
 		Short:        "Apply every pending migration",
+		Example:      `  CONNECTOR_SECRET_KEY_FILE=./secret.key connector migrate up`,
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -30,7 +31,8 @@ On MySQL, concurrent migrations from several instances wait for each other (a na
 		Use:   "status",
 		Short: "List migrations with their state (applied or pending)",
 		Long: `Status prints one line per migration known to this binary: version, file name, state and
-when it was applied. It only reads the database.`,
+when it was applied. It only reads the database, and needs no CONNECTOR_SECRET_KEY.`,
+		Example:      `  CONNECTOR_DATABASE_URL=sqlite:./data/connector.db connector migrate status`,
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -42,7 +44,9 @@ when it was applied. It only reads the database.`,
 
 func runMigrate(cmd *cobra.Command, up bool) error {
 	ctx := cmd.Context()
-	cfg, err := configFromCmd(cmd, true)
+	// Status reads only the schema's version table; up keeps asking for the key that will
+	// encrypt the credentials stored in the schema it creates.
+	cfg, err := configFromCmd(cmd, up)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"syscall"
 	"time"
 
@@ -78,6 +79,15 @@ func runServe(cmd *cobra.Command, a *app, cfg Config) error {
 		return listenError("serve", cfg.HTTPAddr, err)
 	}
 	defer ln.Close() // on an early return; serveHTTP closes it otherwise
+	// One process per SQLite database: a second serve (or a demo) on its folder would share
+	// the file but not the in-process state. MySQL is shared by design (leader lock, job leases).
+	if dir, ok := store.SQLiteFolder(cfg.DatabaseURL); ok {
+		lock, err := lockServeFolder(dir, ln.Addr().String())
+		if err != nil {
+			return err
+		}
+		defer lock.release()
+	}
 	logger.InfoContext(ctx, "connector starting", "version", version, "commit", commit, "addr", ln.Addr().String(), "config", cfg)
 
 	st, err := openDatabase(ctx, cfg, logger, cfg.AutoMigrate)
@@ -119,6 +129,26 @@ func runServe(cmd *cobra.Command, a *app, cfg Config) error {
 	return errors.Join(err, bg.stop(ctx, cfg.ShutdownTimeout))
 }
 
+// lockServeFolder takes the lock of the SQLite database's folder for serve listening on addr.
+func lockServeFolder(dir, addr string) (*folderLock, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("serve: database folder: %w", err)
+	}
+	lock, err := lockFolder(dir, "serve")
+	var busy errFolderInUse
+	if errors.As(err, &busy) {
+		return nil, fmt.Errorf("serve: the database folder %v: stop it first, or give this one another CONNECTOR_DATABASE_URL", err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	if err := lock.setAddr("http://" + addr + "/"); err != nil {
+		lock.release()
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	return lock, nil
+}
+
 // listenError explains a failed listen in one line a person can act on.
 func listenError(cmd, addr string, err error) error {
 	if errors.Is(err, syscall.EADDRINUSE) {
@@ -152,7 +182,7 @@ func startBackground(ctx context.Context, cfg Config, st *store.Store, sfs *shop
 		Workers:     ws,
 		Concurrency: cfg.JobWorkers,
 		SnoozeFor:   syncjob.SnoozeForThrottle,
-		Logger:      logger.With("component", "jobs"),
+		Logger:      logger, // jobs names itself: component=jobs
 	})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
@@ -180,7 +210,7 @@ func startBackground(ctx context.Context, cfg Config, st *store.Store, sfs *shop
 			}
 			return ids, nil
 		},
-		Logger: logger.With("component", "scheduler"),
+		Logger: logger, // component=scheduler, by the scheduler
 	})
 	if err != nil {
 		return nil, err

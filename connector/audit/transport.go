@@ -9,7 +9,8 @@
 //
 // The transport never buffers a response: it wraps the body so the caller streams it as before,
 // keeps a copy of the first BodyLimit bytes, and writes the row once, when the body reaches EOF,
-// fails, or is closed. A caller that never closes a response body therefore leaves no row (and
+// fails, or is closed. An error answer (4xx, 5xx) closed before its end is read to its end first
+// (up to 256 KiB), so its size is counted whatever part of it the caller needed. A caller that never closes a response body therefore leaves no row (and
 // leaks a connection anyway). Recording failures are logged, never returned.
 package audit
 
@@ -292,9 +293,36 @@ func (b *recordingBody) Read(p []byte) (int, error) {
 }
 
 func (b *recordingBody) Close() error {
+	if b.call.StatusCode >= 400 {
+		b.drain()
+	}
 	err := b.rc.Close()
 	b.finish()
 	return err
+}
+
+// maxErrorDrain bounds what Close reads of an error answer the caller stopped reading.
+const maxErrorDrain = 256 << 10
+
+// drain reads the rest of an error answer the caller closed early (a client reads the first KB
+// of an error page for its message), up to maxErrorDrain, so that the call log counts the
+// answer's bytes and keeps its start like any other body's. Error answers are small and sent
+// whole; a successful body is never drained (a caller abandons a feed on purpose).
+func (b *recordingBody) drain() {
+	buf := make([]byte, 4<<10)
+	for drained := 0; drained < maxErrorDrain; {
+		b.mu.Lock()
+		done := b.done
+		b.mu.Unlock()
+		if done {
+			return
+		}
+		n, err := b.Read(buf) // counts and keeps like the caller's reads; records at EOF
+		drained += n
+		if err != nil {
+			return
+		}
+	}
 }
 
 func (b *recordingBody) finish() {

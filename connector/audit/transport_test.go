@@ -345,3 +345,52 @@ func TestCancelledContextStillRecorded(t *testing.T) {
 		}
 	})
 }
+
+// An error answer counts all its bytes in the call log, however little of it the caller read (a
+// client reads the first KB of an error page for its message, or nothing at all); a successful
+// body a caller abandons counts what was read.
+func TestErrorAnswerBytesCounted(t *testing.T) {
+	t.Parallel()
+	page := strings.Repeat("<p>Bad gateway</p>", 1000) // 18,000 bytes, sent chunked
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		status := http.StatusBadGateway
+		if r.URL.Path == "/ok" {
+			status = http.StatusOK
+		}
+		w.WriteHeader(status)
+		for i := 0; i < len(page); i += 1000 {
+			io.WriteString(w, page[i:i+1000])
+			w.(http.Flusher).Flush()
+		}
+	}))
+	defer srv.Close()
+	for _, tc := range []struct {
+		name, path string
+		read       int
+		want       int64
+	}{
+		{"error, first 4 KB read", "/error", 4 << 10, int64(len(page))},
+		{"error, nothing read", "/error", 0, int64(len(page))},
+		{"success abandoned", "/ok", 4 << 10, 4 << 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := &audittest.Recorder{}
+			resp, err := client(rec, audit.Options{BodyLimit: 1024}).Get(srv.URL + tc.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := io.ReadFull(resp.Body, make([]byte, tc.read)); err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			calls := rec.Calls()
+			if len(calls) != 1 {
+				t.Fatalf("%d rows", len(calls))
+			}
+			c := calls[0]
+			if c.ResponseBytes != tc.want || !c.ResponseTruncated || !strings.HasPrefix(c.ResponseBody, "<p>Bad gateway</p>") {
+				t.Errorf("bytes %d (want %d), truncated %v, body %.40q", c.ResponseBytes, tc.want, c.ResponseTruncated, c.ResponseBody)
+			}
+		})
+	}
+}

@@ -135,6 +135,9 @@ func (c *Client) record(ctx context.Context, log *slog.Logger, j *JobRow, err er
 		log.InfoContext(ctx, "job completed", attrs...)
 	case o.state == StateScheduled:
 		log.InfoContext(ctx, "job snoozed", append(attrs, "until", o.scheduledAt, "err", err)...)
+	case ctx.Err() != nil && errors.Is(err, context.Canceled):
+		// The client is stopping (shutdown, Ctrl-C) and cut the job short: no failure of the job's.
+		log.InfoContext(ctx, "job interrupted by the shutdown", append(attrs, "until", o.scheduledAt)...)
 	default:
 		log.WarnContext(ctx, "job failed", append(attrs, "until", o.scheduledAt, "err", err)...)
 	}

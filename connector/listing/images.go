@@ -146,6 +146,8 @@ type imagePass struct {
 	done      chan *imageCall
 	inflight  int
 	failed    error // the first call error: no new call starts after it
+	// failures are logged once per run and kind of failure, when the pass ends.
+	failures pushFailures
 }
 
 // pushImages is the image pass of Push: it first settles the uploads an interrupted push left
@@ -170,6 +172,7 @@ func (s *Syncer) pushImages(ctx context.Context, shopID int64, sf platforms.Stor
 		done: make(chan *imageCall, concurrency)}
 	defer func() {
 		sum.Images.Throttled, sum.Images.Concurrency = ip.lim.stats()
+		ip.failures.log(ctx, s.logger(), shopID)
 	}()
 	if err := ip.reconcileUploads(ctx); err != nil {
 		return err
@@ -511,7 +514,7 @@ func (ip *imagePass) record(ctx context.Context, c *imageCall) error {
 			for u := range c.uploads {
 				ip.unsettled[u] = true
 			}
-			ip.s.logger().WarnContext(ctx, "listing: images failed", "shop", ip.shopID, "sku", l.SKU, "err", r.Err)
+			ip.failures.add(l.SKU, "images", r.Err, false)
 			if l.PendingChange == "" {
 				l.LastError = truncate("images: "+r.Err.Error(), 2000)
 			}

@@ -287,6 +287,7 @@ func (s *Syncer) Push(ctx context.Context, shopID int64, sf platforms.Storefront
 	batch := max(sf.Capabilities().BatchSize, 1)
 	p := &pusher{s: s, sf: sf, shopID: shopID, sum: &sum, categories: map[string]string{}, brands: map[string]string{},
 		redo: map[string]string{}}
+	defer p.failures.log(ctx, s.logger(), shopID)
 	passes := []pass{
 		{kinds: []Kind{KindCreate, KindUpdate}, push: p.upsert, done: doneUpsert},
 		{kinds: []Kind{KindPrice}, push: p.prices, done: donePrice, partial: true},
@@ -360,7 +361,7 @@ func (p *pusher) apply(ctx context.Context, ps pass, page []store.Listing) error
 		if itemErr != nil {
 			sum.Failed++
 			l.State, l.LastError, l.Attempts = store.ListingError, truncate(itemErr.Error(), 2000), l.Attempts+1
-			s.logger().WarnContext(ctx, "listing: push failed", "shop", p.shopID, "sku", l.SKU, "change", l.PendingChange, "err", itemErr)
+			p.failures.add(l.SKU, l.PendingChange, itemErr, callErr != nil)
 			writes[i] = l
 			continue
 		}
@@ -587,6 +588,8 @@ type pusher struct {
 	// redo holds the SKUs to send whole once the passes are done (redoGone), with the id of the
 	// storefront product that was gone.
 	redo map[string]string
+	// failures are logged once per run and kind of failure, when the push ends.
+	failures pushFailures
 }
 
 func decode(page []store.Listing) ([]Desired, error) {

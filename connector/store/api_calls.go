@@ -28,7 +28,7 @@ type APICall struct {
 	ResponseHeaders   string
 	ResponseBody      string
 	ResponseTruncated bool
-	ResponseBytes     int64 // bytes of response body the caller read, stored or not
+	ResponseBytes     int64 // bytes of response body read (an error answer: all of it, up to 256 KiB), stored or not
 	JobID             string
 	OrderID           string
 	SyncRunID         string

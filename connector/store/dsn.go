@@ -188,3 +188,14 @@ func (t target) open() (*sql.DB, gorm.Dialector, error) {
 	}
 	return nil, nil, fmt.Errorf("store: unsupported dialect %q", t.dialect)
 }
+
+// SQLiteFolder returns the folder of a SQLite database file, and false for an in-memory SQLite
+// database, a MySQL URL or a malformed one. serve locks that folder: one process per file
+// database.
+func SQLiteFolder(databaseURL string) (string, bool) {
+	t, err := parseURL(databaseURL)
+	if err != nil || t.dialect != migrations.SQLite || t.sqliteMem {
+		return "", false
+	}
+	return t.sqliteDir, true
+}

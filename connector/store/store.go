@@ -107,12 +107,12 @@ func Open(ctx context.Context, databaseURL string, logger *slog.Logger, opts ...
 	}
 	s.now = func() time.Time { return o.now().UTC().Truncate(time.Microsecond) }
 	s.db, err = gorm.Open(dialector, &gorm.Config{
-		Logger: gormlogger.NewSlogLogger(logger.With("component", "gorm"), gormlogger.Config{
+		Logger: quietCancel{gormlogger.NewSlogLogger(logger.With("component", "gorm"), gormlogger.Config{
 			SlowThreshold:             time.Second,
 			IgnoreRecordNotFoundError: true,
 			ParameterizedQueries:      true, // values may hold customer data; keep them out of logs
 			LogLevel:                  gormlogger.Warn,
-		}),
+		})},
 		NowFunc:                s.now,
 		SkipDefaultTransaction: true,
 		TranslateError:         false,

@@ -276,7 +276,9 @@ func (r *Runner) run(ctx context.Context, acct store.IWSAccount, kind catalog.Ki
 		sum.Listings.Changed += ss.Changes.Len()
 		sum.Listings.Unchanged += ss.Unchanged
 		if ss.Err != nil {
-			log.ErrorContext(ctx, "sync: shop push failed", "shop", shop.ID, "err", ss.Err)
+			if ctx.Err() == nil { // else the run was stopped (Ctrl-C, shutdown): no failure of the shop's
+				log.ErrorContext(ctx, "sync: shop push failed", "shop", shop.ID, "err", ss.Err)
+			}
 			errs = append(errs, ss.Err)
 		}
 	}

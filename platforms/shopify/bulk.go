@@ -145,7 +145,7 @@ func (c *Client) runBulk(ctx context.Context, mutation string, jsonl []byte, onL
 	if op == nil {
 		return fmt.Errorf("shopify: bulk operation: not started: %w", ErrUnavailable)
 	}
-	c.log.InfoContext(ctx, "shopify: bulk operation started", "shop", c.cfg.Shop, "bulk_operation", op.ID, "bytes", len(jsonl))
+	c.log.InfoContext(ctx, "shopify: bulk operation started", "shop_domain", c.cfg.Shop, "bulk_operation", op.ID, "bytes", len(jsonl))
 	wait := c.cfg.PollInterval
 	for !bulkDone[op.Status] {
 		if err := c.cfg.Sleep(ctx, wait); err != nil {
@@ -163,7 +163,7 @@ func (c *Client) runBulk(ctx context.Context, mutation string, jsonl []byte, onL
 		}
 		op = d.BulkOperation
 	}
-	c.log.InfoContext(ctx, "shopify: bulk operation finished", "shop", c.cfg.Shop, "bulk_operation", op.ID, "status", op.Status)
+	c.log.InfoContext(ctx, "shopify: bulk operation finished", "shop_domain", c.cfg.Shop, "bulk_operation", op.ID, "status", op.Status)
 	url := op.URL
 	if url == nil {
 		url = op.PartialDataURL

@@ -246,7 +246,7 @@ func (c *Client) Do(ctx context.Context, op string, vars any, out any) error {
 			} else if wait == 0 {
 				wait = c.backoffDelay(throttles)
 			}
-			c.log.WarnContext(ctx, "shopify: throttled", "shop", c.cfg.Shop, "op", op, "wait", wait)
+			c.log.WarnContext(ctx, "shopify: throttled", "shop_domain", c.cfg.Shop, "op", op, "wait", wait)
 			if err := c.cfg.Sleep(ctx, wait); err != nil {
 				return fmt.Errorf("shopify: %s: %w", op, err)
 			}
@@ -285,7 +285,7 @@ func (c *Client) backoffDelay(attempt int) time.Duration {
 
 func (c *Client) backoff(ctx context.Context, op string, attempt int, retryAfter time.Duration, cause error) error {
 	wait := max(c.backoffDelay(attempt), retryAfter)
-	c.log.WarnContext(ctx, "shopify: retrying", "shop", c.cfg.Shop, "op", op, "attempt", attempt, "wait", wait, "err", cause)
+	c.log.WarnContext(ctx, "shopify: retrying", "shop_domain", c.cfg.Shop, "op", op, "attempt", attempt, "wait", wait, "err", cause)
 	if err := c.cfg.Sleep(ctx, wait); err != nil {
 		return fmt.Errorf("shopify: %s: %w", op, err)
 	}

@@ -163,6 +163,7 @@ func (s *Server) runBulk(b *bulkOp, op *ast.OperationDefinition, data []byte) {
 	hooks := s.hooksFor("BULK_OPERATIONS_FINISH", map[string]any{"admin_graphql_api_id": b.id, "status": strings.ToLower(b.status),
 		"type": "mutation", "completed_at": b.completed.Format(time.RFC3339), "error_code": nil})
 	s.mu.Unlock()
+	s.changed()
 	s.deliver(hooks)
 }
 

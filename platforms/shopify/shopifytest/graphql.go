@@ -67,6 +67,9 @@ func (s *Server) execute(query, opName string, vars map[string]any, scope string
 	defer s.mu.Unlock()
 	s.calls.Total++
 	s.calls.ByOperation[name]++
+	if op.Operation == ast.Mutation {
+		s.calls.Mutations++
+	}
 	s.refill()
 	if cost > maxQueryCost {
 		return map[string]any{
@@ -91,6 +94,9 @@ func (s *Server) execute(query, opName string, vars map[string]any, scope string
 	s.reqScope = scope
 	data, gerrs, hooks := s.run(op, coerced, true)
 	s.reqScope = ""
+	if op.Operation == ast.Mutation {
+		s.changed()
+	}
 	resp := map[string]any{"data": data, "extensions": s.costExt(cost, &cost)}
 	if len(gerrs) > 0 {
 		resp["errors"] = gerrs

@@ -25,6 +25,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -35,6 +36,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/validator/rules"
 
+	"github.com/intcomex-connector/connector/internal/statefile"
 	"github.com/intcomex-connector/connector/platforms/shopify"
 )
 
@@ -62,6 +64,14 @@ type Config struct {
 	// WebhookClient delivers webhooks; default a client with Shopify's 5 s
 	// total timeout.
 	WebhookClient *http.Client
+	// Listener, when set, is where the fake serves (its URL is the
+	// listener's address); default a new loopback port.
+	Listener net.Listener
+	// StatePath, when set, is a JSON file that keeps the shop (products,
+	// inventory, orders, webhook subscriptions, metafield definitions,
+	// tokens) across restarts: read by Open and New, rewritten after every
+	// mutation (in the background, coalesced) and by Save and Close.
+	StatePath string
 }
 
 const maxQueryCost = 1000
@@ -84,7 +94,9 @@ type Server struct {
 	// reqScope is the granted scope of the token of the request being run (currentAppInstallation).
 	reqScope string
 	st       state
-	wg       sync.WaitGroup // asynchronous bulk runs and webhook deliveries
+	wg       sync.WaitGroup    // asynchronous bulk runs and webhook deliveries
+	persist  *statefile.Writer // nil without Config.StatePath
+	mux      *http.ServeMux
 }
 
 // Calls counts the GraphQL requests the fake answered.
@@ -93,6 +105,7 @@ type Calls struct {
 	ByOperation map[string]int // by operation name (root field when unnamed)
 	Throttled   int
 	Invalid     int // documents that failed schema validation
+	Mutations   int // requests whose operation is a mutation (writes), throttled ones included
 }
 
 // adminSchemaGzip is Shopify's Admin API schema (SDL) of the version the adapter speaks
@@ -132,8 +145,18 @@ func Schema() (*ast.Schema, error) {
 	return schemaVal, schemaErr
 }
 
-// New starts a fake shop; Close it when done.
+// New starts a fake shop; Close it when done. It panics when Config.StatePath cannot be read:
+// use Open to get the error.
 func New(cfg Config) *Server {
+	s, err := Open(cfg)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// newServer builds the shop, not serving yet.
+func newServer(cfg Config) *Server {
 	if cfg.Shop == "" {
 		cfg.Shop = "demo.myshopify.com"
 	}
@@ -200,8 +223,18 @@ func New(cfg Config) *Server {
 	mux.HandleFunc("POST /staged-uploads/", s.handleStagedPOST)
 	mux.HandleFunc("PUT /staged-uploads/{key...}", s.handleStagedPUT)
 	mux.HandleFunc("GET /bulk-results/{id}", s.handleBulkResult)
-	s.srv = httptest.NewServer(mux)
+	s.mux = mux
 	return s
+}
+
+// start serves the shop on Config.Listener or a new loopback port.
+func (s *Server) start() {
+	if s.cfg.Listener == nil {
+		s.srv = httptest.NewServer(s.mux)
+		return
+	}
+	s.srv = &httptest.Server{Listener: s.cfg.Listener, Config: &http.Server{Handler: s.mux}}
+	s.srv.Start()
 }
 
 // URL is the fake's base URL (stands for https://{shop}).
@@ -218,10 +251,24 @@ func (s *Server) Client() *http.Client { return s.srv.Client() }
 // Config returns the effective configuration.
 func (s *Server) Config() Config { return s.cfg }
 
-// Close waits for running bulk operations and webhook deliveries, then stops.
+// Close waits for running bulk operations and webhook deliveries, then
+// stops. With a StatePath use Stop, which reports the last write of the
+// state file.
 func (s *Server) Close() {
+	if err := s.Stop(); err != nil {
+		panic(fmt.Sprintf("shopifytest: Close: %v (use Stop to get the error)", err))
+	}
+}
+
+// Stop is Close that also writes the state file a last time and returns
+// that write's error.
+func (s *Server) Stop() error {
 	s.wg.Wait()
 	s.srv.Close()
+	if s.persist == nil {
+		return nil
+	}
+	return s.persist.Close()
 }
 
 // Wait blocks until asynchronous work (bulk operations, webhook deliveries

@@ -18,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/intcomex-connector/connector/internal/statefile"
 )
 
 // Version strings the fake reports, as recorded.
@@ -101,6 +103,11 @@ type Config struct {
 	// pm.max_children; more wait their turn (0: no bound). With ImageDelay it makes parallel
 	// image batches faster only up to the worker count, as on a real store.
 	Workers int
+	// StatePath, when set, is a JSON file that keeps the store (products, images, categories,
+	// orders, webhooks, API keys, settings) across restarts: read by Open and New, rewritten
+	// after every request that changes something (in the background, coalesced) and by Save and
+	// Close. Empty keeps everything in memory only.
+	StatePath string
 }
 
 // AllowImages is an ImageCheck that accepts every src.
@@ -139,6 +146,8 @@ type Server struct {
 	workers             chan struct{} // Config.Workers slots; nil without a bound
 	inflight, peak      int           // REST requests being served, and the most at once
 
+	persist *statefile.Writer // nil without Config.StatePath
+
 	queue      []delivery
 	deliveries []Delivery
 	deliverMu  sync.Mutex // serialises delivery runs
@@ -154,8 +163,18 @@ type RequestLog struct {
 	Status int
 }
 
-// New returns a fake store seeded with the "Uncategorized" category (id 15, as recorded).
+// New returns a fake store seeded with the "Uncategorized" category (id 15, as recorded), or
+// with the state of Config.StatePath. It panics when that file cannot be read: use Open to get
+// the error.
 func New(cfg Config) *Server {
+	s, err := Open(cfg)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+func newServer(cfg Config) *Server {
 	if cfg.ConsumerKey == "" {
 		cfg.ConsumerKey = "ck_test"
 	}
@@ -353,6 +372,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.requests = append(s.requests, entry)
 	s.counters[r.Method+" "+r.URL.Path]++
 	s.mu.Unlock()
+	if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions {
+		s.saveSoon()
+	}
 	if s.cfg.Served != nil {
 		s.cfg.Served(entry)
 	}
