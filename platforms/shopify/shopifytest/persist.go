@@ -10,7 +10,7 @@ import (
 )
 
 // The shop's state on disk (Config.StatePath): what Shopify keeps, so a fake that restarts
-// (`connector demo`) still has its products, inventory, orders, webhook subscriptions, metafield
+// (`connector demo`) still has its products, media files, inventory, orders, webhook subscriptions, metafield
 // definitions and issued tokens. Call counters, the cost bucket, staged uploads, bulk operations,
 // idempotency keys and delivery records are not kept.
 
@@ -21,6 +21,8 @@ type snapshot struct {
 	Version     int                       `json:"version"`
 	NextID      int64                     `json:"next_id"`
 	Products    []*Product                `json:"products"`
+	Files       map[string]*File          `json:"files"`
+	Uploads     map[string]int            `json:"uploads"`
 	Locations   []*Location               `json:"locations"`
 	Inventory   map[string]map[string]int `json:"inventory"`
 	Orders      []orderSnapshot           `json:"orders"`
@@ -73,6 +75,12 @@ func (s *Server) load() error {
 	for _, p := range s.st.products {
 		s.indexMetafields(p)
 	}
+	if snap.Files != nil {
+		s.st.files = snap.Files
+	}
+	if snap.Uploads != nil {
+		s.st.uploads = snap.Uploads
+	}
 	s.st.locations = snap.Locations
 	if snap.Inventory != nil {
 		s.st.inventory = snap.Inventory
@@ -98,7 +106,8 @@ func (s *Server) snapshotJSON() ([]byte, error) {
 	defer s.mu.Unlock()
 	snap := snapshot{
 		Version: stateVersion, NextID: s.nextID,
-		Products: s.st.products, Locations: s.st.locations, Inventory: s.st.inventory,
+		Products: s.st.products, Files: s.st.files, Uploads: s.st.uploads,
+		Locations: s.st.locations, Inventory: s.st.inventory,
 		Webhooks: s.st.webhooks, Definitions: s.st.definitions,
 		Tokens: map[string]tokenSnapshot{}, Refresh: map[string]tokenSnapshot{},
 	}

@@ -4,6 +4,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -28,9 +29,16 @@ func TestStatePathKeepsTheShop(t *testing.T) {
 		"quantities": []any{map[string]any{"inventoryItemId": item, "locationId": loc, "quantity": 7, "changeFromQuantity": nil}}}})
 	gql(t, first, shopify.OpWebhookSubscriptionCreate, map[string]any{"topic": "ORDERS_PAID",
 		"webhookSubscription": map[string]any{"uri": "http://127.0.0.1:1/hook", "format": "JSON"}})
+	gql(t, first, shopify.OpProductSetFiles, map[string]any{"identifier": map[string]any{"id": set.Product.ID}, "synchronous": true,
+		"input": map[string]any{"files": []any{map[string]any{"originalSource": "https://img.example/1.jpg", "contentType": "IMAGE",
+			"alt": "Laptop", "filename": "intcomex-0123456789abcdef.jpg"}}}})
+	files, uploads := first.Files(), first.Uploads()
 	order := first.CreateOrder(shopifytest.NewOrder{Email: "a@b.c", Lines: []shopifytest.OrderLine{{SKU: "SKU-1", Quantity: 1}}})
-	if calls := first.Calls(); calls.Mutations != 3 {
-		t.Errorf("mutations counted %d, want 3 (%+v)", calls.Mutations, calls.ByOperation)
+	if calls := first.Calls(); calls.Mutations != 4 {
+		t.Errorf("mutations counted %d, want 4 (%+v)", calls.Mutations, calls.ByOperation)
+	}
+	if len(files) == 0 || uploads["https://img.example/1.jpg"] == 0 {
+		t.Fatalf("files before the restart: %+v (uploads %v)", files, uploads)
 	}
 	if err := first.Stop(); err != nil {
 		t.Fatal(err)
@@ -55,6 +63,11 @@ func TestStatePathKeepsTheShop(t *testing.T) {
 	}
 	if q, ok := second.InventoryLevel(item, loc); !ok || q != 7 {
 		t.Errorf("inventory after a restart: %d %v", q, ok)
+	}
+	// The media files stay, with what they were made from: a restarted shop still has the
+	// product's image, and the connector's media ids still name it.
+	if got := second.Files(); !reflect.DeepEqual(got, files) || !reflect.DeepEqual(second.Uploads(), uploads) {
+		t.Errorf("files after a restart: %+v (uploads %v), want %+v", got, second.Uploads(), files)
 	}
 	if hooks := second.Webhooks(); len(hooks) != 1 || hooks[0].Topic != "ORDERS_PAID" {
 		t.Errorf("subscriptions after a restart: %+v", hooks)
