@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/intcomex-connector/connector/connector/mirror"
 	"github.com/intcomex-connector/connector/connector/store"
 )
 
@@ -154,8 +155,8 @@ func TestProductsShowNotListed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var other, zero *store.Product
-	err = st.EachProduct(ctx, acct.ID, store.ProductFilter{}, func(p *store.Product) error {
+	var other, zero *mirror.Product
+	err = st.EachProduct(ctx, acct.ID, store.ProductFilter{}, func(p *mirror.Product) error {
 		switch {
 		case other == nil && p.Active && p.Sellable && p.Type != "Physical":
 			other = p
@@ -170,7 +171,7 @@ func TestProductsShowNotListed(t *testing.T) {
 	}
 	// IWS stops giving one a price.
 	zero.Cost = decimal.Zero
-	if err := st.SaveProducts(ctx, []*store.Product{zero}); err != nil {
+	if err := st.SaveProducts(ctx, []*mirror.Product{zero}); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()

@@ -14,6 +14,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/intcomex-connector/connector/connector/margin"
+	"github.com/intcomex-connector/connector/connector/mirror"
 	"github.com/intcomex-connector/connector/connector/policy"
 	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
@@ -343,12 +344,12 @@ func seedMirror(t *testing.T, e *syncEnv, acct store.IWSAccount) {
 	t.Helper()
 	st := e.open(t)
 	defer st.Close()
-	p := func(sku, category, brandID, brand string) *store.Product {
-		return &store.Product{AccountID: acct.ID, SKU: sku, BrandID: brandID, Brand: brand, CategoryID: category,
+	p := func(sku, category, brandID, brand string) *mirror.Product {
+		return &mirror.Product{AccountID: acct.ID, SKU: sku, BrandID: brandID, Brand: brand, CategoryID: category,
 			Type: "Physical", Cost: decimal.RequireFromString("100"), Currency: "USD", Sellable: true, Active: true,
 			StockTotal: 7, StockByLocation: map[string]int{"xclq1": 5, "xclq2": 2}, RealStock: true}
 	}
-	if err := st.SaveProducts(context.Background(), []*store.Product{p("A1", "cpt.nb", "eee", "ASUS"), p("B2", "acc.kbd", "lgt", "Logitech")}); err != nil {
+	if err := st.SaveProducts(context.Background(), []*mirror.Product{p("A1", "cpt.nb", "eee", "ASUS"), p("B2", "acc.kbd", "lgt", "Logitech")}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/intcomex-connector/connector/connector/mirror"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/internal/correlation"
 	"github.com/intcomex-connector/connector/iws"
@@ -435,7 +436,7 @@ func lastCatalogRun(ctx context.Context, st *store.Store, accountID int64) (time
 // LastSeen is when the catalog last listed p. A sync stamps last_seen_at only on the products it
 // writes: an active product was listed by the account's latest successful catalog run, so its
 // last sighting is that run's start when that is later than its stamp.
-func LastSeen(ctx context.Context, st *store.Store, p *store.Product) (time.Time, error) {
+func LastSeen(ctx context.Context, st *store.Store, p *mirror.Product) (time.Time, error) {
 	if !p.Active {
 		return p.LastSeenAt, nil
 	}

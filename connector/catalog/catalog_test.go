@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/intcomex-connector/connector/connector/catalog"
+	"github.com/intcomex-connector/connector/connector/mirror"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/store/storetest"
 	"github.com/intcomex-connector/connector/iws"
@@ -30,7 +31,7 @@ func mustRun(t *testing.T, s *catalog.Syncer, e *env, kind catalog.Kind, opts ca
 	return res
 }
 
-func getProduct(t *testing.T, st *store.Store, e *env, sku string) *store.Product {
+func getProduct(t *testing.T, st *store.Store, e *env, sku string) *mirror.Product {
 	t.Helper()
 	p, err := st.Product(context.Background(), e.accountID, sku)
 	if err != nil {
@@ -223,11 +224,11 @@ func sameStock(got, want map[string]int) bool {
 	return true
 }
 
-func hashes(t *testing.T, st *store.Store, e *env) map[string]store.Product {
+func hashes(t *testing.T, st *store.Store, e *env) map[string]mirror.Product {
 	t.Helper()
-	out := map[string]store.Product{}
-	err := st.EachProduct(context.Background(), e.accountID, store.ProductFilter{}, func(p *store.Product) error {
-		out[p.SKU] = store.Product{CatalogHash: p.CatalogHash, PriceHash: p.PriceHash, StockHash: p.StockHash, ContentHash: p.ContentHash}
+	out := map[string]mirror.Product{}
+	err := st.EachProduct(context.Background(), e.accountID, store.ProductFilter{}, func(p *mirror.Product) error {
+		out[p.SKU] = mirror.Product{CatalogHash: p.CatalogHash, PriceHash: p.PriceHash, StockHash: p.StockHash, ContentHash: p.ContentHash}
 		return nil
 	})
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/intcomex-connector/connector/connector/catalog"
+	"github.com/intcomex-connector/connector/connector/mirror"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/store/storetest"
 	"github.com/intcomex-connector/connector/iws"
@@ -142,19 +143,19 @@ func newTalliedEnv(tb testing.TB, st *store.Store, name string, cfg sandbox.Conf
 	return &env{sb: sb, client: client, accountID: acct.ID}, tl
 }
 
-// mirror is an account's products table with what differs between two accounts mirroring the same
+// mirrorRows is an account's products table with what differs between two accounts mirroring the same
 // catalog left out (the account, the timestamps, the hash that covers the account id).
-func mirror(t *testing.T, st *store.Store, accountID int64) map[string]string {
+func mirrorRows(t *testing.T, st *store.Store, accountID int64) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	err := st.EachProduct(context.Background(), accountID, store.ProductFilter{}, func(p *store.Product) error {
+	err := st.EachProduct(context.Background(), accountID, store.ProductFilter{}, func(p *mirror.Product) error {
 		q := p.Clone()
 		q.AccountID, q.ContentHash = 0, ""
 		q.FirstSeenAt, q.LastSeenAt, q.UpdatedAt = time.Time{}, time.Time{}, time.Time{}
 		deactivated := q.DeactivatedAt != nil
 		q.DeactivatedAt = nil
 		b, err := json.Marshal(struct {
-			P           *store.Product
+			P           *mirror.Product
 			Deactivated bool
 		}{q, deactivated})
 		if err != nil {
@@ -273,7 +274,7 @@ func TestSyncRidesOutABadDay(t *testing.T) {
 							break
 						}
 					}
-					sameMirror(t, mirror(t, st, bad.accountID), mirror(t, st, good.accountID))
+					sameMirror(t, mirrorRows(t, st, bad.accountID), mirrorRows(t, st, good.accountID))
 				}
 				// The day was as bad as announced.
 				answers.mu.Lock()

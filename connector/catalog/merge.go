@@ -7,7 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/connector/mirror"
 	"github.com/intcomex-connector/connector/iws"
 )
 
@@ -17,7 +17,7 @@ const moneyPlaces = 4
 
 // applyCatalog copies GetCatalog's fields (Spanish item, English description when the English
 // catalog listed the product) onto p, and marks it active.
-func applyCatalog(p *store.Product, it *iws.Product, english string, hasEnglish bool) {
+func applyCatalog(p *mirror.Product, it *iws.Product, english string, hasEnglish bool) {
 	p.MPN = strings.TrimSpace(it.Mpn)
 	p.UPC = ""
 	if it.Upc != nil {
@@ -61,10 +61,10 @@ func measure(d *iws.Decimal) decimal.NullDecimal {
 
 // categoryPath walks the category tree IWS nests in each product (one child per level) down to
 // the leaf, the product's own category.
-func categoryPath(c *iws.Category) (string, []store.CategoryNode) {
-	var path []store.CategoryNode
+func categoryPath(c *iws.Category) (string, []mirror.CategoryNode) {
+	var path []mirror.CategoryNode
 	for n := c; n != nil; {
-		path = append(path, store.CategoryNode{ID: n.CategoryID, Name: n.Description})
+		path = append(path, mirror.CategoryNode{ID: n.CategoryID, Name: n.Description})
 		if len(n.Subcategories) == 0 {
 			break
 		}
@@ -92,7 +92,7 @@ func newPriceFact(it *iws.PriceListItem) priceFact {
 
 // apply sets cost, currency and the sellable flag. A null price, a price of zero or less, or a
 // price without a currency makes the product unsellable: it is never sold at zero.
-func (f priceFact) apply(p *store.Product) {
+func (f priceFact) apply(p *mirror.Product) {
 	if f.null {
 		p.Cost = decimal.Zero
 		p.Sellable = false
@@ -141,7 +141,7 @@ func newStockFact(it *iws.InventoryData) stockFact {
 }
 
 // apply sets the total and per-warehouse stock.
-func (f stockFact) apply(p *store.Product) {
+func (f stockFact) apply(p *mirror.Product) {
 	p.StockTotal = f.total
 	p.StockByLocation = nil
 	if f.hasLocs {
@@ -212,7 +212,7 @@ func unpack(s string) []string {
 }
 
 // apply replaces p's whole content, so p may have been loaded without it.
-func (f contentFact) apply(p *store.Product) {
+func (f contentFact) apply(p *mirror.Product) {
 	var specs map[string]string
 	if kv := unpack(f.specs); len(kv) > 0 {
 		specs = make(map[string]string, len(kv)/2)
@@ -225,12 +225,12 @@ func (f contentFact) apply(p *store.Product) {
 
 // applyContent sets the long description, the specifications and the images, main image first.
 // It replaces the whole content, so p may have been loaded without it.
-func applyContent(p *store.Product, it *iws.ExtendedProduct) { newContentFact(it).apply(p) }
+func applyContent(p *mirror.Product, it *iws.ExtendedProduct) { newContentFact(it).apply(p) }
 
 // sameHashedFields reports whether p, a clone of the stored old (both without content) with feed
 // data applied, still has every field the hashes cover as old has: its hashes are then old's and
 // need not be computed, and nothing changed.
-func sameHashedFields(old, p *store.Product) bool {
+func sameHashedFields(old, p *mirror.Product) bool {
 	return p.Active == old.Active && p.Sellable == old.Sellable && p.Currency == old.Currency &&
 		p.Cost.Equal(old.Cost) && p.StockTotal == old.StockTotal && p.RealStock == old.RealStock &&
 		maps.Equal(p.StockByLocation, old.StockByLocation) && p.SameCatalogFields(old)

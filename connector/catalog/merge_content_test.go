@@ -7,12 +7,14 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/intcomex-connector/connector/connector/catalog"
+	"github.com/intcomex-connector/connector/connector/mirror"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/store/storetest"
 	"github.com/intcomex-connector/connector/iws"
 	"github.com/intcomex-connector/connector/migrations"
-	"github.com/shopspring/decimal"
 )
 
 // failFirstContent is an IWS client whose extended catalog download fails on every odd call: in
@@ -148,7 +150,7 @@ func TestMergedContentMatchesSeparateStage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var stale []*store.Product
+		var stale []*mirror.Product
 		for _, p := range stored {
 			p.SetContent("stale description", nil, nil)
 			stale = append(stale, p)

@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/intcomex-connector/connector/connector/catalog"
+	"github.com/intcomex-connector/connector/connector/mirror"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/store/storetest"
 )
@@ -118,7 +119,7 @@ func TestHashShortcutMatchesFullComparison(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var edited []*store.Product
+			var edited []*mirror.Product
 			for _, p := range stored {
 				p.DescriptionES += " (edited)"
 				p.StockTotal += 5

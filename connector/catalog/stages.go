@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/intcomex-connector/connector/connector/mirror"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/iws"
 )
@@ -60,7 +61,7 @@ func (r *run) progress(stage string, done int) {
 
 // diff says what changed between the stored product old (nil: new) and p, whose hashes are
 // computed.
-func diff(old, p *store.Product) Change {
+func diff(old, p *mirror.Product) Change {
 	if old == nil {
 		return ChangeNew | ChangeCatalog | ChangePrice | ChangeStock | ChangeActive
 	}
@@ -86,7 +87,7 @@ func diff(old, p *store.Product) Change {
 // writeBatch writes the changed products of a batch in one transaction, then reports them.
 // Every product in out has had its hashes computed (ComputeHashes) after its last change: diff
 // needed them.
-func (s *Syncer) writeBatch(ctx context.Context, r *run, out []*store.Product, changes []Change) error {
+func (s *Syncer) writeBatch(ctx context.Context, r *run, out []*mirror.Product, changes []Change) error {
 	if err := s.st.WriteHashedProducts(ctx, r.accountID, out); err != nil {
 		return err
 	}
@@ -95,7 +96,7 @@ func (s *Syncer) writeBatch(ctx context.Context, r *run, out []*store.Product, c
 }
 
 // noteWritten reports the written products of a batch.
-func (s *Syncer) noteWritten(r *run, out []*store.Product, changes []Change) {
+func (s *Syncer) noteWritten(r *run, out []*mirror.Product, changes []Change) {
 	for i, p := range out {
 		r.note(p.SKU, changes[i])
 	}
@@ -198,8 +199,8 @@ func (b *batcher[T]) finish(ctx context.Context, streamErr error) error {
 	return err
 }
 
-func newProduct(accountID int64, sku string) *store.Product {
-	return &store.Product{AccountID: accountID, SKU: sku, Active: true, RealStock: true}
+func newProduct(accountID int64, sku string) *mirror.Product {
+	return &mirror.Product{AccountID: accountID, SKU: sku, Active: true, RealStock: true}
 }
 
 func (s *Syncer) catalogParams(locale string) *iws.CatalogParams {
@@ -405,7 +406,7 @@ type contentMerge struct {
 	same   bool // when known: the merge changed nothing
 }
 
-func (f *feeds) mergeContent(p *store.Product) contentMerge {
+func (f *feeds) mergeContent(p *mirror.Product) contentMerge {
 	if f == nil || f.content == nil {
 		return contentMerge{}
 	}
@@ -428,7 +429,7 @@ func (f *feeds) mergeContent(p *store.Product) contentMerge {
 // count adds the merged item to the content stage's counts, as if that stage had run after
 // the catalog: p is hashed. A product whose content was not read compares its new CatalogHash
 // with the stored one (its catalog fields are unchanged, or it would have been re-read).
-func (m contentMerge) count(f *feeds, old, p *store.Product) {
+func (m contentMerge) count(f *feeds, old, p *mirror.Product) {
 	if !m.merged {
 		return
 	}
@@ -553,7 +554,7 @@ func (c *catalogRun) flush(ctx context.Context, items []*iws.Product) (err error
 	if err != nil {
 		return err
 	}
-	work := make(map[string]*store.Product, len(skus))
+	work := make(map[string]*mirror.Product, len(skus))
 	for _, it := range items {
 		if unchanged[it.Sku] {
 			continue
@@ -588,7 +589,7 @@ func (c *catalogRun) flush(ctx context.Context, items []*iws.Product) (err error
 			work[sku].AdoptContent(f)
 		}
 	}
-	out := make([]*store.Product, 0, len(skus))
+	out := make([]*mirror.Product, 0, len(skus))
 	changes := make([]Change, 0, len(skus))
 	var stale [][2]string // SKU, FieldsHash
 	for _, sku := range skus {
@@ -764,7 +765,7 @@ func (c *catalogRun) sweep(ctx context.Context) error {
 			return err
 		}
 		before := c.countsNow()
-		var out []*store.Product
+		var out []*mirror.Product
 		var changes []Change
 		for _, sku := range chunk {
 			old := existing[sku]
@@ -842,7 +843,7 @@ func (s *Syncer) readFeeds(ctx context.Context) (*feeds, []stageResult) {
 }
 
 // apply sets p's price and stock from the complete feeds.
-func (f *feeds) apply(p *store.Product) {
+func (f *feeds) apply(p *mirror.Product) {
 	if pf, ok := f.prices[p.SKU]; ok {
 		pf.apply(p)
 	} else {
@@ -859,7 +860,7 @@ func (f *feeds) apply(p *store.Product) {
 // count adds one product to the price and stock stages' counts, as if those stages had run
 // after the catalog: a product they list is updated or unchanged, one they leave out and that
 // changed is updated (the sweep). f may be nil (a catalog-only run).
-func (f *feeds) count(isNew bool, p *store.Product, ch Change) {
+func (f *feeds) count(isNew bool, p *mirror.Product, ch Change) {
 	if f == nil {
 		return
 	}
@@ -919,7 +920,7 @@ type feedRun[T any] struct {
 	r     *run
 	stage string
 	sku   func(T) string
-	apply func(*store.Product, T)
+	apply func(*mirror.Product, T)
 	// light: apply leaves the extended content alone, so an unchanged product is told by its
 	// fields without hashing it (the content feed replaces the content and compares hashes).
 	light  bool
@@ -959,7 +960,7 @@ func (f *feedRun[T]) flush(ctx context.Context, items []T) error {
 	if err != nil {
 		return err
 	}
-	work := make(map[string]*store.Product, len(skus))
+	work := make(map[string]*mirror.Product, len(skus))
 	for _, it := range items {
 		sku := f.sku(it)
 		p := work[sku]
@@ -974,7 +975,7 @@ func (f *feedRun[T]) flush(ctx context.Context, items []T) error {
 		}
 		f.apply(p, it)
 	}
-	var out []*store.Product
+	var out []*mirror.Product
 	var changes []Change
 	for _, sku := range skus {
 		p := work[sku]
@@ -1004,7 +1005,7 @@ func (f *feedRun[T]) flush(ctx context.Context, items []T) error {
 
 // sweepUnseen applies fn to the stored products the complete feed did not list and writes
 // those that changed.
-func (f *feedRun[T]) sweepUnseen(ctx context.Context, fn func(*store.Product)) error {
+func (f *feedRun[T]) sweepUnseen(ctx context.Context, fn func(*mirror.Product)) error {
 	s, r := f.s, f.r
 	var unseen []string
 	if err := s.st.EachProductSKU(ctx, r.accountID, func(sku string) error {
@@ -1023,7 +1024,7 @@ func (f *feedRun[T]) sweepUnseen(ctx context.Context, fn func(*store.Product)) e
 		if err != nil {
 			return err
 		}
-		var out []*store.Product
+		var out []*mirror.Product
 		var changes []Change
 		for _, sku := range chunk {
 			old := existing[sku]
@@ -1050,7 +1051,7 @@ func (f *feedRun[T]) sweepUnseen(ctx context.Context, fn func(*store.Product)) e
 func (s *Syncer) syncPrices(ctx context.Context, r *run) (store.SyncCounts, error) {
 	f := &feedRun[*iws.PriceListItem]{s: s, r: r, stage: StagePrices, seen: map[string]struct{}{}, light: true,
 		sku:   func(p *iws.PriceListItem) string { return p.Sku },
-		apply: func(p *store.Product, it *iws.PriceListItem) { newPriceFact(it).apply(p) },
+		apply: func(p *mirror.Product, it *iws.PriceListItem) { newPriceFact(it).apply(p) },
 	}
 	err := f.stream(ctx, func(fn func(*iws.PriceListItem) error) error {
 		_, err := s.src.StreamPriceList(ctx, &iws.PriceListParams{}, fn)
@@ -1059,7 +1060,7 @@ func (s *Syncer) syncPrices(ctx context.Context, r *run) (store.SyncCounts, erro
 	if err != nil {
 		return f.counts, fmt.Errorf("GetPriceList: %w", err)
 	}
-	err = f.sweepUnseen(ctx, func(p *store.Product) { p.Sellable = false })
+	err = f.sweepUnseen(ctx, func(p *mirror.Product) { p.Sellable = false })
 	return f.counts, err
 }
 
@@ -1067,7 +1068,7 @@ func (s *Syncer) syncPrices(ctx context.Context, r *run) (store.SyncCounts, erro
 func (s *Syncer) syncStock(ctx context.Context, r *run) (store.SyncCounts, error) {
 	f := &feedRun[*iws.InventoryData]{s: s, r: r, stage: StageStock, seen: map[string]struct{}{}, light: true,
 		sku:   func(p *iws.InventoryData) string { return p.Sku },
-		apply: func(p *store.Product, it *iws.InventoryData) { newStockFact(it).apply(p) },
+		apply: func(p *mirror.Product, it *iws.InventoryData) { newStockFact(it).apply(p) },
 	}
 	err := f.stream(ctx, func(fn func(*iws.InventoryData) error) error {
 		_, err := s.src.StreamInventory(ctx, &iws.InventoryParams{Limit: s.page}, fn)
@@ -1076,7 +1077,7 @@ func (s *Syncer) syncStock(ctx context.Context, r *run) (store.SyncCounts, error
 	if err != nil {
 		return f.counts, fmt.Errorf("GetInventory: %w", err)
 	}
-	err = f.sweepUnseen(ctx, func(p *store.Product) {
+	err = f.sweepUnseen(ctx, func(p *mirror.Product) {
 		p.StockTotal = 0
 		p.StockByLocation = nil
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 
+	"github.com/intcomex-connector/connector/connector/mirror"
 	"github.com/intcomex-connector/connector/connector/store"
 )
 
@@ -30,7 +31,7 @@ type writer struct {
 
 type writeJob struct {
 	rows         *store.ProductRows
-	out          []*store.Product
+	out          []*mirror.Product
 	changes      []Change
 	fieldsHashes [][2]string // SKU, FieldsHash to store for an unchanged product
 	stage        string

@@ -12,6 +12,7 @@ import (
 
 	"github.com/intcomex-connector/connector/connector/listing"
 	"github.com/intcomex-connector/connector/connector/margin"
+	"github.com/intcomex-connector/connector/connector/mirror"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/store/storetest"
 	"github.com/intcomex-connector/connector/migrations"
@@ -51,13 +52,13 @@ func benchShop(b *testing.B, n int) (*store.Store, *listing.Syncer, int64) {
 	if err := margin.Replace(ctx, st, shop.ID, rules); err != nil {
 		b.Fatal(err)
 	}
-	var batch []*store.Product
+	var batch []*mirror.Product
 	for i := range n {
 		sku := fmt.Sprintf("B%06d", i)
 		parent, leaf := fmt.Sprintf("c%d", i%8), fmt.Sprintf("c%d.l%d", i%8, i%40)
-		p := &store.Product{
+		p := &mirror.Product{
 			AccountID: acct.ID, SKU: sku, MPN: "M-" + sku, BrandID: "b" + fmt.Sprint(i%30), Brand: "Brand " + fmt.Sprint(i%30),
-			CategoryID: leaf, CategoryPath: []store.CategoryNode{{ID: parent, Name: "Parent " + parent}, {ID: leaf, Name: "Leaf " + leaf}},
+			CategoryID: leaf, CategoryPath: []mirror.CategoryNode{{ID: parent, Name: "Parent " + parent}, {ID: leaf, Name: "Leaf " + leaf}},
 			Type: "Physical", DescriptionES: "Producto " + sku, DescriptionEN: "Product " + sku,
 			Images: []string{"https://img.example/" + sku + "-1.jpg"},
 			Cost:   decimal.RequireFromString("100"), Currency: "USD", Sellable: true,

@@ -49,6 +49,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/intcomex-connector/connector/connector/mirror"
 	"github.com/intcomex-connector/connector/connector/policy"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/platforms"
@@ -133,7 +134,7 @@ const (
 // Desire computes the desired listing of p for shop, priced by pricer (compiled from the shop's
 // rules), or the reason it must not be listed. Errors other than the reasons above (a pricing bug)
 // are returned.
-func Desire(shop store.Shop, pricer *pricing.Pricer, p *store.Product) (Desired, Reason, error) {
+func Desire(shop store.Shop, pricer *pricing.Pricer, p *mirror.Product) (Desired, Reason, error) {
 	switch {
 	case !p.Active:
 		return Desired{}, ReasonInactive, nil
@@ -192,7 +193,7 @@ func Desire(shop store.Shop, pricer *pricing.Pricer, p *store.Product) (Desired,
 }
 
 // localized is the catalog description in the shop's locale, else in the other, else the SKU.
-func localized(locale string, p *store.Product) string {
+func localized(locale string, p *mirror.Product) string {
 	first, second := p.DescriptionES, p.DescriptionEN
 	if locale == "en" {
 		first, second = second, first
@@ -230,7 +231,7 @@ func convert(v decimal.NullDecimal, factor decimal.Decimal, digits int32) string
 //     inflated, so the shop may show less than Intcomex has but never more.
 //   - Buffer is subtracted, negatives clamp to 0; a result below MinStock, or zero, is published
 //     as 0 with status out_of_stock or hidden (BelowMin); MaxStock caps the rest.
-func PublishedStock(pol policy.Stock, p *store.Product) (manage bool, qty int, status platforms.Status) {
+func PublishedStock(pol policy.Stock, p *mirror.Product) (manage bool, qty int, status platforms.Status) {
 	if !strings.EqualFold(p.Type, "Physical") {
 		return false, 0, platforms.StatusPublish
 	}

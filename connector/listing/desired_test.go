@@ -7,6 +7,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/intcomex-connector/connector/connector/listing"
+	"github.com/intcomex-connector/connector/connector/mirror"
 	"github.com/intcomex-connector/connector/connector/policy"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/platforms"
@@ -15,11 +16,11 @@ import (
 
 func dec(s string) decimal.NullDecimal { return decimal.NewNullDecimal(decimal.RequireFromString(s)) }
 
-func product(sku string) *store.Product {
-	return &store.Product{
+func product(sku string) *mirror.Product {
+	return &mirror.Product{
 		AccountID: 1, SKU: sku, MPN: "M-" + sku, BrandID: "eee", Brand: "Acme", ManufacturerID: "acm",
 		Manufacturer: "Acme Inc", CategoryID: "cpt.nb",
-		CategoryPath: []store.CategoryNode{{ID: "cpt", Name: "Computadores"}, {ID: "cpt.nb", Name: "Portátiles"}},
+		CategoryPath: []mirror.CategoryNode{{ID: "cpt", Name: "Computadores"}, {ID: "cpt.nb", Name: "Portátiles"}},
 		Type:         "Physical", DescriptionES: "Portátil " + sku, DescriptionEN: "Notebook " + sku,
 		Images: []string{"https://img/" + sku + "-1.jpg", "https://img/" + sku + "-2.jpg"},
 		Cost:   decimal.RequireFromString("100"), Currency: "USD", Sellable: true,
@@ -36,7 +37,7 @@ func TestPublishedStock(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		policy policy.Stock
-		p      *store.Product
+		p      *mirror.Product
 		manage bool
 		qty    int
 		status platforms.Status
@@ -108,23 +109,23 @@ func TestDesire(t *testing.T) {
 
 	for _, tc := range []struct {
 		name   string
-		mut    func(*store.Shop, *store.Product)
+		mut    func(*store.Shop, *mirror.Product)
 		reason listing.Reason
 	}{
-		{"inactive", func(_ *store.Shop, p *store.Product) { p.Active = false }, listing.ReasonInactive},
-		{"unsellable", func(_ *store.Shop, p *store.Product) { p.Sellable = false }, listing.ReasonUnsellable},
-		{"zero cost", func(_ *store.Shop, p *store.Product) { p.Cost = decimal.Zero }, listing.ReasonUnsellable},
-		{"cost currency", func(_ *store.Shop, p *store.Product) { p.Currency = "EUR" }, listing.ReasonUnpriceable},
-		{"licence not sold", func(_ *store.Shop, p *store.Product) { p.Type = "License" }, listing.ReasonType},
-		{"include category", func(s *store.Shop, _ *store.Product) { s.Filters.IncludeCategories = []string{"cco"} }, listing.ReasonFiltered},
-		{"include category by segment", func(s *store.Shop, _ *store.Product) { s.Filters.IncludeCategories = []string{"cpt.n"} }, listing.ReasonFiltered},
-		{"exclude category", func(s *store.Shop, _ *store.Product) { s.Filters.ExcludeCategories = []string{"CPT"} }, listing.ReasonFiltered},
-		{"include brand", func(s *store.Shop, _ *store.Product) { s.Filters.IncludeBrands = []string{"hp"} }, listing.ReasonFiltered},
-		{"exclude brand by name", func(s *store.Shop, _ *store.Product) { s.Filters.ExcludeBrands = []string{"ACME"} }, listing.ReasonFiltered},
-		{"included", func(s *store.Shop, _ *store.Product) {
+		{"inactive", func(_ *store.Shop, p *mirror.Product) { p.Active = false }, listing.ReasonInactive},
+		{"unsellable", func(_ *store.Shop, p *mirror.Product) { p.Sellable = false }, listing.ReasonUnsellable},
+		{"zero cost", func(_ *store.Shop, p *mirror.Product) { p.Cost = decimal.Zero }, listing.ReasonUnsellable},
+		{"cost currency", func(_ *store.Shop, p *mirror.Product) { p.Currency = "EUR" }, listing.ReasonUnpriceable},
+		{"licence not sold", func(_ *store.Shop, p *mirror.Product) { p.Type = "License" }, listing.ReasonType},
+		{"include category", func(s *store.Shop, _ *mirror.Product) { s.Filters.IncludeCategories = []string{"cco"} }, listing.ReasonFiltered},
+		{"include category by segment", func(s *store.Shop, _ *mirror.Product) { s.Filters.IncludeCategories = []string{"cpt.n"} }, listing.ReasonFiltered},
+		{"exclude category", func(s *store.Shop, _ *mirror.Product) { s.Filters.ExcludeCategories = []string{"CPT"} }, listing.ReasonFiltered},
+		{"include brand", func(s *store.Shop, _ *mirror.Product) { s.Filters.IncludeBrands = []string{"hp"} }, listing.ReasonFiltered},
+		{"exclude brand by name", func(s *store.Shop, _ *mirror.Product) { s.Filters.ExcludeBrands = []string{"ACME"} }, listing.ReasonFiltered},
+		{"included", func(s *store.Shop, _ *mirror.Product) {
 			s.Filters.IncludeCategories, s.Filters.IncludeBrands = []string{"cpt"}, []string{"eee"}
 		}, ""},
-		{"licence sold", func(s *store.Shop, p *store.Product) {
+		{"licence sold", func(s *store.Shop, p *mirror.Product) {
 			p.Type, s.StockPolicy.Types = "License", []string{"Physical", "License"}
 		}, ""},
 	} {

@@ -12,6 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/intcomex-connector/connector/connector/margin"
+	"github.com/intcomex-connector/connector/connector/mirror"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/platforms"
 )
@@ -20,14 +21,14 @@ import (
 // pagination: afterSKU is the last SKU of the previous page, "" to start). *store.Store is one
 // (see StoreSource); tests may plug in their own.
 type ProductSource interface {
-	ProductsPage(ctx context.Context, accountID int64, afterSKU string, limit int) ([]*store.Product, error)
+	ProductsPage(ctx context.Context, accountID int64, afterSKU string, limit int) ([]*mirror.Product, error)
 }
 
 // StoreSource reads products from the store's mirror.
 type StoreSource struct{ Store *store.Store }
 
 // ProductsPage implements ProductSource.
-func (s StoreSource) ProductsPage(ctx context.Context, accountID int64, afterSKU string, limit int) ([]*store.Product, error) {
+func (s StoreSource) ProductsPage(ctx context.Context, accountID int64, afterSKU string, limit int) ([]*mirror.Product, error) {
 	return s.Store.ProductsPage(ctx, accountID, afterSKU, limit, store.ProductFilter{})
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/intcomex-connector/connector/connector/listing"
 	"github.com/intcomex-connector/connector/connector/margin"
+	"github.com/intcomex-connector/connector/connector/mirror"
 	"github.com/intcomex-connector/connector/connector/policy"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/store/storetest"
@@ -26,7 +27,7 @@ type fixture struct {
 	shop     store.Shop
 	sf       *memory.Storefront
 	syncer   *listing.Syncer
-	products []*store.Product
+	products []*mirror.Product
 }
 
 func setup(t *testing.T, st *store.Store, n, batch int) *fixture {
@@ -55,7 +56,7 @@ func setup(t *testing.T, st *store.Store, n, batch int) *fixture {
 		p := product(fmt.Sprintf("SKU%05d", i))
 		p.AccountID = acct.ID
 		if i%7 == 0 {
-			p.CategoryID, p.CategoryPath = "cco.case", []store.CategoryNode{{ID: "cco", Name: "Componentes"}, {ID: "cco.case", Name: "Gabinetes"}}
+			p.CategoryID, p.CategoryPath = "cco.case", []mirror.CategoryNode{{ID: "cco", Name: "Componentes"}, {ID: "cco.case", Name: "Gabinetes"}}
 		}
 		f.products = append(f.products, p)
 	}
@@ -63,7 +64,7 @@ func setup(t *testing.T, st *store.Store, n, batch int) *fixture {
 	return f
 }
 
-func (f *fixture) save(ps ...*store.Product) {
+func (f *fixture) save(ps ...*mirror.Product) {
 	f.t.Helper()
 	if err := f.st.SaveProducts(f.ctx, ps); err != nil {
 		f.t.Fatal(err)
@@ -167,7 +168,7 @@ func TestSyncLifecycle(t *testing.T) {
 		f.noChange()
 
 		// Stock change on 1%: exactly those, stock-only, ⌈5/batch⌉ calls.
-		var changed []*store.Product
+		var changed []*mirror.Product
 		for i := 0; i < n; i += 100 {
 			p := f.products[i]
 			p.StockTotal, p.StockByLocation = 3, map[string]int{"xclq1": 3}
@@ -305,7 +306,7 @@ type hiding struct {
 	hide map[string]bool
 }
 
-func (h hiding) ProductsPage(ctx context.Context, accountID int64, after string, limit int) ([]*store.Product, error) {
+func (h hiding) ProductsPage(ctx context.Context, accountID int64, after string, limit int) ([]*mirror.Product, error) {
 	page, err := h.ProductSource.ProductsPage(ctx, accountID, after, limit)
 	if err != nil || len(page) == 0 {
 		return page, err

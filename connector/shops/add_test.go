@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/intcomex-connector/connector/connector/margin"
+	"github.com/intcomex-connector/connector/connector/mirror"
 	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/store/storetest"
@@ -31,12 +32,12 @@ func newAccount(t *testing.T, st *store.Store) store.IWSAccount {
 	return acct
 }
 
-// mirror saves IWS products costed in currency with stock in the warehouses xclq1 and xclq2.
-func mirror(t *testing.T, st *store.Store, acct store.IWSAccount, currency string) {
+// mirrorProducts saves IWS products costed in currency with stock in the warehouses xclq1 and xclq2.
+func mirrorProducts(t *testing.T, st *store.Store, acct store.IWSAccount, currency string) {
 	t.Helper()
-	var ps []*store.Product
+	var ps []*mirror.Product
 	for _, sku := range []string{"A1", "B2"} {
-		ps = append(ps, &store.Product{AccountID: acct.ID, SKU: sku, BrandID: "hpe", Brand: "HP", CategoryID: "cpt.nb",
+		ps = append(ps, &mirror.Product{AccountID: acct.ID, SKU: sku, BrandID: "hpe", Brand: "HP", CategoryID: "cpt.nb",
 			Type: "Physical", Cost: decimal.RequireFromString("100"), Currency: currency, Sellable: true, Active: true,
 			StockTotal: 3, StockByLocation: map[string]int{"xclq1": 1, "xclq2": 2}, RealStock: true})
 	}
@@ -49,7 +50,7 @@ func TestAddWooCommerce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		acct := newAccount(t, st)
-		mirror(t, st, acct, "USD")
+		mirrorProducts(t, st, acct, "USD")
 		setup := shops.Setup{Store: st, Storefronts: &shops.Storefronts{Recorder: st}}
 		_, base := wootest.Start(t, wootest.Config{ConsumerKey: addKey, ConsumerSecret: addSecret, Currency: "CLP", NoDecimals: true, SiteName: "Tienda"})
 

@@ -12,6 +12,7 @@ import (
 	"github.com/intcomex-connector/connector/connector/catalog"
 	"github.com/intcomex-connector/connector/connector/listing"
 	"github.com/intcomex-connector/connector/connector/margin"
+	"github.com/intcomex-connector/connector/connector/mirror"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/internal/money"
 	"github.com/intcomex-connector/connector/pricing"
@@ -27,35 +28,35 @@ type ProductReport struct {
 
 // ProductDoc is a mirrored product, decimals as text.
 type ProductDoc struct {
-	SKU             string               `json:"sku"`
-	AccountID       int64                `json:"iws_account_id"`
-	MPN             string               `json:"mpn"`
-	UPC             string               `json:"upc"`
-	Type            string               `json:"type"`
-	Active          bool                 `json:"active"`
-	Cost            string               `json:"cost"`
-	Currency        string               `json:"currency"`
-	Sellable        bool                 `json:"sellable"`
-	StockTotal      int                  `json:"stock_total"`
-	StockByLocation map[string]int       `json:"stock_by_location"`
-	RealStock       bool                 `json:"real_stock"`
-	CategoryID      string               `json:"category_id"`
-	CategoryPath    []store.CategoryNode `json:"category_path"`
-	Brand           IDName               `json:"brand"`
-	Manufacturer    IDName               `json:"manufacturer"`
-	DescriptionES   string               `json:"description_es"`
-	DescriptionEN   string               `json:"description_en"`
-	LongDescription string               `json:"long_description"`
-	Specs           map[string]string    `json:"specs"`
-	Images          []string             `json:"images"`
-	WeightLb        string               `json:"weight_lb,omitempty"`
-	LengthIn        string               `json:"length_in,omitempty"`
-	WidthIn         string               `json:"width_in,omitempty"`
-	HeightIn        string               `json:"height_in,omitempty"`
-	FirstSeenAt     time.Time            `json:"first_seen_at"`
-	LastSeenAt      time.Time            `json:"last_seen_at"`
-	DeactivatedAt   *time.Time           `json:"deactivated_at"`
-	UpdatedAt       time.Time            `json:"updated_at"`
+	SKU             string                `json:"sku"`
+	AccountID       int64                 `json:"iws_account_id"`
+	MPN             string                `json:"mpn"`
+	UPC             string                `json:"upc"`
+	Type            string                `json:"type"`
+	Active          bool                  `json:"active"`
+	Cost            string                `json:"cost"`
+	Currency        string                `json:"currency"`
+	Sellable        bool                  `json:"sellable"`
+	StockTotal      int                   `json:"stock_total"`
+	StockByLocation map[string]int        `json:"stock_by_location"`
+	RealStock       bool                  `json:"real_stock"`
+	CategoryID      string                `json:"category_id"`
+	CategoryPath    []mirror.CategoryNode `json:"category_path"`
+	Brand           IDName                `json:"brand"`
+	Manufacturer    IDName                `json:"manufacturer"`
+	DescriptionES   string                `json:"description_es"`
+	DescriptionEN   string                `json:"description_en"`
+	LongDescription string                `json:"long_description"`
+	Specs           map[string]string     `json:"specs"`
+	Images          []string              `json:"images"`
+	WeightLb        string                `json:"weight_lb,omitempty"`
+	LengthIn        string                `json:"length_in,omitempty"`
+	WidthIn         string                `json:"width_in,omitempty"`
+	HeightIn        string                `json:"height_in,omitempty"`
+	FirstSeenAt     time.Time             `json:"first_seen_at"`
+	LastSeenAt      time.Time             `json:"last_seen_at"`
+	DeactivatedAt   *time.Time            `json:"deactivated_at"`
+	UpdatedAt       time.Time             `json:"updated_at"`
 }
 
 // IDName is an IWS brand or manufacturer.
@@ -132,7 +133,7 @@ func Report(ctx context.Context, st *store.Store, acct store.IWSAccount, sku str
 	return doc, nil
 }
 
-func productDoc(p *store.Product) ProductDoc {
+func productDoc(p *mirror.Product) ProductDoc {
 	nullText := func(d decimal.NullDecimal) string {
 		if !d.Valid {
 			return ""
@@ -143,7 +144,7 @@ func productDoc(p *store.Product) ProductDoc {
 		SKU: p.SKU, AccountID: p.AccountID, MPN: p.MPN, UPC: p.UPC, Type: p.Type, Active: p.Active,
 		Cost: p.Cost.String(), Currency: p.Currency, Sellable: p.Sellable,
 		StockTotal: p.StockTotal, StockByLocation: orEmpty(p.StockByLocation), RealStock: p.RealStock,
-		CategoryID: p.CategoryID, CategoryPath: append([]store.CategoryNode{}, p.CategoryPath...),
+		CategoryID: p.CategoryID, CategoryPath: append([]mirror.CategoryNode{}, p.CategoryPath...),
 		Brand: IDName{p.BrandID, p.Brand}, Manufacturer: IDName{p.ManufacturerID, p.Manufacturer},
 		DescriptionES: p.DescriptionES, DescriptionEN: p.DescriptionEN, LongDescription: p.LongDescription,
 		Specs: orEmpty(p.Specs), Images: append([]string{}, p.Images...),
@@ -161,7 +162,7 @@ func orEmpty[V any](m map[string]V) map[string]V {
 
 // shopView prices p with the shop's rules and reads its listing. Problems of one shop (rules that
 // do not compile) are reported in the view, not as an error, so the other shops still show.
-func shopView(ctx context.Context, st *store.Store, shop store.Shop, p *store.Product) ShopView {
+func shopView(ctx context.Context, st *store.Store, shop store.Shop, p *mirror.Product) ShopView {
 	v := ShopView{ID: shop.ID, Name: shop.Name, Platform: shop.Platform, Currency: shop.Currency}
 	rules, err := margin.Rules(ctx, st, shop.ID)
 	if err != nil {
@@ -222,7 +223,7 @@ func shopView(ctx context.Context, st *store.Store, shop store.Shop, p *store.Pr
 }
 
 // notListedDetail says what keeps p off the shop and what would change that.
-func notListedDetail(shop store.Shop, p *store.Product, reason listing.Reason, priceErr error) string {
+func notListedDetail(shop store.Shop, p *mirror.Product, reason listing.Reason, priceErr error) string {
 	switch reason {
 	case listing.ReasonInactive:
 		return "IWS no longer lists it in its catalog; it is listed again if it comes back"

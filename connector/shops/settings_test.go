@@ -50,7 +50,7 @@ func TestChangeSettings(t *testing.T) {
 		if !errors.As(err, &ps) || !errors.Is(err, shops.ErrInvalid) || !strings.Contains(err.Error(), "no warehouse is known yet") {
 			t.Fatalf("warehouse before any stock: %v", err)
 		}
-		mirror(t, st, acct, "USD")
+		mirrorProducts(t, st, acct, "USD")
 
 		res, err := shops.ChangeSettings(ctx, st, shop.ID, shops.SettingsChange{
 			Warehouses: ptr("XCLQ2"), TaxRate: ptr("19"), TaxInclusive: ptr("TRUE"), Buffer: ptr(" 2 "),
@@ -111,7 +111,7 @@ func TestReportNotListedDetail(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		acct := newAccount(t, st)
-		mirror(t, st, acct, "USD")
+		mirrorProducts(t, st, acct, "USD")
 		clp := memoryShop(t, st, acct, `{"currency":"CLP","default":{"margin_percent":"20"}}`)
 		doc, err := shops.Report(ctx, st, acct, "A1")
 		if err != nil {

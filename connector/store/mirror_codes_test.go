@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/intcomex-connector/connector/connector/mirror"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/store/storetest"
 )
@@ -59,7 +60,7 @@ func TestMirrorCodes(t *testing.T) {
 		b.CategoryID, b.BrandID, b.Brand, b.Currency = "acc.kbd", "lgt", "Logitech", "CLP"
 		c.StockByLocation = nil
 		c.Active, c.CategoryID = false, "old.cat" // inactive: its codes are not offered
-		if err := st.SaveProducts(ctx, []*store.Product{a, b, c}); err != nil {
+		if err := st.SaveProducts(ctx, []*mirror.Product{a, b, c}); err != nil {
 			t.Fatal(err)
 		}
 		codes, err := st.MirrorCodes(ctx, acct.ID)

@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/intcomex-connector/connector/connector/mirror"
 	"github.com/intcomex-connector/connector/migrations"
 )
 
@@ -50,11 +51,11 @@ const maxUpsertParams = 30_000
 // keyed by SKU; unknown SKUs are absent. Without content, LongDescription, Specs and Images are
 // not read: such products are for comparing and for writing back price, stock and activity
 // (WriteProducts leaves their content and CatalogHash as stored).
-func (s *Store) LoadProducts(ctx context.Context, accountID int64, skus []string, content bool) (map[string]*Product, error) {
+func (s *Store) LoadProducts(ctx context.Context, accountID int64, skus []string, content bool) (map[string]*mirror.Product, error) {
 	if len(skus) > MaxProductBatch {
 		return nil, fmt.Errorf("store: load products: %w: %d SKUs (max %d)", ErrInvalid, len(skus), MaxProductBatch)
 	}
-	out := make(map[string]*Product, len(skus))
+	out := make(map[string]*mirror.Product, len(skus))
 	if len(skus) == 0 {
 		return out, nil
 	}
@@ -84,7 +85,7 @@ func (s *Store) LoadProducts(ctx context.Context, accountID int64, skus []string
 // StoredHashes are a stored product's hashes that do not depend on its extended content, and
 // whether it is active.
 type StoredHashes struct {
-	ProductHashes
+	mirror.ProductHashes
 	Active bool
 }
 
@@ -138,8 +139,11 @@ func skuQuery(selectFrom string, accountID int64, skus []string) (string, []any)
 }
 
 // scanProduct reads one row of productLightColumns (and productContentColumns with content).
-func scanProduct(rows *sql.Rows, accountID int64, content bool) (*Product, error) {
-	p := &Product{AccountID: accountID, noContent: !content}
+func scanProduct(rows *sql.Rows, accountID int64, content bool) (*mirror.Product, error) {
+	p := &mirror.Product{AccountID: accountID}
+	if !content {
+		p.OmitContent()
+	}
 	var path, stock, specs, images sql.RawBytes
 	var deactivated sql.NullTime
 	var ok bool
@@ -203,7 +207,7 @@ func scanProduct(rows *sql.Rows, accountID int64, content bool) (*Product, error
 // WriteProducts upserts products of one account in one transaction: hashes recomputed,
 // UpdatedAt set, FirstSeenAt set on new rows and kept on existing ones. A product loaded without
 // content keeps its stored content columns and CatalogHash.
-func (s *Store) WriteProducts(ctx context.Context, accountID int64, products []*Product) error {
+func (s *Store) WriteProducts(ctx context.Context, accountID int64, products []*mirror.Product) error {
 	rows, err := s.prepareProducts(accountID, products, true)
 	if err != nil {
 		return err
@@ -215,7 +219,7 @@ func (s *Store) WriteProducts(ctx context.Context, accountID int64, products []*
 // (ComputeHashes) after their last change, to compare them with the stored ones: they are written
 // as they are instead of hashed a second time (the catalog sync hashes every product it writes,
 // and hashing twice was a tenth of a first sync's writing).
-func (s *Store) WriteHashedProducts(ctx context.Context, accountID int64, products []*Product) error {
+func (s *Store) WriteHashedProducts(ctx context.Context, accountID int64, products []*mirror.Product) error {
 	rows, err := s.PrepareHashedProducts(accountID, products)
 	if err != nil {
 		return err
@@ -245,11 +249,11 @@ func (r *ProductRows) SetFieldsHash(sku, fieldsHash string) {
 // PrepareHashedProducts prepares the products WriteHashedProducts would write: every product of
 // the account, each SKU once, hashes computed by the caller. UpdatedAt, FirstSeenAt and LastSeenAt
 // are set on the products as WriteProducts sets them.
-func (s *Store) PrepareHashedProducts(accountID int64, products []*Product) (*ProductRows, error) {
+func (s *Store) PrepareHashedProducts(accountID int64, products []*mirror.Product) (*ProductRows, error) {
 	return s.prepareProducts(accountID, products, false)
 }
 
-func (s *Store) prepareProducts(accountID int64, products []*Product, hash bool) (*ProductRows, error) {
+func (s *Store) prepareProducts(accountID int64, products []*mirror.Product, hash bool) (*ProductRows, error) {
 	now := s.now()
 	r := &ProductRows{accountID: accountID}
 	seen := make(map[string]bool, len(products))
@@ -274,11 +278,11 @@ func (s *Store) prepareProducts(accountID int64, products []*Product, hash bool)
 		if p.LastSeenAt.IsZero() {
 			p.LastSeenAt = p.FirstSeenAt
 		}
-		args, err := p.upsertArgs()
+		args, err := upsertArgs(p)
 		if err != nil {
 			return nil, fmt.Errorf("store: write products: %w", err)
 		}
-		if p.noContent {
+		if !p.HasContent() {
 			r.light = append(r.light, args)
 		} else {
 			r.full = append(r.full, args)
@@ -322,7 +326,7 @@ func (s *Store) WriteProductRows(ctx context.Context, batches ...*ProductRows) e
 }
 
 // upsertArgs are p's values in productInsertColumns order.
-func (p *Product) upsertArgs() ([]any, error) {
+func upsertArgs(p *mirror.Product) ([]any, error) {
 	path, err := marshalJSON(p.CategoryPath, "[]")
 	if err != nil {
 		return nil, err
@@ -332,7 +336,7 @@ func (p *Product) upsertArgs() ([]any, error) {
 		return nil, err
 	}
 	specs, images := "{}", "[]"
-	if !p.noContent {
+	if p.HasContent() {
 		if specs, err = marshalJSON(p.Specs, "{}"); err != nil {
 			return nil, err
 		}
@@ -516,33 +520,15 @@ func (s *Store) EachProductSKU(ctx context.Context, accountID int64, fn func(sku
 	}
 }
 
-// AdoptContent copies the extended content (LongDescription, Specs, Images) of full, a product
-// loaded with content, into p, which was loaded without: p may then change its descriptive
-// fields and have its CatalogHash recomputed.
-func (p *Product) AdoptContent(full *Product) {
-	p.LongDescription, p.Specs, p.Images = full.LongDescription, full.Specs, full.Images
-	p.CatalogHash = full.CatalogHash
-	p.noContent = false
-}
-
-// SetContent replaces p's extended content, whether p was loaded with it or not: the whole
-// content is then known, so WriteProducts writes it and ComputeHashes recomputes CatalogHash.
-// The extended catalog sync compares that hash with the stored one instead of reading every
-// stored product's content.
-func (p *Product) SetContent(long string, specs map[string]string, images []string) {
-	p.LongDescription, p.Specs, p.Images = long, specs, images
-	p.noContent = false
-}
-
 // parseCategoryPath reads a category_path column as marshalJSON writes it,
 // [{"id":"…","name":"…"},…], with strings free of escapes; ok is false for any other form.
-func parseCategoryPath(b []byte) (path []CategoryNode, ok bool) {
+func parseCategoryPath(b []byte) (path []mirror.CategoryNode, ok bool) {
 	if len(b) < 2 || b[0] != '[' || b[len(b)-1] != ']' {
 		return nil, false
 	}
 	b = b[1 : len(b)-1]
 	for len(b) > 0 {
-		var n CategoryNode
+		var n mirror.CategoryNode
 		if b, ok = cutPrefix(b, `{"id":`); !ok {
 			return nil, false
 		}

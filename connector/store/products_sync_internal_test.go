@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"pgregory.net/rapid"
+
+	"github.com/intcomex-connector/connector/connector/mirror"
 )
 
 // The hand-written readers of category_path and stock_by_location must read what marshalJSON
@@ -13,8 +15,8 @@ import (
 func TestParseProductJSONColumns(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		str := rapid.OneOf(rapid.StringMatching(`[a-z0-9 .>-]{0,12}`), rapid.String())
-		path := rapid.SliceOf(rapid.Custom(func(t *rapid.T) CategoryNode {
-			return CategoryNode{ID: str.Draw(t, "id"), Name: str.Draw(t, "name")}
+		path := rapid.SliceOf(rapid.Custom(func(t *rapid.T) mirror.CategoryNode {
+			return mirror.CategoryNode{ID: str.Draw(t, "id"), Name: str.Draw(t, "name")}
 		})).Draw(t, "path")
 		stock := rapid.MapOf(str, rapid.Int()).Draw(t, "stock")
 		pathJSON, _ := marshalJSON(path, "[]")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/intcomex-connector/connector/connector/mirror"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/store/storetest"
 )
@@ -25,10 +26,10 @@ func productAccount(t *testing.T, st *store.Store) int64 {
 	return a.ID
 }
 
-func sampleProduct(acct int64, sku string) *store.Product {
-	return &store.Product{
+func sampleProduct(acct int64, sku string) *mirror.Product {
+	return &mirror.Product{
 		AccountID: acct, SKU: sku, MPN: "MPN-" + sku, Brand: "HP", BrandID: "hpe",
-		CategoryID: "cpt.nb", CategoryPath: []store.CategoryNode{{ID: "cpt", Name: "Computadoras"}, {ID: "cpt.nb", Name: "Portátiles"}},
+		CategoryID: "cpt.nb", CategoryPath: []mirror.CategoryNode{{ID: "cpt", Name: "Computadoras"}, {ID: "cpt.nb", Name: "Portátiles"}},
 		Type: "Physical", DescriptionES: "Portátil", DescriptionEN: "Notebook",
 		Specs: map[string]string{"A / B": "c"}, Images: []string{"https://img/1.jpg"},
 		WeightLb: decimal.NewNullDecimal(decimal.RequireFromString("4.25")),
@@ -37,36 +38,11 @@ func sampleProduct(acct int64, sku string) *store.Product {
 	}
 }
 
-func TestProductHashes(t *testing.T) {
-	a, b := sampleProduct(1, "SKU1"), sampleProduct(1, "SKU1")
-	b.Cost = decimal.RequireFromString("512.34560") // same value, other scale
-	b.StockByLocation = map[string]int{"xclq2": 2, "xclq1": 5}
-	a.ComputeHashes()
-	b.ComputeHashes()
-	if a.ContentHash != b.ContentHash || len(a.ContentHash) != 64 {
-		t.Fatalf("equal products hash differently: %s %s", a.ContentHash, b.ContentHash)
-	}
-	b.StockTotal = 8
-	b.ComputeHashes()
-	if b.StockHash == a.StockHash || b.ContentHash == a.ContentHash || b.CatalogHash != a.CatalogHash || b.PriceHash != a.PriceHash {
-		t.Fatal("a stock change must change the stock and content hashes only")
-	}
-	// Field boundaries are part of the encoding.
-	c, d := sampleProduct(1, "SKU1"), sampleProduct(1, "SKU1")
-	c.Brand, c.BrandID = "ab", "c"
-	d.Brand, d.BrandID = "a", "bc"
-	c.ComputeHashes()
-	d.ComputeHashes()
-	if c.CatalogHash == d.CatalogHash {
-		t.Fatal("shifted field boundaries hash alike")
-	}
-}
-
 func TestProductsRoundTripAndPaging(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		acct := productAccount(t, st)
-		var ps []*store.Product
+		var ps []*mirror.Product
 		for i := range 30 {
 			p := sampleProduct(acct, fmt.Sprintf("SKU%03d", i))
 			p.Active = i%3 != 0
@@ -101,7 +77,7 @@ func TestProductsRoundTripAndPaging(t *testing.T) {
 
 		active := true
 		var seen []string
-		if err := st.EachProduct(ctx, acct, store.ProductFilter{Active: &active}, func(p *store.Product) error {
+		if err := st.EachProduct(ctx, acct, store.ProductFilter{Active: &active}, func(p *mirror.Product) error {
 			seen = append(seen, p.SKU)
 			return nil
 		}); err != nil {
@@ -139,7 +115,7 @@ func TestSaveProductsUpsertAndLookup(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		acct := productAccount(t, st)
-		if err := st.SaveProducts(ctx, []*store.Product{sampleProduct(acct, "A"), sampleProduct(acct, "B"), sampleProduct(acct, "C")}); err != nil {
+		if err := st.SaveProducts(ctx, []*mirror.Product{sampleProduct(acct, "A"), sampleProduct(acct, "B"), sampleProduct(acct, "C")}); err != nil {
 			t.Fatal(err)
 		}
 		first, err := st.Product(ctx, acct, "A")
@@ -153,7 +129,7 @@ func TestSaveProductsUpsertAndLookup(t *testing.T) {
 		a.DescriptionES = "nuevo"
 		a.FirstSeenAt = at
 		c.Active, c.DeactivatedAt = false, &at
-		if err := st.SaveProducts(ctx, []*store.Product{a, d, c}); err != nil {
+		if err := st.SaveProducts(ctx, []*mirror.Product{a, d, c}); err != nil {
 			t.Fatal(err)
 		}
 		got, err := st.ProductsBySKU(ctx, acct, []string{"A", "D", "nope"})
@@ -190,7 +166,7 @@ func TestSaveProductsUpsertAndLookup(t *testing.T) {
 		// An invalid product rolls the whole save back.
 		b := sampleProduct(acct, "B")
 		b.DescriptionES = "cambiado"
-		if err := st.SaveProducts(ctx, []*store.Product{b, {AccountID: acct}}); !errors.Is(err, store.ErrInvalid) {
+		if err := st.SaveProducts(ctx, []*mirror.Product{b, {AccountID: acct}}); !errors.Is(err, store.ErrInvalid) {
 			t.Fatalf("product without SKU: %v", err)
 		}
 		if p, err := st.Product(ctx, acct, "B"); err != nil || p.DescriptionES != "Portátil" {
