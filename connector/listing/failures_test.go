@@ -147,3 +147,50 @@ func TestImageFailuresLoggedOncePerKind(t *testing.T) {
 		}
 	})
 }
+
+// cancellingStorefront stops the run while its first product upsert is in flight, after the store
+// applied it (as a store does when the answer is lost to a Ctrl-C).
+type cancellingStorefront struct {
+	platforms.Storefront
+	cancel context.CancelFunc
+}
+
+func (s *cancellingStorefront) UpsertProducts(ctx context.Context, in []platforms.ProductInput) ([]platforms.ItemResult, error) {
+	if _, err := s.Storefront.UpsertProducts(ctx, in); err != nil {
+		return nil, err
+	}
+	s.cancel()
+	return nil, fmt.Errorf("memory: UpsertProducts: %w", ctx.Err())
+}
+
+// A push stopped during a call records nothing against the batch in flight: its listings keep
+// their pending change with no error and no failed attempt, and the next run sends them again,
+// adopting what the store made meanwhile, without a duplicate.
+func TestStoppedPushLeavesTheBatchPending(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := setup(t, st, 5, 5)
+		f.plan(map[listing.Kind]int{listing.KindCreate: 5})
+		ctx, cancel := context.WithCancel(f.ctx)
+		defer cancel()
+		if _, err := f.syncer.Push(ctx, f.shop.ID, &cancellingStorefront{Storefront: f.sf, cancel: cancel}); !errors.Is(err, context.Canceled) {
+			t.Fatalf("stopped push: %v", err)
+		}
+		for i := range 5 {
+			l, err := st.Listing(f.ctx, f.shop.ID, fmt.Sprintf("SKU%05d", i))
+			if err != nil || l.PendingChange != string(listing.KindCreate) || l.LastError != "" || l.Attempts != 0 || l.State == store.ListingError {
+				t.Fatalf("listing after a stopped push: %+v %v", l, err)
+			}
+		}
+		if _, err := f.syncer.Push(f.ctx, f.shop.ID, f.sf); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(f.sf.Products()); n != 5 {
+			t.Errorf("%d products in the store after the second push, want 5 (no duplicate)", n)
+		}
+		for i := range 5 {
+			if l, _ := st.Listing(f.ctx, f.shop.ID, fmt.Sprintf("SKU%05d", i)); l.PendingChange != "" || l.ProductID == "" {
+				t.Errorf("listing after the second push: %+v", l)
+			}
+		}
+	})
+}

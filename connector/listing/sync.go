@@ -340,6 +340,12 @@ func (p *pusher) apply(ctx context.Context, ps pass, page []store.Listing) error
 	if callErr == nil && len(results) != len(page) {
 		callErr = fmt.Errorf("storefront returned %d results for %d items", len(results), len(page))
 	}
+	if callErr != nil && ctx.Err() != nil {
+		// The run was stopped (Ctrl-C, a stopping service), not failed by the shop: the items keep
+		// their pending change as it was, with no error, and the next run sends them again (a
+		// create the store had made by then is adopted by its SKU).
+		return fmt.Errorf("listing: push shop %d: %w", p.shopID, callErr)
+	}
 	now := s.now()
 	writes := make([]store.Listing, len(page))
 	var events []store.ListingEvent
