@@ -218,7 +218,7 @@ gracefully (exit status 0).`,
 	cmd.Flags().StringVar(&opts.SandboxAddr, "sandbox-addr", "127.0.0.1:0", "address of the in-process IWS sandbox (port 0: the last run's port when free, else any)")
 	cmd.Flags().IntVar(&opts.SKUs, "skus", 2000, "size of the sandbox catalog")
 	cmd.Flags().Int64Var(&opts.Seed, "seed", 1, "seed of the sandbox catalog")
-	cmd.AddCommand(newDemoEnvCmd(&opts.DataDir))
+	cmd.AddCommand(newDemoEnvCmd(&opts.DataDir), newDemoOrderCmd(&opts.DataDir))
 	return cmd
 }
 

@@ -103,6 +103,15 @@ func (o *Order) total() decimal.Decimal {
 // is paid, synchronously (to subscribers).
 func (s *Server) CreateOrder(in NewOrder) Order {
 	s.mu.Lock()
+	o, hooks := s.createOrderLocked(in)
+	out := o.clone()
+	s.mu.Unlock()
+	s.deliver(hooks)
+	return out
+}
+
+// createOrderLocked adds the order and returns the webhooks it fires; s.mu is held.
+func (s *Server) createOrderLocked(in NewOrder) (*Order, []delivery) {
 	now := s.now()
 	fin := strings.ToUpper(in.FinancialStatus)
 	if fin == "" {
@@ -125,10 +134,72 @@ func (s *Server) CreateOrder(in NewOrder) Order {
 	if fin == "PAID" {
 		hooks = append(hooks, s.hooksFor("ORDERS_PAID", s.orderPayload(o))...)
 	}
-	out := o.clone()
-	s.mu.Unlock()
-	s.deliver(hooks)
-	return out
+	return o, hooks
+}
+
+// orderCreate is the Admin API's orderCreate, as a headless checkout or an import uses it: line
+// items by variantId (the variant's SKU, title and price) or by title, sku and priceSet; the
+// financial status (PAID by default here, as the demo's customers pay at checkout; PENDING for
+// a manual payment), email, phone and shipping address. It fires the order webhooks like a
+// checkout. Discounts, taxes, transactions and customers are not modelled.
+func (s *Server) orderCreate(args map[string]any) (obj, []delivery) {
+	in, _ := args["order"].(map[string]any)
+	fail := func(field, msg string) (obj, []delivery) {
+		return obj{"order": nil, "userErrors": []obj{userErr([]string{"order", field}, msg, "INVALID")}}, nil
+	}
+	no := NewOrder{FinancialStatus: str(in["financialStatus"]), Email: str(in["email"]), Phone: str(in["phone"]),
+		Note: str(in["note"]), Tags: strs(in["tags"]), Test: in["test"] == true}
+	if addr, ok := in["shippingAddress"].(map[string]any); ok {
+		no.ShippingAddress = Address{FirstName: str(addr["firstName"]), LastName: str(addr["lastName"]), Company: str(addr["company"]),
+			Address1: str(addr["address1"]), Address2: str(addr["address2"]), City: str(addr["city"]),
+			ProvinceCode: str(addr["provinceCode"]), Zip: str(addr["zip"]), CountryCode: str(addr["countryCode"]), Phone: str(addr["phone"])}
+		no.FirstName, no.LastName = no.ShippingAddress.FirstName, no.ShippingAddress.LastName
+	}
+	lines := objs(in["lineItems"])
+	if len(lines) == 0 {
+		return fail("lineItems", "Line items must have at least one line item")
+	}
+	for _, li := range lines {
+		q := toInt(li["quantity"])
+		if q <= 0 {
+			return fail("lineItems", "Quantity must be greater than 0")
+		}
+		line := OrderLine{Quantity: q, SKU: str(li["sku"]), Title: str(li["title"])}
+		if vid := str(li["variantId"]); vid != "" {
+			p, v, ok := s.variantLocked(vid)
+			if !ok {
+				return fail("lineItems", "Variant does not exist")
+			}
+			line.SKU, line.Title, line.Price = v.SKU, p.Title, v.Price
+		} else if ps, ok := li["priceSet"].(map[string]any); ok {
+			if m, ok := ps["shopMoney"].(map[string]any); ok {
+				line.Price, _ = decimal.NewFromString(str(m["amount"]))
+			}
+		}
+		if line.Title == "" {
+			return fail("lineItems", "Title can't be blank")
+		}
+		no.Lines = append(no.Lines, line)
+	}
+	switch no.FinancialStatus = strings.ToUpper(no.FinancialStatus); no.FinancialStatus {
+	case "", "PAID", "PENDING", "AUTHORIZED":
+	default:
+		return fail("financialStatus", "Financial status is not supported by the fake")
+	}
+	o, hooks := s.createOrderLocked(no)
+	return obj{"order": s.orderObj(o), "userErrors": []obj{}}, hooks
+}
+
+// variantLocked finds a variant by id; s.mu is held.
+func (s *Server) variantLocked(id string) (*Product, Variant, bool) {
+	for _, p := range s.st.products {
+		for _, v := range p.Variants {
+			if v.ID == id {
+				return p, v, true
+			}
+		}
+	}
+	return nil, Variant{}, false
 }
 
 // Orders returns copies of every order.

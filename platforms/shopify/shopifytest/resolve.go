@@ -138,6 +138,9 @@ func (s *Server) resolveRoot(op *ast.OperationDefinition, f *ast.Field, args, va
 		return s.stagedUploadsCreate(args), nil, hooks
 	case "bulkOperationRunMutation":
 		return s.bulkRun(args), nil, hooks
+	case "orderCreate":
+		res, h := s.orderCreate(args)
+		return res, nil, append(hooks, h...)
 	case "orderUpdate":
 		res, h := s.orderUpdate(args)
 		return res, nil, append(hooks, h...)

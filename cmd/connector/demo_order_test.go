@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/validator/rules"
+
+	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/platforms/shopify/shopifytest"
+)
+
+// `connector demo order` buys in a running demo's shops through their own APIs, as a checkout
+// would: the order is paid in the storefront, and the storefront delivers its webhooks to the
+// connector like the real platform.
+func TestDemoOrder(t *testing.T) {
+	t.Parallel()
+	dataDir := filepath.Join(t.TempDir(), "demo")
+	r, stop := runDemoUntilReady(t, nil, dataDir)
+	defer stop()
+	ctx := context.Background()
+	var woo, shop demoShop
+	for _, s := range r.info.Shops {
+		switch s.Platform {
+		case store.PlatformWooCommerce:
+			woo = s
+		case store.PlatformShopify:
+			shop = s
+		}
+	}
+
+	// The default: the first WooCommerce shop, one unit of a product on sale.
+	out, stderr, err := runCmd(ctx, nil, "demo", "order", "--data", dataDir, "--json")
+	if err != nil {
+		t.Fatalf("demo order: %v\n%s", err, stderr)
+	}
+	var res demoOrderResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil || res.ShopID != woo.ID || res.OrderID == "" || res.OrderNumber == "" || res.SKU == "" || res.Quantity != 1 {
+		t.Fatalf("demo order printed %q (%v)", out, err)
+	}
+	var paid bool
+	for _, o := range r.woo.Orders() {
+		if o.Number == res.OrderNumber && o.Status == "processing" && o.DatePaid != nil && len(o.LineItems) == 1 && o.LineItems[0].SKU == res.SKU {
+			paid = true
+		}
+	}
+	if !paid {
+		t.Fatalf("the WooCommerce fake has no paid order %s of %s: %+v", res.OrderNumber, res.SKU, r.woo.Orders())
+	}
+	waitWebhookEvent(t, r.info.Database, woo.ID)
+
+	// A Shopify shop, a chosen SKU and quantity: orderCreate, paid.
+	out, stderr, err = runCmd(ctx, nil, "demo", "order", "--data", dataDir, "--shop", strconv.FormatInt(shop.ID, 10), "--sku", res.SKU, "--qty", "2")
+	if err != nil {
+		t.Fatalf("demo order --shop %d: %v\n%s", shop.ID, err, stderr)
+	}
+	if !strings.Contains(out, "paid in shop") || !strings.Contains(out, "2 × "+res.SKU) {
+		t.Errorf("demo order printed %q", out)
+	}
+	orders := r.shopify.Orders()
+	if len(orders) != 1 || orders[0].FinancialStatus != "PAID" || len(orders[0].Lines) != 1 || orders[0].Lines[0].SKU != res.SKU || orders[0].Lines[0].Quantity != 2 {
+		t.Fatalf("Shopify fake orders: %+v", orders)
+	}
+	waitWebhookEvent(t, r.info.Database, shop.ID)
+
+	// What it refuses, in words.
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--shop", "99"}, "has no shop 99"},
+		{[]string{"--sku", "NO-SUCH-SKU"}, `has no product "NO-SUCH-SKU"`},
+		{[]string{"--qty", "0"}, "at least one unit"},
+	} {
+		_, _, err := runCmd(ctx, nil, append([]string{"demo", "order", "--data", dataDir}, tc.args...)...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("demo order %v: %v, want %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+func TestDemoOrderWithoutARunningDemo(t *testing.T) {
+	t.Parallel()
+	_, _, err := runCmd(context.Background(), nil, "demo", "order", "--data", t.TempDir())
+	if err == nil || !strings.Contains(err.Error(), "holds no demo") {
+		t.Errorf("demo order without a demo: %v", err)
+	}
+}
+
+// The Shopify document validates against the Admin schema the fake embeds.
+func TestDemoOrderCreateValidates(t *testing.T) {
+	schema, err := shopifytest.Schema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, errs := gqlparser.LoadQueryWithRules(schema, demoOrderCreate, rules.NewDefaultRules()); errs != nil {
+		t.Fatalf("demoOrderCreate: %v", errs)
+	}
+}
