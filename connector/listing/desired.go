@@ -76,6 +76,10 @@ type Desired struct {
 	WidthCm      string                 `json:"width_cm,omitempty"`
 	HeightCm     string                 `json:"height_cm,omitempty"`
 	Meta         map[string]string      `json:"meta,omitempty"`
+	// Cost is the IWS unit cost Price was computed from, recorded as the listing's cost basis
+	// when the price is pushed (order validation compares today's cost with it). It is no part
+	// of any hash: a cost change that leaves the price alone pushes nothing.
+	Cost string `json:"cost,omitempty"`
 }
 
 // Hashes are the component hashes of a listing (hex SHA-256; "" for none).
@@ -87,7 +91,7 @@ type Hashes struct {
 // deterministic.
 func (d Desired) Hashes() Hashes {
 	content := d
-	content.Price, content.Currency = "", ""
+	content.Price, content.Currency, content.Cost = "", "", ""
 	content.ManageStock, content.Stock, content.Status = false, 0, ""
 	return Hashes{
 		Content: hashJSON(content),
@@ -172,6 +176,7 @@ func Desire(shop store.Shop, pricer *pricing.Pricer, p *mirror.Product) (Desired
 		HeightCm:    convert(p.HeightIn, cmPerIn, 1),
 		Meta:        map[string]string{"intcomex_sku": p.SKU},
 		Description: p.LongDescription,
+		Cost:        p.Cost.String(),
 	}
 	if d.Description == "" {
 		d.Description = d.Title

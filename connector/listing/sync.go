@@ -541,6 +541,10 @@ func setPrice(l store.Listing, d Desired) store.Listing {
 	if p, err := decimal.NewFromString(d.Price); err == nil {
 		l.Price = decimal.NewNullDecimal(p)
 	}
+	// A desired document from before the cost was recorded keeps the basis there was.
+	if c, err := decimal.NewFromString(d.Cost); err == nil {
+		l.CostBasis = decimal.NewNullDecimal(c)
+	}
 	return l
 }
 

@@ -42,6 +42,10 @@ type Listing struct {
 	ImagesHash    string
 	DesiredImages string
 	Price         decimal.NullDecimal // last pushed price
+	// CostBasis is the IWS unit cost (IWS currency) Price was computed from: order validation
+	// holds an order whose cost rose past the shop's tolerance above it. Null for listings
+	// pushed before it was recorded.
+	CostBasis decimal.NullDecimal
 	Currency      string
 	Stock         int // last pushed stock
 	LastError     string
@@ -71,6 +75,7 @@ type listingRow struct {
 	DesiredImages      *string             `gorm:"column:desired_images"`
 	ImagesPending      bool                `gorm:"column:images_pending"`
 	Price              decimal.NullDecimal `gorm:"column:price"`
+	CostBasis          decimal.NullDecimal `gorm:"column:cost_basis"`
 	Currency           string              `gorm:"column:currency"`
 	Stock              int                 `gorm:"column:stock"`
 	LastError          string              `gorm:"column:last_error"`
@@ -87,7 +92,7 @@ var listingUpdateColumns = []string{
 	"product_id", "variant_id", "inventory_item_id", "state", "pending_change", "desired",
 	"desired_content_hash", "desired_price_hash", "desired_stock_hash",
 	"content_hash", "price_hash", "stock_hash", "images_hash", "desired_images", "images_pending",
-	"price", "currency", "stock",
+	"price", "cost_basis", "currency", "stock",
 	"last_error", "attempts", "pushed_at", "updated_at",
 }
 
@@ -97,7 +102,7 @@ func (r listingRow) listing() Listing {
 		InventoryItemID: r.InventoryItemID, State: r.State, PendingChange: r.PendingChange,
 		DesiredContentHash: r.DesiredContentHash, DesiredPriceHash: r.DesiredPriceHash, DesiredStockHash: r.DesiredStockHash,
 		ContentHash: r.ContentHash, PriceHash: r.PriceHash, StockHash: r.StockHash, ImagesHash: r.ImagesHash,
-		Price: r.Price, Currency: r.Currency, Stock: r.Stock, LastError: r.LastError, Attempts: r.Attempts,
+		Price: r.Price, CostBasis: r.CostBasis, Currency: r.Currency, Stock: r.Stock, LastError: r.LastError, Attempts: r.Attempts,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 	if r.Desired != nil {
@@ -118,7 +123,7 @@ func listingToRow(l Listing, now time.Time) listingRow {
 		InventoryItemID: l.InventoryItemID, State: l.State, PendingChange: l.PendingChange,
 		DesiredContentHash: l.DesiredContentHash, DesiredPriceHash: l.DesiredPriceHash, DesiredStockHash: l.DesiredStockHash,
 		ContentHash: l.ContentHash, PriceHash: l.PriceHash, StockHash: l.StockHash, ImagesHash: l.ImagesHash,
-		Price: l.Price, Currency: l.Currency, Stock: l.Stock, LastError: l.LastError, Attempts: l.Attempts,
+		Price: l.Price, CostBasis: l.CostBasis, Currency: l.Currency, Stock: l.Stock, LastError: l.LastError, Attempts: l.Attempts,
 		CreatedAt: now, UpdatedAt: now,
 	}
 	if l.Desired != "" {
@@ -136,6 +141,7 @@ func listingToRow(l Listing, now time.Time) listingRow {
 	if r.Price.Valid {
 		r.Price.Decimal = r.Price.Decimal.Round(4) // DECIMAL(19,4)
 	}
+	r.CostBasis = round4(r.CostBasis)
 	return r
 }
 

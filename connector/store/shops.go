@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"gorm.io/gorm"
 
 	"github.com/intcomex-connector/connector/connector/policy"
@@ -43,8 +45,22 @@ type Shop struct {
 	Locale       string // "es" or "en": language of titles and descriptions
 	StockPolicy  policy.Stock
 	Filters      policy.Filters
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Order settings (`shop settings --order-tag ...`), sent with every PlaceOrder; "" sends
+	// nothing. OrderAddressID is IWS's AddressId, a whole number. MaxCostRise is the percent
+	// an IWS cost may exceed the cost the shop's price was computed from before an order is
+	// held ("" means connector/orders' default, 3).
+	OrderTag        string
+	OrderLocationID string
+	OrderCarrierID  string
+	OrderAddressID  string
+	MaxCostRise     string
+	// OrdersHoldReason, when set, holds every new order of the shop (IWS said the customer
+	// account is on hold, or the credentials failed): HoldShopOrders sets it, ResumeShopOrders
+	// clears it. SaveShop leaves both alone.
+	OrdersHoldReason string
+	OrdersHeldAt     time.Time
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 // String describes the shop without its credentials.
@@ -98,6 +114,7 @@ func (s Shop) validate() error {
 	if s.Locale != "es" && s.Locale != "en" {
 		errs = append(errs, fmt.Errorf("locale %q is not es or en", s.Locale))
 	}
+	errs = append(errs, s.orderSettingsProblems()...)
 	if err := s.StockPolicy.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("stock policy: %w", err))
 	}
@@ -111,27 +128,34 @@ func (s Shop) validate() error {
 }
 
 type shopRow struct {
-	ID             int64     `gorm:"column:id;primaryKey"`
-	Name           string    `gorm:"column:name"`
-	Platform       string    `gorm:"column:platform"`
-	BaseURL        string    `gorm:"column:base_url"`
-	CredentialsEnc string    `gorm:"column:credentials_enc"`
-	IWSAccountID   int64     `gorm:"column:iws_account_id"`
-	Currency       string    `gorm:"column:currency"`
-	FXRate         string    `gorm:"column:fx_rate"`
-	TaxInclusive   bool      `gorm:"column:tax_inclusive"`
-	TaxRate        string    `gorm:"column:tax_rate"`
-	Locale         string    `gorm:"column:locale"`
-	StockPolicy    string    `gorm:"column:stock_policy"`
-	Filters        string    `gorm:"column:filters"`
-	RoundingStep   string    `gorm:"column:rounding_step"`
-	RoundingMinus  string    `gorm:"column:rounding_minus"`
-	DefaultMarkup  string    `gorm:"column:default_markup_percent"`
-	DefaultMargin  string    `gorm:"column:default_margin_percent"`
-	DefaultFixed   string    `gorm:"column:default_fixed_amount"`
-	DefaultMinProf string    `gorm:"column:default_min_profit"`
-	CreatedAt      time.Time `gorm:"column:created_at"`
-	UpdatedAt      time.Time `gorm:"column:updated_at"`
+	ID             int64      `gorm:"column:id;primaryKey"`
+	Name           string     `gorm:"column:name"`
+	Platform       string     `gorm:"column:platform"`
+	BaseURL        string     `gorm:"column:base_url"`
+	CredentialsEnc string     `gorm:"column:credentials_enc"`
+	IWSAccountID   int64      `gorm:"column:iws_account_id"`
+	Currency       string     `gorm:"column:currency"`
+	FXRate         string     `gorm:"column:fx_rate"`
+	TaxInclusive   bool       `gorm:"column:tax_inclusive"`
+	TaxRate        string     `gorm:"column:tax_rate"`
+	Locale         string     `gorm:"column:locale"`
+	StockPolicy    string     `gorm:"column:stock_policy"`
+	Filters        string     `gorm:"column:filters"`
+	RoundingStep   string     `gorm:"column:rounding_step"`
+	RoundingMinus  string     `gorm:"column:rounding_minus"`
+	DefaultMarkup  string     `gorm:"column:default_markup_percent"`
+	DefaultMargin  string     `gorm:"column:default_margin_percent"`
+	DefaultFixed   string     `gorm:"column:default_fixed_amount"`
+	DefaultMinProf string     `gorm:"column:default_min_profit"`
+	OrderTag       string     `gorm:"column:order_tag"`
+	OrderLocation  string     `gorm:"column:order_location_id"`
+	OrderCarrier   string     `gorm:"column:order_carrier_id"`
+	OrderAddress   string     `gorm:"column:order_address_id"`
+	MaxCostRise    string     `gorm:"column:max_cost_rise"`
+	HoldReason     string     `gorm:"column:orders_hold_reason"`
+	HeldAt         *time.Time `gorm:"column:orders_held_at"`
+	CreatedAt      time.Time  `gorm:"column:created_at"`
+	UpdatedAt      time.Time  `gorm:"column:updated_at"`
 }
 
 func (shopRow) TableName() string { return "shops" }
@@ -166,6 +190,8 @@ func (s *Store) SaveShop(ctx context.Context, shop Shop) (Shop, error) {
 		"iws_account_id": shop.IWSAccountID, "currency": shop.Currency, "fx_rate": shop.FXRate,
 		"tax_inclusive": shop.TaxInclusive, "tax_rate": shop.TaxRate, "locale": shop.Locale,
 		"stock_policy": string(policy), "filters": string(filters), "updated_at": now,
+		"order_tag": shop.OrderTag, "order_location_id": shop.OrderLocationID, "order_carrier_id": shop.OrderCarrierID,
+		"order_address_id": shop.OrderAddressID, "max_cost_rise": shop.MaxCostRise,
 	}
 	db := s.db.WithContext(ctx)
 	if shop.ID == 0 {
@@ -174,6 +200,8 @@ func (s *Store) SaveShop(ctx context.Context, shop Shop) (Shop, error) {
 			IWSAccountID: shop.IWSAccountID, Currency: shop.Currency, FXRate: shop.FXRate,
 			TaxInclusive: shop.TaxInclusive, TaxRate: shop.TaxRate, Locale: shop.Locale,
 			StockPolicy: string(policy), Filters: string(filters), CreatedAt: now, UpdatedAt: now,
+			OrderTag: shop.OrderTag, OrderLocation: shop.OrderLocationID, OrderCarrier: shop.OrderCarrierID,
+			OrderAddress: shop.OrderAddressID, MaxCostRise: shop.MaxCostRise,
 		}
 		if err := db.Create(&row).Error; err != nil {
 			return Shop{}, fmt.Errorf("store: create shop: %w", shopWriteError(shop, err))
@@ -302,7 +330,12 @@ func (s *Store) openShop(r shopRow) (Shop, error) {
 		ID: r.ID, Name: r.Name, Platform: r.Platform, BaseURL: r.BaseURL, Credentials: creds,
 		IWSAccountID: r.IWSAccountID, Currency: r.Currency, FXRate: r.FXRate,
 		TaxInclusive: r.TaxInclusive, TaxRate: r.TaxRate, Locale: r.Locale,
+		OrderTag: r.OrderTag, OrderLocationID: r.OrderLocation, OrderCarrierID: r.OrderCarrier,
+		OrderAddressID: r.OrderAddress, MaxCostRise: r.MaxCostRise, OrdersHoldReason: r.HoldReason,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+	}
+	if r.HeldAt != nil {
+		sh.OrdersHeldAt = r.HeldAt.UTC()
 	}
 	if err := json.Unmarshal([]byte(r.StockPolicy), &sh.StockPolicy); err != nil {
 		return Shop{}, fmt.Errorf("store: shop %d: stock policy: %w", r.ID, err)
@@ -311,4 +344,30 @@ func (s *Store) openShop(r shopRow) (Shop, error) {
 		return Shop{}, fmt.Errorf("store: shop %d: filters: %w", r.ID, err)
 	}
 	return sh, nil
+}
+
+// orderSettingsProblems checks the order settings the way the MySQL columns and IWS take them:
+// AddressId is a whole number, the cost rise a percent from 0 to 1000.
+func (s Shop) orderSettingsProblems() []error {
+	var errs []error
+	for _, f := range []struct {
+		name, value string
+		max         int
+	}{{"order tag", s.OrderTag, 64}, {"order location id", s.OrderLocationID, 64}, {"order carrier id", s.OrderCarrierID, 64}} {
+		if len(f.value) > f.max || strings.ContainsAny(f.value, " \t\r\n") {
+			errs = append(errs, fmt.Errorf("%s %q has spaces or is longer than %d bytes", f.name, f.value, f.max))
+		}
+	}
+	if s.OrderAddressID != "" {
+		if n, err := strconv.ParseInt(s.OrderAddressID, 10, 64); err != nil || n <= 0 {
+			errs = append(errs, fmt.Errorf("order address id %q is not a positive whole number", s.OrderAddressID))
+		}
+	}
+	if s.MaxCostRise != "" {
+		d, err := decimal.NewFromString(s.MaxCostRise)
+		if err != nil || d.IsNegative() || d.GreaterThan(decimal.NewFromInt(1000)) || len(s.MaxCostRise) > 20 {
+			errs = append(errs, fmt.Errorf("max cost rise %q is not a percent from 0 to 1000", s.MaxCostRise))
+		}
+	}
+	return errs
 }

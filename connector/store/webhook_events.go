@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/intcomex-connector/connector/migrations"
 )
 
@@ -91,6 +93,16 @@ func (e WebhookEvent) validate() error {
 // DeliveryID) changes nothing: it returns the stored row with inserted false, so a storefront's
 // retry is answered like the first attempt.
 func (s *Store) InsertWebhookEvent(ctx context.Context, e WebhookEvent) (stored WebhookEvent, inserted bool, err error) {
+	return s.insertWebhookEvent(s.db.WithContext(ctx), e)
+}
+
+// InsertWebhookEventTx is InsertWebhookEvent inside the caller's transaction, so the order the
+// event names and its place_order job commit with it (connector/orders.Intake).
+func (s *Store) InsertWebhookEventTx(ctx context.Context, tx *Tx, e WebhookEvent) (stored WebhookEvent, inserted bool, err error) {
+	return s.insertWebhookEvent(tx.db.WithContext(ctx), e)
+}
+
+func (s *Store) insertWebhookEvent(db *gorm.DB, e WebhookEvent) (stored WebhookEvent, inserted bool, err error) {
 	if err := e.validate(); err != nil {
 		return WebhookEvent{}, false, fmt.Errorf("store: insert webhook event: %w", err)
 	}
@@ -105,7 +117,7 @@ func (s *Store) InsertWebhookEvent(ctx context.Context, e WebhookEvent) (stored 
 	if s.dialect == migrations.MySQL {
 		conflict = " ON DUPLICATE KEY UPDATE id = id"
 	}
-	res := s.db.WithContext(ctx).Exec(`INSERT INTO webhook_events
+	res := db.Exec(`INSERT INTO webhook_events
 		(shop_id, platform, delivery_id, event_id, topic, raw_topic, order_id, payload_sha256, received_at, state)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+conflict,
 		e.ShopID, e.Platform, e.DeliveryID, e.EventID, e.Topic, e.RawTopic, e.OrderID, e.PayloadSHA256,
@@ -115,7 +127,7 @@ func (s *Store) InsertWebhookEvent(ctx context.Context, e WebhookEvent) (stored 
 	}
 	inserted = res.RowsAffected > 0
 	var got webhookEventRow
-	if err := s.db.WithContext(ctx).Where("shop_id = ? AND delivery_id = ?", e.ShopID, e.DeliveryID).Take(&got).Error; err != nil {
+	if err := db.Where("shop_id = ? AND delivery_id = ?", e.ShopID, e.DeliveryID).Take(&got).Error; err != nil {
 		return WebhookEvent{}, false, notFound("webhook event", err)
 	}
 	return got.event(), inserted, nil
