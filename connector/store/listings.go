@@ -46,13 +46,13 @@ type Listing struct {
 	// holds an order whose cost rose past the shop's tolerance above it. Null for listings
 	// pushed before it was recorded.
 	CostBasis decimal.NullDecimal
-	Currency      string
-	Stock         int // last pushed stock
-	LastError     string
-	Attempts      int // failed pushes of the pending change
-	PushedAt      time.Time
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	Currency  string
+	Stock     int // last pushed stock
+	LastError string
+	Attempts  int // failed pushes of the pending change
+	PushedAt  time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 type listingRow struct {
