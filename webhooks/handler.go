@@ -1,8 +1,10 @@
 // Package webhooks is the storefronts' HTTP intake: it verifies a delivery's signature over the
-// raw body, parses it, records it once in webhook_events and answers 200 in milliseconds. Acting
-// on an event (placing the Intcomex order) is the order pipeline's job, not this package's: the
-// rows it writes stay in state "received" for it. The compliance topics are the exception:
-// app/uninstalled and shop/redact forget the shop's credentials and data here, at once.
+// raw body, parses it, records it once in webhook_events and answers 200 in milliseconds. A paid
+// order event also records the order and enqueues its place_order job (Config.Orders,
+// connector/orders.Intake), in the same transaction as the webhook_events row: either both are
+// kept or neither, and the storefront's retry tries again. Placing the order is the job's work,
+// not the handler's: no storefront or IWS call is made here. The compliance topics are handled
+// here, at once: app/uninstalled and shop/redact forget the shop's credentials and data.
 //
 // Answers: 200 recorded, duplicate (a redelivery) or ping; 400 malformed; 401 bad signature; 404
 // unknown shop; 410 a shop that uninstalled the connector; 413 body over the limit; 500 when the
@@ -22,6 +24,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/intcomex-connector/connector/connector/orders"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/platforms"
 )
@@ -35,7 +38,15 @@ type Store interface {
 	Shop(ctx context.Context, id int64) (store.Shop, error)
 	ListShops(ctx context.Context) ([]store.Shop, error)
 	InsertWebhookEvent(ctx context.Context, e store.WebhookEvent) (store.WebhookEvent, bool, error)
+	InsertWebhookEventTx(ctx context.Context, tx *store.Tx, e store.WebhookEvent) (store.WebhookEvent, bool, error)
+	Transaction(ctx context.Context, fn func(tx *store.Tx) error) error
 	DisconnectShop(ctx context.Context, id int64) error
+}
+
+// OrderIntake records a paid order and enqueues its placement inside the transaction that
+// records the delivery (connector/orders.Intake). It makes no outside call.
+type OrderIntake interface {
+	ReceiveTx(ctx context.Context, tx *store.Tx, shop store.Shop, ev platforms.WebhookEvent) (orders.Outcome, store.Order, error)
 }
 
 // Resolver gives the intake the webhook half of a shop's storefront adapter
@@ -53,6 +64,8 @@ type Resolver interface {
 type Config struct {
 	Store    Store
 	Resolver Resolver
+	// Orders takes the order events; nil records deliveries only.
+	Orders OrderIntake
 	// MaxBody caps the bytes read of one delivery (default DefaultMaxBody); a longer one is
 	// answered 413 unread.
 	MaxBody int64
@@ -63,6 +76,7 @@ type Config struct {
 type Handler struct {
 	store    Store
 	resolver Resolver
+	orders   OrderIntake
 	maxBody  int64
 	logger   *slog.Logger
 }
@@ -88,7 +102,7 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{store: cfg.Store, resolver: cfg.Resolver, maxBody: cfg.MaxBody, logger: cfg.Logger}, nil
+	return &Handler{store: cfg.Store, resolver: cfg.Resolver, orders: cfg.Orders, maxBody: cfg.MaxBody, logger: cfg.Logger}, nil
 }
 
 // Mount adds the intake routes to r.
@@ -168,9 +182,24 @@ func (h *Handler) receive(ctx context.Context, shop store.Shop, header http.Head
 		// identical retry a duplicate instead of every such delivery colliding on "".
 		delivery = "sha256:" + digest
 	}
-	stored, inserted, err := h.store.InsertWebhookEvent(ctx, store.WebhookEvent{
-		ShopID: shop.ID, Platform: shop.Platform, DeliveryID: delivery, EventID: ev.EventID,
-		Topic: string(ev.Topic), RawTopic: ev.RawTopic, OrderID: ev.OrderID, PayloadSHA256: digest,
+	var (
+		stored   store.WebhookEvent
+		inserted bool
+		outcome  orders.Outcome
+		order    store.Order
+	)
+	err = h.store.Transaction(ctx, func(tx *store.Tx) error {
+		var err error
+		stored, inserted, err = h.store.InsertWebhookEventTx(ctx, tx, store.WebhookEvent{
+			ShopID: shop.ID, Platform: shop.Platform, DeliveryID: delivery, EventID: ev.EventID,
+			Topic: string(ev.Topic), RawTopic: ev.RawTopic, OrderID: ev.OrderID, PayloadSHA256: digest,
+		})
+		if err != nil || !inserted || h.orders == nil {
+			// A redelivery was handled with the first delivery, in its transaction.
+			return err
+		}
+		outcome, order, err = h.orders.ReceiveTx(ctx, tx, shop, ev)
+		return err
 	})
 	if errors.Is(err, store.ErrInvalid) {
 		log.WarnContext(ctx, "webhooks: delivery not recordable", "topic", ev.RawTopic, "err", err)
@@ -190,6 +219,9 @@ func (h *Handler) receive(ctx context.Context, shop store.Shop, header http.Head
 	if err := h.comply(ctx, log, shop, ev.Topic); err != nil {
 		log.ErrorContext(ctx, "webhooks: compliance action failed", "err", err)
 		return result{status: http.StatusInternalServerError, word: "not processed", event: stored.ID}
+	}
+	if order.ID != 0 {
+		log = log.With("order_id", order.ID, "outcome", string(outcome))
 	}
 	log.InfoContext(ctx, "webhooks: delivery "+word, "order", ev.OrderID)
 	return result{status: http.StatusOK, word: word, event: stored.ID}

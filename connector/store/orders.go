@@ -478,6 +478,11 @@ func (s *Store) OrderByStorefrontID(ctx context.Context, shopID int64, storefron
 	return s.orderWithLines(ctx, "shop_id = ? AND storefront_order_id = ?", shopID, storefrontOrderID)
 }
 
+// OrderByStorefrontIDTx is OrderByStorefrontID inside the caller's transaction, without lines.
+func (s *Store) OrderByStorefrontIDTx(ctx context.Context, tx *Tx, shopID int64, storefrontOrderID string) (Order, error) {
+	return orderBy(tx.db.WithContext(ctx), "shop_id = ? AND storefront_order_id = ?", shopID, storefrontOrderID)
+}
+
 // OrderByCustomerNumber returns the order with this customer order number, or ErrNotFound.
 func (s *Store) OrderByCustomerNumber(ctx context.Context, number string) (Order, error) {
 	return s.orderWithLines(ctx, "customer_order_number = ?", number)

@@ -1,0 +1,272 @@
+package orders
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/intcomex-connector/connector/connector/jobs"
+	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/platforms"
+)
+
+// KindPlaceOrder is the job kind of the Placer.
+const KindPlaceOrder = "place_order"
+
+// PlaceOrderArgs are the place_order job's arguments.
+type PlaceOrderArgs struct {
+	OrderID int64 `json:"order_id"`
+}
+
+// Kind implements jobs.JobArgs.
+func (PlaceOrderArgs) Kind() string { return KindPlaceOrder }
+
+// InsertOpts implements jobs.ArgsWithInsertOpts: one live place_order job per order, priority 1
+// (money waits for nothing else), and many attempts, since a failing write-back retries here.
+func (a PlaceOrderArgs) InsertOpts() jobs.InsertOpts {
+	return jobs.InsertOpts{UniqueKey: PlaceOrderKey(a.OrderID), Priority: 1, MaxAttempts: 50}
+}
+
+// PlaceOrderKey is the unique key of an order's place_order job.
+func PlaceOrderKey(orderID int64) string { return fmt.Sprintf("place_order:%d", orderID) }
+
+// JobInserter enqueues jobs in the caller's transaction (connector/jobs.Client).
+type JobInserter interface {
+	InsertTx(ctx context.Context, tx *store.Tx, args jobs.JobArgs, opts *jobs.InsertOpts) (jobs.InsertResult, error)
+}
+
+// Intake turns a storefront's word that an order is paid (a webhook, or the reconciliation
+// sweep) into an order row and its place_order job, inside the caller's transaction. It makes no
+// outside call: the webhook handler answers in milliseconds.
+type Intake struct {
+	store *store.Store
+	jobs  JobInserter
+}
+
+// NewIntake returns an Intake writing to st and enqueueing with jobs.
+func NewIntake(st *store.Store, jobs JobInserter) *Intake { return &Intake{store: st, jobs: jobs} }
+
+// Outcome says what the intake did with an event.
+type Outcome string
+
+// Outcomes.
+const (
+	OutcomeNew      Outcome = "new"      // the order was recorded and its place_order job enqueued
+	OutcomeReopened Outcome = "reopened" // an unpaid order was seen paid: back to received, job enqueued
+	OutcomeSeen     Outcome = "seen"     // the order is known and this event changes nothing for it
+	OutcomeOwn      Outcome = "own"      // an update the connector itself made (its note, meta, status)
+	OutcomeNotPaid  Outcome = "not_paid" // not (yet) a paid order: nothing to do
+	OutcomeNoOrder  Outcome = "no_order" // not an order topic
+)
+
+// Sources of an intake, as the timeline names them.
+const (
+	SourceWebhook = "webhook"
+	SourceSweep   = "sweep"
+)
+
+// Paid reports whether an order event means "this order is paid" for the shop's platform:
+// Shopify's orders/paid; WooCommerce's order.created or order.updated whose order is processing
+// or completed with date_paid set (WooCommerce has no paid topic); the memory storefront's paid
+// topic, or any order event whose order says it is paid.
+func Paid(platform string, ev platforms.WebhookEvent) bool {
+	switch platform {
+	case store.PlatformShopify:
+		return ev.Topic == platforms.TopicOrderPaid
+	case store.PlatformWooCommerce:
+		if ev.Topic != platforms.TopicOrderCreated && ev.Topic != platforms.TopicOrderUpdated || ev.Order == nil {
+			return false
+		}
+		st := ev.Order.PlatformStatus
+		return (st == "processing" || st == "completed") && !ev.Order.PaidAt.IsZero()
+	default:
+		switch ev.Topic {
+		case platforms.TopicOrderPaid:
+			return true
+		case platforms.TopicOrderCreated, platforms.TopicOrderUpdated:
+			return ev.Order != nil && ev.Order.Paid
+		}
+		return false
+	}
+}
+
+// MetaOrderNumber is the key of the Intcomex order number written back to a storefront order
+// (platforms.Orders.SetOrderMeta): the "intcomex.order_number" metafield on Shopify (namespace
+// intcomex, key order_number); the "intcomex_order_number" meta on WooCommerce and the memory
+// storefront. The issue asked for WooCommerce's hidden "_intcomex_order_number"; the WooCommerce
+// adapter refuses keys starting with "_" because its GetOrder cannot read them back, and the
+// intake needs to read it back to recognise the connector's own updates.
+func MetaOrderNumber(platform string) string {
+	if platform == store.PlatformShopify {
+		return "order_number"
+	}
+	return "intcomex_order_number"
+}
+
+// OwnWriteBack reports an order payload that carries the connector's own write-back: the
+// Intcomex order number the Placer wrote (on WooCommerce every note, meta and status change the
+// connector makes fires order.updated with the whole order).
+func OwnWriteBack(platform string, o *platforms.Order) bool {
+	return o != nil && o.Meta[MetaOrderNumber(platform)] != ""
+}
+
+// ReceiveTx takes a verified webhook event of shop inside tx (the transaction that records its
+// webhook_events row). A paid order the connector has not seen is recorded in state received
+// with its lines (lines with an empty SKU included, Intcomex false until the Placer decides) and
+// its place_order job is enqueued; an unpaid order seen paid again is reopened. Anything else
+// does nothing: a known order's later events (among them every update the connector's own
+// write-back causes) are the Placer's and tracking's business, and they re-read the storefront.
+func (in *Intake) ReceiveTx(ctx context.Context, tx *store.Tx, shop store.Shop, ev platforms.WebhookEvent) (Outcome, store.Order, error) {
+	switch ev.Topic {
+	case platforms.TopicOrderCreated, platforms.TopicOrderUpdated, platforms.TopicOrderPaid:
+	default:
+		return OutcomeNoOrder, store.Order{}, nil
+	}
+	if ev.OrderID == "" && ev.Order == nil {
+		return OutcomeNoOrder, store.Order{}, nil
+	}
+	if !Paid(shop.Platform, ev) {
+		return OutcomeNotPaid, store.Order{}, nil
+	}
+	o := platforms.Order{ID: ev.OrderID}
+	if ev.Order != nil {
+		o = *ev.Order
+	}
+	detail := map[string]string{"topic": ev.RawTopic, "delivery": ev.DeliveryID}
+	return in.receive(ctx, tx, shop, o, SourceWebhook, detail)
+}
+
+// ReceiveOrderTx takes a paid order the sweep found (platforms.Orders.ListPaidOrders) inside
+// tx: recorded and enqueued like a webhook's when the connector has not seen it, else nothing.
+func (in *Intake) ReceiveOrderTx(ctx context.Context, tx *store.Tx, shop store.Shop, o platforms.Order) (Outcome, store.Order, error) {
+	if !o.Paid {
+		return OutcomeNotPaid, store.Order{}, nil
+	}
+	return in.receive(ctx, tx, shop, o, SourceSweep, nil)
+}
+
+func (in *Intake) receive(ctx context.Context, tx *store.Tx, shop store.Shop, o platforms.Order, source string, detail map[string]string) (Outcome, store.Order, error) {
+	if o.ID == "" {
+		return OutcomeNoOrder, store.Order{}, nil
+	}
+	if existing, err := in.existing(ctx, tx, shop.ID, o.ID); err == nil {
+		return in.known(ctx, tx, shop, existing, o, source, detail)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return "", store.Order{}, err
+	}
+	number := o.Number
+	if number == "" {
+		number = o.ID
+	}
+	con := CustomerOrderNumber(shop.Platform, shop.ID, number)
+	taken, err := in.store.CustomerOrderNumberTaken(ctx, tx, con, shop.ID, o.ID)
+	if err != nil {
+		return "", store.Order{}, fmt.Errorf("orders: intake: %w", err)
+	}
+	if taken {
+		con = AlternateCustomerOrderNumber(shop.Platform, shop.ID, o.ID)
+	}
+	row := store.Order{
+		ShopID: shop.ID, StorefrontOrderID: o.ID, StorefrontOrderNumber: clip(number, 100), CustomerOrderNumber: con,
+		State: store.OrderReceived, StorefrontStatus: clip(string(o.Status), 40), Currency: clip(o.Currency, 3),
+		Total: clip(o.Total, 40), PaidAt: o.PaidAt, Lines: storeLines(o.Lines),
+	}
+	stored, inserted, err := in.store.UpsertOrderTx(ctx, tx, row)
+	if err != nil {
+		return "", store.Order{}, fmt.Errorf("orders: intake: %w", err)
+	}
+	if !inserted {
+		// Another intake of the same order committed between the read and the insert.
+		return in.known(ctx, tx, shop, stored, o, source, detail)
+	}
+	if err := in.enqueue(ctx, tx, stored, store.OrderEvent{Kind: eventKind(source),
+		Message: fmt.Sprintf("paid order %s received (%s)", stored.StorefrontOrderNumber, source), Detail: jsonDetail(detail)}); err != nil {
+		return "", store.Order{}, err
+	}
+	return OutcomeNew, stored, nil
+}
+
+func (in *Intake) existing(ctx context.Context, tx *store.Tx, shopID int64, sfID string) (store.Order, error) {
+	// Read inside tx: on SQLite the store has one connection, held by tx.
+	o, err := in.store.OrderByStorefrontIDTx(ctx, tx, shopID, sfID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return store.Order{}, fmt.Errorf("orders: intake: %w", err)
+	}
+	return o, err
+}
+
+// known decides about an event for an order already recorded.
+func (in *Intake) known(ctx context.Context, tx *store.Tx, shop store.Shop, existing store.Order, o platforms.Order, source string, detail map[string]string) (Outcome, store.Order, error) {
+	if existing.State != store.OrderUnpaid {
+		if OwnWriteBack(shop.Platform, &o) {
+			return OutcomeOwn, existing, nil
+		}
+		return OutcomeSeen, existing, nil
+	}
+	existing.State, existing.StorefrontStatus, existing.PaidAt = store.OrderReceived, clip(string(o.Status), 40), o.PaidAt
+	if len(o.Lines) > 0 {
+		existing.Lines = storeLines(o.Lines)
+	}
+	saved, err := in.store.SaveOrderTx(ctx, tx, existing)
+	if err != nil {
+		return "", store.Order{}, fmt.Errorf("orders: intake: reopen order %d: %w", existing.ID, err)
+	}
+	if err := in.enqueue(ctx, tx, saved, store.OrderEvent{Kind: eventKind(source),
+		Message: fmt.Sprintf("order %s is paid now: placing it again (%s)", saved.StorefrontOrderNumber, source), Detail: jsonDetail(detail)}); err != nil {
+		return "", store.Order{}, err
+	}
+	return OutcomeReopened, saved, nil
+}
+
+func (in *Intake) enqueue(ctx context.Context, tx *store.Tx, o store.Order, ev store.OrderEvent) error {
+	if err := in.store.AddOrderEventsTx(ctx, tx, o.ID, ev); err != nil {
+		return fmt.Errorf("orders: intake: %w", err)
+	}
+	if _, err := in.jobs.InsertTx(ctx, tx, PlaceOrderArgs{OrderID: o.ID}, nil); err != nil {
+		return fmt.Errorf("orders: intake: enqueue place_order for order %d: %w", o.ID, err)
+	}
+	return nil
+}
+
+func eventKind(source string) string {
+	if source == SourceSweep {
+		return store.OrderEventSweep
+	}
+	return store.OrderEventWebhook
+}
+
+func jsonDetail(m map[string]string) json.RawMessage {
+	if len(m) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// storeLines copies the storefront lines; the Placer decides which are Intcomex lines.
+func storeLines(lines []platforms.OrderLine) []store.OrderLine {
+	out := make([]store.OrderLine, 0, len(lines))
+	for _, l := range lines {
+		out = append(out, store.OrderLine{StorefrontLineID: clip(l.ID, 100), SKU: clip(strings.TrimSpace(l.SKU), 64),
+			Name: l.Name, Quantity: max(l.Quantity, 0), UnitPrice: clip(l.UnitPrice, 40)})
+	}
+	return out
+}
+
+// clip cuts s to at most n bytes (the column sizes), on a rune boundary.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
