@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/intcomex-connector/connector/connector/orders"
 	"github.com/intcomex-connector/connector/connector/policy"
 	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
@@ -242,6 +243,20 @@ type shopListItem struct {
 	Currency     string `json:"currency"`
 	IWSAccountID int64  `json:"iws_account_id"`
 	IWSAccount   string `json:"iws_account"`
+	// Status is "ok", or "orders held: REASON" while the shop's orders are held (IWS said the
+	// customer account is on hold, or its credentials failed).
+	Status string `json:"status"`
+}
+
+// shopStatus is the STATUS column of `shop list`.
+func shopStatus(s store.Shop) string {
+	if s.OrdersHoldReason != "" {
+		return "ORDERS HELD since " + s.OrdersHeldAt.Format("2006-01-02 15:04") + ": " + s.OrdersHoldReason
+	}
+	if s.Disconnected() {
+		return "disconnected"
+	}
+	return "ok"
 }
 
 // noShopsText is what `shop list` says when there is no shop.
@@ -280,7 +295,7 @@ func newShopListCmd() *cobra.Command {
 			items := make([]shopListItem, 0, len(shops))
 			for _, s := range shops {
 				items = append(items, shopListItem{ID: s.ID, Name: s.Name, Platform: s.Platform, BaseURL: s.BaseURL,
-					Currency: s.Currency, IWSAccountID: s.IWSAccountID, IWSAccount: names[s.IWSAccountID]})
+					Currency: s.Currency, IWSAccountID: s.IWSAccountID, IWSAccount: names[s.IWSAccountID], Status: shopStatus(s)})
 			}
 			out := cmd.OutOrStdout()
 			if asJSON {
@@ -294,9 +309,9 @@ func newShopListCmd() *cobra.Command {
 				return err
 			}
 			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tNAME\tPLATFORM\tBASE URL\tCURRENCY\tIWS ACCOUNT")
+			fmt.Fprintln(tw, "ID\tNAME\tPLATFORM\tBASE URL\tCURRENCY\tIWS ACCOUNT\tSTATUS")
 			for _, it := range items {
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", it.ID, it.Name, it.Platform, it.BaseURL, it.Currency, it.IWSAccount)
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", it.ID, it.Name, it.Platform, it.BaseURL, it.Currency, it.IWSAccount, it.Status)
 			}
 			return tw.Flush()
 		},
@@ -316,6 +331,17 @@ type shopSettings struct {
 	Locale       string         `json:"locale"`
 	StockPolicy  policy.Stock   `json:"stock_policy"`
 	Filters      policy.Filters `json:"filters"`
+	Orders       orderSettings  `json:"orders"`
+}
+
+// orderSettings are the settings PlaceOrder uses, in `shop settings --json`.
+type orderSettings struct {
+	Tag         string `json:"tag"`
+	LocationID  string `json:"location_id"`
+	CarrierID   string `json:"carrier_id"`
+	AddressID   string `json:"address_id"`
+	MaxCostRise string `json:"max_cost_rise"` // percent
+	HoldReason  string `json:"hold_reason,omitempty"`
 }
 
 // settingsFlags are the flags of `shop settings` that change a setting, each with the field of
@@ -339,6 +365,11 @@ var settingsFlags = []struct {
 	{"exclude-categories", "ids", "IWS category ids never listed", func(c *shops.SettingsChange) **string { return &c.ExcludeCategories }},
 	{"include-brands", "brands", `IWS brand ids or names listed, such as "hpe" or "HP"`, func(c *shops.SettingsChange) **string { return &c.IncludeBrands }},
 	{"exclude-brands", "brands", "IWS brand ids or names never listed", func(c *shops.SettingsChange) **string { return &c.ExcludeBrands }},
+	{"order-tag", "tag", `IWS tag sent with every order (a group label, no spaces; "" none)`, func(c *shops.SettingsChange) **string { return &c.OrderTag }},
+	{"location-id", "id", `IWS warehouse the orders are fulfilled from ("" IWS chooses)`, func(c *shops.SettingsChange) **string { return &c.OrderLocationID }},
+	{"carrier-id", "id", `IWS carrier of the orders ("" IWS chooses)`, func(c *shops.SettingsChange) **string { return &c.OrderCarrierID }},
+	{"address-id", "n", `IWS delivery address code (AddressId) of the orders ("" the account's default)`, func(c *shops.SettingsChange) **string { return &c.OrderAddressID }},
+	{"max-cost-rise", "percent", "an order is held when an IWS cost is more than this percent above the cost its shop price was computed from (default 3)", func(c *shops.SettingsChange) **string { return &c.MaxCostRise }},
 }
 
 func newShopSettingsCmd() *cobra.Command {
@@ -417,7 +448,9 @@ is saved with a warning.`,
 func writeShopSettings(w io.Writer, shop store.Shop, asJSON bool) error {
 	doc := shopSettings{ID: shop.ID, Name: shop.Name, Currency: shop.Currency, FXRate: shop.FXRate,
 		TaxRate: shop.TaxRate, TaxInclusive: shop.TaxInclusive, Locale: shop.Locale,
-		StockPolicy: shop.StockPolicy, Filters: shop.Filters}
+		StockPolicy: shop.StockPolicy, Filters: shop.Filters,
+		Orders: orderSettings{Tag: shop.OrderTag, LocationID: shop.OrderLocationID, CarrierID: shop.OrderCarrierID,
+			AddressID: shop.OrderAddressID, MaxCostRise: orders.MaxCostRise(shop).String(), HoldReason: shop.OrdersHoldReason}}
 	if asJSON {
 		if err := json.NewEncoder(w).Encode(doc); err != nil {
 			return fmt.Errorf("shop settings: %w", err)
@@ -435,6 +468,12 @@ func writeShopSettings(w io.Writer, shop store.Shop, asJSON bool) error {
 			return "-"
 		}
 		return v
+	}
+	orHeld := func(reason string) string {
+		if reason == "" {
+			return "placed as they come"
+		}
+		return "HELD: " + reason
 	}
 	p := shop.StockPolicy
 	belowMin := p.BelowMin
@@ -463,6 +502,12 @@ func writeShopSettings(w io.Writer, shop store.Shop, asJSON bool) error {
 		{"exclude-categories", orAll(shop.Filters.ExcludeCategories, "none")},
 		{"include-brands", orAll(shop.Filters.IncludeBrands, "all")},
 		{"exclude-brands", orAll(shop.Filters.ExcludeBrands, "none")},
+		{"order-tag", orNone(shop.OrderTag)},
+		{"location-id", orNone(shop.OrderLocationID)},
+		{"carrier-id", orNone(shop.OrderCarrierID)},
+		{"address-id", orNone(shop.OrderAddressID)},
+		{"max-cost-rise", orders.MaxCostRise(shop).String() + "%"},
+		{"orders", orHeld(shop.OrdersHoldReason)},
 	} {
 		fmt.Fprintf(tw, "  %s:\t%s\n", row[0], row[1])
 	}

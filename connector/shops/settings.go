@@ -34,6 +34,13 @@ type SettingsChange struct {
 
 	IncludeCategories, ExcludeCategories *string // dotted IWS category ids
 	IncludeBrands, ExcludeBrands         *string // IWS brand ids or names
+
+	// Order settings, sent with every PlaceOrder ("" clears one).
+	OrderTag        *string
+	OrderLocationID *string
+	OrderCarrierID  *string
+	OrderAddressID  *string // a whole number
+	MaxCostRise     *string // percent; "" the default
 }
 
 // SettingsChanged is a shop after a change of its settings, and what the person should know.
@@ -144,6 +151,19 @@ func ChangeSettings(ctx context.Context, st *store.Store, shopID int64, ch Setti
 		if l.v != nil {
 			*l.dst = SplitList(*l.v)
 		}
+	}
+
+	for _, o := range []struct {
+		v   *string
+		dst *string
+	}{{ch.OrderTag, &shop.OrderTag}, {ch.OrderLocationID, &shop.OrderLocationID}, {ch.OrderCarrierID, &shop.OrderCarrierID},
+		{ch.OrderAddressID, &shop.OrderAddressID}, {ch.MaxCostRise, &shop.MaxCostRise}} {
+		if o.v != nil {
+			*o.dst = strings.TrimSpace(*o.v)
+		}
+	}
+	for _, e := range shop.OrderSettingsProblems() {
+		ps.add(e.Field, "%s", e.Message)
 	}
 
 	// The stock policy and the filters check themselves, as the store does when it saves.

@@ -346,28 +346,39 @@ func (s *Store) openShop(r shopRow) (Shop, error) {
 	return sh, nil
 }
 
-// orderSettingsProblems checks the order settings the way the MySQL columns and IWS take them:
-// AddressId is a whole number, the cost rise a percent from 0 to 1000.
-func (s Shop) orderSettingsProblems() []error {
-	var errs []error
+// SettingProblem is one problem of a shop setting, named as `shop settings` names its flag.
+type SettingProblem struct{ Field, Message string }
+
+// OrderSettingsProblems checks the order settings the way the MySQL columns and IWS take them:
+// tags and ids without spaces and short, AddressId a positive whole number, the cost rise a
+// percent from 0 to 1000.
+func (s Shop) OrderSettingsProblems() []SettingProblem {
+	var ps []SettingProblem
 	for _, f := range []struct {
 		name, value string
-		max         int
-	}{{"order tag", s.OrderTag, 64}, {"order location id", s.OrderLocationID, 64}, {"order carrier id", s.OrderCarrierID, 64}} {
-		if len(f.value) > f.max || strings.ContainsAny(f.value, " \t\r\n") {
-			errs = append(errs, fmt.Errorf("%s %q has spaces or is longer than %d bytes", f.name, f.value, f.max))
+	}{{"order-tag", s.OrderTag}, {"location-id", s.OrderLocationID}, {"carrier-id", s.OrderCarrierID}} {
+		if len(f.value) > 64 || strings.ContainsAny(f.value, " \t\r\n") {
+			ps = append(ps, SettingProblem{f.name, fmt.Sprintf("%q has spaces or is longer than 64 bytes", f.value)})
 		}
 	}
 	if s.OrderAddressID != "" {
 		if n, err := strconv.ParseInt(s.OrderAddressID, 10, 64); err != nil || n <= 0 {
-			errs = append(errs, fmt.Errorf("order address id %q is not a positive whole number", s.OrderAddressID))
+			ps = append(ps, SettingProblem{"address-id", fmt.Sprintf("%q is not a positive whole number", s.OrderAddressID)})
 		}
 	}
 	if s.MaxCostRise != "" {
 		d, err := decimal.NewFromString(s.MaxCostRise)
 		if err != nil || d.IsNegative() || d.GreaterThan(decimal.NewFromInt(1000)) || len(s.MaxCostRise) > 20 {
-			errs = append(errs, fmt.Errorf("max cost rise %q is not a percent from 0 to 1000", s.MaxCostRise))
+			ps = append(ps, SettingProblem{"max-cost-rise", fmt.Sprintf("%q is not a percent from 0 to 1000", s.MaxCostRise)})
 		}
+	}
+	return ps
+}
+
+func (s Shop) orderSettingsProblems() []error {
+	var errs []error
+	for _, p := range s.OrderSettingsProblems() {
+		errs = append(errs, fmt.Errorf("%s: %s", p.Field, p.Message))
 	}
 	return errs
 }
