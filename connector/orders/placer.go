@@ -418,7 +418,7 @@ func (p *Placer) place(s *step) error {
 			return fmt.Errorf("orders: adopt the order IWS already has: %w", gerr)
 		}
 		return p.placed(s, existing, "IWS already has this customer order number (90): adopted")
-	case iws.IsAmbiguous(err):
+	case ambiguous(err):
 		_ = p.cfg.Store.AddOrderEvents(s.ctx, s.order.ID, s.event(store.OrderEventRetry, "no clear answer from PlaceOrder: IWS is asked before any new attempt", map[string]string{"error": err.Error()}))
 		return fmt.Errorf("orders: PlaceOrder %s: %w", s.order.CustomerOrderNumber, err)
 	case iws.IsThrottled(err):
@@ -434,6 +434,20 @@ func (p *Placer) place(s *step) error {
 	default:
 		return p.hold(s, sf, HoldError, "PlaceOrder failed with an error the connector does not retry blindly: "+iwsMessage(err))
 	}
+}
+
+// ambiguous reports a PlaceOrder failure after which IWS may have placed the order: what the
+// client calls ambiguous, and, to be safe whatever the client says, any failure that is not an
+// IWS answer (a dropped connection, a timeout) and any 5xx other than 660.
+func ambiguous(err error) bool {
+	if iws.IsAmbiguous(err) {
+		return true
+	}
+	e, ok := iws.AsError(err)
+	if !ok {
+		return true
+	}
+	return e.HTTPStatus >= 500 && e.ErrorCode != iws.CodeNoCredit
 }
 
 func hasCode(err error, code int) bool {
