@@ -73,8 +73,10 @@ type fakeClients struct {
 	iws *fakeIWS
 }
 
-func (c fakeClients) StorefrontOrders(context.Context, store.Shop) (platforms.Orders, error) { return c.sf, nil }
-func (c fakeClients) IWS(context.Context, int64) (orders.IWS, error)                         { return c.iws, nil }
+func (c fakeClients) StorefrontOrders(context.Context, store.Shop) (platforms.Orders, error) {
+	return c.sf, nil
+}
+func (c fakeClients) IWS(context.Context, int64) (orders.IWS, error) { return c.iws, nil }
 
 func product(sku string, stock int64, cost string) iws.Product {
 	return iws.Product{Sku: sku, Price: &iws.PriceData{UnitPrice: iws.NewDecimal(cost), CurrencyID: "USD"},
