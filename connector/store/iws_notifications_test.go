@@ -40,9 +40,9 @@ func TestRecordIWSDelivery(t *testing.T) {
 		}
 
 		tests := []struct {
-			name    string
-			d       store.IWSDelivery
-			fresh   int
+			name   string
+			d      store.IWSDelivery
+			fresh  int
 			replay bool
 		}{
 			{"same body, same token: redelivery", first, 0, false},
@@ -85,10 +85,12 @@ func TestRecordIWSDeliveryValidation(t *testing.T) {
 		acct := newShop(t, st).IWSAccountID
 		ok := store.IWSStatusChange{OrderNumber: "1", Status: 1}
 		for name, mutate := range map[string]func(*store.IWSDelivery){
-			"no account":       func(d *store.IWSDelivery) { d.IWSAccountID = 0 },
-			"no changes":       func(d *store.IWSDelivery) { d.Changes = nil },
-			"no order":         func(d *store.IWSDelivery) { d.Changes = []store.IWSStatusChange{{OrderNumber: " ", Status: 1}} },
-			"long order":       func(d *store.IWSDelivery) { d.Changes = []store.IWSStatusChange{{OrderNumber: strings.Repeat("9", 101), Status: 1}} },
+			"no account": func(d *store.IWSDelivery) { d.IWSAccountID = 0 },
+			"no changes": func(d *store.IWSDelivery) { d.Changes = nil },
+			"no order":   func(d *store.IWSDelivery) { d.Changes = []store.IWSStatusChange{{OrderNumber: " ", Status: 1}} },
+			"long order": func(d *store.IWSDelivery) {
+				d.Changes = []store.IWSStatusChange{{OrderNumber: strings.Repeat("9", 101), Status: 1}}
+			},
 			"order twice":      func(d *store.IWSDelivery) { d.Changes = []store.IWSStatusChange{ok, ok} },
 			"status zero":      func(d *store.IWSDelivery) { d.Changes = []store.IWSStatusChange{{OrderNumber: "1"}} },
 			"bad token":        func(d *store.IWSDelivery) { d.TokenSignature = "xyz" },
