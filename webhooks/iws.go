@@ -74,7 +74,7 @@ func NewIWS(cfg IWSConfig) (*IWSHandler, error) {
 		errs = append(errs, errors.New("Store is nil"))
 	}
 	if cfg.Sink == nil {
-		errs = append(errs, errors.New("Sink is nil"))
+		errs = append(errs, errors.New("IWSConfig.Sink is nil"))
 	}
 	if cfg.MaxBody < 0 {
 		errs = append(errs, errors.New("MaxBody is negative"))

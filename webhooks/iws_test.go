@@ -180,7 +180,7 @@ func TestIWSWebhookSinkError(t *testing.T) {
 
 func TestNewIWSConfig(t *testing.T) {
 	_, err := webhooks.NewIWS(webhooks.IWSConfig{MaxBody: -1})
-	if err == nil || !strings.Contains(err.Error(), "Store is nil") || !strings.Contains(err.Error(), "Sink is nil") ||
+	if err == nil || !strings.Contains(err.Error(), "Store is nil") || !strings.Contains(err.Error(), "IWSConfig.Sink is nil") ||
 		!strings.Contains(err.Error(), "MaxBody is negative") {
 		t.Errorf("NewIWS(zero) = %v", err)
 	}
