@@ -275,6 +275,14 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 	}
 	defer st.Close()
 
+	// The connector's listener comes first: the sandbox's and the shops' webhook URLs name its
+	// address.
+	ln, err := demoListen("connector", "--addr", opts.Addr, urlHostPort(prev.AdminURL), logger)
+	if err != nil {
+		return err
+	}
+	defer ln.Close() // on an early return; serveHTTP closes it otherwise
+
 	sb, err := sandbox.New(sandbox.Config{
 		APIKey:         keys.APIKey,
 		AccessKey:      keys.AccessKey,
@@ -283,7 +291,9 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 		StatusInterval: sandbox.DefaultStatusInterval,
 		StatePath:      filepath.Join(opts.DataDir, "sandbox-state.json"),
 		Control:        true,
-		Logger:         logger.With("component", "iws-sandbox"),
+		// Intcomex's OrderStatusUpdate webhook, to the connector's intake for it.
+		WebhookURL: "http://" + ln.Addr().String() + webhooks.IWSPath,
+		Logger:     logger.With("component", "iws-sandbox"),
 	})
 	if err != nil {
 		return fmt.Errorf("demo: sandbox: %w", err)
@@ -324,12 +334,6 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 	}
 	hooks.Progress("sandbox answering")
 
-	// The connector's listener comes first: the shops' webhook URLs name its address.
-	ln, err := demoListen("connector", "--addr", opts.Addr, urlHostPort(prev.AdminURL), logger)
-	if err != nil {
-		return err
-	}
-	defer ln.Close() // on an early return; serveHTTP closes it otherwise
 	adminURL := "http://" + ln.Addr().String() + "/"
 	if err := lock.setAddr(adminURL); err != nil {
 		return fmt.Errorf("demo: %w", err)
@@ -360,6 +364,10 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 	if err != nil {
 		return err
 	}
+	iwsIntake, err := newIWSIntake(st, logger)
+	if err != nil {
+		return err
+	}
 	// public is the description "/" answers once the demo has started; /readyz says ready only
 	// then (demo.json written).
 	var public atomic.Pointer[demoInfo]
@@ -369,7 +377,7 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 		}
 		return st.Ready(ctx)
 	}
-	router := newRouter(routerDeps{Logger: logger, Ready: ready, Registry: newMetricsRegistry(), Webhooks: intake})
+	router := newRouter(routerDeps{Logger: logger, Ready: ready, Registry: newMetricsRegistry(), Webhooks: intake, IWSWebhooks: iwsIntake})
 	router.GET("/", func(c *gin.Context) {
 		if info := public.Load(); info != nil {
 			c.JSON(http.StatusOK, info)

@@ -117,13 +117,17 @@ func runServe(cmd *cobra.Command, a *app, cfg Config) error {
 	if err != nil {
 		return errors.Join(err, bg.stop(ctx, cfg.ShutdownTimeout))
 	}
+	iwsIntake, err := newIWSIntake(st, logger)
+	if err != nil {
+		return errors.Join(err, bg.stop(ctx, cfg.ShutdownTimeout))
+	}
 	install := newInstall(cfg, shopSetup(cfg, st, sfs, logger.With("component", "install")), logger.With("component", "install"))
 	if install == nil {
 		logger.InfoContext(ctx, "shop install endpoints off: CONNECTOR_PUBLIC_URL is not set")
 	} else {
 		defer install.Wait()
 	}
-	router := newRouter(routerDeps{Logger: logger, Ready: st.Ready, Registry: newMetricsRegistry(), Webhooks: intake, Install: install})
+	router := newRouter(routerDeps{Logger: logger, Ready: st.Ready, Registry: newMetricsRegistry(), Webhooks: intake, IWSWebhooks: iwsIntake, Install: install})
 	err = serveHTTP(ctx, ln, router, logger, cfg.ShutdownTimeout)
 	// The database closes after the background work has stopped.
 	return errors.Join(err, bg.stop(ctx, cfg.ShutdownTimeout))

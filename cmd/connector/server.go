@@ -33,6 +33,8 @@ type routerDeps struct {
 	Registry *prometheus.Registry
 	// Webhooks, when set, is the storefronts' webhook intake (POST /webhooks/...).
 	Webhooks *webhooks.Handler
+	// IWSWebhooks, when set, is Intcomex's OrderStatusUpdate intake (POST /webhooks/iws).
+	IWSWebhooks *webhooks.IWSHandler
 	// Install, when set, is the shop connection flows (/shopify/install, /wc-auth/callback ...).
 	Install *admin.Install
 }
@@ -71,6 +73,9 @@ func newRouter(deps routerDeps) *gin.Engine {
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(deps.Registry, promhttp.HandlerOpts{Registry: deps.Registry})))
 	if deps.Webhooks != nil {
 		deps.Webhooks.Mount(r)
+	}
+	if deps.IWSWebhooks != nil {
+		deps.IWSWebhooks.Mount(r)
 	}
 	if deps.Install != nil {
 		deps.Install.Register(r)

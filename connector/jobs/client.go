@@ -212,7 +212,8 @@ func (c *Client) Insert(ctx context.Context, args JobArgs, opts *InsertOpts) (In
 }
 
 // InsertTx adds a job inside the caller's transaction: it becomes visible, and runnable, only
-// when tx commits, and vanishes if tx rolls back.
+// when tx commits, and vanishes if tx rolls back. The commit wakes this client's workers, as
+// Insert does, so the job starts without waiting for the poll interval.
 func (c *Client) InsertTx(ctx context.Context, tx *store.Tx, args JobArgs, opts *InsertOpts) (InsertResult, error) {
 	if tx == nil {
 		return InsertResult{}, fmt.Errorf("jobs: insert: %w: nil transaction", ErrInvalid)
@@ -225,6 +226,7 @@ func (c *Client) InsertTx(ctx context.Context, tx *store.Tx, args JobArgs, opts 
 	if err != nil {
 		return InsertResult{}, fmt.Errorf("jobs: insert %s: %w", row.Kind, err)
 	}
+	tx.AfterCommit(c.notify)
 	return res, nil
 }
 

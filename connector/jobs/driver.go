@@ -189,21 +189,68 @@ func (d *driver) get(ctx context.Context, q querier, id int64) (*JobRow, error) 
 	return j, err
 }
 
+// promoteBatch bounds the jobs one promote pass makes available.
+const promoteBatch = 1000
+
 // promote makes scheduled and retryable jobs whose time has come available, so the claim query
 // reads one state in index order (state, priority, scheduled_at, id) and stops after its LIMIT.
+//
+// On MySQL the due ids are read first without locks, then updated by primary key with the same
+// guard. A single UPDATE … WHERE state IN (…) AND scheduled_at <= ? would lock its way along
+// jobs_due_idx and then the rows, the opposite order of a finishing worker's UPDATE by id (row
+// first, then its index entries): under concurrent workers the two deadlocked on every few
+// passes. Updating by id takes locks in the order everyone else does, and a pass with nothing due
+// (the usual case, on every poll and wake) takes no lock at all.
 func (d *driver) promote(ctx context.Context, now time.Time) error {
-	return retry(ctx, func() error {
-		tx, err := d.db.BeginTx(ctx, d.readCommitted())
+	if d.dialect != migrations.MySQL {
+		// SQLite: one writer at a time, no lock order to respect.
+		_, err := d.db.ExecContext(ctx, `UPDATE jobs SET state = 'available'
+			WHERE state IN ('scheduled', 'retryable') AND scheduled_at <= ?`, now)
+		return err
+	}
+	for {
+		ids, err := d.dueIDs(ctx, now)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		err = retry(ctx, func() error {
+			_, err := d.db.ExecContext(ctx, `UPDATE jobs SET state = 'available'
+				WHERE id IN (`+placeholders(len(ids))+`) AND state IN ('scheduled', 'retryable') AND scheduled_at <= ?`,
+				append(anys(ids), now)...)
+			return err
+		})
+		if err != nil || len(ids) < promoteBatch {
+			return err
+		}
+	}
+}
+
+// dueIDs reads, without locking, the ids of scheduled and retryable jobs due at now, in id order.
+func (d *driver) dueIDs(ctx context.Context, now time.Time) ([]int64, error) {
+	var ids []int64
+	for _, state := range []State{StateScheduled, StateRetryable} {
+		rows, err := d.db.QueryContext(ctx, `SELECT id FROM jobs WHERE state = ? AND scheduled_at <= ? ORDER BY scheduled_at LIMIT ?`,
+			string(state), now, promoteBatch-len(ids))
 		if err != nil {
-			return err
+			return nil, err
 		}
-		defer func() { _ = tx.Rollback() }()
-		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'available'
-			WHERE state IN ('scheduled', 'retryable') AND scheduled_at <= ?`, now); err != nil {
-			return err
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				_ = rows.Close()
+				return nil, err
+			}
+			ids = append(ids, id)
 		}
-		return tx.Commit()
-	})
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return nil, err
+		}
+		if len(ids) >= promoteBatch {
+			break
+		}
+	}
+	slices.Sort(ids)
+	return ids, nil
 }
 
 // claim leases up to limit available jobs of the given kinds to owner.

@@ -18,9 +18,19 @@ import (
 // reaches the transaction through SQL; repositories of this package use the gorm session.
 // A Tx is only valid inside the Transaction callback that received it.
 type Tx struct {
-	db      *gorm.DB
-	sqlTx   *sql.Tx
-	dialect migrations.Dialect
+	db          *gorm.DB
+	sqlTx       *sql.Tx
+	dialect     migrations.Dialect
+	afterCommit []func()
+}
+
+// AfterCommit registers fn to run once the transaction has committed, after Transaction's commit
+// and before it returns; never when it rolls back. The job queue uses it to wake its workers for
+// a job inserted in the transaction. fn must not block: it runs on the committing goroutine.
+func (tx *Tx) AfterCommit(fn func()) {
+	if fn != nil {
+		tx.afterCommit = append(tx.afterCommit, fn)
+	}
 }
 
 // SQL returns the transaction for packages that keep their own SQL (connector/jobs).
@@ -57,5 +67,8 @@ func (s *Store) Transaction(ctx context.Context, fn func(tx *Tx) error) (err err
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	committed = true
+	for _, fn := range tx.afterCommit {
+		fn()
+	}
 	return nil
 }

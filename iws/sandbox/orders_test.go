@@ -195,20 +195,13 @@ func (h *hookRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusInternalServerError)
 		return
 	}
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	fields := map[string]string{}
-	for _, kv := range strings.Split(token, "&") {
-		k, v, _ := strings.Cut(kv, "=")
-		fields[k] = v
-	}
-	ts, err := time.Parse(iws.TimestampLayout, fields["utcTimeStamp"])
-	switch {
-	case !ok || r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/json":
-		h.t.Errorf("webhook request: %s %s %q", r.Method, r.Header.Get("Content-Type"), r.Header.Get("Authorization"))
-	case fields["apiKey"] != testAPIKey || err != nil || h.clock.Now().Sub(ts) > 5*time.Minute:
-		h.t.Errorf("webhook token %q (time %v)", token, err)
-	case fields["signature"] != iws.Signature(testAPIKey, testAccessKey, fields["utcTimeStamp"]):
-		h.t.Errorf("webhook signature does not verify: %q", token)
+	switch _, err := iws.VerifyWebhook(r.Header, testAPIKey, testAccessKey, h.clock.Now()); {
+	case r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/json":
+		h.t.Errorf("webhook request: %s %s", r.Method, r.Header.Get("Content-Type"))
+	case !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer Bearer apiKey="):
+		h.t.Errorf("webhook Authorization is not the spec's form: %q", r.Header.Get("Authorization"))
+	case err != nil:
+		h.t.Errorf("webhook token %q: %v", r.Header.Get("Authorization"), err)
 	}
 	h.bodies = append(h.bodies, body)
 	h.got <- struct{}{}

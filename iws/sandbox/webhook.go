@@ -142,8 +142,9 @@ func (h *webhookSender) post(ctx context.Context, body []byte) error {
 		return fmt.Errorf("sandbox: webhook request: %w", err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	// Signed like any IWS request, with a fresh token (the spec's example doubles "Bearer"; we don't).
-	req.Header.Set("Authorization", "Bearer "+iws.Token(h.s.cfg.APIKey, h.s.cfg.AccessKey, h.s.now()))
+	// Signed with a fresh token per attempt, as the spec's captured delivery shows it: "Bearer Bearer",
+	// millisecond timestamp (iws.WebhookAuthorization).
+	req.Header.Set("Authorization", iws.WebhookAuthorization(h.s.cfg.APIKey, h.s.cfg.AccessKey, h.s.now()))
 	resp, err := h.client.Do(req)
 	if err != nil {
 		return fmt.Errorf("sandbox: webhook post: %w", err)
