@@ -41,7 +41,14 @@ type demoOptions struct {
 	SandboxAddr string // where the in-process IWS sandbox listens
 	SKUs        int
 	Seed        int64
+	// StatusInterval is how long a sandbox order stays in each status: at 10 s an order goes
+	// from Open through In process, Ready to deliver and Invoiced to Delivered in 40 s.
+	StatusInterval time.Duration
 }
+
+// demoStatusInterval is the demo's default --status-interval: a demo order is delivered within a
+// minute, where the standalone sandbox's default (sandbox.DefaultStatusInterval) is slower.
+const demoStatusInterval = 10 * time.Second
 
 type demoHooksKey struct{}
 
@@ -106,6 +113,10 @@ type demoSandbox struct {
 	ControlURL string `json:"control_url"`
 	SKUs       int    `json:"skus"`
 	Seed       int64  `json:"seed"`
+	// StatusInterval is the time an order spends in each status ("0s": only on demand through
+	// the control endpoint); WebhookURL receives the OrderStatusUpdate of each change.
+	StatusInterval string `json:"status_interval"`
+	WebhookURL     string `json:"webhook_url,omitempty"`
 }
 
 // demoShop describes one demo storefront. Credentials are what a script needs to call the fake
@@ -180,7 +191,9 @@ WooCommerce shop and a Shopify shop, each on its own 127.0.0.1 port, and connect
 ("Demo WooCommerce shop", "Demo Shopify shop", prices in CLP from example margin rules). At start
 it mirrors the whole sandbox catalog (extended content included), pushes what changed to both
 shops and registers their webhooks at the connector's intake (/webhooks/woocommerce/ID,
-/webhooks/shopify). It then runs the job workers and the scheduler like serve, and serves the
+/webhooks/shopify). The sandbox moves each order one status on every --status-interval (10s: Open,
+In process, Ready to deliver, Invoiced, Delivered within a minute), whether or not anyone asks,
+and posts each change to the connector's IWS webhook (/webhooks/iws). It then runs the job workers and the scheduler like serve, and serves the
 connector on --addr (127.0.0.1:8080) until Ctrl-C.
 
 Everything is kept under --data and the next run carries on from it: the secret key that
@@ -218,6 +231,8 @@ gracefully (exit status 0).`,
 	cmd.Flags().StringVar(&opts.SandboxAddr, "sandbox-addr", "127.0.0.1:0", "address of the in-process IWS sandbox (port 0: the last run's port when free, else any)")
 	cmd.Flags().IntVar(&opts.SKUs, "skus", 2000, "size of the sandbox catalog")
 	cmd.Flags().Int64Var(&opts.Seed, "seed", 1, "seed of the sandbox catalog")
+	cmd.Flags().DurationVar(&opts.StatusInterval, "status-interval", demoStatusInterval,
+		"time a sandbox order spends in each status, Open to Delivered in four steps (0: only on demand via /_sandbox/advance)")
 	cmd.AddCommand(newDemoEnvCmd(&opts.DataDir), newDemoOrderCmd(&opts.DataDir))
 	return cmd
 }
@@ -275,25 +290,32 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 	}
 	defer st.Close()
 
-	// The connector's listener comes first: the sandbox's and the shops' webhook URLs name its
-	// address.
+	// The connector's listener comes first: the shops' webhook URLs and the sandbox's
+	// OrderStatusUpdate target name its address.
 	ln, err := demoListen("connector", "--addr", opts.Addr, urlHostPort(prev.AdminURL), logger)
 	if err != nil {
 		return err
 	}
 	defer ln.Close() // on an early return; serveHTTP closes it otherwise
+	adminURL := "http://" + ln.Addr().String() + "/"
+	if err := lock.setAddr(adminURL); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	iwsWebhookURL := strings.TrimSuffix(adminURL, "/") + webhooks.IWSPath
 
+	// The sandbox advances its orders on its own clock (a ticker, and on every call), so a demo
+	// order is invoiced and delivered while nobody polls, and each change is posted to the
+	// connector's IWS webhook.
 	sb, err := sandbox.New(sandbox.Config{
 		APIKey:         keys.APIKey,
 		AccessKey:      keys.AccessKey,
 		SKUs:           opts.SKUs,
 		Seed:           opts.Seed,
-		StatusInterval: sandbox.DefaultStatusInterval,
+		StatusInterval: opts.StatusInterval,
+		WebhookURL:     iwsWebhookURL,
 		StatePath:      filepath.Join(opts.DataDir, "sandbox-state.json"),
 		Control:        true,
-		// Intcomex's OrderStatusUpdate webhook, to the connector's intake for it.
-		WebhookURL: "http://" + ln.Addr().String() + webhooks.IWSPath,
-		Logger:     logger.With("component", "iws-sandbox"),
+		Logger:         logger.With("component", "iws-sandbox"),
 	})
 	if err != nil {
 		return fmt.Errorf("demo: sandbox: %w", err)
@@ -334,10 +356,6 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 	}
 	hooks.Progress("sandbox answering")
 
-	adminURL := "http://" + ln.Addr().String() + "/"
-	if err := lock.setAddr(adminURL); err != nil {
-		return fmt.Errorf("demo: %w", err)
-	}
 	prevWoo, prevShopify, err := demoPreviousShops(ctx, st, opts.DataDir, logger)
 	if err != nil {
 		return err
@@ -408,8 +426,9 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 		Startup:  mirror.startup,
 		Database: cfg.DatabaseURL,
 		Started:  time.Now().UTC(),
-		Sandbox:  demoSandbox{ControlURL: sandboxURL + "/_sandbox/state", SKUs: opts.SKUs, Seed: opts.Seed},
-		Try:      demoTry(opts.DataDir, sandboxURL, mirror.sampleSKU, fakes),
+		Sandbox: demoSandbox{ControlURL: sandboxURL + "/_sandbox/state", SKUs: opts.SKUs, Seed: opts.Seed,
+			StatusInterval: opts.StatusInterval.String(), WebhookURL: iwsWebhookURL},
+		Try: demoTry(opts.DataDir, sandboxURL, mirror.sampleSKU, fakes),
 	}
 	for _, sh := range setups {
 		info.Shops = append(info.Shops, sh.info)

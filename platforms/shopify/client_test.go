@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/intcomex-connector/connector/connector/audit"
-	"github.com/intcomex-connector/connector/connector/audit/audittest"
 	"github.com/intcomex-connector/connector/platforms"
 	"github.com/intcomex-connector/connector/platforms/platformtest"
 	"github.com/intcomex-connector/connector/platforms/shopify"
@@ -63,7 +61,6 @@ func (c *vclock) Slept() time.Duration {
 type env struct {
 	fake  *shopifytest.Server
 	clock *vclock
-	rec   *audittest.Recorder
 }
 
 // roundTripFunc adapts a function to http.RoundTripper.
@@ -80,11 +77,11 @@ func newEnv(t testing.TB, fc shopifytest.Config) *env {
 	fake := shopifytest.New(fc)
 	t.Cleanup(fake.Close)
 	clock.settle = fake.Wait
-	return &env{fake: fake, clock: clock, rec: &audittest.Recorder{}}
+	return &env{fake: fake, clock: clock}
 }
 
-// client builds an adapter for the fake; wrap, if set, wraps the transport
-// under the audit transport.
+// client builds an adapter for the fake; wrap, if set, wraps the fake's
+// transport.
 func (e *env) client(t testing.TB, cfg shopify.Config, wrap func(http.RoundTripper) http.RoundTripper) *shopify.Client {
 	t.Helper()
 	var rt http.RoundTripper = e.fake.Client().Transport
@@ -96,9 +93,7 @@ func (e *env) client(t testing.TB, cfg shopify.Config, wrap func(http.RoundTripp
 		cfg.AccessToken = testToken
 	}
 	cfg.BaseURL = e.fake.URL()
-	// No SecretValues: the test proves the token is only ever in the
-	// (name-redacted) header, not that the safety net scrubs it.
-	cfg.HTTPClient = &http.Client{Transport: audit.NewTransport(rt, e.rec, audit.SystemShopify, audit.Options{})}
+	cfg.HTTPClient = &http.Client{Transport: rt}
 	cfg.Now, cfg.Sleep = e.clock.Now, e.clock.Sleep
 	if cfg.PollInterval == 0 {
 		cfg.PollInterval = 100 * time.Millisecond
@@ -279,43 +274,6 @@ func TestRetries(t *testing.T) {
 	if _, err := down.UpsertProducts(context.Background(), products("D", 1)); !errors.Is(err, shopify.ErrUnavailable) {
 		t.Fatalf("err %v, want ErrUnavailable", err)
 	}
-}
-
-// The access token never reaches the audit log, nor an error string.
-func TestTokenNeverLeaks(t *testing.T) {
-	e := newEnv(t, shopifytest.Config{})
-	c := e.client(t, shopify.Config{BulkThreshold: 3}, nil)
-	ctx := context.Background()
-	res, err := c.UpsertProducts(ctx, products("K", 5)) // bulk: upload and download too
-	mustOK(t, "bulk upsert", res, err, 5)
-	refs := make([]platforms.StockUpdate, len(res))
-	for i, r := range res {
-		refs[i] = platforms.StockUpdate{Ref: r.Ref, ManageStock: true, Stock: 1}
-	}
-	_, err = c.UpdateStock(ctx, refs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	calls := e.rec.Calls()
-	if len(calls) < 5 {
-		t.Fatalf("%d audit rows", len(calls))
-	}
-	audittest.AssertNoSecrets(t, calls, testToken)
-
-	const wrong = "shpat_wrong_token_987654"
-	bad := e.client(t, shopify.Config{AccessToken: wrong}, nil)
-	_, err = bad.UpsertProducts(ctx, products("W", 1))
-	if !errors.Is(err, shopify.ErrUnauthorized) {
-		t.Fatalf("err %v, want ErrUnauthorized", err)
-	}
-	if strings.Contains(err.Error(), wrong) {
-		t.Fatalf("token in error: %v", err)
-	}
-	var apiErr *shopify.APIError
-	if !errors.As(err, &apiErr) || apiErr.Status != http.StatusUnauthorized {
-		t.Fatalf("err %#v, want *APIError 401", err)
-	}
-	audittest.AssertNoSecrets(t, e.rec.Calls(), testToken, wrong)
 }
 
 func TestCanceledWaitReturns(t *testing.T) {

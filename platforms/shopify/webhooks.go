@@ -206,7 +206,7 @@ func VerifyWebhook(body []byte, signature, clientSecret string) bool {
 // secret is configured) and decodes the delivery. Order topics carry the
 // REST order, decoded into Order (without Meta: REST payloads hold no
 // metafields); compliance topics are decoded by ParseCompliance. Unknown
-// topics give TopicOther. It does no I/O.
+// topics give TopicOther; their body must still be JSON (else ErrInvalid). It does no I/O.
 func (c *Client) ParseWebhook(header http.Header, body []byte) (platforms.WebhookEvent, error) {
 	if !VerifyWebhook(body, header.Get("X-Shopify-Hmac-Sha256"), c.cfg.ClientSecret) {
 		return platforms.WebhookEvent{}, fmt.Errorf("shopify: webhook from %q: %w", header.Get("X-Shopify-Shop-Domain"), platforms.ErrSignature)
@@ -239,6 +239,12 @@ func (c *Client) ParseWebhook(header http.Header, body []byte) (platforms.Webhoo
 	case platforms.TopicCustomersDataReq, platforms.TopicCustomersRedact, platforms.TopicShopRedact:
 		if _, err := ParseCompliance(body); err != nil {
 			return platforms.WebhookEvent{}, fmt.Errorf("shopify: webhook %s: %w", raw, err)
+		}
+	default:
+		// Shopify sends JSON for every topic (subscriptions are created with format JSON): a
+		// signed body that is not JSON is a broken delivery, not an event to record.
+		if !json.Valid(body) {
+			return platforms.WebhookEvent{}, fmt.Errorf("shopify: webhook %q: body is not JSON: %w", raw, platforms.ErrInvalid)
 		}
 	}
 	return ev, nil

@@ -133,27 +133,3 @@ func clientWithSecret(t *testing.T, secret string) *shopify.Client {
 	}
 	return c
 }
-
-func FuzzParseWebhook(f *testing.F) {
-	f.Add("orders/paid", []byte(restOrderJSON), true)
-	f.Add("customers/redact", []byte(`{"shop_domain":"a.myshopify.com","orders_to_redact":[1]}`), true)
-	f.Add("orders/updated", []byte(`{"id":1,"line_items":[{"price":12.5}]}`), true)
-	f.Add("orders/create", []byte(`not json`), false)
-	c, err := shopify.New(shopify.Config{Shop: "demo.myshopify.com", AccessToken: testToken, ClientSecret: "k"})
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Fuzz(func(t *testing.T, topic string, body []byte, sign bool) {
-		h := http.Header{"X-Shopify-Topic": {topic}, "X-Shopify-Hmac-Sha256": {"AAAA"}}
-		if sign {
-			h = signed(topic, body, "k")
-		}
-		ev, err := c.ParseWebhook(h, body)
-		if !sign && !errors.Is(err, platforms.ErrSignature) {
-			t.Fatalf("unsigned body accepted: %v", err)
-		}
-		if err == nil && ev.Order != nil && ev.Order.ID != ev.OrderID {
-			t.Fatalf("order id %q vs %q", ev.Order.ID, ev.OrderID)
-		}
-	})
-}
