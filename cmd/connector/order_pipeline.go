@@ -67,6 +67,8 @@ func addOrderWorkers(ws *jobs.Workers, cfg Config, st *store.Store, sfs *shops.S
 		Store:   st,
 		Clients: newOrderClients(cfg, st, sfs, logger.With("component", "orders")),
 		Logger:  logger, // the placer names itself: component=orders
+		// One PlaceOrder call, with the client's throttle retries, within two request timeouts.
+		AttemptWindow: 2 * cfg.IWSTimeout,
 	})
 	if err != nil {
 		return fmt.Errorf("orders: %w", err)
