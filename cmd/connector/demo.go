@@ -402,7 +402,7 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 		}
 		return st.Ready(ctx)
 	}
-	router := newRouter(routerDeps{Logger: logger, Ready: ready, Registry: newMetricsRegistry(), Webhooks: intake, IWSWebhooks: iwsIntake})
+	router := newRouter(routerDeps{Logger: logger, Ready: ready, Registry: newMetricsRegistry(newOrderMetrics(st)), Webhooks: intake, IWSWebhooks: iwsIntake})
 	router.GET("/", func(c *gin.Context) {
 		if info := public.Load(); info != nil {
 			c.JSON(http.StatusOK, info)

@@ -131,7 +131,7 @@ func runServe(cmd *cobra.Command, a *app, cfg Config) error {
 	} else {
 		defer install.Wait()
 	}
-	router := newRouter(routerDeps{Logger: logger, Ready: st.Ready, Registry: newMetricsRegistry(), Webhooks: intake, IWSWebhooks: iwsIntake, Install: install})
+	router := newRouter(routerDeps{Logger: logger, Ready: st.Ready, Registry: newMetricsRegistry(newOrderMetrics(st)), Webhooks: intake, IWSWebhooks: iwsIntake, Install: install})
 	err = serveHTTP(ctx, ln, router, logger, cfg.ShutdownTimeout)
 	// The database closes after the background work has stopped.
 	return errors.Join(err, bg.stop(ctx, cfg.ShutdownTimeout))
