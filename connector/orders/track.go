@@ -376,11 +376,12 @@ func (t *Tracker) check(s *tstep) (time.Duration, error) {
 			return 0, err
 		}
 	}
+	if cancelledOnStorefront(s.order) && status != iws.StatusCanceled {
+		// Before any write-back: a cancelled order is not fulfilled.
+		return t.cancel(s, client, status)
+	}
 	if err := t.writeBack(s); err != nil {
 		return 0, err
-	}
-	if cancelledOnStorefront(s.order) && status != iws.StatusCanceled {
-		return t.cancel(s, client, status)
 	}
 	if status == iws.StatusCanceled || status == iws.StatusDelivered {
 		return 0, nil
@@ -691,6 +692,11 @@ func (t *Tracker) cannotCancel(s *tstep, why string) error {
 		return err
 	}
 	s.log.WarnContext(s.ctx, "orders: cancelled on the storefront, not cancellable at IWS: held", "reason", reason)
+	// What tracking learnt still goes back (status, serials, invoice: a return needs them);
+	// a held order is not fulfilled.
+	if err := t.writeBack(s); err != nil {
+		return err
+	}
 	if s.done[wbCancel] {
 		return nil
 	}
