@@ -40,8 +40,10 @@ type sandboxClients struct {
 func (c sandboxClients) StorefrontOrders(context.Context, store.Shop) (platforms.Orders, error) {
 	return c.sf, nil
 }
-func (c sandboxClients) IWS(context.Context, int64) (orders.IWS, error)           { return c.client, nil }
-func (c sandboxClients) TrackIWS(context.Context, int64) (orders.TrackIWS, error) { return c.client, nil }
+func (c sandboxClients) IWS(context.Context, int64) (orders.IWS, error) { return c.client, nil }
+func (c sandboxClients) TrackIWS(context.Context, int64) (orders.TrackIWS, error) {
+	return c.client, nil
+}
 
 // trackEnv is the order pipeline against the real IWS sandbox and the memory storefront.
 type trackEnv struct {
@@ -56,6 +58,7 @@ type trackEnv struct {
 	intake  *orders.Intake
 	sweeper *orders.Sweeper
 	jobs    *jobs.Client
+	counter *countingTransport
 }
 
 func newTrackEnv(tb testing.TB, st *store.Store, sbcfg sandbox.Config, intervals []time.Duration) *trackEnv {
@@ -72,7 +75,8 @@ func newTrackEnv(tb testing.TB, st *store.Store, sbcfg sandbox.Config, intervals
 	tb.Cleanup(func() { _ = sb.Close() })
 	srv := httptest.NewServer(sb)
 	tb.Cleanup(srv.Close)
-	hc := &http.Client{Transport: audit.NewTransport(srv.Client().Transport, st, audit.SystemIWS, audit.Options{BodyLimit: -1})}
+	counter := &countingTransport{next: srv.Client().Transport, n: map[string]int{}}
+	hc := &http.Client{Transport: audit.NewTransport(counter, st, audit.SystemIWS, audit.Options{BodyLimit: -1})}
 	client, err := iws.New(iws.Config{BaseURL: srv.URL + "/v1/", APIKey: trackAPIKey, AccessKey: trackAccessKey, HTTPClient: hc,
 		Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }})
 	if err != nil {
@@ -136,7 +140,7 @@ func newTrackEnv(tb testing.TB, st *store.Store, sbcfg sandbox.Config, intervals
 	}
 	q.Client = jc
 	return &trackEnv{st: st, sb: sb, client: client, shop: shop, sf: sf, sku: sku, placer: placer, tracker: tracker,
-		intake: intake, sweeper: sweeper, jobs: jc}
+		intake: intake, sweeper: sweeper, jobs: jc, counter: counter}
 }
 
 // newOrder creates a paid storefront order and takes it in as its webhook would.
