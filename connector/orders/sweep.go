@@ -60,16 +60,16 @@ type Sweeper struct {
 func NewSweeper(cfg SweeperConfig) (*Sweeper, error) {
 	var errs []error
 	if cfg.Store == nil {
-		errs = append(errs, errors.New("Store is nil"))
+		errs = append(errs, errors.New("no store"))
 	}
 	if cfg.Clients == nil {
-		errs = append(errs, errors.New("Clients is nil"))
+		errs = append(errs, errors.New("no clients"))
 	}
 	if cfg.Intake == nil {
-		errs = append(errs, errors.New("Intake is nil"))
+		errs = append(errs, errors.New("no intake"))
 	}
 	if cfg.Overlap < 0 || cfg.Lookback < 0 {
-		errs = append(errs, errors.New("Overlap and Lookback must not be negative"))
+		errs = append(errs, errors.New("overlap and lookback must not be negative"))
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("orders: sweeper config: %w", errors.Join(errs...))

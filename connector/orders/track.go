@@ -107,17 +107,17 @@ type Tracker struct {
 func NewTracker(cfg TrackerConfig) (*Tracker, error) {
 	var errs []error
 	if cfg.Store == nil {
-		errs = append(errs, errors.New("Store is nil"))
+		errs = append(errs, errors.New("no store"))
 	}
 	if cfg.Clients == nil {
-		errs = append(errs, errors.New("Clients is nil"))
+		errs = append(errs, errors.New("no clients"))
 	}
 	if cfg.Jobs == nil {
-		errs = append(errs, errors.New("Jobs is nil"))
+		errs = append(errs, errors.New("no jobs client"))
 	}
 	for _, d := range cfg.Intervals {
 		if d <= 0 {
-			errs = append(errs, errors.New("Intervals must be positive"))
+			errs = append(errs, errors.New("intervals must be positive"))
 			break
 		}
 	}
@@ -168,16 +168,6 @@ func (t *Tracker) Wake(ctx context.Context, orderID int64) error {
 		return err
 	}
 	_, err = t.cfg.Jobs.Insert(ctx, TrackOrderArgs{OrderID: orderID}, nil)
-	return err
-}
-
-// wakeTx is Wake inside the caller's transaction.
-func (t *Tracker) wakeTx(ctx context.Context, tx *store.Tx, orderID int64) error {
-	moved, err := t.cfg.Jobs.RunNowTx(ctx, tx, KindTrackOrder, TrackOrderKey(orderID))
-	if err != nil || moved {
-		return err
-	}
-	_, err = t.cfg.Jobs.InsertTx(ctx, tx, TrackOrderArgs{OrderID: orderID}, nil)
 	return err
 }
 

@@ -532,7 +532,7 @@ func TestTrackIntervals(t *testing.T) {
 			t.Errorf("interval %d = %s, want %s", i, got[i], want[i])
 		}
 	}
-	if _, err := orders.NewTracker(orders.TrackerConfig{}); err == nil || !strings.Contains(err.Error(), "Store is nil") {
+	if _, err := orders.NewTracker(orders.TrackerConfig{}); err == nil || !strings.Contains(err.Error(), "no store") {
 		t.Errorf("empty config: %v", err)
 	}
 	_ = errors.New
