@@ -356,7 +356,9 @@ func (t *Tracker) check(s *tstep) (time.Duration, error) {
 		return 0, fmt.Errorf("orders: GetOrderStatus %s: %w", s.order.IntcomexOrderNumber, err)
 	}
 	status := int(st.Status.StatusCode)
-	if status != s.order.IntcomexStatus {
+	// The state follows the status even when the status is not new: the Placer records the
+	// status of an order it adopted (GetOrder), which may already be well along.
+	if status != s.order.IntcomexStatus || stateFor(status, s.order.State) != s.order.State {
 		if err := t.statusChanged(s, status, st.Status.Description); err != nil {
 			return 0, err
 		}

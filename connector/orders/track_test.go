@@ -537,3 +537,30 @@ func TestTrackIntervals(t *testing.T) {
 	}
 	_ = errors.New
 }
+
+// An order the Placer adopted late (GetOrder after an unclear PlaceOrder) may be recorded with
+// a status already far along: its state still follows it.
+func TestTrackAdoptedLate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newTrackEnv(t, st, sandbox.Config{}, nil)
+		o := e.placed(t, 1)
+		if _, err := e.sb.AdvanceOrder(o.IntcomexOrderNumber, 4); err != nil { // 7 Delivered
+			t.Fatal(err)
+		}
+		o.IntcomexStatus = 7
+		o, err := st.SaveOrder(context.Background(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.track(t, o) {
+			t.Fatal("a delivered order is not followed")
+		}
+		got := e.order(t, o.ID)
+		if got.State != store.OrderDelivered || got.InvoiceNumber == "" || e.sf.CountCalls("FulfillOrder") != 1 {
+			t.Fatalf("%s invoice %q", got.State, got.InvoiceNumber)
+		}
+		if n := countPrefix(e.sf.Notes(o.StorefrontOrderID), "Delivered (status 7)"); n != 1 {
+			t.Errorf("delivered note written %d times", n)
+		}
+	})
+}
