@@ -162,12 +162,19 @@ func (t *Tracker) OnPlaced(ctx context.Context, tx *store.Tx, o store.Order) err
 
 // Wake makes the order's track_order job run now: the live job is brought forward, or a new
 // one inserted.
-func (t *Tracker) Wake(ctx context.Context, orderID int64) error {
-	moved, err := t.cfg.Jobs.RunNow(ctx, KindTrackOrder, TrackOrderKey(orderID))
+func (t *Tracker) Wake(ctx context.Context, orderID int64) error { return WakeTracking(ctx, t.cfg.Jobs, orderID) }
+
+// WakeTracking makes an order's track_order job run now with any jobs client (`connector order
+// refresh`): a plain Insert would find the live job snoozed for hours and leave it there.
+func WakeTracking(ctx context.Context, q interface {
+	Insert(ctx context.Context, args jobs.JobArgs, opts *jobs.InsertOpts) (jobs.InsertResult, error)
+	RunNow(ctx context.Context, kind, uniqueKey string) (bool, error)
+}, orderID int64) error {
+	moved, err := q.RunNow(ctx, KindTrackOrder, TrackOrderKey(orderID))
 	if err != nil || moved {
 		return err
 	}
-	_, err = t.cfg.Jobs.Insert(ctx, TrackOrderArgs{OrderID: orderID}, nil)
+	_, err = q.Insert(ctx, TrackOrderArgs{OrderID: orderID}, nil)
 	return err
 }
 
