@@ -162,7 +162,9 @@ func (t *Tracker) OnPlaced(ctx context.Context, tx *store.Tx, o store.Order) err
 
 // Wake makes the order's track_order job run now: the live job is brought forward, or a new
 // one inserted.
-func (t *Tracker) Wake(ctx context.Context, orderID int64) error { return WakeTracking(ctx, t.cfg.Jobs, orderID) }
+func (t *Tracker) Wake(ctx context.Context, orderID int64) error {
+	return WakeTracking(ctx, t.cfg.Jobs, orderID)
+}
 
 // WakeTracking makes an order's track_order job run now with any jobs client (`connector order
 // refresh`): a plain Insert would find the live job snoozed for hours and leave it there.
