@@ -52,6 +52,8 @@ type Config struct {
 	ScheduleExtendedCatalog time.Duration `env:"SCHEDULE_EXTENDED_CATALOG" envDefault:"720h" doc:"How often the IWS extended catalog (content, images) is downloaded (IWS minimum 24h)."`
 	ScheduleAuditPurge      time.Duration `env:"SCHEDULE_AUDIT_PURGE" envDefault:"24h" doc:"How often old API call log rows are purged (AUDIT_MAX_AGE, AUDIT_MAX_ROWS)."`
 	ScheduleVerifyListings  time.Duration `env:"SCHEDULE_VERIFY_LISTINGS" envDefault:"24h" doc:"How often each shop's products are read back from the store and what differs from what was pushed is repaired (minimum 1h)."`
+	ScheduleSweepOrders     time.Duration `env:"SCHEDULE_SWEEP_ORDERS" envDefault:"5m" doc:"How often each shop's recently paid orders are listed so an order whose webhook was lost is still placed (minimum 1m)."`
+	OrderTrackInterval      time.Duration `env:"ORDER_TRACK_INTERVAL" envDefault:"2m" doc:"First wait of the Intcomex order status checks; later checks wait 2.5, 7.5, 15, 30 and then 90 times as long (2m: 5m, 15m, 30m, 1h, every 3h). IWS's webhook triggers a check at once."`
 	ImageConcurrency        int           `env:"IMAGE_CONCURRENCY" envDefault:"3" doc:"Image uploads a push keeps in flight per shop, 1 to 8 (fewer while the store answers 429 or 5xx)."`
 
 	// The _FILE variants: a path whose content (trailing newline trimmed) is the value.
@@ -234,6 +236,8 @@ func (c Config) validate(requireSecretKey bool, skip map[string]bool) error {
 		{"ScheduleExtendedCatalog", "SCHEDULE_EXTENDED_CATALOG", c.ScheduleExtendedCatalog, schedule.MinExtendedCatalogInterval, "IWS's minimum"},
 		{"ScheduleAuditPurge", "SCHEDULE_AUDIT_PURGE", c.ScheduleAuditPurge, time.Minute, "the minimum"},
 		{"ScheduleVerifyListings", "SCHEDULE_VERIFY_LISTINGS", c.ScheduleVerifyListings, schedule.MinVerifyListingsInterval, "the minimum"},
+		{"ScheduleSweepOrders", "SCHEDULE_SWEEP_ORDERS", c.ScheduleSweepOrders, schedule.MinSweepOrdersInterval, "the minimum"},
+		{"OrderTrackInterval", "ORDER_TRACK_INTERVAL", c.OrderTrackInterval, time.Second, "the minimum"},
 	} {
 		if !skip[s.field] && s.value < s.min {
 			bad("%s%s: %s is below %s of %s", envPrefix, s.name, s.value, s.why, s.min)
@@ -270,7 +274,7 @@ const maxImageConcurrency = 8
 
 // shopIntervals are the configured per-shop schedule intervals.
 func (c Config) shopIntervals() schedule.ShopIntervals {
-	return schedule.ShopIntervals{VerifyListings: c.ScheduleVerifyListings}
+	return schedule.ShopIntervals{VerifyListings: c.ScheduleVerifyListings, SweepOrders: c.ScheduleSweepOrders}
 }
 
 // auditOptions are the audit transport settings the configuration implies.
@@ -311,6 +315,8 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("schedule_extended_catalog", c.ScheduleExtendedCatalog),
 		slog.Duration("schedule_audit_purge", c.ScheduleAuditPurge),
 		slog.Duration("schedule_verify_listings", c.ScheduleVerifyListings),
+		slog.Duration("schedule_sweep_orders", c.ScheduleSweepOrders),
+		slog.Duration("order_track_interval", c.OrderTrackInterval),
 		slog.Int("image_concurrency", c.ImageConcurrency),
 		slog.String("public_url", c.PublicURL),
 		slog.String("shopify_client_id", c.ShopifyClientID),

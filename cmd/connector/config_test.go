@@ -39,6 +39,8 @@ func TestLoadConfigDefaults(t *testing.T) {
 		ScheduleExtendedCatalog: 720 * time.Hour,
 		ScheduleAuditPurge:      24 * time.Hour,
 		ScheduleVerifyListings:  24 * time.Hour,
+		ScheduleSweepOrders:     5 * time.Minute,
+		OrderTrackInterval:      2 * time.Minute,
 		ImageConcurrency:        3,
 
 		ShopifyScopes: "read_products,write_products,read_inventory,write_inventory,read_locations,read_orders,write_orders,read_merchant_managed_fulfillment_orders,write_merchant_managed_fulfillment_orders",

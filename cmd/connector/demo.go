@@ -245,6 +245,11 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 	if err != nil {
 		return err
 	}
+	// The sandbox moves an order every --status-interval and sends no webhook out of invoiced:
+	// tracking checks at least twice per status so `order show` keeps up.
+	if half := opts.StatusInterval / 2; half > 0 && half < cfg.OrderTrackInterval {
+		cfg.OrderTrackInterval = max(half, time.Second)
+	}
 	logger, err := newLogger(cmd.ErrOrStderr(), cfg.LogLevel, cfg.LogFormat)
 	if err != nil {
 		return err
@@ -389,7 +394,7 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 	if err != nil {
 		return err
 	}
-	iwsIntake, err := newIWSIntake(st, logger)
+	iwsIntake, err := newIWSIntake(st, bg.orders.tracker, logger)
 	if err != nil {
 		return err
 	}

@@ -121,7 +121,7 @@ func runServe(cmd *cobra.Command, a *app, cfg Config) error {
 	if err != nil {
 		return errors.Join(err, bg.stop(ctx, cfg.ShutdownTimeout))
 	}
-	iwsIntake, err := newIWSIntake(st, logger)
+	iwsIntake, err := newIWSIntake(st, bg.orders.tracker, logger)
 	if err != nil {
 		return errors.Join(err, bg.stop(ctx, cfg.ShutdownTimeout))
 	}
@@ -170,6 +170,7 @@ type background struct {
 	jobs      *jobs.Client
 	scheduler *schedule.Scheduler
 	runner    *syncjob.Runner
+	orders    *orderPipeline
 	logger    *slog.Logger
 	shutdown  time.Duration
 	workers   int
@@ -187,7 +188,8 @@ func newBackground(cfg Config, st *store.Store, sfs *shops.Storefronts, logger *
 	}
 	ws := jobs.NewWorkers()
 	syncjob.AddWorkers(ws, runner, syncjob.PurgePolicy{MaxAge: cfg.AuditMaxAge, MaxRows: cfg.AuditMaxRows})
-	if err := addOrderWorkers(ws, cfg, st, sfs, logger); err != nil {
+	pipeline, err := addOrderWorkers(ws, cfg, st, sfs, logger)
+	if err != nil {
 		return nil, err
 	}
 	client, err := jobs.NewClient(st, jobs.Config{
@@ -199,11 +201,12 @@ func newBackground(cfg Config, st *store.Store, sfs *shops.Storefronts, logger *
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
+	pipeline.bind(client)
 	schedules, err := schedule.IWSSchedules(cfg.iwsIntervals(), syncjob.ScheduleKinds())
 	if err != nil {
 		return nil, err
 	}
-	perShop, err := schedule.ShopSchedules(cfg.shopIntervals(), syncjob.ShopScheduleKinds())
+	perShop, err := schedule.ShopSchedules(cfg.shopIntervals(), orderShopKinds(syncjob.ShopScheduleKinds()))
 	if err != nil {
 		return nil, err
 	}
@@ -227,7 +230,7 @@ func newBackground(cfg Config, st *store.Store, sfs *shops.Storefronts, logger *
 	if err != nil {
 		return nil, err
 	}
-	return &background{jobs: client, scheduler: sched, runner: runner, logger: logger, shutdown: cfg.ShutdownTimeout, workers: cfg.JobWorkers}, nil
+	return &background{jobs: client, scheduler: sched, runner: runner, orders: pipeline, logger: logger, shutdown: cfg.ShutdownTimeout, workers: cfg.JobWorkers}, nil
 }
 
 // start starts the workers and the scheduler; they run until ctx ends, stop then waits for

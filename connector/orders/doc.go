@@ -40,6 +40,31 @@
 // number (CustomerOrderNumber) is derived from the shop and the storefront order, so IWS itself
 // refuses a second order with it.
 //
+// # Following (track_order)
+//
+// The Tracker's job is unique per order (TrackOrderKey) and lives as long as the order is
+// followed, snoozing between GetOrderStatus checks on a schedule that grows from the last status
+// change (TrackIntervals: 2m, 5m, 15m, 30m, 1h, then every 3h). IWS's OrderStatusUpdate webhook
+// (Tracker.Notify, the webhooks.OrderStatusSink) marks the order due and brings the job forward
+// (jobs.Client.RunNow); `connector order refresh` does the same. Every status change is a
+// compare-and-swap with a status event; invoiced (5) or delivered (7) reads serials and shipments
+// (GetOrder) and the invoice (GetInvoice). Write-backs (status, serials, invoice notes and meta,
+// FulfillOrder per tracking number, then the fulfilled status) are each recorded as a writeback
+// event with a "writeback" key in its detail, so a retried job never writes one twice (a crash
+// between the storefront call and the event can repeat that one write-back). Cancelled (6) and
+// delivered (7) end the job.
+//
+// A storefront order cancelled or refunded after the connector saw it paid: the intake records
+// the storefront status and wakes the job, which cancels at IWS while the status allows it
+// (1, 2, 3) and otherwise holds the order (HoldCancel) with a private note; an order not placed
+// yet is not placed (the Placer checks before PlaceOrder).
+//
+// # Sweep (sweep_orders)
+//
+// The Sweeper lists each shop's paid orders changed since its last sweep minus an overlap
+// (store.OrderSweep; the first sweep looks a day back) and passes each through the intake, so a
+// lost webhook loses no order and a sweep and a webhook meet on one order and one job.
+//
 // # Hooks for the rest of the pipeline
 //
 // Placer.OnPlaced runs in the transaction that records the placement: the place to enqueue the

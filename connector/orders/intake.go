@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/intcomex-connector/connector/connector/jobs"
 	"github.com/intcomex-connector/connector/connector/store"
@@ -59,6 +60,10 @@ const (
 	OutcomeOwn      Outcome = "own"      // an update the connector itself made (its note, meta, status)
 	OutcomeNotPaid  Outcome = "not_paid" // not (yet) a paid order: nothing to do
 	OutcomeNoOrder  Outcome = "no_order" // not an order topic
+	// OutcomeCancelled: a known order was cancelled or refunded on the storefront; the
+	// track_order job cancels it at IWS (or holds it for a person), an order not placed is
+	// cancelled here or by the Placer.
+	OutcomeCancelled Outcome = "cancelled"
 )
 
 // Sources of an intake, as the timeline names them.
@@ -126,6 +131,20 @@ func (in *Intake) ReceiveTx(ctx context.Context, tx *store.Tx, shop store.Shop, 
 	}
 	if ev.OrderID == "" && ev.Order == nil {
 		return OutcomeNoOrder, store.Order{}, nil
+	}
+	if ev.Order != nil && (ev.Order.Status == platforms.OrderCancelled || ev.Order.Status == platforms.OrderRefunded) {
+		id := ev.OrderID
+		if id == "" {
+			id = ev.Order.ID
+		}
+		existing, err := in.existing(ctx, tx, shop.ID, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return OutcomeNotPaid, store.Order{}, nil
+		}
+		if err != nil {
+			return "", store.Order{}, err
+		}
+		return in.cancelled(ctx, tx, existing, ev.Order.Status, map[string]string{"topic": ev.RawTopic, "delivery": ev.DeliveryID})
 	}
 	if !Paid(shop.Platform, ev) {
 		return OutcomeNotPaid, store.Order{}, nil
@@ -218,6 +237,64 @@ func (in *Intake) known(ctx context.Context, tx *store.Tx, shop store.Shop, exis
 		return "", store.Order{}, err
 	}
 	return OutcomeReopened, saved, nil
+}
+
+// cancelled takes the storefront's word that a known order is cancelled or refunded. Only the
+// change to cancelled/refunded does work (a repeat is OutcomeSeen): an order not placed and
+// waiting (held, unpaid) is cancelled here; an order on its way or placed gets the storefront
+// status recorded and its track_order job woken, which cancels it at IWS while IWS allows it and
+// holds it for a person otherwise (the Placer, seeing the status, places nothing more).
+func (in *Intake) cancelled(ctx context.Context, tx *store.Tx, existing store.Order, status platforms.OrderStatus, detail map[string]string) (Outcome, store.Order, error) {
+	if cancelledOnStorefront(existing) {
+		return OutcomeSeen, existing, nil
+	}
+	existing.StorefrontStatus = string(status)
+	var msg string
+	wake := false
+	switch existing.State {
+	case store.OrderHeld, store.OrderUnpaid:
+		if existing.IntcomexOrderNumber != "" {
+			msg = fmt.Sprintf("the storefront order is %s; it stays held (Intcomex order %s)", status, existing.IntcomexOrderNumber)
+			break
+		}
+		existing.State, existing.HoldCode, existing.HoldReason = store.OrderCancelled, "", ""
+		msg = fmt.Sprintf("the storefront order is %s: nothing was placed, cancelled", status)
+	case store.OrderReceived, store.OrderValidating, store.OrderPlacing:
+		msg = fmt.Sprintf("the storefront order is %s before it was placed: not placed, or cancelled at IWS if it already was", status)
+		wake = true
+	case store.OrderPlaced, store.OrderInProcess, store.OrderInvoiced, store.OrderDelivered:
+		msg = fmt.Sprintf("the storefront order is %s: cancelling Intcomex order %s at IWS", status, existing.IntcomexOrderNumber)
+		wake = true
+	default: // not_ours, cancelled
+		msg = fmt.Sprintf("the storefront order is %s", status)
+	}
+	if wake {
+		existing.NextCheckAt = time.Now().UTC()
+	}
+	saved, err := in.store.SaveOrderTx(ctx, tx, existing, store.OrderEvent{Kind: store.OrderEventCancel, Message: msg, Detail: jsonDetail(detail)})
+	if err != nil {
+		return "", store.Order{}, fmt.Errorf("orders: intake: cancel order %d: %w", existing.ID, err)
+	}
+	if wake && saved.State != store.OrderReceived {
+		if err := in.wakeTrackingTx(ctx, tx, saved.ID); err != nil {
+			return "", store.Order{}, fmt.Errorf("orders: intake: wake tracking of order %d: %w", saved.ID, err)
+		}
+	}
+	return OutcomeCancelled, saved, nil
+}
+
+// wakeTrackingTx brings the order's track_order job forward (when the inserter can) or inserts it.
+func (in *Intake) wakeTrackingTx(ctx context.Context, tx *store.Tx, orderID int64) error {
+	if r, ok := in.jobs.(interface {
+		RunNowTx(ctx context.Context, tx *store.Tx, kind, uniqueKey string) (bool, error)
+	}); ok {
+		moved, err := r.RunNowTx(ctx, tx, KindTrackOrder, TrackOrderKey(orderID))
+		if err != nil || moved {
+			return err
+		}
+	}
+	_, err := in.jobs.InsertTx(ctx, tx, TrackOrderArgs{OrderID: orderID}, nil)
+	return err
 }
 
 func (in *Intake) enqueue(ctx context.Context, tx *store.Tx, o store.Order, ev store.OrderEvent) error {

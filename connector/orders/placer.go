@@ -413,6 +413,12 @@ func (p *Placer) place(s *step) error {
 			return fmt.Errorf("orders: look up %s at IWS before placing again: %w", s.order.CustomerOrderNumber, err)
 		}
 	}
+	if cancelledOnStorefront(s.order) {
+		// Cancelled on the storefront while it was being validated (the intake recorded it):
+		// nothing is at IWS, nothing is placed.
+		s.order.State = store.OrderCancelled
+		return stopAfter(s.save(s.event(store.OrderEventValidation, fmt.Sprintf("the storefront order is %s: nothing placed", s.order.StorefrontStatus), nil)))
+	}
 	// The claim: one worker wins this compare-and-swap; the others read the order again and wait
 	// for the window.
 	s.order.Attempts++

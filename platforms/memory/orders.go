@@ -375,8 +375,8 @@ func (s *Storefront) ParseWebhook(header http.Header, body []byte) (platforms.We
 	}, nil
 }
 
-// beginLocked is begin for the order calls, which do not otherwise hold s.mu (the order book has
-// its own lock).
+// beginLocked is begin for the order methods, which do not hold s.mu (they use the order book's
+// lock): it takes s.mu around the call's record, so concurrent workers do not race on it.
 func (s *Storefront) beginLocked(ctx context.Context, method string, items []string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
