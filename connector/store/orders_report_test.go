@@ -18,7 +18,7 @@ func TestPlacedOrders(t *testing.T) {
 			"2": time.Date(2026, 11, 30, 23, 59, 59, 0, time.UTC),
 			"3": time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC),
 			"4": time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), // December
-			"5": {},                                             // not placed
+			"5": {},                                           // not placed
 			"6": time.Date(2026, 11, 15, 12, 0, 0, 0, time.UTC),
 		}
 		for _, n := range []string{"1", "2", "3", "4", "5", "6"} {
