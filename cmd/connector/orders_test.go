@@ -205,7 +205,7 @@ func TestOrderShowCommand(t *testing.T) {
 		InvoiceNumber: "INV-5", InvoiceURL: "https://iws.example/invoice/INV-5", Attempts: 1,
 		Serials: json.RawMessage(`["SN1","SN2"]`), Tracking: json.RawMessage(`[{"tracking_id":"TRK1"}]`),
 		PlacedAt: time.Date(2026, 11, 3, 10, 0, 0, 0, time.UTC),
-		Lines: []store.OrderLine{{StorefrontLineID: "7", SKU: "A1", Name: "Mouse", Quantity: 2, UnitPrice: "150", Intcomex: true}}},
+		Lines:    []store.OrderLine{{StorefrontLineID: "7", SKU: "A1", Name: "Mouse", Quantity: 2, UnitPrice: "150", Intcomex: true}}},
 		store.OrderEvent{Kind: store.OrderEventWebhook, Message: "paid order received (webhook)"},
 		store.OrderEvent{Kind: store.OrderEventValidation, Message: "1 Intcomex line(s) checked with IWS", JobID: "41"},
 		store.OrderEvent{Kind: store.OrderEventPlacement, Message: "placed with IWS: Intcomex order IX9", JobID: "41"})
