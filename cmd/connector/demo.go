@@ -21,6 +21,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/intcomex-connector/connector/connector/catalog"
+	"github.com/intcomex-connector/connector/connector/orders"
 	"github.com/intcomex-connector/connector/connector/secret"
 	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
@@ -378,7 +379,13 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 	}
 	// The intake serves before the webhooks are registered: WooCommerce pings a new webhook at
 	// once and waits for the answer.
-	intake, err := webhooks.New(webhooks.Config{Store: st, Resolver: sfs, Logger: logger.With("component", "webhooks")})
+	// The background is built before the intake, which enqueues each paid order's job in it; it
+	// starts once the demo is up (the jobs wait for it).
+	bg, err := newBackground(cfg, st, sfs, logger)
+	if err != nil {
+		return err
+	}
+	intake, err := webhooks.New(webhooks.Config{Store: st, Resolver: sfs, Orders: orders.NewIntake(st, bg.jobs), Logger: logger.With("component", "webhooks")})
 	if err != nil {
 		return err
 	}
@@ -395,7 +402,7 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 		}
 		return st.Ready(ctx)
 	}
-	router := newRouter(routerDeps{Logger: logger, Ready: ready, Registry: newMetricsRegistry(), Webhooks: intake, IWSWebhooks: iwsIntake})
+	router := newRouter(routerDeps{Logger: logger, Ready: ready, Registry: newMetricsRegistry(newOrderMetrics(st)), Webhooks: intake, IWSWebhooks: iwsIntake})
 	router.GET("/", func(c *gin.Context) {
 		if info := public.Load(); info != nil {
 			c.JSON(http.StatusOK, info)
@@ -438,8 +445,7 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 	}
 	printDemoBanner(cmd.OutOrStdout(), info, opts.DataDir)
 
-	bg, err := startBackground(ctx, cfg, st, sfs, logger, map[int64]time.Time{acct.ID: syncedAt})
-	if err != nil {
+	if err := bg.start(ctx, map[int64]time.Time{acct.ID: syncedAt}); err != nil {
 		return stopServing(err)
 	}
 	pub := info.public()

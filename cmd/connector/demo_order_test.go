@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/validator/rules"
@@ -53,6 +54,19 @@ func TestDemoOrder(t *testing.T) {
 		t.Fatalf("the WooCommerce fake has no paid order %s of %s: %+v", res.OrderNumber, res.SKU, r.woo.Orders())
 	}
 	waitWebhookEvent(t, r.info.Database, woo.ID)
+	// The connector places it with the sandbox and writes the Intcomex order number back.
+	placed := waitOrderWrittenBack(t, r.info.Database, woo.ID, res.OrderID)
+	var meta bool
+	for _, o := range r.woo.Orders() {
+		for _, m := range o.MetaData {
+			if o.Number == res.OrderNumber && m.Key == "intcomex_order_number" && string(m.Value) == strconv.Quote(placed.IntcomexOrderNumber) {
+				meta = true
+			}
+		}
+	}
+	if !meta {
+		t.Errorf("WooCommerce order %s has no intcomex_order_number %s", res.OrderNumber, placed.IntcomexOrderNumber)
+	}
 
 	// A Shopify shop, a chosen SKU and quantity: orderCreate, paid.
 	out, stderr, err = runCmd(ctx, nil, "demo", "order", "--data", dataDir, "--shop", strconv.FormatInt(shop.ID, 10), "--sku", res.SKU, "--qty", "2")
@@ -67,6 +81,7 @@ func TestDemoOrder(t *testing.T) {
 		t.Fatalf("Shopify fake orders: %+v", orders)
 	}
 	waitWebhookEvent(t, r.info.Database, shop.ID)
+	waitOrderWrittenBack(t, r.info.Database, shop.ID, orders[0].ID)
 
 	// What it refuses, in words.
 	for _, tc := range []struct {
@@ -100,5 +115,28 @@ func TestDemoOrderCreateValidates(t *testing.T) {
 	}
 	if _, errs := gqlparser.LoadQueryWithRules(schema, demoOrderCreate, rules.NewDefaultRules()); errs != nil {
 		t.Fatalf("demoOrderCreate: %v", errs)
+	}
+}
+
+// waitOrderWrittenBack waits until the connector has placed the storefront order with IWS and
+// written the Intcomex order number back, and returns the order's record.
+func waitOrderWrittenBack(t *testing.T, dbURL string, shopID int64, storefrontOrderID string) store.Order {
+	t.Helper()
+	ctx := t.Context()
+	db, err := store.Open(ctx, dbURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		o, err := db.OrderByStorefrontID(ctx, shopID, storefrontOrderID)
+		if err == nil && o.State == store.OrderPlaced && !o.WrittenBackAt.IsZero() && o.IntcomexOrderNumber != "" {
+			return o
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("order %s of shop %d not placed and written back within a minute: %+v (%v)", storefrontOrderID, shopID, o, err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

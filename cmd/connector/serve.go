@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/intcomex-connector/connector/connector/jobs"
+	"github.com/intcomex-connector/connector/connector/orders"
 	"github.com/intcomex-connector/connector/connector/schedule"
 	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
@@ -109,11 +110,14 @@ func runServe(cmd *cobra.Command, a *app, cfg Config) error {
 	// One adapter factory for the process: the sync runner, the intake and the install flows share
 	// it, so an uninstall drops the adapter the next push would have used.
 	sfs := a.storefronts(cfg, st, logger.With("component", "sync"))
-	bg, err := startBackground(ctx, cfg, st, sfs, logger, nil)
+	bg, err := newBackground(cfg, st, sfs, logger)
 	if err != nil {
 		return err
 	}
-	intake, err := webhooks.New(webhooks.Config{Store: st, Resolver: sfs, Logger: logger.With("component", "webhooks")})
+	if err := bg.start(ctx, nil); err != nil {
+		return err
+	}
+	intake, err := webhooks.New(webhooks.Config{Store: st, Resolver: sfs, Orders: orders.NewIntake(st, bg.jobs), Logger: logger.With("component", "webhooks")})
 	if err != nil {
 		return errors.Join(err, bg.stop(ctx, cfg.ShutdownTimeout))
 	}
@@ -127,7 +131,7 @@ func runServe(cmd *cobra.Command, a *app, cfg Config) error {
 	} else {
 		defer install.Wait()
 	}
-	router := newRouter(routerDeps{Logger: logger, Ready: st.Ready, Registry: newMetricsRegistry(), Webhooks: intake, IWSWebhooks: iwsIntake, Install: install})
+	router := newRouter(routerDeps{Logger: logger, Ready: st.Ready, Registry: newMetricsRegistry(newOrderMetrics(st)), Webhooks: intake, IWSWebhooks: iwsIntake, Install: install})
 	err = serveHTTP(ctx, ln, router, logger, cfg.ShutdownTimeout)
 	// The database closes after the background work has stopped.
 	return errors.Join(err, bg.stop(ctx, cfg.ShutdownTimeout))
@@ -167,21 +171,25 @@ type background struct {
 	scheduler *schedule.Scheduler
 	runner    *syncjob.Runner
 	logger    *slog.Logger
+	shutdown  time.Duration
+	workers   int
+	started   bool
 }
 
-// startBackground starts the job workers (syncs through syncjob, the listing verification, the
-// audit purge) and the scheduler of the IWS schedules for every IWS account in the database and
-// of the listing verification for every connected shop. They run until ctx ends;
-// stop then waits for them. synced names accounts whose feeds were all just synced by the caller
-// (with the time the sync started): their schedules count from then, so IWS is not asked again
-// at once.
-func startBackground(ctx context.Context, cfg Config, st *store.Store, sfs *shops.Storefronts, logger *slog.Logger, synced map[int64]time.Time) (*background, error) {
+// newBackground builds the job workers (syncs through syncjob, the listing verification, the
+// audit purge, the order pipeline) and the scheduler of the IWS schedules for every IWS account
+// in the database and of the listing verification for every connected shop. Nothing runs until
+// start; jobs may be inserted before (the webhook intake's), they wait for it.
+func newBackground(cfg Config, st *store.Store, sfs *shops.Storefronts, logger *slog.Logger) (*background, error) {
 	runner, err := newSyncRunner(cfg, st, sfs, logger.With("component", "sync"))
 	if err != nil {
 		return nil, err
 	}
 	ws := jobs.NewWorkers()
 	syncjob.AddWorkers(ws, runner, syncjob.PurgePolicy{MaxAge: cfg.AuditMaxAge, MaxRows: cfg.AuditMaxRows})
+	if err := addOrderWorkers(ws, cfg, st, sfs, logger); err != nil {
+		return nil, err
+	}
 	client, err := jobs.NewClient(st, jobs.Config{
 		Workers:     ws,
 		Concurrency: cfg.JobWorkers,
@@ -219,21 +227,29 @@ func startBackground(ctx context.Context, cfg Config, st *store.Store, sfs *shop
 	if err != nil {
 		return nil, err
 	}
+	return &background{jobs: client, scheduler: sched, runner: runner, logger: logger, shutdown: cfg.ShutdownTimeout, workers: cfg.JobWorkers}, nil
+}
+
+// start starts the workers and the scheduler; they run until ctx ends, stop then waits for
+// them. synced names accounts whose feeds were all just synced by the caller (with the time the
+// sync started): their schedules count from then, so IWS is not asked again at once.
+func (b *background) start(ctx context.Context, synced map[int64]time.Time) error {
 	for accountID, at := range synced {
-		if err := sched.Ran(ctx, accountID, at); err != nil {
-			return nil, err
+		if err := b.scheduler.Ran(ctx, accountID, at); err != nil {
+			return err
 		}
 	}
-	if err := client.Start(ctx); err != nil {
-		return nil, fmt.Errorf("jobs: %w", err)
+	if err := b.jobs.Start(ctx); err != nil {
+		return fmt.Errorf("jobs: %w", err)
 	}
-	if err := sched.Start(ctx); err != nil {
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+	if err := b.scheduler.Start(ctx); err != nil {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.shutdown)
 		defer cancel()
-		return nil, errors.Join(fmt.Errorf("scheduler: %w", err), client.Stop(sctx))
+		return errors.Join(fmt.Errorf("scheduler: %w", err), b.jobs.Stop(sctx))
 	}
-	logger.InfoContext(ctx, "job workers and scheduler started", "workers", cfg.JobWorkers)
-	return &background{jobs: client, scheduler: sched, runner: runner, logger: logger}, nil
+	b.started = true
+	b.logger.InfoContext(ctx, "job workers and scheduler started", "workers", b.workers)
+	return nil
 }
 
 // scheduledShops are the shops the per-shop schedules run for: every connected shop, with its
@@ -254,6 +270,9 @@ func scheduledShops(ctx context.Context, st *store.Store) ([]schedule.ShopRef, e
 
 // stop stops the scheduler, then waits up to timeout for running jobs.
 func (b *background) stop(ctx context.Context, timeout time.Duration) error {
+	if !b.started {
+		return nil
+	}
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
 	var errs []error

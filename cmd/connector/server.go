@@ -39,10 +39,11 @@ type routerDeps struct {
 	Install *admin.Install
 }
 
-// newMetricsRegistry returns a registry with the Go runtime and process collectors.
-func newMetricsRegistry() *prometheus.Registry {
+// newMetricsRegistry returns a registry with the Go runtime and process collectors and more.
+func newMetricsRegistry(more ...prometheus.Collector) *prometheus.Registry {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(more...)
 	return reg
 }
 

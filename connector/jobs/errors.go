@@ -35,3 +35,12 @@ func (e *snoozeError) Error() string { return fmt.Sprintf("jobs: snoozed for %s"
 
 // Snooze makes the job run again after d without using up an attempt. Return it from Work.
 func Snooze(d time.Duration) error { return &snoozeError{d: max(d, 0)} }
+
+// IsSnooze reports whether err asks to snooze (Snooze), and for how long.
+func IsSnooze(err error) (time.Duration, bool) {
+	var s *snoozeError
+	if errors.As(err, &s) {
+		return s.d, true
+	}
+	return 0, false
+}

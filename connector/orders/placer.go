@@ -57,6 +57,11 @@ type PlacerConfig struct {
 	// InFlightWait is how long a job waits when IWS says the customer order number is in use by
 	// a request still running (92) (default 30 s).
 	InFlightWait time.Duration
+	// AttemptWindow bounds one PlaceOrder call, throttle waits and retries included (default 2
+	// min; the IWS request timeout and a margin is right). While a call is in flight the order
+	// says so until the window ends, and no other worker (a second process, a job rescued from a
+	// process that stopped answering) asks IWS or places before then.
+	AttemptWindow time.Duration
 }
 
 // Placer is the place_order worker: it takes an order from received to placed (or held,
@@ -81,6 +86,9 @@ func NewPlacer(cfg PlacerConfig) (*Placer, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.AttemptWindow <= 0 {
+		cfg.AttemptWindow = 2 * time.Minute
 	}
 	if cfg.InFlightWait <= 0 {
 		cfg.InFlightWait = 30 * time.Second
@@ -386,6 +394,14 @@ func (p *Placer) place(s *step) error {
 	if err != nil {
 		return fmt.Errorf("orders: shop %d storefront: %w", s.shop.ID, err)
 	}
+	now := time.Now().UTC()
+	if until := s.order.AttemptUntil; now.Before(until) {
+		// A PlaceOrder call of another worker (or of a process that died during it) may still be
+		// in flight: asking IWS now could miss an order about to be made. Wait until it has
+		// surely ended.
+		s.log.InfoContext(s.ctx, "orders: a PlaceOrder call for this order may still be in flight: waiting", "until", until)
+		return jobs.Snooze(until.Sub(now) + time.Second)
+	}
 	if s.order.Attempts > 0 {
 		so, err := client.GetOrder(correlation.WithMethod(s.ctx, "getorder"), s.order.CustomerOrderNumber)
 		switch {
@@ -397,17 +413,25 @@ func (p *Placer) place(s *step) error {
 			return fmt.Errorf("orders: look up %s at IWS before placing again: %w", s.order.CustomerOrderNumber, err)
 		}
 	}
+	// The claim: one worker wins this compare-and-swap; the others read the order again and wait
+	// for the window.
 	s.order.Attempts++
+	s.order.AttemptUntil = now.Add(p.cfg.AttemptWindow)
 	if err := s.save(); err != nil {
 		return err
 	}
 	params := p.params(s)
-	so, err := client.PlaceOrder(correlation.WithMethod(s.ctx, "placeorder"), params)
+	callCtx, cancel := context.WithDeadline(s.ctx, s.order.AttemptUntil.Add(-p.cfg.AttemptWindow/10))
+	so, err := client.PlaceOrder(correlation.WithMethod(callCtx, "placeorder"), params)
+	cancel()
+	s.order.AttemptUntil = time.Time{} // the call has ended: the next save says so
 	switch {
 	case err == nil:
 		return p.placed(s, so, "placed with IWS")
 	case iws.IsOrderInFlight(err):
-		_ = p.cfg.Store.AddOrderEvents(s.ctx, s.order.ID, s.event(store.OrderEventRetry, "IWS is still placing this customer order number (92): waiting", nil))
+		if serr := s.save(s.event(store.OrderEventRetry, "IWS is still placing this customer order number (92): waiting", nil)); serr != nil {
+			return serr
+		}
 		return jobs.Snooze(p.cfg.InFlightWait)
 	case iws.IsOrderNumberInUse(err): // 90: it exists
 		existing, gerr := client.GetOrder(correlation.WithMethod(s.ctx, "getorder"), s.order.CustomerOrderNumber)
@@ -419,9 +443,14 @@ func (p *Placer) place(s *step) error {
 		}
 		return p.placed(s, existing, "IWS already has this customer order number (90): adopted")
 	case ambiguous(err):
-		_ = p.cfg.Store.AddOrderEvents(s.ctx, s.order.ID, s.event(store.OrderEventRetry, "no clear answer from PlaceOrder: IWS is asked before any new attempt", map[string]string{"error": err.Error()}))
+		if serr := s.save(s.event(store.OrderEventRetry, "no clear answer from PlaceOrder: IWS is asked before any new attempt", map[string]string{"error": err.Error()})); serr != nil {
+			return errors.Join(fmt.Errorf("orders: PlaceOrder %s: %w", s.order.CustomerOrderNumber, err), serr)
+		}
 		return fmt.Errorf("orders: PlaceOrder %s: %w", s.order.CustomerOrderNumber, err)
 	case iws.IsThrottled(err):
+		if serr := s.save(); serr != nil {
+			return serr
+		}
 		return err // the jobs client snoozes throttles (Config.SnoozeFor); the next attempt asks IWS first
 	case iws.IsInsufficientStock(err):
 		return p.hold(s, sf, HoldStock, "IWS refused the order for stock (23): "+iwsMessage(err))
@@ -481,6 +510,7 @@ func (p *Placer) params(s *step) *iws.PlaceOrderParams {
 func (p *Placer) placed(s *step, so *iws.SalesOrder, msg string) error {
 	o := s.order
 	o.State, o.IntcomexOrderNumber, o.PlacedAt = store.OrderPlaced, clip(string(so.OrderNumber), 64), time.Now().UTC()
+	o.AttemptUntil = time.Time{}
 	o.IntcomexStatus = int(so.Status.StatusCode)
 	if so.Total != nil {
 		o.IntcomexTotal = clip(so.Total.Amount.String(), 40)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -250,6 +251,31 @@ func TestPlacer(t *testing.T) {
 				t.Fatalf("got %s %s, %v", got.State, got.IntcomexOrderNumber, err)
 			}
 		})
+		t.Run("a call in flight elsewhere is waited for", func(t *testing.T) {
+			// Another worker claimed the order and its PlaceOrder call may still be running (or
+			// its process died during it): no IWS call at all until its window has passed.
+			e := newPlacerEnv(t, storetest.New(t, st.Dialect(), true))
+			o := e.order(t, memory.NewOrderLine{SKU: "A1", Quantity: 1, UnitPrice: "150"})
+			o.State, o.Attempts, o.AttemptUntil = store.OrderPlacing, 1, time.Now().Add(time.Hour)
+			o, err := e.st.SaveOrder(ctx, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := e.place(t, o)
+			if d, ok := jobs.IsSnooze(err); !ok || d < 59*time.Minute || got.State != store.OrderPlacing || e.iws.calls != 0 {
+				t.Fatalf("got %s, %v (snooze %s), %d PlaceOrder calls", got.State, err, d, e.iws.calls)
+			}
+			// The window has passed: IWS is asked first, and has it (the other call made it).
+			e.iws.placed[o.CustomerOrderNumber] = "IX9"
+			got.AttemptUntil = time.Now().Add(-time.Second)
+			if _, err := e.st.SaveOrder(ctx, got); err != nil {
+				t.Fatal(err)
+			}
+			got, err = e.place(t, got)
+			if err != nil || got.State != store.OrderPlaced || got.IntcomexOrderNumber != "IX9" || e.iws.calls != 0 || !got.AttemptUntil.IsZero() {
+				t.Fatalf("got %s %s, %v, %d PlaceOrder calls, attempt until %s", got.State, got.IntcomexOrderNumber, err, e.iws.calls, got.AttemptUntil)
+			}
+		})
 		t.Run("concurrent jobs place once", func(t *testing.T) {
 			e := newPlacerEnv(t, storetest.New(t, st.Dialect(), true))
 			o := e.order(t, memory.NewOrderLine{SKU: "A1", Quantity: 1, UnitPrice: "150"})
@@ -258,7 +284,8 @@ func TestPlacer(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					if err := e.placer.Place(ctx, o.ID, "1"); err != nil && !errors.Is(err, store.ErrConflict) {
+					// The losers find the winner's call in flight and wait (snooze).
+					if err := e.placer.Place(ctx, o.ID, "1"); err != nil && !errors.Is(err, store.ErrConflict) && !isSnooze(err) {
 						t.Error(err)
 					}
 				}()
@@ -270,4 +297,10 @@ func TestPlacer(t *testing.T) {
 			}
 		})
 	})
+}
+
+// isSnooze reports a jobs.Snooze answer.
+func isSnooze(err error) bool {
+	_, ok := jobs.IsSnooze(err)
+	return ok
 }

@@ -136,6 +136,15 @@ func (s *Store) IWSAccount(ctx context.Context, name string) (IWSAccount, error)
 	return s.openIWSAccount(row)
 }
 
+// IWSAccountByID returns the account with this id, access key decrypted, or ErrNotFound.
+func (s *Store) IWSAccountByID(ctx context.Context, id int64) (IWSAccount, error) {
+	var row iwsAccountRow
+	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return IWSAccount{}, notFound("IWS account", err)
+	}
+	return s.openIWSAccount(row)
+}
+
 // DefaultIWSAccount returns the account named DefaultIWSAccountName if there is one, else the
 // oldest account, or ErrNotFound when there is none.
 func (s *Store) DefaultIWSAccount(ctx context.Context) (IWSAccount, error) {

@@ -79,7 +79,11 @@ type Order struct {
 	Tracking json.RawMessage
 	Serials  json.RawMessage
 	// Attempts counts PlaceOrder calls made for the order.
-	Attempts      int
+	Attempts int
+	// AttemptUntil is set while a PlaceOrder call is in flight: the time by which the call has
+	// surely ended (the IWS timeout and a margin). Until then no other worker may ask IWS or place
+	// again; it is cleared when the call returns. Zero when no call is in flight.
+	AttemptUntil  time.Time
 	PaidAt        time.Time
 	PlacedAt      time.Time
 	WrittenBackAt time.Time // the Intcomex order number written back to the storefront
@@ -154,6 +158,7 @@ type orderRow struct {
 	Tracking              string     `gorm:"column:tracking"`
 	Serials               string     `gorm:"column:serials"`
 	Attempts              int        `gorm:"column:attempts"`
+	AttemptUntil          *time.Time `gorm:"column:attempt_until"`
 	PaidAt                *time.Time `gorm:"column:paid_at"`
 	PlacedAt              *time.Time `gorm:"column:placed_at"`
 	WrittenBackAt         *time.Time `gorm:"column:written_back_at"`
@@ -273,7 +278,7 @@ func orderToRow(o Order) orderRow {
 		StorefrontStatus: o.StorefrontStatus, Currency: o.Currency, Total: o.Total,
 		IntcomexOrderNumber: o.IntcomexOrderNumber, IntcomexStatus: o.IntcomexStatus, IntcomexTotal: o.IntcomexTotal,
 		IntcomexCurrency: o.IntcomexCurrency, InvoiceNumber: o.InvoiceNumber, InvoiceURL: o.InvoiceURL,
-		Tracking: jsonText(o.Tracking, "null"), Serials: jsonText(o.Serials, "null"), Attempts: o.Attempts,
+		Tracking: jsonText(o.Tracking, "null"), Serials: jsonText(o.Serials, "null"), Attempts: o.Attempts, AttemptUntil: timePtr(o.AttemptUntil),
 		PaidAt: timePtr(o.PaidAt), PlacedAt: timePtr(o.PlacedAt), WrittenBackAt: timePtr(o.WrittenBackAt),
 		LastStatusAt: timePtr(o.LastStatusAt), NextCheckAt: timePtr(o.NextCheckAt), Version: o.Version,
 		CreatedAt: o.CreatedAt.UTC(), UpdatedAt: o.UpdatedAt.UTC(),
@@ -287,7 +292,7 @@ func (r orderRow) order() Order {
 		StorefrontStatus: r.StorefrontStatus, Currency: r.Currency, Total: r.Total,
 		IntcomexOrderNumber: r.IntcomexOrderNumber, IntcomexStatus: r.IntcomexStatus, IntcomexTotal: r.IntcomexTotal,
 		IntcomexCurrency: r.IntcomexCurrency, InvoiceNumber: r.InvoiceNumber, InvoiceURL: r.InvoiceURL,
-		Tracking: json.RawMessage(r.Tracking), Serials: json.RawMessage(r.Serials), Attempts: r.Attempts,
+		Tracking: json.RawMessage(r.Tracking), Serials: json.RawMessage(r.Serials), Attempts: r.Attempts, AttemptUntil: timeOf(r.AttemptUntil),
 		PaidAt: timeOf(r.PaidAt), PlacedAt: timeOf(r.PlacedAt), WrittenBackAt: timeOf(r.WrittenBackAt),
 		LastStatusAt: timeOf(r.LastStatusAt), NextCheckAt: timeOf(r.NextCheckAt), Version: r.Version,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -16,7 +17,7 @@ import (
 
 func newOrder(shopID int64, sfID, number string) store.Order {
 	return store.Order{
-		ShopID: shopID, StorefrontOrderID: sfID, StorefrontOrderNumber: number, CustomerOrderNumber: "W1N" + number,
+		ShopID: shopID, StorefrontOrderID: sfID, StorefrontOrderNumber: number, CustomerOrderNumber: "W" + strconv.FormatInt(shopID, 10) + "N" + number,
 		StorefrontStatus: "processing", Currency: "USD", Total: "120.50",
 		PaidAt: time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC),
 		Lines: []store.OrderLine{

@@ -6,7 +6,9 @@
 -- refuses a number twice, so two orders must never share one. state is the pipeline's
 -- (connector/orders doc.go); version is bumped by every update, which compares it first
 -- (compare-and-swap), so two processes never both act on one state. tracking and serials are
--- JSON documents; intcomex_total is decimal text as IWS sent it. Times are DATETIME(6) UTC.
+-- JSON documents; intcomex_total is decimal text as IWS sent it. attempt_until is set while a
+-- PlaceOrder call is in flight (the time it has surely ended by): no other worker asks IWS or
+-- places again before it. Times are DATETIME(6) UTC.
 --
 -- order_lines are the storefront lines, intcomex marking those that are one of the shop's
 -- Intcomex listings (cost_basis: the listing's cost basis when the order was validated).
@@ -44,6 +46,7 @@ CREATE TABLE orders (
     tracking                MEDIUMTEXT      NOT NULL,
     serials                 MEDIUMTEXT      NOT NULL,
     attempts                INT             NOT NULL DEFAULT 0,
+    attempt_until           DATETIME(6)     NULL,
     paid_at                 DATETIME(6)     NULL,
     placed_at               DATETIME(6)     NULL,
     written_back_at         DATETIME(6)     NULL,

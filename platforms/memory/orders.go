@@ -152,7 +152,7 @@ func cloneOrder(o platforms.Order) platforms.Order {
 
 // GetOrder implements platforms.Orders.
 func (s *Storefront) GetOrder(ctx context.Context, id string) (platforms.Order, error) {
-	if err := s.begin(ctx, "GetOrder", []string{id}); err != nil {
+	if err := s.beginLocked(ctx, "GetOrder", []string{id}); err != nil {
 		return platforms.Order{}, err
 	}
 	b := s.book()
@@ -167,7 +167,7 @@ func (s *Storefront) GetOrder(ctx context.Context, id string) (platforms.Order, 
 
 // ListPaidOrders implements platforms.Orders.
 func (s *Storefront) ListPaidOrders(ctx context.Context, since time.Time) ([]platforms.Order, error) {
-	if err := s.begin(ctx, "ListPaidOrders", nil); err != nil {
+	if err := s.beginLocked(ctx, "ListPaidOrders", nil); err != nil {
 		return nil, err
 	}
 	b := s.book()
@@ -190,7 +190,7 @@ func (s *Storefront) ListPaidOrders(ctx context.Context, since time.Time) ([]pla
 
 // update runs fn on the order under the book's lock and stamps UpdatedAt.
 func (s *Storefront) update(ctx context.Context, method, id string, fn func(*orderRecord) error) error {
-	if err := s.begin(ctx, method, []string{id}); err != nil {
+	if err := s.beginLocked(ctx, method, []string{id}); err != nil {
 		return err
 	}
 	b := s.book()
@@ -272,7 +272,7 @@ func (s *Storefront) CheckWebhooks(ctx context.Context, target platforms.Webhook
 }
 
 func (s *Storefront) webhooks(ctx context.Context, method string, target platforms.WebhookTarget, repair bool) ([]platforms.WebhookState, error) {
-	if err := s.begin(ctx, method, []string{target.URL}); err != nil {
+	if err := s.beginLocked(ctx, method, []string{target.URL}); err != nil {
 		return nil, err
 	}
 	if repair && target.Secret == "" {
@@ -373,4 +373,12 @@ func (s *Storefront) ParseWebhook(header http.Header, body []byte) (platforms.We
 		Topic: wb.Topic, RawTopic: header.Get(HeaderTopic), DeliveryID: header.Get(HeaderDelivery),
 		OccurredAt: o.UpdatedAt, OrderID: o.ID, Order: &o,
 	}, nil
+}
+
+// beginLocked is begin for the order calls, which do not otherwise hold s.mu (the order book has
+// its own lock).
+func (s *Storefront) beginLocked(ctx context.Context, method string, items []string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.begin(ctx, method, items)
 }
