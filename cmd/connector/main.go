@@ -110,6 +110,8 @@ Commands that use the database migrate it first unless --no-migrate is given.`,
 		newPricingCmd(),
 		newShopCmd(a),
 		newListingsCmd(a),
+		newOrdersCmd(),
+		newOrderCmd(a),
 		newRulesCmd(),
 		newVersionCmd(),
 	)

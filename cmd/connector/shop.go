@@ -25,7 +25,7 @@ func newShopCmd(a *app) *cobra.Command {
 		Use:   "shop",
 		Short: "Connect WooCommerce and Shopify shops and change their settings",
 	}
-	cmd.AddCommand(newShopAddCmd(a), newShopListCmd(), newShopSettingsCmd(), newShopWebhooksCmd(a), newShopConnectCmd())
+	cmd.AddCommand(newShopAddCmd(a), newShopListCmd(), newShopSettingsCmd(), newShopWebhooksCmd(a), newShopConnectCmd(), newShopResumeOrdersCmd())
 	return cmd
 }
 

@@ -372,9 +372,9 @@ func (p *Placer) stock(shop store.Shop, pr iws.Product) int {
 func (p *Placer) holdShop(s *step, sf platforms.Orders, cause error) error {
 	reason := "IWS refused the account: " + cause.Error()
 	if e, ok := iws.AsError(cause); ok && e.ErrorCode == iws.CodeCustomerOnHold {
-		reason = "IWS says the customer account is on hold (error 42): call Intcomex, then `connector shop resume-orders`"
+		reason = fmt.Sprintf("IWS says the customer account is on hold (error 42): call Intcomex, then `connector shop resume-orders %d`", s.shop.ID)
 	} else if iws.IsAuth(cause) {
-		reason = "IWS refused the account's credentials: check `connector iws account`, then resume the shop's orders"
+		reason = fmt.Sprintf("IWS refused the account's credentials: check the keys with `connector iws authenticate`, then `connector shop resume-orders %d`", s.shop.ID)
 	}
 	if err := p.cfg.Store.HoldShopOrders(s.ctx, s.shop.ID, reason); err != nil {
 		return err

@@ -1,0 +1,648 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/intcomex-connector/connector/connector/jobs"
+	"github.com/intcomex-connector/connector/connector/orders"
+	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/internal/correlation"
+	"github.com/intcomex-connector/connector/platforms"
+)
+
+// newOrderCmd is `connector order`: one storefront order, seen whole, and what a person can do
+// with it.
+func newOrderCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "order",
+		Short: "Show one storefront order and its Intcomex order, or retry, cancel or refresh it",
+		Long: `order works on one storefront order, named by its shop id and the platform's order id (the
+STOREFRONT ORDER column of ` + "`connector orders list`" + ` shows it):
+
+  show SHOP_ID STOREFRONT_ORDER_ID [--json]   both sides, the timeline and the API calls behind it
+  retry SHOP_ID STOREFRONT_ORDER_ID           place a held order again once its cause is fixed
+  cancel SHOP_ID STOREFRONT_ORDER_ID          cancel the Intcomex order, or make sure none is placed
+  refresh SHOP_ID STOREFRONT_ORDER_ID         check the Intcomex order's status now`,
+	}
+	cmd.AddCommand(newOrderShowCmd(a), newOrderRetryCmd(), newOrderCancelCmd(), newOrderRefreshCmd())
+	return cmd
+}
+
+// orderArgs checks SHOP_ID STOREFRONT_ORDER_ID.
+func orderArgs(cmd *cobra.Command, args []string) error {
+	if len(args) != 2 {
+		return fmt.Errorf("it takes a shop id and a storefront order id, got %d argument(s)", len(args))
+	}
+	if _, err := parseShopID(args[0]); err != nil {
+		return err
+	}
+	if strings.TrimSpace(args[1]) == "" {
+		return errors.New("the storefront order id is empty")
+	}
+	return nil
+}
+
+// openOrder opens what an order command works on: the configuration, logger and database (closed
+// by the caller), the shop and the order, or an error naming `connector orders list`.
+func openOrder(cmd *cobra.Command, shopArg, orderArg string) (Config, *slog.Logger, *store.Store, store.Shop, store.Order, error) {
+	ctx := cmd.Context()
+	id, _ := parseShopID(shopArg) // checked by orderArgs
+	sfID := strings.TrimSpace(orderArg)
+	cfg, logger, st, err := openCLI(cmd, true)
+	if err != nil {
+		return cfg, nil, nil, store.Shop{}, store.Order{}, err
+	}
+	fail := func(err error) (Config, *slog.Logger, *store.Store, store.Shop, store.Order, error) {
+		_ = st.Close() // err is the one to report
+		return cfg, nil, nil, store.Shop{}, store.Order{}, err
+	}
+	shop, err := st.Shop(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return fail(fmt.Errorf("order: no shop with id %d (`connector shop list` shows them)", id))
+	}
+	if err != nil {
+		return fail(fmt.Errorf("order: %w", err))
+	}
+	o, err := st.OrderByStorefrontID(ctx, shop.ID, sfID)
+	if errors.Is(err, store.ErrNotFound) {
+		return fail(fmt.Errorf("order: shop %d %q has no order %s recorded: `connector orders list --shop %d` shows the orders the connector knows, by their storefront order id",
+			shop.ID, shop.Name, sfID, shop.ID))
+	}
+	if err != nil {
+		return fail(fmt.Errorf("order: %w", err))
+	}
+	return cfg, logger, st, shop, o, nil
+}
+
+// iwsStatusNames are the words of IWS order statuses.
+var iwsStatusNames = map[int]string{1: "open", 2: "in process", 3: "back order", 4: "ready to deliver", 5: "invoiced",
+	6: "cancelled", 7: "delivered"}
+
+func iwsStatusName(code int) string {
+	if code == 0 {
+		return ""
+	}
+	if n, ok := iwsStatusNames[code]; ok {
+		return fmt.Sprintf("%d %s", code, n)
+	}
+	return strconv.Itoa(code)
+}
+
+// orderShowJSON is `connector order show --json`'s object.
+type orderShowJSON struct {
+	Shop                  shopRefJSON         `json:"shop"`
+	ID                    int64               `json:"id"`
+	StorefrontOrderID     string              `json:"storefront_order_id"`
+	StorefrontOrderNumber string              `json:"storefront_order_number"`
+	CustomerOrderNumber   string              `json:"customer_order_number"`
+	State                 string              `json:"state"`
+	HoldCode              string              `json:"hold_code"`
+	HoldReason            string              `json:"hold_reason"`
+	Storefront            orderStorefrontJSON `json:"storefront"`
+	Intcomex              orderIntcomexJSON   `json:"intcomex"`
+	Lines                 []orderLineJSON     `json:"lines"`
+	Serials               json.RawMessage     `json:"serials"`
+	Tracking              json.RawMessage     `json:"tracking"`
+	WrittenBackAt         *time.Time          `json:"written_back_at"`
+	Timeline              []orderEventJSON    `json:"timeline"`
+	CreatedAt             time.Time           `json:"created_at"`
+	UpdatedAt             time.Time           `json:"updated_at"`
+}
+
+// orderStorefrontJSON is the storefront side: as recorded, and as read live now.
+type orderStorefrontJSON struct {
+	Status    string           `json:"status"`
+	Currency  string           `json:"currency"`
+	Total     string           `json:"total"`
+	PaidAt    *time.Time       `json:"paid_at"`
+	Live      *platforms.Order `json:"live"`
+	LiveError string           `json:"live_error,omitempty"`
+}
+
+type orderIntcomexJSON struct {
+	OrderNumber   string     `json:"order_number"`
+	Status        int        `json:"status"`
+	StatusName    string     `json:"status_name"`
+	Total         string     `json:"total"`
+	Currency      string     `json:"currency"`
+	InvoiceNumber string     `json:"invoice_number"`
+	InvoiceURL    string     `json:"invoice_url"`
+	Attempts      int        `json:"attempts"`
+	PlacedAt      *time.Time `json:"placed_at"`
+	LastStatusAt  *time.Time `json:"last_status_at"`
+	NextCheckAt   *time.Time `json:"next_check_at"`
+}
+
+type orderLineJSON struct {
+	StorefrontLineID string  `json:"storefront_line_id"`
+	SKU              string  `json:"sku"`
+	Name             string  `json:"name"`
+	Quantity         int     `json:"quantity"`
+	UnitPrice        string  `json:"unit_price"`
+	Intcomex         bool    `json:"intcomex"`
+	CostBasis        *string `json:"cost_basis"`
+	Cost             *string `json:"cost"`
+}
+
+type orderEventJSON struct {
+	At       time.Time       `json:"at"`
+	Kind     string          `json:"kind"`
+	Message  string          `json:"message"`
+	Detail   json.RawMessage `json:"detail"`
+	JobID    string          `json:"job_id"`
+	APICalls []apiCallJSON   `json:"api_calls"`
+}
+
+type apiCallJSON struct {
+	ID         int64  `json:"id"`
+	System     string `json:"system"`
+	Method     string `json:"method"`
+	HTTPMethod string `json:"http_method"`
+	Path       string `json:"path"`
+	Status     int    `json:"status"`
+	DurationMS int64  `json:"duration_ms"`
+	Error      string `json:"error,omitempty"`
+}
+
+func newOrderShowCmd(a *app) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "show SHOP_ID STOREFRONT_ORDER_ID [--json]",
+		Short: "Show a storefront order, its Intcomex order, its timeline and the API calls behind each step",
+		Long: `show prints what became of one storefront order:
+
+  - the storefront side: read live from the shop now (status, paid, total, lines); when the shop
+    cannot be reached, what the connector last recorded, and why it could not be read;
+  - the Intcomex side from the connector's record: customer order number, Intcomex order number,
+    IWS status, total, invoice, serial numbers and tracking;
+  - the lines, and which of them are Intcomex products (with the cost the shop price was computed
+    from and the cost IWS asked when the order was checked);
+  - the timeline: webhooks, the sweep, validation, placement, holds, status changes, write-backs,
+    retries and cancellations, each with the API calls made for it (system, method, URL path,
+    HTTP status, duration; the call log keeps the bodies, secrets removed).
+
+--json prints one object:
+
+  {"shop": {"id", "name", "platform"}, "id", "storefront_order_id", "storefront_order_number",
+   "customer_order_number", "state", "hold_code", "hold_reason",
+   "storefront": {"status", "currency", "total", "paid_at", "live": {...} or null, "live_error"},
+   "intcomex": {"order_number", "status", "status_name", "total", "currency", "invoice_number",
+   "invoice_url", "attempts", "placed_at", "last_status_at", "next_check_at"},
+   "lines": [{"storefront_line_id", "sku", "name", "quantity", "unit_price", "intcomex",
+   "cost_basis", "cost"}], "serials", "tracking", "written_back_at",
+   "timeline": [{"at", "kind", "message", "detail", "job_id", "api_calls": [{"id", "system",
+   "method", "http_method", "path", "status", "duration_ms", "error"}]}], "created_at", "updated_at"}`,
+		Example: `  connector order show 2 1042
+  connector order show 3 gid://shopify/Order/5512 --json`,
+		Args:         orderArgs,
+		SilenceUsage: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runOrderShow(cmd, a, args[0], args[1], asJSON)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object instead of text")
+	return cmd
+}
+
+// liveReadTimeout bounds the live read of the storefront order by `order show`.
+const liveReadTimeout = 20 * time.Second
+
+func runOrderShow(cmd *cobra.Command, a *app, shopArg, orderArg string, asJSON bool) error {
+	ctx := cmd.Context()
+	cfg, logger, st, shop, o, err := openOrder(cmd, shopArg, orderArg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	doc, err := orderDocument(ctx, st, shop, o)
+	if err != nil {
+		return err
+	}
+	// The storefront side, live: the order may have changed since the connector last saw it.
+	func() {
+		sf, err := a.storefronts(cfg, st, logger).For(shop)
+		if err != nil {
+			doc.Storefront.LiveError = err.Error()
+			return
+		}
+		rctx, cancel := context.WithTimeout(ctx, liveReadTimeout)
+		defer cancel()
+		rctx = correlation.WithShopID(correlation.WithOrderID(correlation.WithMethod(rctx, "getorder"), strconv.FormatInt(o.ID, 10)), shop.ID)
+		live, err := sf.GetOrder(rctx, o.StorefrontOrderID)
+		if err != nil {
+			doc.Storefront.LiveError = err.Error()
+			return
+		}
+		doc.Storefront.Live = &live
+	}()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if asJSON {
+		enc := json.NewEncoder(cmd.OutOrStdout())
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(doc); err != nil {
+			return fmt.Errorf("order show: %w", err)
+		}
+		return nil
+	}
+	return writeOrderText(cmd.OutOrStdout(), doc)
+}
+
+// orderDocument gathers what show prints of o from the database.
+func orderDocument(ctx context.Context, st *store.Store, shop store.Shop, o store.Order) (orderShowJSON, error) {
+	raw := func(r json.RawMessage) json.RawMessage {
+		if len(r) == 0 {
+			return json.RawMessage("null")
+		}
+		return r
+	}
+	doc := orderShowJSON{
+		Shop: shopRefJSON{ID: shop.ID, Name: shop.Name, Platform: shop.Platform}, ID: o.ID,
+		StorefrontOrderID: o.StorefrontOrderID, StorefrontOrderNumber: o.StorefrontOrderNumber,
+		CustomerOrderNumber: o.CustomerOrderNumber, State: o.State, HoldCode: o.HoldCode, HoldReason: o.HoldReason,
+		Storefront: orderStorefrontJSON{Status: o.StorefrontStatus, Currency: o.Currency, Total: o.Total, PaidAt: timePtrJSON(o.PaidAt)},
+		Intcomex: orderIntcomexJSON{OrderNumber: o.IntcomexOrderNumber, Status: o.IntcomexStatus, StatusName: iwsStatusName(o.IntcomexStatus),
+			Total: o.IntcomexTotal, Currency: o.IntcomexCurrency, InvoiceNumber: o.InvoiceNumber, InvoiceURL: o.InvoiceURL,
+			Attempts: o.Attempts, PlacedAt: timePtrJSON(o.PlacedAt), LastStatusAt: timePtrJSON(o.LastStatusAt), NextCheckAt: timePtrJSON(o.NextCheckAt)},
+		Lines: []orderLineJSON{}, Serials: raw(o.Serials), Tracking: raw(o.Tracking), WrittenBackAt: timePtrJSON(o.WrittenBackAt),
+		Timeline: []orderEventJSON{}, CreatedAt: o.CreatedAt.UTC(), UpdatedAt: o.UpdatedAt.UTC(),
+	}
+	for _, l := range o.Lines {
+		line := orderLineJSON{StorefrontLineID: l.StorefrontLineID, SKU: l.SKU, Name: l.Name, Quantity: l.Quantity,
+			UnitPrice: l.UnitPrice, Intcomex: l.Intcomex}
+		if l.CostBasis.Valid {
+			s := l.CostBasis.Decimal.String()
+			line.CostBasis = &s
+		}
+		if l.Cost.Valid {
+			s := l.Cost.Decimal.String()
+			line.Cost = &s
+		}
+		doc.Lines = append(doc.Lines, line)
+	}
+	events, err := st.OrderEvents(ctx, o.ID)
+	if err != nil {
+		return doc, fmt.Errorf("order show: %w", err)
+	}
+	calls, err := st.ListAPICalls(ctx, store.APICallFilter{OrderID: strconv.FormatInt(o.ID, 10), OmitBodies: true, Limit: 1000})
+	if err != nil {
+		return doc, fmt.Errorf("order show: %w", err)
+	}
+	byID := make(map[int64]store.APICall, len(calls))
+	for _, c := range calls {
+		byID[c.ID] = c
+	}
+	for _, e := range events {
+		ev := orderEventJSON{At: e.At.UTC(), Kind: e.Kind, Message: e.Message, Detail: raw(e.Detail), JobID: e.JobID, APICalls: []apiCallJSON{}}
+		for _, id := range e.APICallIDs {
+			c, ok := byID[id]
+			if !ok { // older than the newest 1000 calls of the order
+				if c, err = st.APICallByID(ctx, id); err != nil {
+					continue // purged by the retention policy
+				}
+			}
+			ev.APICalls = append(ev.APICalls, apiCallJSON{ID: c.ID, System: c.System, Method: c.Method, HTTPMethod: c.HTTPMethod,
+				Path: urlPath(c.URL), Status: c.StatusCode, DurationMS: c.Duration.Milliseconds(), Error: c.Error})
+		}
+		doc.Timeline = append(doc.Timeline, ev)
+	}
+	return doc, nil
+}
+
+// urlPath is the path of a logged URL: the host and the query (signatures, keys already
+// redacted by the audit log, but noise here) are left out.
+func urlPath(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Path == "" {
+		if i := strings.IndexAny(raw, "?#"); i >= 0 {
+			return raw[:i]
+		}
+		return raw
+	}
+	return u.Path
+}
+
+func writeOrderText(w io.Writer, doc orderShowJSON) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Order %s of shop %d %q (%s)\n", dash(doc.StorefrontOrderNumber), doc.Shop.ID, doc.Shop.Name, doc.Shop.Platform)
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	row := func(k, format string, args ...any) { fmt.Fprintf(tw, "  %s\t%s\n", k, fmt.Sprintf(format, args...)) }
+	row("storefront id", "%s", doc.StorefrontOrderID)
+	row("customer order", "%s", doc.CustomerOrderNumber)
+	row("state", "%s", doc.State)
+	if doc.HoldReason != "" {
+		row("held", "%s: %s", doc.HoldCode, doc.HoldReason)
+	}
+	sfd := doc.Storefront
+	if l := sfd.Live; l != nil {
+		paid := "not paid"
+		if l.Paid {
+			paid = "paid"
+			if !l.PaidAt.IsZero() {
+				paid += " " + orderTime(l.PaidAt)
+			}
+		}
+		row("storefront", "%s (%s), %s, total %s %s (read now)", l.Status, l.PlatformStatus, paid, l.Total, l.Currency)
+	} else {
+		row("storefront", "could not be read now (%s); last recorded: %s, total %s %s, paid %s",
+			shorten(sfd.LiveError, 200), dash(sfd.Status), dash(sfd.Total), sfd.Currency, orderTime(ptrTime(sfd.PaidAt)))
+	}
+	ix := doc.Intcomex
+	if ix.OrderNumber == "" {
+		row("intcomex", "not placed (%d PlaceOrder attempt(s))", ix.Attempts)
+	} else {
+		status := dash(ix.StatusName)
+		row("intcomex", "order %s, status %s, total %s %s, placed %s", ix.OrderNumber, status, dash(ix.Total), ix.Currency, orderTime(ptrTime(ix.PlacedAt)))
+		wb := "not yet"
+		if doc.WrittenBackAt != nil {
+			wb = orderTime(*doc.WrittenBackAt)
+		}
+		row("written back", "%s", wb)
+		if ix.LastStatusAt != nil || ix.NextCheckAt != nil {
+			row("status checks", "last %s, next %s", orderTime(ptrTime(ix.LastStatusAt)), orderTime(ptrTime(ix.NextCheckAt)))
+		}
+	}
+	if ix.InvoiceNumber != "" || ix.InvoiceURL != "" {
+		row("invoice", "%s %s", dash(ix.InvoiceNumber), ix.InvoiceURL)
+	}
+	if !isJSONNull(doc.Serials) {
+		row("serials", "%s", compactJSON(doc.Serials))
+	}
+	if !isJSONNull(doc.Tracking) {
+		row("tracking", "%s", compactJSON(doc.Tracking))
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("order show: %w", err)
+	}
+	b.WriteString("  lines:\n")
+	lw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	for _, l := range doc.Lines {
+		what := "not Intcomex"
+		if l.Intcomex {
+			what = "Intcomex"
+			if l.CostBasis != nil {
+				what += ", cost basis " + *l.CostBasis
+			}
+			if l.Cost != nil {
+				what += ", IWS cost " + *l.Cost
+			}
+		}
+		fmt.Fprintf(lw, "    %s\t%d ×\t%s\tat %s\t%s\n", dash(l.SKU), l.Quantity, shorten(l.Name, 40), dash(l.UnitPrice), what)
+	}
+	if len(doc.Lines) == 0 {
+		fmt.Fprintln(lw, "    none recorded")
+	}
+	if err := lw.Flush(); err != nil {
+		return fmt.Errorf("order show: %w", err)
+	}
+	b.WriteString("  timeline (UTC):\n")
+	for _, e := range doc.Timeline {
+		fmt.Fprintf(&b, "    %s  %-10s  %s\n", e.At.Format("2006-01-02 15:04:05"), e.Kind, e.Message)
+		for _, c := range e.APICalls {
+			status := strconv.Itoa(c.Status)
+			if c.Status == 0 {
+				status = "no answer"
+			}
+			fmt.Fprintf(&b, "        %s %s %s %s → %s in %d ms", c.System, c.Method, c.HTTPMethod, c.Path, status, c.DurationMS)
+			if c.Error != "" {
+				fmt.Fprintf(&b, " (%s)", shorten(c.Error, 120))
+			}
+			fmt.Fprintf(&b, "  [call %d]\n", c.ID)
+		}
+	}
+	if len(doc.Timeline) == 0 {
+		b.WriteString("    nothing recorded\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func ptrTime(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}
+
+func isJSONNull(raw json.RawMessage) bool {
+	s := strings.TrimSpace(string(raw))
+	return s == "" || s == "null" || s == "[]" || s == "{}"
+}
+
+func compactJSON(raw json.RawMessage) string {
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		return string(raw)
+	}
+	return b.String()
+}
+
+// insertOnlyJobs is a jobs client that only enqueues: the running `connector serve` (or demo)
+// works the jobs.
+func insertOnlyJobs(st *store.Store, logger *slog.Logger) (*jobs.Client, error) {
+	c, err := jobs.NewClient(st, jobs.Config{Logger: logger})
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	return c, nil
+}
+
+// refusal prints a RefusedError as the command's error, prefixed with the command.
+func refusal(what string, err error) error {
+	var r *orders.RefusedError
+	if errors.As(err, &r) {
+		return fmt.Errorf("%s: %s", what, r.Reason)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+func newOrderRetryCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "retry SHOP_ID STOREFRONT_ORDER_ID",
+		Short: "Place a held order again once its cause is fixed (exactly once: IWS is asked first)",
+		Long: `retry sends an order back to placement after a person fixed what stopped it: a held order (stock
+back, the catalog refreshed, credit added), an order none of whose lines was an Intcomex listing
+(after the listing was added), or an order whose place_order job gave up. Its hold is cleared, a
+"retry" event is added to its timeline and its place_order job is enqueued, in one transaction;
+the running ` + "`connector serve`" + ` places it. The order is checked again (storefront and IWS) before
+it is placed, and if a PlaceOrder was made for it before, IWS is asked by its customer order number
+first: an order IWS already has is adopted, never placed twice.
+
+An order held because all of its shop's orders are held (IWS error 42, or the account's keys
+refused) is released with ` + "`connector shop resume-orders SHOP_ID`" + `. Unpaid, cancelled, and placed and
+written-back orders are refused, with what to do instead.`,
+		Example:      `  connector order retry 2 1042`,
+		Args:         orderArgs,
+		SilenceUsage: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, logger, st, _, o, err := openOrder(cmd, args[0], args[1])
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			client, err := insertOnlyJobs(st, logger)
+			if err != nil {
+				return err
+			}
+			res, err := orders.Retry(cmd.Context(), st, client, o)
+			if err != nil {
+				return refusal("order retry", err)
+			}
+			job := "enqueued"
+			if res.Job.Duplicate {
+				job = "already queued"
+			}
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "Order %s (customer order %s) moved from %s to %s; its place_order job (%d) is %s: the running `connector serve` places it, asking IWS first. Follow it with `connector order show %d %s`.\n",
+				dash(o.StorefrontOrderNumber), o.CustomerOrderNumber, res.From, res.Order.State, res.Job.Job.ID, job, o.ShopID, o.StorefrontOrderID)
+			return err
+		},
+	}
+}
+
+func newOrderCancelCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "cancel SHOP_ID STOREFRONT_ORDER_ID",
+		Short: "Cancel the Intcomex order (while IWS allows it), or make sure an unplaced order is never placed",
+		Long: `cancel stops an order on the Intcomex side:
+
+  - not placed yet (received, held, unpaid): it is marked cancelled and will never be placed,
+    whatever webhook arrives later. If a PlaceOrder was ever made for it, IWS is asked first by
+    its customer order number, and an order found there is cancelled there.
+  - placed: the Intcomex order is cancelled with CancelOrder, which IWS allows until the order
+    ships; when IWS refuses, its reason is printed and nothing changes.
+  - being placed right now, invoiced or delivered: refused, with what to do instead.
+
+The storefront order is left as it is: cancel or refund it in the shop. The cancellation and the
+API calls behind it are in the order's timeline (` + "`connector order show`" + `).`,
+		Example:      `  connector order cancel 2 1042`,
+		Args:         orderArgs,
+		SilenceUsage: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, logger, st, shop, o, err := openOrder(cmd, args[0], args[1])
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			var client orders.CancelIWS
+			if o.IntcomexOrderNumber != "" || o.Attempts > 0 {
+				c, err := shopIWSClient(cmd.Context(), cfg, st, shop, logger)
+				if err != nil {
+					return fmt.Errorf("order cancel: %w", err)
+				}
+				client = c
+			}
+			res, err := orders.Cancel(cmd.Context(), st, shop, client, o)
+			if err != nil {
+				return refusal("order cancel", err)
+			}
+			w := cmd.OutOrStdout()
+			if res.AtIWS {
+				_, err = fmt.Fprintf(w, "Intcomex order %s cancelled at IWS; order %s is now cancelled. Cancel or refund it in the shop too, if the customer should not get it.\n",
+					res.Order.IntcomexOrderNumber, dash(o.StorefrontOrderNumber))
+			} else {
+				_, err = fmt.Fprintf(w, "Order %s (customer order %s) was %s and is now cancelled: it will never be placed with Intcomex. Cancel or refund it in the shop too.\n",
+					dash(o.StorefrontOrderNumber), o.CustomerOrderNumber, res.From)
+			}
+			return err
+		},
+	}
+}
+
+// shopIWSClient is the audited IWS client of the shop's account.
+func shopIWSClient(ctx context.Context, cfg Config, st *store.Store, shop store.Shop, logger *slog.Logger) (orders.CancelIWS, error) {
+	accts, err := st.ListIWSAccounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, acct := range accts {
+		if acct.ID == shop.IWSAccountID {
+			return iwsKeys{baseURL: acct.BaseURL, apiKey: acct.APIKey, accessKey: acct.AccessKey}.client(cfg, st, logger)
+		}
+	}
+	return nil, fmt.Errorf("shop %d: its IWS account %d is not stored", shop.ID, shop.IWSAccountID)
+}
+
+// trackOrderArgs is the track_order job the order tracker (connector/orders) works: the same kind,
+// arguments and unique key, so `order refresh` needs no tracker in this process.
+type trackOrderArgs struct {
+	OrderID int64 `json:"order_id"`
+}
+
+func (trackOrderArgs) Kind() string { return "track_order" }
+
+func (a trackOrderArgs) InsertOpts() jobs.InsertOpts {
+	return jobs.InsertOpts{UniqueKey: fmt.Sprintf("track_order:%d", a.OrderID), Priority: 2, MaxAttempts: 50}
+}
+
+// runNower brings a scheduled job forward (jobs.Client, where it can).
+type runNower interface {
+	RunNow(ctx context.Context, kind, uniqueKey string) (bool, error)
+}
+
+func newOrderRefreshCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "refresh SHOP_ID STOREFRONT_ORDER_ID",
+		Short: "Check the Intcomex order's status now rather than at its next scheduled check",
+		Long: `refresh asks for the order's tracking check (GetOrderStatus, and once invoiced its serials,
+tracking and invoice) to run now: its track_order job is enqueued, or brought forward when it is
+waiting for its next check. The running ` + "`connector serve`" + ` does the check and writes what changed
+back to the storefront; ` + "`connector order show`" + ` shows the result. An order not placed yet has
+nothing to track.`,
+		Example:      `  connector order refresh 2 1042`,
+		Args:         orderArgs,
+		SilenceUsage: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			_, logger, st, _, o, err := openOrder(cmd, args[0], args[1])
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if o.IntcomexOrderNumber == "" {
+				return fmt.Errorf("order refresh: order %s is %s and not placed with Intcomex: there is nothing to track yet (`connector order show %d %s` says why)",
+					dash(o.StorefrontOrderNumber), o.State, o.ShopID, o.StorefrontOrderID)
+			}
+			client, err := insertOnlyJobs(st, logger)
+			if err != nil {
+				return err
+			}
+			args0 := trackOrderArgs{OrderID: o.ID}
+			res, err := client.Insert(ctx, args0, nil)
+			if err != nil {
+				return fmt.Errorf("order refresh: %w", err)
+			}
+			what := "enqueued"
+			if res.Duplicate {
+				what = "already queued"
+				if rn, ok := any(client).(runNower); ok {
+					moved, err := rn.RunNow(ctx, args0.Kind(), args0.InsertOpts().UniqueKey)
+					if err != nil {
+						return fmt.Errorf("order refresh: %w", err)
+					}
+					if moved {
+						what = "brought forward"
+					}
+				} else if res.Job.State == jobs.StateScheduled {
+					what = "already scheduled for " + orderTime(res.Job.ScheduledAt) + " UTC"
+				}
+			}
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "Status check of Intcomex order %s (order %s) %s (job %d): the running `connector serve` asks IWS now; `connector order show %d %s` shows what it found.\n",
+				o.IntcomexOrderNumber, dash(o.StorefrontOrderNumber), what, res.Job.ID, o.ShopID, o.StorefrontOrderID)
+			return err
+		},
+	}
+}

@@ -1,0 +1,433 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/spf13/cobra"
+
+	"github.com/intcomex-connector/connector/connector/store"
+)
+
+// newOrdersCmd is `connector orders`: what became of the storefront orders, for support staff
+// and for the monthly reconciliation.
+func newOrdersCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "orders",
+		Short: "List the storefront orders and their Intcomex orders, and the monthly reconciliation register",
+		Long: `orders reads what the connector recorded of the paid storefront orders: which Intcomex order each
+became, its state and why it is held.
+
+  list [--shop ID] [--state S] [--since D] [--json]   the orders, newest first
+  report --month YYYY-MM [--csv FILE]                 the placed orders of a month, for reconciliation
+
+` + "`connector order show SHOP_ID STOREFRONT_ORDER_ID`" + ` shows one order whole.`,
+	}
+	cmd.AddCommand(newOrdersListCmd(), newOrdersReportCmd())
+	return cmd
+}
+
+// orderTime is how the tables print a time: UTC, to the minute ("-" for none).
+func orderTime(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format("2006-01-02 15:04")
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// timePtrJSON is nil for a zero time, so JSON shows null.
+func timePtrJSON(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// storefrontRef is how tables name a storefront order: its number and, when the platform's id
+// differs, the id (the argument of `order show`).
+func storefrontRef(o store.Order) string {
+	n := strings.TrimPrefix(o.StorefrontOrderNumber, "#")
+	if n == "" || n == o.StorefrontOrderID {
+		return o.StorefrontOrderID
+	}
+	return o.StorefrontOrderNumber + " (" + o.StorefrontOrderID + ")"
+}
+
+// orderListItem is one element of `orders list --json`.
+type orderListItem struct {
+	ID                    int64      `json:"id"`
+	ShopID                int64      `json:"shop_id"`
+	StorefrontOrderID     string     `json:"storefront_order_id"`
+	StorefrontOrderNumber string     `json:"storefront_order_number"`
+	CustomerOrderNumber   string     `json:"customer_order_number"`
+	IntcomexOrderNumber   string     `json:"intcomex_order_number"`
+	State                 string     `json:"state"`
+	HoldCode              string     `json:"hold_code"`
+	HoldReason            string     `json:"hold_reason"`
+	IntcomexStatus        int        `json:"intcomex_status"`
+	PaidAt                *time.Time `json:"paid_at"`
+	PlacedAt              *time.Time `json:"placed_at"`
+	UpdatedAt             time.Time  `json:"updated_at"`
+}
+
+func newOrdersListCmd() *cobra.Command {
+	var (
+		shopArg, stateArg, sinceArg string
+		limit                       int
+		asJSON                      bool
+	)
+	cmd := &cobra.Command{
+		Use:   "list [--shop ID] [--state S] [--since D] [--json]",
+		Short: "List the storefront orders: customer order number, Intcomex order number, state, hold reason",
+		Long: `list prints the orders the connector recorded, newest first: the storefront order (number, and
+the platform's id when it differs: the id is what ` + "`connector order show`" + ` takes), the customer
+order number sent to Intcomex, the Intcomex order number once placed, the state, the last change
+(UTC) and, for a held order, why.
+
+  --shop ID     one shop's orders (` + "`connector shop list`" + ` shows the ids)
+  --state S     orders in state S; several as a comma list (held,placing). The states:
+                ` + strings.Join(store.OrderStates, ", ") + `
+  --since D     orders changed since D: a date (2026-11-01, UTC midnight), a time in RFC 3339
+                (2026-11-01T09:00:00-05:00) or a duration back from now (24h, 90m, 7d)
+  --limit N     at most N orders (default 100, at most 1000)
+
+It reads the database only. --json prints an array of objects (an empty array when none match):
+
+  [{"id", "shop_id", "storefront_order_id", "storefront_order_number", "customer_order_number",
+    "intcomex_order_number", "state", "hold_code", "hold_reason", "intcomex_status", "paid_at",
+    "placed_at", "updated_at"}]
+
+Times are RFC 3339 in UTC; paid_at and placed_at are null when unknown.`,
+		Example: `  connector orders list --state held
+  connector orders list --shop 2 --since 24h
+  connector orders list --since 2026-11-01 --json`,
+		Args:         cobra.NoArgs,
+		SilenceUsage: true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f := store.OrderFilter{Limit: limit}
+			if limit < 1 || limit > 1000 {
+				return usageError{cmd: cmd, problem: fmt.Sprintf("--limit takes 1 to 1000, got %d", limit)}
+			}
+			if shopArg != "" {
+				id, err := parseShopID(shopArg)
+				if err != nil {
+					return usageError{cmd: cmd, problem: "--shop: " + err.Error()}
+				}
+				f.ShopID = id
+			}
+			if stateArg != "" {
+				for _, s := range strings.Split(stateArg, ",") {
+					s = strings.ToLower(strings.TrimSpace(s))
+					if !slices.Contains(store.OrderStates, s) {
+						return usageError{cmd: cmd, problem: fmt.Sprintf("--state %q is not an order state; the states are %s", s, strings.Join(store.OrderStates, ", "))}
+					}
+					f.States = append(f.States, s)
+				}
+			}
+			if sinceArg != "" {
+				since, err := parseSince(sinceArg, time.Now())
+				if err != nil {
+					return usageError{cmd: cmd, problem: "--since: " + err.Error()}
+				}
+				f.Since = since
+			}
+			return runOrdersList(cmd, f, asJSON)
+		},
+	}
+	cmd.Flags().StringVar(&shopArg, "shop", "", "only this shop's orders (its id)")
+	cmd.Flags().StringVar(&stateArg, "state", "", "only orders in this state (a comma list for several)")
+	cmd.Flags().StringVar(&sinceArg, "since", "", "only orders changed since a date, an RFC 3339 time or a duration back (24h)")
+	cmd.Flags().IntVar(&limit, "limit", 100, "at most this many orders, newest first")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array instead of a table")
+	return cmd
+}
+
+// parseSince reads --since: a date (UTC midnight), an RFC 3339 time, or a duration back from now
+// (Go durations, plus whole days as 7d).
+func parseSince(s string, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), nil
+	}
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		if n, err := strconv.Atoi(days); err == nil && n > 0 {
+			return now.UTC().AddDate(0, 0, -n), nil
+		}
+	}
+	if d, err := time.ParseDuration(s); err == nil && d > 0 {
+		return now.UTC().Add(-d), nil
+	}
+	return time.Time{}, fmt.Errorf("%q is not a date (2026-11-01), an RFC 3339 time (2026-11-01T09:00:00Z) or a duration (24h, 7d)", s)
+}
+
+func runOrdersList(cmd *cobra.Command, f store.OrderFilter, asJSON bool) error {
+	_, _, st, err := openCLI(cmd, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	list, err := st.ListOrders(cmd.Context(), f)
+	if err != nil {
+		return fmt.Errorf("orders list: %w", err)
+	}
+	w := cmd.OutOrStdout()
+	if asJSON {
+		items := make([]orderListItem, 0, len(list))
+		for _, o := range list {
+			items = append(items, orderListItem{ID: o.ID, ShopID: o.ShopID, StorefrontOrderID: o.StorefrontOrderID,
+				StorefrontOrderNumber: o.StorefrontOrderNumber, CustomerOrderNumber: o.CustomerOrderNumber,
+				IntcomexOrderNumber: o.IntcomexOrderNumber, State: o.State, HoldCode: o.HoldCode, HoldReason: o.HoldReason,
+				IntcomexStatus: o.IntcomexStatus, PaidAt: timePtrJSON(o.PaidAt), PlacedAt: timePtrJSON(o.PlacedAt), UpdatedAt: o.UpdatedAt.UTC()})
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(items); err != nil {
+			return fmt.Errorf("orders list: %w", err)
+		}
+		return nil
+	}
+	if len(list) == 0 {
+		filtered := f.ShopID != 0 || len(f.States) > 0 || !f.Since.IsZero()
+		if filtered {
+			_, err = fmt.Fprintln(w, "No order matches these filters. `connector orders list` without them shows every order.")
+		} else {
+			_, err = fmt.Fprint(w, `No orders yet. An order appears here when a shop's paid-order webhook arrives or the
+reconciliation sweep finds a paid order; `+"`connector shop webhooks SHOP_ID`"+` checks a shop's webhooks.
+`)
+		}
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SHOP\tSTOREFRONT ORDER\tCUSTOMER ORDER\tINTCOMEX ORDER\tSTATE\tLAST CHANGE (UTC)\tHOLD REASON")
+	for _, o := range list {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", o.ShopID, storefrontRef(o), o.CustomerOrderNumber,
+			dash(o.IntcomexOrderNumber), o.State, orderTime(o.UpdatedAt), dash(shorten(o.HoldReason, 100)))
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("orders list: %w", err)
+	}
+	if len(list) == f.Limit {
+		fmt.Fprintf(w, "(the newest %d; --limit shows more, --since fewer)\n", f.Limit)
+	}
+	return nil
+}
+
+// reportHeader is the header row of `orders report --csv`.
+var reportHeader = []string{"shop_id", "storefront_order_id", "storefront_order_number", "customer_order_number",
+	"intcomex_order_number", "paid_at", "placed_at", "invoiced_at", "state", "intcomex_status", "intcomex_total",
+	"intcomex_currency", "invoice_number", "invoice_url"}
+
+func newOrdersReportCmd() *cobra.Command {
+	var month, csvPath string
+	cmd := &cobra.Command{
+		Use:   "report --month YYYY-MM [--csv FILE]",
+		Short: "The reconciliation register: the orders placed with Intcomex in a month, with totals and invoices",
+		Long: `report lists every order placed with Intcomex in the month (by its placement time, UTC), oldest
+first, for reconciliation against Intcomex's invoices and statements: the storefront order, the
+customer order number, the Intcomex order number, when it was paid, placed and invoiced, its
+state and Intcomex status, the Intcomex total and currency, and the invoice number and URL.
+
+Without --csv it prints a table and the totals per currency. --csv FILE writes the register as CSV
+(RFC 4180, a header row, UTF-8; - for standard output) with these columns:
+
+  ` + strings.Join(reportHeader, ",") + `
+
+Times are RFC 3339 in UTC, empty when unknown; totals are decimal strings as IWS sent them.
+invoiced_at is when the connector saw the order invoiced. It reads the database only.`,
+		Example: `  connector orders report --month 2026-11
+  connector orders report --month 2026-11 --csv november.csv
+  connector orders report --month 2026-11 --csv - > november.csv`,
+		Args:         cobra.NoArgs,
+		SilenceUsage: true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if month == "" {
+				return usageError{cmd: cmd, problem: "--month is required"}
+			}
+			from, err := time.Parse("2006-01", strings.TrimSpace(month))
+			if err != nil {
+				return usageError{cmd: cmd, problem: fmt.Sprintf("--month %q is not a month such as 2026-11", month)}
+			}
+			return runOrdersReport(cmd, from, csvPath)
+		},
+	}
+	cmd.Flags().StringVar(&month, "month", "", "the month, YYYY-MM (UTC)")
+	cmd.Flags().StringVar(&csvPath, "csv", "", "write CSV to this file (- for standard output) instead of the table")
+	return cmd
+}
+
+// reportRow is one order of the register, as text.
+type reportRow struct {
+	order      store.Order
+	invoicedAt time.Time
+}
+
+func (r reportRow) csv() []string {
+	o := r.order
+	t := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339)
+	}
+	status := ""
+	if o.IntcomexStatus != 0 {
+		status = strconv.Itoa(o.IntcomexStatus)
+	}
+	return []string{strconv.FormatInt(o.ShopID, 10), o.StorefrontOrderID, o.StorefrontOrderNumber, o.CustomerOrderNumber,
+		o.IntcomexOrderNumber, t(o.PaidAt), t(o.PlacedAt), t(r.invoicedAt), o.State, status, o.IntcomexTotal,
+		o.IntcomexCurrency, o.InvoiceNumber, o.InvoiceURL}
+}
+
+func runOrdersReport(cmd *cobra.Command, from time.Time, csvPath string) error {
+	ctx := cmd.Context()
+	_, _, st, err := openCLI(cmd, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	to := from.AddDate(0, 1, 0)
+	placed, err := st.PlacedOrders(ctx, from, to)
+	if err != nil {
+		return fmt.Errorf("orders report: %w", err)
+	}
+	rows := make([]reportRow, 0, len(placed))
+	for _, o := range placed {
+		r := reportRow{order: o}
+		if o.InvoiceNumber != "" || o.IntcomexStatus >= 5 {
+			events, err := st.OrderEvents(ctx, o.ID)
+			if err != nil {
+				return fmt.Errorf("orders report: %w", err)
+			}
+			r.invoicedAt = invoicedAt(events)
+		}
+		rows = append(rows, r)
+	}
+	if csvPath != "" {
+		return writeReportCSV(cmd, csvPath, rows)
+	}
+	w := cmd.OutOrStdout()
+	month := from.Format("2006-01")
+	if len(rows) == 0 {
+		_, err := fmt.Fprintf(w, "No order was placed with Intcomex in %s (UTC). `connector orders list --state held` shows orders waiting for a person.\n", month)
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SHOP\tSTOREFRONT ORDER\tCUSTOMER ORDER\tINTCOMEX ORDER\tPAID\tPLACED\tINVOICED\tSTATE\tTOTAL\tINVOICE")
+	type total struct {
+		sum decimal.Decimal
+		n   int
+	}
+	totals := map[string]*total{}
+	var unpriced int
+	for _, r := range rows {
+		o := r.order
+		amount := "-"
+		if o.IntcomexTotal != "" {
+			amount = strings.TrimSpace(o.IntcomexTotal + " " + o.IntcomexCurrency)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", o.ShopID, storefrontRef(o), o.CustomerOrderNumber,
+			dash(o.IntcomexOrderNumber), orderTime(o.PaidAt), orderTime(o.PlacedAt), orderTime(r.invoicedAt), o.State, amount,
+			dash(strings.TrimSpace(o.InvoiceNumber+" "+o.InvoiceURL)))
+		d, err := decimal.NewFromString(o.IntcomexTotal)
+		if err != nil || o.State == store.OrderCancelled {
+			if err != nil {
+				unpriced++
+			}
+			continue
+		}
+		cur := dash(o.IntcomexCurrency)
+		if totals[cur] == nil {
+			totals[cur] = &total{}
+		}
+		totals[cur].sum, totals[cur].n = totals[cur].sum.Add(d), totals[cur].n+1
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("orders report: %w", err)
+	}
+	fmt.Fprintf(w, "\n%d order(s) placed in %s (UTC). Totals, cancelled orders left out:\n", len(rows), month)
+	currencies := make([]string, 0, len(totals))
+	for c := range totals {
+		currencies = append(currencies, c)
+	}
+	slices.Sort(currencies)
+	for _, c := range currencies {
+		fmt.Fprintf(w, "  %s %s (%d order(s))\n", c, totals[c].sum.StringFixed(2), totals[c].n)
+	}
+	if len(currencies) == 0 {
+		fmt.Fprintln(w, "  none")
+	}
+	if unpriced > 0 {
+		fmt.Fprintf(w, "  %d order(s) without an Intcomex total are not counted\n", unpriced)
+	}
+	return nil
+}
+
+// invoicedAt is when the timeline first shows the Intcomex order invoiced (IWS status 5), or zero.
+func invoicedAt(events []store.OrderEvent) time.Time {
+	for _, e := range events {
+		if e.Kind != store.OrderEventStatus {
+			continue
+		}
+		var d struct {
+			Status json.Number `json:"status"`
+		}
+		if json.Unmarshal(e.Detail, &d) == nil && d.Status.String() == "5" {
+			return e.At
+		}
+	}
+	return time.Time{}
+}
+
+func writeReportCSV(cmd *cobra.Command, path string, rows []reportRow) (err error) {
+	var w io.Writer = cmd.OutOrStdout()
+	if path != "-" {
+		f, err := os.Create(path)
+		if err != nil {
+			return fmt.Errorf("orders report: %w", err)
+		}
+		defer func() {
+			if cerr := f.Close(); cerr != nil && err == nil {
+				err = fmt.Errorf("orders report: %w", cerr)
+			}
+		}()
+		w = f
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true // RFC 4180
+	if err := cw.Write(reportHeader); err != nil {
+		return fmt.Errorf("orders report: %w", err)
+	}
+	for _, r := range rows {
+		if err := cw.Write(r.csv()); err != nil {
+			return fmt.Errorf("orders report: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("orders report: %w", err)
+	}
+	if path != "-" {
+		fmt.Fprintf(cmd.ErrOrStderr(), "%d order(s) written to %s\n", len(rows), path)
+	}
+	return nil
+}
