@@ -576,23 +576,6 @@ func shopIWSClient(ctx context.Context, cfg Config, st *store.Store, shop store.
 	return nil, fmt.Errorf("shop %d: its IWS account %d is not stored", shop.ID, shop.IWSAccountID)
 }
 
-// trackOrderArgs is the track_order job the order tracker (connector/orders) works: the same kind,
-// arguments and unique key, so `order refresh` needs no tracker in this process.
-type trackOrderArgs struct {
-	OrderID int64 `json:"order_id"`
-}
-
-func (trackOrderArgs) Kind() string { return "track_order" }
-
-func (a trackOrderArgs) InsertOpts() jobs.InsertOpts {
-	return jobs.InsertOpts{UniqueKey: fmt.Sprintf("track_order:%d", a.OrderID), Priority: 2, MaxAttempts: 50}
-}
-
-// runNower brings a scheduled job forward (jobs.Client, where it can).
-type runNower interface {
-	RunNow(ctx context.Context, kind, uniqueKey string) (bool, error)
-}
-
 func newOrderRefreshCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "refresh SHOP_ID STOREFRONT_ORDER_ID",
@@ -620,7 +603,7 @@ nothing to track.`,
 			if err != nil {
 				return err
 			}
-			args0 := trackOrderArgs{OrderID: o.ID}
+			args0 := orders.TrackOrderArgs{OrderID: o.ID}
 			res, err := client.Insert(ctx, args0, nil)
 			if err != nil {
 				return fmt.Errorf("order refresh: %w", err)
@@ -628,16 +611,12 @@ nothing to track.`,
 			what := "enqueued"
 			if res.Duplicate {
 				what = "already queued"
-				if rn, ok := any(client).(runNower); ok {
-					moved, err := rn.RunNow(ctx, args0.Kind(), args0.InsertOpts().UniqueKey)
-					if err != nil {
-						return fmt.Errorf("order refresh: %w", err)
-					}
-					if moved {
-						what = "brought forward"
-					}
-				} else if res.Job.State == jobs.StateScheduled {
-					what = "already scheduled for " + orderTime(res.Job.ScheduledAt) + " UTC"
+				moved, err := client.RunNow(ctx, orders.KindTrackOrder, orders.TrackOrderKey(o.ID))
+				if err != nil {
+					return fmt.Errorf("order refresh: %w", err)
+				}
+				if moved {
+					what = "brought forward"
 				}
 			}
 			_, err = fmt.Fprintf(cmd.OutOrStdout(), "Status check of Intcomex order %s (order %s) %s (job %d): the running `connector serve` asks IWS now; `connector order show %d %s` shows what it found.\n",
