@@ -62,6 +62,7 @@ func benchPaidOrder(b *testing.B, d migrations.Dialect) {
 		}
 	}
 	lat := make([]time.Duration, 0, b.N)
+	byPlatform := map[string][]time.Duration{}
 	b.ResetTimer()
 	for i := range ords {
 		sent := time.Now()
@@ -69,14 +70,19 @@ func benchPaidOrder(b *testing.B, d migrations.Dialect) {
 		select {
 		case at := <-arrived:
 			lat = append(lat, at.Sub(sent))
+			byPlatform[ords[i].shop.Platform] = append(byPlatform[ords[i].shop.Platform], at.Sub(sent))
 		case <-time.After(time.Minute):
 			b.Fatalf("order %d: no PlaceOrder within a minute", i)
 		}
 	}
 	b.StopTimer()
-	slices.Sort(lat)
-	pct := func(p float64) float64 {
+	pctOf := func(lat []time.Duration, p float64) float64 {
+		slices.Sort(lat)
 		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))]) / float64(time.Millisecond)
+	}
+	pct := func(p float64) float64 { return pctOf(lat, p) }
+	for platform, l := range byPlatform {
+		b.Logf("%s %s: %d orders, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms", d, platform, len(l), pctOf(l, 0.5), pctOf(l, 0.9), pctOf(l, 0.99))
 	}
 	b.ReportMetric(pct(0.5), "p50-ms")
 	b.ReportMetric(pct(0.9), "p90-ms")
