@@ -46,6 +46,9 @@ type Config struct {
 
 	// Background work of serve and demo: the job workers and the scheduler.
 	JobWorkers              int           `env:"JOB_WORKERS" envDefault:"4" doc:"Jobs (syncs, purges) one process runs at once, 1 to 100."`
+	JobLease                time.Duration `env:"JOB_LEASE" envDefault:"5m" doc:"How long a claimed job is held without a heartbeat; a crashed process's jobs run again once it has passed (at least 1s)."`
+	JobRescueInterval       time.Duration `env:"JOB_RESCUE_INTERVAL" envDefault:"1m" doc:"How often expired job leases are rescued and old jobs pruned (at least 100ms)."`
+	JobRetryBackoff         time.Duration `env:"JOB_RETRY_BACKOFF" envDefault:"10s" doc:"Wait after a job's first failed attempt, doubling each time up to an hour (at least 10ms)."`
 	ScheduleCatalog         time.Duration `env:"SCHEDULE_CATALOG" envDefault:"24h" doc:"How often each IWS account's catalog is synced and pushed to its shops (IWS minimum 1h)."`
 	SchedulePrices          time.Duration `env:"SCHEDULE_PRICES" envDefault:"24h" doc:"How often each IWS account's price list is synced and pushed (IWS minimum 1h)."`
 	ScheduleStock           time.Duration `env:"SCHEDULE_STOCK" envDefault:"1h" doc:"How often each IWS account's stock is synced and pushed (IWS minimum 1h)."`
@@ -222,6 +225,15 @@ func (c Config) validate(requireSecretKey bool, skip map[string]bool) error {
 	if !skip["JobWorkers"] && (c.JobWorkers < 1 || c.JobWorkers > 100) {
 		bad("%sJOB_WORKERS: must be from 1 to 100, got %d", envPrefix, c.JobWorkers)
 	}
+	if !skip["JobLease"] && c.JobLease < time.Second {
+		bad("%sJOB_LEASE: must be at least 1s, got %s", envPrefix, c.JobLease)
+	}
+	if !skip["JobRescueInterval"] && c.JobRescueInterval < 100*time.Millisecond {
+		bad("%sJOB_RESCUE_INTERVAL: must be at least 100ms, got %s", envPrefix, c.JobRescueInterval)
+	}
+	if !skip["JobRetryBackoff"] && c.JobRetryBackoff < 10*time.Millisecond {
+		bad("%sJOB_RETRY_BACKOFF: must be at least 10ms, got %s", envPrefix, c.JobRetryBackoff)
+	}
 	if !skip["ImageConcurrency"] && (c.ImageConcurrency < 1 || c.ImageConcurrency > maxImageConcurrency) {
 		bad("%sIMAGE_CONCURRENCY: must be from 1 to %d, got %d", envPrefix, maxImageConcurrency, c.ImageConcurrency)
 	}
@@ -309,6 +321,9 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("audit_max_rows", c.AuditMaxRows),
 		slog.Int("audit_body_limit", c.AuditBodyLimit),
 		slog.Int("job_workers", c.JobWorkers),
+		slog.Duration("job_lease", c.JobLease),
+		slog.Duration("job_rescue_interval", c.JobRescueInterval),
+		slog.Duration("job_retry_backoff", c.JobRetryBackoff),
 		slog.Duration("schedule_catalog", c.ScheduleCatalog),
 		slog.Duration("schedule_prices", c.SchedulePrices),
 		slog.Duration("schedule_stock", c.ScheduleStock),

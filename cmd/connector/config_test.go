@@ -33,6 +33,9 @@ func TestLoadConfigDefaults(t *testing.T) {
 		ShutdownTimeout: 20 * time.Second,
 
 		JobWorkers:              4,
+		JobLease:                5 * time.Minute,
+		JobRescueInterval:       time.Minute,
+		JobRetryBackoff:         10 * time.Second,
 		ScheduleCatalog:         24 * time.Hour,
 		SchedulePrices:          24 * time.Hour,
 		ScheduleStock:           time.Hour,

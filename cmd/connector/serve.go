@@ -195,8 +195,12 @@ func newBackground(cfg Config, st *store.Store, sfs *shops.Storefronts, logger *
 	client, err := jobs.NewClient(st, jobs.Config{
 		Workers:     ws,
 		Concurrency: cfg.JobWorkers,
-		SnoozeFor:   syncjob.SnoozeForThrottle,
-		Logger:      logger, // jobs names itself: component=jobs
+		// A crashed process's jobs (its leases) are taken over after JobLease; tests shorten it.
+		LeaseDuration:  cfg.JobLease,
+		RescueInterval: cfg.JobRescueInterval,
+		Backoff:        jobs.Exponential(cfg.JobRetryBackoff, time.Hour),
+		SnoozeFor:      syncjob.SnoozeForThrottle,
+		Logger:         logger, // jobs names itself: component=jobs
 	})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
