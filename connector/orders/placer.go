@@ -76,10 +76,10 @@ type Placer struct {
 func NewPlacer(cfg PlacerConfig) (*Placer, error) {
 	var errs []error
 	if cfg.Store == nil {
-		errs = append(errs, errors.New("Store is nil"))
+		errs = append(errs, errors.New("missing Store"))
 	}
 	if cfg.Clients == nil {
-		errs = append(errs, errors.New("Clients is nil"))
+		errs = append(errs, errors.New("missing Clients"))
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("orders: placer config: %w", errors.Join(errs...))

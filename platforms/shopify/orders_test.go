@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -287,5 +288,28 @@ func TestEnsureSKUDefinition(t *testing.T) {
 	}
 	if n := fake.Calls().ByOperation[shopify.OpMetafieldDefinitionCreate]; n != 1 {
 		t.Errorf("%d creations", n)
+	}
+}
+
+// GetOrder asks for a small requested cost: a burst of orders (a sale, a sweep catching up) reads
+// each one at once, without waiting for the bucket to refill between them.
+func TestGetOrderBurstDoesNotWaitForTheBucket(t *testing.T) {
+	fake := shopifytest.New(shopifytest.Config{AccessToken: testToken, ClientSecret: appSecret})
+	t.Cleanup(fake.Close)
+	var waited time.Duration
+	c, err := shopify.New(shopify.Config{Shop: fake.Config().Shop, AccessToken: testToken, ClientSecret: appSecret,
+		BaseURL: fake.URL(), HTTPClient: fake.Client(),
+		Sleep: func(ctx context.Context, d time.Duration) error { waited += d; return ctx.Err() }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := createOrder(t, fake, true, []platformtest.Line{{SKU: "A1", Quantity: 3, UnitPrice: "10.50"}})
+	for range 10 {
+		if _, err := c.GetOrder(context.Background(), id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if waited > 0 {
+		t.Errorf("10 GetOrder calls waited %s for the cost bucket", waited)
 	}
 }
