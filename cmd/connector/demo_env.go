@@ -110,6 +110,10 @@ func demoTry(dataDir, sandboxURL, sampleSKU string, fakes *demoStorefronts) []st
 		"connector iws getcatalog page=1 limit=3",
 		"connector products show " + shellQuote(sampleSKU),
 		"connector shop list",
+		// A customer's checkout in the first shop: the connector places it with the sandbox,
+		// follows it and writes it back (`connector order show SHOP ORDER` tells the story).
+		"connector demo order --data " + shellQuote(dataDir),
+		"connector orders list",
 		"curl " + shellQuote(sandboxURL+"/_sandbox/state"),
 		// The fake WooCommerce takes Basic auth only over HTTPS, as the real one does; the
 		// header says the request came through a TLS proxy.

@@ -59,13 +59,13 @@ func TestDemoOrder(t *testing.T) {
 	var meta bool
 	for _, o := range r.woo.Orders() {
 		for _, m := range o.MetaData {
-			if o.Number == res.OrderNumber && m.Key == "intcomex_order_number" && string(m.Value) == strconv.Quote(placed.IntcomexOrderNumber) {
+			if o.Number == res.OrderNumber && m.Key == "_intcomex_order_number" && string(m.Value) == strconv.Quote(placed.IntcomexOrderNumber) {
 				meta = true
 			}
 		}
 	}
 	if !meta {
-		t.Errorf("WooCommerce order %s has no intcomex_order_number %s", res.OrderNumber, placed.IntcomexOrderNumber)
+		t.Errorf("WooCommerce order %s has no _intcomex_order_number %s", res.OrderNumber, placed.IntcomexOrderNumber)
 	}
 
 	// A Shopify shop, a chosen SKU and quantity: orderCreate, paid.

@@ -98,14 +98,16 @@ func Paid(platform string, ev platforms.WebhookEvent) bool {
 }
 
 // MetaOrderNumber is the key of the Intcomex order number written back to a storefront order
-// (platforms.Orders.SetOrderMeta): the "intcomex.order_number" metafield on Shopify (namespace
-// intcomex, key order_number); the "intcomex_order_number" meta on WooCommerce and the memory
-// storefront. The issue asked for WooCommerce's hidden "_intcomex_order_number"; the WooCommerce
-// adapter refuses keys starting with "_" because its GetOrder cannot read them back, and the
-// intake needs to read it back to recognise the connector's own updates.
+// (platforms.Orders.SetOrderMeta): the hidden "_intcomex_order_number" meta on WooCommerce (a
+// real WooCommerce 11 lists underscore keys in an order's meta_data, and its webhooks carry them,
+// so the intake reads it back), the "intcomex.order_number" metafield on Shopify (namespace
+// intcomex, key order_number), "intcomex_order_number" on the memory storefront.
 func MetaOrderNumber(platform string) string {
-	if platform == store.PlatformShopify {
+	switch platform {
+	case store.PlatformShopify:
 		return "order_number"
+	case store.PlatformWooCommerce:
+		return "_intcomex_order_number"
 	}
 	return "intcomex_order_number"
 }

@@ -179,7 +179,10 @@ func (w *wireOrder) order() (platforms.Order, error) {
 	}
 	for _, m := range w.MetaData {
 		var v string
-		if strings.HasPrefix(m.Key, "_") || json.Unmarshal(m.Value, &v) != nil {
+		// Underscore keys are hidden meta; the REST answers and webhooks list them (recorded
+		// exchange 32). Only the connector's own (_intcomex_order_number) is read: the others
+		// belong to WooCommerce and other plugins and may hold customer data (_billing_rut).
+		if hiddenMeta(m.Key) && !ownHiddenMeta(m.Key) || json.Unmarshal(m.Value, &v) != nil {
 			continue
 		}
 		if o.Meta == nil {
@@ -390,15 +393,21 @@ type wireMetaOut struct {
 	Value string `json:"value"`
 }
 
-// SetOrderMeta implements platforms.Orders. Keys starting with "_" are refused: WooCommerce
-// treats them as hidden and GetOrder does not read them back.
+// hiddenMeta reports a meta key WooCommerce hides from the admin's custom fields box.
+func hiddenMeta(key string) bool { return strings.HasPrefix(key, "_") }
+
+// ownHiddenMeta reports the connector's own hidden meta keys ("_intcomex_…").
+func ownHiddenMeta(key string) bool { return strings.HasPrefix(key, "_intcomex_") }
+
+// SetOrderMeta implements platforms.Orders. Of the hidden keys (starting with "_") only the
+// connector's own, "_intcomex_…", are accepted: the others are WooCommerce's and other plugins'.
 func (c *Client) SetOrderMeta(ctx context.Context, id string, meta map[string]string) error {
 	path, err := orderPath(id)
 	if err != nil {
 		return err
 	}
 	for k := range meta {
-		if k == "" || strings.HasPrefix(k, "_") {
+		if k == "" || hiddenMeta(k) && !ownHiddenMeta(k) {
 			return fmt.Errorf("woocommerce: order %s: meta key %q: %w", id, k, platforms.ErrInvalid)
 		}
 	}

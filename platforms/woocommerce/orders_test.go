@@ -437,3 +437,22 @@ func TestFulfillOrder(t *testing.T) {
 		}
 	})
 }
+
+// The connector's order number goes in hidden meta, as the issue and the plugins do
+// (_intcomex_order_number): written, then read back by GetOrder; another plugin's hidden meta
+// is neither written nor read.
+func TestOwnHiddenMetaRoundTrip(t *testing.T) {
+	s, c := startTLS(t, wootest.Config{}, nil)
+	ctx := context.Background()
+	id := placeOrder(t, s, true, platformtest.Line{SKU: "A", Quantity: 1, UnitPrice: "5.00"})
+	if err := c.SetOrderMeta(ctx, id, map[string]string{"_intcomex_order_number": "1000042"}); err != nil {
+		t.Fatal(err)
+	}
+	o, err := c.GetOrder(ctx, id)
+	if err != nil || o.Meta["_intcomex_order_number"] != "1000042" {
+		t.Fatalf("meta %v, %v", o.Meta, err)
+	}
+	if err := c.SetOrderMeta(ctx, id, map[string]string{"_billing_rut": "1-9"}); !errors.Is(err, platforms.ErrInvalid) {
+		t.Errorf("SetOrderMeta(_billing_rut) = %v, want ErrInvalid", err)
+	}
+}
