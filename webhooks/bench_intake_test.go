@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -20,6 +21,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/intcomex-connector/connector/connector/jobs"
+	"github.com/intcomex-connector/connector/connector/orders"
 	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/store/storetest"
@@ -79,7 +82,13 @@ func benchIntake(b *testing.B, st *store.Store, rate int) {
 		IWSAccountID: acct.ID, Currency: "USD", Locale: "es"}); err != nil {
 		b.Fatal(err)
 	}
-	h, err := webhooks.New(webhooks.Config{Store: st, Resolver: &shops.Storefronts{Recorder: st}})
+	// The intake as serve wires it: each paid order's row and its place_order job in the
+	// delivery's transaction (the jobs client here only inserts; nothing places).
+	queue, err := jobs.NewClient(st, jobs.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h, err := webhooks.New(webhooks.Config{Store: st, Resolver: &shops.Storefronts{Recorder: st}, Orders: orders.NewIntake(st, queue), Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}) // refusals show why
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -162,6 +171,16 @@ func benchIntake(b *testing.B, st *store.Store, rate int) {
 	if stored != b.N {
 		b.Errorf("%d webhook_events rows for %d deliveries: deliveries lost", stored, b.N)
 	}
+	var ordersStored, jobsStored int
+	if err := st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM orders`).Scan(&ordersStored); err != nil {
+		b.Fatal(err)
+	}
+	if err := st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM jobs WHERE kind = 'place_order'`).Scan(&jobsStored); err != nil {
+		b.Fatal(err)
+	}
+	if ordersStored != b.N || jobsStored != b.N {
+		b.Errorf("%d orders and %d place_order jobs for %d paid-order deliveries: orders lost", ordersStored, jobsStored, b.N)
+	}
 	slices.Sort(latencies)
 	pct := func(p float64) float64 {
 		return float64(latencies[min(len(latencies)-1, int(p*float64(len(latencies))))]) / float64(time.Millisecond)
@@ -213,6 +232,7 @@ func benchRequest(b *testing.B, base string, wooID int64, wooBody []byte, i int)
 	)
 	if i%2 == 0 {
 		body = append([]byte(`{"id":`+strconv.Itoa(order)+`,`), wooBody[len(`{"id":31,`):]...)
+		body = bytes.Replace(body, []byte(`"number":"31"`), []byte(`"number":"`+strconv.Itoa(order)+`"`), 1)
 		path = webhooks.WooCommercePath(wooID)
 		header.Set("X-WC-Webhook-Source", "https://woo.example/")
 		header.Set("X-WC-Webhook-Topic", "order.created")

@@ -194,7 +194,13 @@ func (in *Intake) receive(ctx context.Context, tx *store.Tx, shop store.Shop, o 
 		State: store.OrderReceived, StorefrontStatus: clip(string(o.Status), 40), Currency: clip(o.Currency, 3),
 		Total: clip(o.Total, 40), PaidAt: o.PaidAt, Lines: storeLines(o.Lines),
 	}
-	stored, inserted, err := in.store.UpsertOrderTx(ctx, tx, row)
+	stored, inserted, err := in.store.InsertOrderTx(ctx, tx, row) // existing said it is not there
+	if errors.Is(err, store.ErrConflict) && !taken {
+		// Another order with the same storefront number committed its customer order number
+		// meanwhile (a concurrent intake): this one takes the alternate.
+		row.CustomerOrderNumber = AlternateCustomerOrderNumber(shop.Platform, shop.ID, o.ID)
+		stored, inserted, err = in.store.InsertOrderTx(ctx, tx, row)
+	}
 	if err != nil {
 		return "", store.Order{}, fmt.Errorf("orders: intake: %w", err)
 	}

@@ -334,6 +334,23 @@ func (s *Store) UpsertOrderTx(ctx context.Context, tx *Tx, o Order) (stored Orde
 	} else if !errors.Is(err, ErrNotFound) {
 		return Order{}, false, fmt.Errorf("store: upsert order: %w", err)
 	}
+	return s.insertOrder(db, tx, o)
+}
+
+// InsertOrderTx is UpsertOrderTx for a caller that has just read that the order is not there
+// (the intake): it inserts without reading first, and on a concurrent insert of the same order
+// returns that one (inserted false). An order with State "" is received.
+func (s *Store) InsertOrderTx(ctx context.Context, tx *Tx, o Order) (stored Order, inserted bool, err error) {
+	if o.State == "" {
+		o.State = OrderReceived
+	}
+	if err := o.validate(); err != nil {
+		return Order{}, false, fmt.Errorf("store: insert order: %w", err)
+	}
+	return s.insertOrder(tx.db.WithContext(ctx), tx, o)
+}
+
+func (s *Store) insertOrder(db *gorm.DB, tx *Tx, o Order) (stored Order, inserted bool, err error) {
 	now := s.now()
 	o.ID, o.Version, o.CreatedAt, o.UpdatedAt = 0, 1, now, now
 	row := orderToRow(o)

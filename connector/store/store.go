@@ -115,7 +115,10 @@ func Open(ctx context.Context, databaseURL string, logger *slog.Logger, opts ...
 		})},
 		NowFunc:                s.now,
 		SkipDefaultTransaction: true,
-		TranslateError:         false,
+		// Statements are prepared once per connection and reused: the webhook intake runs the same
+		// few statements for every delivery, and parsing them was a seventh of its time on SQLite.
+		PrepareStmt:    true,
+		TranslateError: false,
 	})
 	if err != nil {
 		_ = sqlDB.Close() // the open error is the one worth reporting

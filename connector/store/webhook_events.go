@@ -117,20 +117,30 @@ func (s *Store) insertWebhookEvent(db *gorm.DB, e WebhookEvent) (stored WebhookE
 	if s.dialect == migrations.MySQL {
 		conflict = " ON DUPLICATE KEY UPDATE id = id"
 	}
-	res := db.Exec(`INSERT INTO webhook_events
+	res, err := db.Statement.ConnPool.ExecContext(db.Statement.Context, `INSERT INTO webhook_events
 		(shop_id, platform, delivery_id, event_id, topic, raw_topic, order_id, payload_sha256, received_at, state)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`+conflict,
 		e.ShopID, e.Platform, e.DeliveryID, e.EventID, e.Topic, e.RawTopic, e.OrderID, e.PayloadSHA256,
 		e.ReceivedAt.UTC(), WebhookEventReceived)
-	if res.Error != nil {
-		return WebhookEvent{}, false, fmt.Errorf("store: insert webhook event: %w", res.Error)
+	if err != nil {
+		return WebhookEvent{}, false, fmt.Errorf("store: insert webhook event: %w", err)
 	}
-	inserted = res.RowsAffected > 0
+	if n, err := res.RowsAffected(); err != nil {
+		return WebhookEvent{}, false, fmt.Errorf("store: insert webhook event: %w", err)
+	} else if n > 0 {
+		// Inserted: the row is what was sent, with its new id (no read back on the hot path).
+		id, err := res.LastInsertId()
+		if err != nil {
+			return WebhookEvent{}, false, fmt.Errorf("store: insert webhook event: %w", err)
+		}
+		e.ID, e.ReceivedAt, e.State = id, e.ReceivedAt.UTC().Truncate(time.Microsecond), WebhookEventReceived
+		return e, true, nil
+	}
 	var got webhookEventRow
 	if err := db.Where("shop_id = ? AND delivery_id = ?", e.ShopID, e.DeliveryID).Take(&got).Error; err != nil {
 		return WebhookEvent{}, false, notFound("webhook event", err)
 	}
-	return got.event(), inserted, nil
+	return got.event(), false, nil
 }
 
 // ListWebhookEvents returns the events of a shop (every shop when shopID is 0), newest first,
