@@ -2,7 +2,6 @@ package orders
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -103,66 +102,21 @@ func (p *Placer) Register(ws *jobs.Workers) {
 	}))
 }
 
-// step is one step of a job on an order: it ties the API calls made to the order and the job,
-// and finds them again for the timeline.
+// step is a place_order run on an order.
 type step struct {
-	p       *Placer
-	ctx     context.Context
-	order   store.Order
-	shop    store.Shop
-	jobID   string
-	orderID string
-	mark    int64
-	log     *slog.Logger
-}
-
-// event makes the timeline event of the step, with the ids of the calls made since the last one.
-func (s *step) event(kind, msg string, detail any) store.OrderEvent {
-	ev := store.OrderEvent{Kind: kind, Message: msg, JobID: s.jobID}
-	if detail != nil {
-		if b, err := json.Marshal(detail); err == nil {
-			ev.Detail = b
-		}
-	}
-	if ids, err := s.p.cfg.Store.APICallIDs(s.ctx, s.orderID, s.jobID, s.mark); err == nil && len(ids) > 0 {
-		ev.APICallIDs = ids
-		s.mark = ids[len(ids)-1]
-	}
-	return ev
-}
-
-// save moves the order (compare and swap) and records the event.
-func (s *step) save(events ...store.OrderEvent) error {
-	saved, err := s.p.cfg.Store.SaveOrder(s.ctx, s.order, events...)
-	if err != nil {
-		return fmt.Errorf("orders: order %d: %w", s.order.ID, err)
-	}
-	s.order = saved
-	return nil
+	orderStep
+	p *Placer
 }
 
 // Place runs the pipeline for one order. It returns nil when the order reached a state that
 // needs no more of this job (placed and written back, held, not_ours, cancelled, unpaid), an
 // error for the job to retry, or jobs.Snooze.
 func (p *Placer) Place(ctx context.Context, orderID int64, jobID string) error {
-	o, err := p.cfg.Store.Order(ctx, orderID)
-	if errors.Is(err, store.ErrNotFound) {
-		return jobs.Cancel(fmt.Errorf("orders: order %d: %w", orderID, err))
-	}
+	base, err := openStep(ctx, p.cfg.Store, p.log, orderID, jobID, func(o store.Order) []any { return []any{"storefront_order", o.StorefrontOrderID} })
 	if err != nil {
 		return err
 	}
-	shop, err := p.cfg.Store.Shop(ctx, o.ShopID)
-	if err != nil {
-		return fmt.Errorf("orders: order %d: %w", orderID, err)
-	}
-	oid := strconv.FormatInt(o.ID, 10)
-	ctx = correlation.WithShopID(correlation.WithAccountID(correlation.WithOrderID(correlation.WithJobID(ctx, jobID), oid), shop.IWSAccountID), shop.ID)
-	s := &step{p: p, ctx: ctx, order: o, shop: shop, jobID: jobID, orderID: oid,
-		log: p.log.With("order", o.ID, "shop", shop.ID, "storefront_order", o.StorefrontOrderID, "job", jobID)}
-	if ids, err := p.cfg.Store.APICallIDs(ctx, oid, jobID, 0); err == nil && len(ids) > 0 {
-		s.mark = ids[len(ids)-1]
-	}
+	s := &step{orderStep: base, p: p}
 	for {
 		var err error
 		switch s.order.State {

@@ -238,70 +238,20 @@ func (t *Tracker) now() time.Time { return t.cfg.Now().UTC().Truncate(time.Micro
 
 // tstep is one run of the track_order job on an order.
 type tstep struct {
-	t       *Tracker
-	ctx     context.Context
-	order   store.Order
-	shop    store.Shop
-	jobID   string
-	orderID string
-	mark    int64
-	log     *slog.Logger
-	done    map[string]bool // write-backs already made (the timeline's writeback events)
-}
-
-func (s *tstep) event(kind, msg string, detail any) store.OrderEvent {
-	ev := store.OrderEvent{Kind: kind, Message: msg, JobID: s.jobID}
-	if detail != nil {
-		ev.Detail = mustJSON(detail)
-	}
-	if ids, err := s.t.cfg.Store.APICallIDs(s.ctx, s.orderID, s.jobID, s.mark); err == nil && len(ids) > 0 {
-		ev.APICallIDs = ids
-		s.mark = ids[len(ids)-1]
-	}
-	return ev
-}
-
-func (s *tstep) save(events ...store.OrderEvent) error {
-	saved, err := s.t.cfg.Store.SaveOrder(s.ctx, s.order, events...)
-	if err != nil {
-		return fmt.Errorf("orders: order %d: %w", s.order.ID, err)
-	}
-	s.order = saved
-	return nil
-}
-
-// reload reads the order again after a conflict.
-func (s *tstep) reload() error {
-	fresh, err := s.t.cfg.Store.Order(s.ctx, s.order.ID)
-	if err != nil {
-		return err
-	}
-	s.order = fresh
-	return nil
+	orderStep
+	t    *Tracker
+	done map[string]bool // write-backs already made (the timeline's writeback events)
 }
 
 // Track runs one check of an order: it returns nil when the order needs no more following
 // (delivered, cancelled, held, never placed), jobs.Snooze until the next check, or an error for
 // the job to retry.
 func (t *Tracker) Track(ctx context.Context, orderID int64, jobID string) error {
-	o, err := t.cfg.Store.Order(ctx, orderID)
-	if errors.Is(err, store.ErrNotFound) {
-		return jobs.Cancel(fmt.Errorf("orders: order %d: %w", orderID, err))
-	}
+	base, err := openStep(ctx, t.cfg.Store, t.log, orderID, jobID, func(o store.Order) []any { return []any{"intcomex_order", o.IntcomexOrderNumber} })
 	if err != nil {
 		return err
 	}
-	shop, err := t.cfg.Store.Shop(ctx, o.ShopID)
-	if err != nil {
-		return fmt.Errorf("orders: order %d: %w", orderID, err)
-	}
-	oid := strconv.FormatInt(o.ID, 10)
-	ctx = correlation.WithShopID(correlation.WithAccountID(correlation.WithOrderID(correlation.WithJobID(ctx, jobID), oid), shop.IWSAccountID), shop.ID)
-	s := &tstep{t: t, ctx: ctx, order: o, shop: shop, jobID: jobID, orderID: oid,
-		log: t.log.With("order", o.ID, "shop", shop.ID, "intcomex_order", o.IntcomexOrderNumber, "job", jobID)}
-	if ids, err := t.cfg.Store.APICallIDs(ctx, oid, jobID, 0); err == nil && len(ids) > 0 {
-		s.mark = ids[len(ids)-1]
-	}
+	s := &tstep{orderStep: base, t: t}
 	if err := t.loadDone(s); err != nil {
 		return err
 	}
