@@ -172,18 +172,17 @@ func (in *Intake) receive(ctx context.Context, tx *store.Tx, shop store.Shop, o 
 	if o.ID == "" {
 		return OutcomeNoOrder, store.Order{}, nil
 	}
-	if existing, err := in.existing(ctx, tx, shop.ID, o.ID); err == nil {
-		return in.known(ctx, tx, shop, existing, o, source, detail)
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return "", store.Order{}, err
-	}
 	number := o.Number
 	if number == "" {
 		number = o.ID
 	}
 	con := CustomerOrderNumber(shop.Platform, shop.ID, number)
-	taken, err := in.store.CustomerOrderNumberTaken(ctx, tx, con, shop.ID, o.ID)
-	if err != nil {
+	// Read inside tx: on SQLite the store has one connection, held by tx.
+	existing, taken, err := in.store.OrderIntakeLookupTx(ctx, tx, shop.ID, o.ID, con)
+	switch {
+	case err == nil:
+		return in.known(ctx, tx, shop, existing, o, source, detail)
+	case !errors.Is(err, store.ErrNotFound):
 		return "", store.Order{}, fmt.Errorf("orders: intake: %w", err)
 	}
 	if taken {

@@ -381,17 +381,27 @@ func (s *Store) insertOrder(db *gorm.DB, tx *Tx, o Order) (stored Order, inserte
 	return out, true, nil
 }
 
-// CustomerOrderNumberTaken reports whether an order other than the storefront order (shopID,
-// storefrontOrderID) holds number, inside tx.
-func (s *Store) CustomerOrderNumberTaken(ctx context.Context, tx *Tx, number string, shopID int64, storefrontOrderID string) (bool, error) {
-	var n int64
-	err := tx.db.WithContext(ctx).Model(&orderRow{}).
-		Where("customer_order_number = ? AND NOT (shop_id = ? AND storefront_order_id = ?)", number, shopID, storefrontOrderID).
-		Count(&n).Error
+// OrderIntakeLookupTx is the intake's one read before it records an order: the shop's order with
+// this storefront id (with its lines; ErrNotFound when there is none) and whether another order
+// already has customerNumber. One statement where the two questions were two.
+func (s *Store) OrderIntakeLookupTx(ctx context.Context, tx *Tx, shopID int64, storefrontOrderID, customerNumber string) (existing Order, numberTaken bool, err error) {
+	db := tx.db.WithContext(ctx)
+	var rows []orderRow
+	err = db.Where("(shop_id = ? AND storefront_order_id = ?) OR customer_order_number = ?", shopID, storefrontOrderID, customerNumber).
+		Limit(2).Find(&rows).Error
 	if err != nil {
-		return false, fmt.Errorf("store: customer order number: %w", err)
+		return Order{}, false, fmt.Errorf("store: look up order: %w", err)
 	}
-	return n > 0, nil
+	for _, r := range rows {
+		if r.ShopID == shopID && r.StorefrontOrderID == storefrontOrderID {
+			o := r.order()
+			if o.Lines, err = orderLines(db, o.ID); err != nil {
+				return Order{}, false, err
+			}
+			return o, false, nil
+		}
+	}
+	return Order{}, len(rows) > 0, fmt.Errorf("store: order %d/%s: %w", shopID, storefrontOrderID, ErrNotFound)
 }
 
 // SaveOrder writes o over the stored order if the stored Version is still o.Version (compare and

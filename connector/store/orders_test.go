@@ -122,9 +122,17 @@ func TestOrdersCustomerNumberUnique(t *testing.T) {
 		upsert(t, st, newOrder(shop.ID, "1001", "1001"))
 		other := newOrder(shop.ID, "2002", "1001") // same number, another storefront order
 		err := st.Transaction(context.Background(), func(tx *store.Tx) error {
-			taken, err := st.CustomerOrderNumberTaken(context.Background(), tx, other.CustomerOrderNumber, shop.ID, "2002")
-			if err != nil || !taken {
+			_, taken, err := st.OrderIntakeLookupTx(context.Background(), tx, shop.ID, "2002", other.CustomerOrderNumber)
+			if !errors.Is(err, store.ErrNotFound) || !taken {
 				t.Errorf("taken = %v, %v", taken, err)
+			}
+			// The order itself is found with its lines, whatever the number asked.
+			got, taken, err := st.OrderIntakeLookupTx(context.Background(), tx, shop.ID, "1001", "W9N9")
+			if err != nil || taken || got.StorefrontOrderID != "1001" || len(got.Lines) != 2 {
+				t.Errorf("lookup 1001 = %+v, %v, %v", got, taken, err)
+			}
+			if _, taken, err := st.OrderIntakeLookupTx(context.Background(), tx, shop.ID, "3003", "W9N3003"); !errors.Is(err, store.ErrNotFound) || taken {
+				t.Errorf("lookup 3003 = %v, %v", taken, err)
 			}
 			_, _, err = st.UpsertOrderTx(context.Background(), tx, other)
 			return err
