@@ -60,8 +60,13 @@ func TestParseURL(t *testing.T) {
 		}},
 		{name: "mysql default port and forced settings", in: "mysql://root@localhost/test?parseTime=false&loc=Local", dialect: migrations.MySQL, check: func(t *testing.T, tg target) {
 			c := tg.mysql
-			if c.Addr != "localhost:3306" || !c.ParseTime || c.Loc != time.UTC || c.Timeout != 10*time.Second {
+			if c.Addr != "localhost:3306" || !c.ParseTime || c.Loc != time.UTC || c.Timeout != 10*time.Second || !c.InterpolateParams {
 				t.Errorf("cfg = %+v", c)
+			}
+		}},
+		{name: "mysql interpolateParams may be turned off", in: "mysql://root@localhost/test?interpolateParams=false", dialect: migrations.MySQL, check: func(t *testing.T, tg target) {
+			if tg.mysql.InterpolateParams {
+				t.Errorf("cfg = %+v", tg.mysql)
 			}
 		}},
 		{name: "mysql socket", in: "mysql://root@localhost/test?socket=/run/mysqld/mysqld.sock", dialect: migrations.MySQL, check: func(t *testing.T, tg target) {

@@ -115,9 +115,10 @@ func Open(ctx context.Context, databaseURL string, logger *slog.Logger, opts ...
 		})},
 		NowFunc:                s.now,
 		SkipDefaultTransaction: true,
-		// Statements are prepared once per connection and reused: the webhook intake runs the same
-		// few statements for every delivery, and parsing them was a seventh of its time on SQLite.
-		PrepareStmt:    true,
+		// SQLite: statements are prepared once and reused (the webhook intake runs the same few
+		// statements for every delivery; parsing them was a seventh of its time). MySQL: the
+		// driver interpolates the parameters itself (dsn.go), one round trip per statement.
+		PrepareStmt:    target.dialect == migrations.SQLite,
 		TranslateError: false,
 	})
 	if err != nil {
