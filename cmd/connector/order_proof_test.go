@@ -439,7 +439,9 @@ func (e *proofEnv) quietSchedules(t testing.TB, accountID int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	perShop, err := schedule.ShopSchedules(cfg.shopIntervals(), syncjob.ShopScheduleKinds())
+	// The shop schedules as serve makes them, the order sweep's included: a proof sweeps when
+	// it says so (proofEnv.sweep).
+	perShop, err := schedule.ShopSchedules(cfg.shopIntervals(), orderShopKinds(syncjob.ShopScheduleKinds()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -571,36 +573,24 @@ func (e *proofEnv) deliver(t testing.TB, base string, o proofOrder, n int, fresh
 	}
 }
 
-// sweep does what the reconciliation sweep does for each shop: ListPaidOrders, and the intake
-// of every paid order the connector has not seen, with the process-less job client (the serve
-// processes find the jobs when they poll).
-// TODO(issue 10): switch to the real sweep job once it lands (orders' sweep worker).
+// sweep runs the reconciliation sweep of each shop now: a sweep_orders job per shop, run by
+// the serve processes like the scheduled ones, waited for.
 func (e *proofEnv) sweep(t *testing.T) {
 	t.Helper()
-	ctx := context.Background()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
 	client, err := jobs.NewClient(e.st, jobs.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	intake := orders.NewIntake(e.st, client)
-	sfs := &shops.Storefronts{Recorder: e.st}
 	for _, shop := range []store.Shop{e.wooShop, e.spShop} {
-		sf, err := sfs.For(shop)
+		res, err := client.Insert(ctx, orders.SweepOrdersArgs{ShopID: shop.ID}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		paid, err := sf.ListPaidOrders(ctx, time.Now().Add(-time.Hour))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, o := range paid {
-			err := e.st.Transaction(ctx, func(tx *store.Tx) error {
-				_, _, err := intake.ReceiveOrderTx(ctx, tx, shop, o)
-				return err
-			})
-			if err != nil {
-				t.Errorf("sweep of shop %d order %s: %v", shop.ID, o.ID, err)
-			}
+		job, err := client.Wait(ctx, res.Job.ID)
+		if err != nil || job.State != jobs.StateCompleted {
+			t.Errorf("sweep of shop %d: %v, job %+v", shop.ID, err, job)
 		}
 	}
 }
