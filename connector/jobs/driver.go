@@ -231,18 +231,7 @@ func (d *driver) dueIDs(ctx context.Context, now time.Time) ([]int64, error) {
 	for _, state := range []State{StateScheduled, StateRetryable} {
 		rows, err := d.db.QueryContext(ctx, `SELECT id FROM jobs WHERE state = ? AND scheduled_at <= ? ORDER BY scheduled_at LIMIT ?`,
 			string(state), now, promoteBatch-len(ids))
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				_ = rows.Close()
-				return nil, err
-			}
-			ids = append(ids, id)
-		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		if ids, err = appendIDs(ids, rows, err); err != nil {
 			return nil, err
 		}
 		if len(ids) >= promoteBatch {
@@ -250,6 +239,26 @@ func (d *driver) dueIDs(ctx context.Context, now time.Time) ([]int64, error) {
 		}
 	}
 	slices.Sort(ids)
+	return ids, nil
+}
+
+// appendIDs appends the ids a query of one id column returned (rows, err as QueryContext gave
+// them) and closes the rows.
+func appendIDs(ids []int64, rows *sql.Rows, err error) ([]int64, error) {
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			_ = rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, err
+	}
 	return ids, nil
 }
 
@@ -277,19 +286,8 @@ func (d *driver) claimOnce(ctx context.Context, kinds []string, limit int, owner
 	args := append(anys(kinds), limit)
 	rows, err := tx.QueryContext(ctx, `SELECT id FROM jobs WHERE state = 'available' AND kind IN (`+
 		placeholders(len(kinds))+`) ORDER BY priority, scheduled_at, id LIMIT ?`+d.skipLocked(), args...)
+	ids, err := appendIDs(nil, rows, err)
 	if err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			_ = rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return nil, err
 	}
 	if len(ids) == 0 {
