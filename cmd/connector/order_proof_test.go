@@ -15,7 +15,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -301,7 +300,7 @@ func newProofEnv(t testing.TB, d migrations.Dialect, faults sandbox.Faults) *pro
 	e := &proofEnv{dialect: d}
 	if d == migrations.MySQL {
 		plain := storetest.New(t, migrations.MySQL, true) // a fresh database, dropped at cleanup
-		e.dbURL = proofMySQLURL(t, plain)
+		e.dbURL = storetest.MySQLURL(t, plain)
 	} else {
 		e.dbURL = "sqlite:" + filepath.Join(t.TempDir(), "c.db")
 	}
@@ -463,28 +462,6 @@ func (e *proofEnv) quietSchedules(t testing.TB, accountID int64) {
 			insert(accountID, 0, sc.Name)
 		}
 	}
-}
-
-// proofMySQLURL names the fresh test database in the mysql:// form store.Open takes.
-func proofMySQLURL(t testing.TB, st *store.Store) string {
-	t.Helper()
-	var name string
-	if err := st.DB().QueryRow("SELECT DATABASE()").Scan(&name); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := storetest.ParseMySQLDSN(os.Getenv(storetest.EnvMySQLDSN))
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := url.URL{Scheme: "mysql", Host: cfg.Addr, Path: "/" + name}
-	if cfg.Net == "unix" {
-		u.Host, u.RawQuery = "localhost", url.Values{"socket": {cfg.Addr}}.Encode()
-	}
-	u.User = url.UserPassword(cfg.User, cfg.Passwd)
-	if cfg.Passwd == "" {
-		u.User = url.User(cfg.User)
-	}
-	return u.String()
 }
 
 // proofOrder is a paid storefront order and the deliveries that say it is paid.

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
 	"os/exec"
 	"strconv"
@@ -179,28 +178,6 @@ func (c *child) wait(t *testing.T) {
 	}
 }
 
-// childURL names the test's fresh database in the mysql:// form store.Open takes.
-func childURL(t *testing.T, st *store.Store) string {
-	t.Helper()
-	var name string
-	if err := st.DB().QueryRow("SELECT DATABASE()").Scan(&name); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := storetest.ParseMySQLDSN(os.Getenv(storetest.EnvMySQLDSN))
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := url.URL{Scheme: "mysql", Host: cfg.Addr, Path: "/" + name}
-	if cfg.Net == "unix" {
-		u.Host, u.RawQuery = "localhost", url.Values{"socket": {cfg.Addr}}.Encode()
-	}
-	u.User = url.UserPassword(cfg.User, cfg.Passwd)
-	if cfg.Passwd == "" {
-		u.User = url.User(cfg.User)
-	}
-	return u.String()
-}
-
 func TestMultiProcess(t *testing.T) {
 	if os.Getenv(envChildMode) != "" {
 		t.Skip("inside a helper process")
@@ -217,7 +194,7 @@ func TestMultiProcess(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	dbURL := childURL(t, st)
+	dbURL := storetest.MySQLURL(t, st)
 	c := newClient(t, st, Config{})
 
 	insert := func(n int) {

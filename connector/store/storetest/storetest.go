@@ -186,3 +186,27 @@ func ParseMySQLDSN(raw string) (*mysql.Config, error) {
 	}
 	return cfg, nil
 }
+
+// MySQLURL names st's database (a fresh test database made by New) in the mysql:// form
+// store.Open and CONNECTOR_DATABASE_URL take, with the credentials of EnvMySQLDSN: what a child
+// process (`connector serve` in a test) is given to share it.
+func MySQLURL(t testing.TB, st *store.Store) string {
+	t.Helper()
+	var name string
+	if err := st.DB().QueryRow("SELECT DATABASE()").Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := ParseMySQLDSN(os.Getenv(EnvMySQLDSN))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := url.URL{Scheme: "mysql", Host: cfg.Addr, Path: "/" + name}
+	if cfg.Net == "unix" {
+		u.Host, u.RawQuery = "localhost", url.Values{"socket": {cfg.Addr}}.Encode()
+	}
+	u.User = url.UserPassword(cfg.User, cfg.Passwd)
+	if cfg.Passwd == "" {
+		u.User = url.User(cfg.User)
+	}
+	return u.String()
+}
