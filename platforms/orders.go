@@ -122,6 +122,9 @@ type Fulfillment struct {
 	// NotifyCustomer asks the platform to email the customer (Shopify); WooCommerce adds a
 	// customer note instead.
 	NotifyCustomer bool `json:"notify_customer,omitempty"`
+	// KeepStatus leaves the order's status as it is; otherwise WooCommerce and the memory
+	// storefront complete the order (Shopify has no status to set: the fulfillment is the record).
+	KeepStatus bool `json:"keep_status,omitempty"`
 }
 
 // WebhookTarget is where and how a storefront delivers webhooks to the connector.

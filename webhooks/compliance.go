@@ -27,6 +27,7 @@ func (h *Handler) comply(ctx context.Context, log *slog.Logger, shop store.Shop,
 			return fmt.Errorf("webhooks: disconnect shop %d: %w", shop.ID, err)
 		}
 		h.resolver.Forget(shop.ID)
+		h.shops.forget(shop.ID)
 		log.InfoContext(ctx, "webhooks: shop disconnected: credentials and data removed")
 	}
 	return nil

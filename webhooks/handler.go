@@ -21,6 +21,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -69,7 +70,12 @@ type Config struct {
 	// MaxBody caps the bytes read of one delivery (default DefaultMaxBody); a longer one is
 	// answered 413 unread.
 	MaxBody int64
-	Logger  *slog.Logger
+	// ShopCacheTTL is how long a shop read for one delivery serves the next ones (default
+	// DefaultShopCacheTTL; negative: read the shop for every delivery).
+	ShopCacheTTL time.Duration
+	// Now is the cache's clock (default time.Now).
+	Now    func() time.Time
+	Logger *slog.Logger
 }
 
 // Handler serves the webhook routes.
@@ -78,6 +84,7 @@ type Handler struct {
 	resolver Resolver
 	orders   OrderIntake
 	maxBody  int64
+	shops    *shopCache
 	logger   *slog.Logger
 }
 
@@ -102,7 +109,11 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{store: cfg.Store, resolver: cfg.Resolver, orders: cfg.Orders, maxBody: cfg.MaxBody, logger: cfg.Logger}, nil
+	if cfg.ShopCacheTTL == 0 {
+		cfg.ShopCacheTTL = DefaultShopCacheTTL
+	}
+	return &Handler{store: cfg.Store, resolver: cfg.Resolver, orders: cfg.Orders, maxBody: cfg.MaxBody,
+		shops: newShopCache(cfg.ShopCacheTTL, cfg.Now), logger: cfg.Logger}, nil
 }
 
 // Mount adds the intake routes to r.

@@ -38,22 +38,30 @@ func (h *Handler) shopify(c *gin.Context) {
 	h.receive(ctx, shop, c.Request.Header, body).write(c)
 }
 
-// shopifyShop finds the Shopify shop with this *.myshopify.com domain. Shops are few (one per
-// merchant storefront), so a scan is cheaper than keeping a domain column in step with the
-// sealed credentials that may hold it. A shop whose domain cannot be told (broken or removed
-// credentials) is skipped.
+// shopifyShop finds the Shopify shop with this *.myshopify.com domain (from the shop cache).
 func (h *Handler) shopifyShop(ctx context.Context, domain string) (store.Shop, bool, error) {
+	return h.shops.byDomain(ctx, domain, h.scanShopify)
+}
+
+// scanShopify maps every Shopify shop by its domain. Shops are few (one per merchant
+// storefront), so a scan is cheaper than keeping a domain column in step with the sealed
+// credentials that may hold it. A shop whose domain cannot be told (broken or removed
+// credentials) is skipped.
+func (h *Handler) scanShopify(ctx context.Context) (map[string]store.Shop, error) {
 	shops, err := h.store.ListShops(ctx)
 	if err != nil {
-		return store.Shop{}, false, fmt.Errorf("webhooks: %w", err)
+		return nil, fmt.Errorf("webhooks: %w", err)
 	}
+	m := map[string]store.Shop{}
 	for _, s := range shops {
 		if s.Platform != store.PlatformShopify {
 			continue
 		}
-		if d, err := h.resolver.ShopifyDomain(s); err == nil && d == domain {
-			return s, true, nil
+		if d, err := h.resolver.ShopifyDomain(s); err == nil {
+			if _, dup := m[d]; !dup {
+				m[d] = s // the first by id, as the scan before the cache answered
+			}
 		}
 	}
-	return store.Shop{}, false, nil
+	return m, nil
 }

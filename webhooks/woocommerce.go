@@ -25,7 +25,7 @@ func (h *Handler) woocommerce(c *gin.Context) {
 		fail.write(c)
 		return
 	}
-	shop, err := h.store.Shop(ctx, id)
+	shop, err := h.shops.byShopID(ctx, id, h.store.Shop)
 	switch {
 	case errors.Is(err, store.ErrNotFound) || (err == nil && shop.Platform != store.PlatformWooCommerce):
 		result{status: http.StatusNotFound, word: "unknown shop"}.write(c)

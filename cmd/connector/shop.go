@@ -341,6 +341,8 @@ type orderSettings struct {
 	CarrierID   string `json:"carrier_id"`
 	AddressID   string `json:"address_id"`
 	MaxCostRise string `json:"max_cost_rise"` // percent
+	// FulfilledStatus is the storefront status of an order once shipped: completed or processing.
+	FulfilledStatus string `json:"fulfilled_status"`
 	HoldReason  string `json:"hold_reason,omitempty"`
 }
 
@@ -370,6 +372,7 @@ var settingsFlags = []struct {
 	{"carrier-id", "id", `IWS carrier of the orders ("" IWS chooses)`, func(c *shops.SettingsChange) **string { return &c.OrderCarrierID }},
 	{"address-id", "n", `IWS delivery address code (AddressId) of the orders ("" the account's default)`, func(c *shops.SettingsChange) **string { return &c.OrderAddressID }},
 	{"max-cost-rise", "percent", "an order is held when an IWS cost is more than this percent above the cost its shop price was computed from (default 3)", func(c *shops.SettingsChange) **string { return &c.MaxCostRise }},
+	{"fulfilled-status", "status", "WooCommerce status of an order once its tracking is written back: completed (default) or processing (left as it is)", func(c *shops.SettingsChange) **string { return &c.FulfilledStatus }},
 }
 
 func newShopSettingsCmd() *cobra.Command {
@@ -450,7 +453,8 @@ func writeShopSettings(w io.Writer, shop store.Shop, asJSON bool) error {
 		TaxRate: shop.TaxRate, TaxInclusive: shop.TaxInclusive, Locale: shop.Locale,
 		StockPolicy: shop.StockPolicy, Filters: shop.Filters,
 		Orders: orderSettings{Tag: shop.OrderTag, LocationID: shop.OrderLocationID, CarrierID: shop.OrderCarrierID,
-			AddressID: shop.OrderAddressID, MaxCostRise: orders.MaxCostRise(shop).String(), HoldReason: shop.OrdersHoldReason}}
+			AddressID: shop.OrderAddressID, MaxCostRise: orders.MaxCostRise(shop).String(), FulfilledStatus: string(orders.FulfilledStatus(shop)),
+			HoldReason: shop.OrdersHoldReason}}
 	if asJSON {
 		if err := json.NewEncoder(w).Encode(doc); err != nil {
 			return fmt.Errorf("shop settings: %w", err)
@@ -507,6 +511,7 @@ func writeShopSettings(w io.Writer, shop store.Shop, asJSON bool) error {
 		{"carrier-id", orNone(shop.OrderCarrierID)},
 		{"address-id", orNone(shop.OrderAddressID)},
 		{"max-cost-rise", orders.MaxCostRise(shop).String() + "%"},
+		{"fulfilled-status", string(orders.FulfilledStatus(shop))},
 		{"orders", orHeld(shop.OrdersHoldReason)},
 	} {
 		fmt.Fprintf(tw, "  %s:\t%s\n", row[0], row[1])

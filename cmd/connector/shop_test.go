@@ -388,7 +388,7 @@ func TestShopSettings(t *testing.T) {
 		"--min-stock", "3", "--below-min", "hide", "--cap", "50", "--types", "Physical,License",
 		"--include-categories", "cpt,acc.kbd", "--exclude-categories", "cpt.srv", "--include-brands", "eee",
 		"--exclude-brands", "acme,lgt", "--order-tag", "web", "--location-id", "xclq1", "--carrier-id", "CLA7",
-		"--address-id", "10", "--max-cost-rise", "2.5", "--json")
+		"--address-id", "10", "--max-cost-rise", "2.5", "--fulfilled-status", "processing", "--json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -405,7 +405,7 @@ func TestShopSettings(t *testing.T) {
 			MaxStock: 50, Types: []string{"Physical", "License"}},
 		Filters: policy.Filters{IncludeCategories: []string{"cpt", "acc.kbd"}, ExcludeCategories: []string{"cpt.srv"},
 			IncludeBrands: []string{"eee"}, ExcludeBrands: []string{"acme", "lgt"}},
-		Orders: orderSettings{Tag: "web", LocationID: "xclq1", CarrierID: "CLA7", AddressID: "10", MaxCostRise: "2.5"}}
+		Orders: orderSettings{Tag: "web", LocationID: "xclq1", CarrierID: "CLA7", AddressID: "10", MaxCostRise: "2.5", FulfilledStatus: "processing"}}
 	var got shopSettings
 	if err := json.Unmarshal([]byte(out), &got); err != nil || !reflect.DeepEqual(got, want) {
 		t.Fatalf("settings update: %v\ngot  %+v\nwant %+v", err, got, want)
@@ -426,7 +426,7 @@ func TestShopSettings(t *testing.T) {
 	_, _, err = runCmd(ctx, e.env, "shop", "settings", id, "--currency", "pesos", "--fx-rate", "0", "--tax-rate", "119",
 		"--tax-inclusive=maybe", "--locale", "pt", "--buffer", "-2", "--below-min", "never", "--cap", "x",
 		"--types", "Physical,Gadget", "--warehouses", "xclq1,mia,x clq", "--include-categories", "cpt nb",
-		"--exclude-brands", "a\x01b", "--address-id", "main", "--max-cost-rise", "-1")
+		"--exclude-brands", "a\x01b", "--address-id", "main", "--max-cost-rise", "-1", "--fulfilled-status", "shipped")
 	if err == nil {
 		t.Fatal("invalid settings accepted")
 	}
@@ -446,6 +446,7 @@ func TestShopSettings(t *testing.T) {
 		`--exclude-brands "a\x01b" is not an IWS brand id`,
 		`--address-id "main" is not a positive whole number`,
 		`--max-cost-rise "-1" is not a percent from 0 to 1000`,
+		`--fulfilled-status "shipped" is not completed or processing`,
 	} {
 		if !strings.Contains(err.Error(), w) {
 			t.Errorf("error lacks %q:\n%v", w, err)

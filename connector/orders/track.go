@@ -84,10 +84,6 @@ type TrackerConfig struct {
 	// Intervals is the schedule of status checks after the last change, the last one repeating
 	// (default TrackIntervals(DefaultTrackInterval)).
 	Intervals []time.Duration
-	// FulfilledStatus is the storefront status an order gets once its tracking is written back
-	// (default completed). WooCommerce and the memory storefront only: on Shopify the
-	// fulfillment with tracking is the record and closing the order is the merchant's choice.
-	FulfilledStatus platforms.OrderStatus
 	// Now replaces time.Now (tests).
 	Now func() time.Time
 }
@@ -129,9 +125,6 @@ func NewTracker(cfg TrackerConfig) (*Tracker, error) {
 	}
 	if len(cfg.Intervals) == 0 {
 		cfg.Intervals = TrackIntervals(DefaultTrackInterval)
-	}
-	if cfg.FulfilledStatus == "" {
-		cfg.FulfilledStatus = platforms.OrderCompleted
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -583,14 +576,13 @@ func (t *Tracker) writeBack(s *tstep) error {
 		if s.done[key] {
 			continue
 		}
-		f := platforms.Fulfillment{Carrier: tr.Carrier, TrackingNumber: tr.TrackingID, TrackingURL: tr.URL, Serials: serials}
+		// The shop's fulfilled status (WooCommerce, memory; on Shopify the fulfillment with
+		// tracking is the record and closing the order is the merchant's choice) is set in the
+		// same write as the tracking.
+		f := platforms.Fulfillment{Carrier: tr.Carrier, TrackingNumber: tr.TrackingID, TrackingURL: tr.URL, Serials: serials,
+			KeepStatus: FulfilledStatus(s.shop) == platforms.OrderProcessing}
 		if err := sf.FulfillOrder(correlation.WithMethod(s.ctx, "fulfillorder"), id, f); err != nil {
 			return s.failed("fulfillment "+tr.TrackingID, err)
-		}
-		if pf != store.PlatformShopify {
-			if err := sf.SetOrderStatus(correlation.WithMethod(s.ctx, "setorderstatus"), id, t.cfg.FulfilledStatus); err != nil {
-				return s.failed("fulfilled status", err)
-			}
 		}
 		if err := s.wrote(key, fmt.Sprintf("fulfilled on the storefront with tracking %s (%s)", tr.TrackingID, tr.Carrier),
 			map[string]string{"tracking_id": tr.TrackingID, "carrier": tr.Carrier, "url": tr.URL}); err != nil {

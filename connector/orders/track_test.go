@@ -564,3 +564,31 @@ func TestTrackAdoptedLate(t *testing.T) {
 		}
 	})
 }
+
+// A shop that keeps its orders' status when shipped (`shop settings --fulfilled-status
+// processing`) gets the tracking, and the order stays as the merchant left it.
+func TestTrackFulfilledStatusOfTheShop(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newTrackEnv(t, st, sandbox.Config{}, nil)
+		ctx := context.Background()
+		shop := e.shop
+		shop.FulfilledStatus = store.FulfilledProcessing
+		saved, err := st.SaveShop(ctx, shop)
+		if err != nil || saved.FulfilledStatus != store.FulfilledProcessing {
+			t.Fatalf("save the setting: %q, %v", saved.FulfilledStatus, err)
+		}
+		e.shop = saved
+		o := e.placed(t, 1)
+		if _, err := e.sb.AdvanceOrder(o.IntcomexOrderNumber, 3); err != nil { // 2, 4, then 5 Invoiced: shipped
+			t.Fatal(err)
+		}
+		e.track(t, o)
+		if f := e.sf.Fulfillments(o.StorefrontOrderID); len(f) != 1 || !f[0].KeepStatus {
+			t.Fatalf("fulfillments %+v; want one that keeps the status", f)
+		}
+		so, err := e.sf.GetOrder(ctx, o.StorefrontOrderID)
+		if err != nil || so.Status != platforms.OrderProcessing {
+			t.Fatalf("storefront order %s (%v); want it left processing", so.Status, err)
+		}
+	})
+}

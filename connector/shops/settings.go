@@ -41,6 +41,7 @@ type SettingsChange struct {
 	OrderCarrierID  *string
 	OrderAddressID  *string // a whole number
 	MaxCostRise     *string // percent; "" the default
+	FulfilledStatus *string // completed or processing; "" the default (completed)
 }
 
 // SettingsChanged is a shop after a change of its settings, and what the person should know.
@@ -157,7 +158,7 @@ func ChangeSettings(ctx context.Context, st *store.Store, shopID int64, ch Setti
 		v   *string
 		dst *string
 	}{{ch.OrderTag, &shop.OrderTag}, {ch.OrderLocationID, &shop.OrderLocationID}, {ch.OrderCarrierID, &shop.OrderCarrierID},
-		{ch.OrderAddressID, &shop.OrderAddressID}, {ch.MaxCostRise, &shop.MaxCostRise}} {
+		{ch.OrderAddressID, &shop.OrderAddressID}, {ch.MaxCostRise, &shop.MaxCostRise}, {ch.FulfilledStatus, &shop.FulfilledStatus}} {
 		if o.v != nil {
 			*o.dst = strings.TrimSpace(*o.v)
 		}

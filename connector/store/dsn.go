@@ -187,7 +187,7 @@ func (t target) open() (*sql.DB, gorm.Dialector, error) {
 		}
 		db := sql.OpenDB(conn)
 		db.SetMaxOpenConns(20)
-		db.SetMaxIdleConns(10)
+		db.SetMaxIdleConns(20) // as many as may be open: a pool that closes what it cannot keep idle reconnects under load
 		db.SetConnMaxLifetime(30 * time.Minute)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		return db, gormmysql.New(gormmysql.Config{Conn: db}), nil

@@ -54,6 +54,9 @@ type Shop struct {
 	OrderCarrierID  string
 	OrderAddressID  string
 	MaxCostRise     string
+	// FulfilledStatus is the storefront status an order gets once its tracking is written back
+	// (WooCommerce, memory): "" or "completed" completes it, "processing" leaves it as it is.
+	FulfilledStatus string
 	// OrdersHoldReason, when set, holds every new order of the shop (IWS said the customer
 	// account is on hold, or the credentials failed): HoldShopOrders sets it, ResumeShopOrders
 	// clears it. SaveShop leaves both alone.
@@ -152,6 +155,7 @@ type shopRow struct {
 	OrderCarrier   string     `gorm:"column:order_carrier_id"`
 	OrderAddress   string     `gorm:"column:order_address_id"`
 	MaxCostRise    string     `gorm:"column:max_cost_rise"`
+	Fulfilled      string     `gorm:"column:fulfilled_status"`
 	HoldReason     string     `gorm:"column:orders_hold_reason"`
 	HeldAt         *time.Time `gorm:"column:orders_held_at"`
 	CreatedAt      time.Time  `gorm:"column:created_at"`
@@ -191,7 +195,7 @@ func (s *Store) SaveShop(ctx context.Context, shop Shop) (Shop, error) {
 		"tax_inclusive": shop.TaxInclusive, "tax_rate": shop.TaxRate, "locale": shop.Locale,
 		"stock_policy": string(policy), "filters": string(filters), "updated_at": now,
 		"order_tag": shop.OrderTag, "order_location_id": shop.OrderLocationID, "order_carrier_id": shop.OrderCarrierID,
-		"order_address_id": shop.OrderAddressID, "max_cost_rise": shop.MaxCostRise,
+		"order_address_id": shop.OrderAddressID, "max_cost_rise": shop.MaxCostRise, "fulfilled_status": shop.FulfilledStatus,
 	}
 	db := s.db.WithContext(ctx)
 	if shop.ID == 0 {
@@ -201,7 +205,7 @@ func (s *Store) SaveShop(ctx context.Context, shop Shop) (Shop, error) {
 			TaxInclusive: shop.TaxInclusive, TaxRate: shop.TaxRate, Locale: shop.Locale,
 			StockPolicy: string(policy), Filters: string(filters), CreatedAt: now, UpdatedAt: now,
 			OrderTag: shop.OrderTag, OrderLocation: shop.OrderLocationID, OrderCarrier: shop.OrderCarrierID,
-			OrderAddress: shop.OrderAddressID, MaxCostRise: shop.MaxCostRise,
+			OrderAddress: shop.OrderAddressID, MaxCostRise: shop.MaxCostRise, Fulfilled: shop.FulfilledStatus,
 		}
 		if err := db.Create(&row).Error; err != nil {
 			return Shop{}, fmt.Errorf("store: create shop: %w", shopWriteError(shop, err))
@@ -331,7 +335,7 @@ func (s *Store) openShop(r shopRow) (Shop, error) {
 		IWSAccountID: r.IWSAccountID, Currency: r.Currency, FXRate: r.FXRate,
 		TaxInclusive: r.TaxInclusive, TaxRate: r.TaxRate, Locale: r.Locale,
 		OrderTag: r.OrderTag, OrderLocationID: r.OrderLocation, OrderCarrierID: r.OrderCarrier,
-		OrderAddressID: r.OrderAddress, MaxCostRise: r.MaxCostRise, OrdersHoldReason: r.HoldReason,
+		OrderAddressID: r.OrderAddress, MaxCostRise: r.MaxCostRise, FulfilledStatus: r.Fulfilled, OrdersHoldReason: r.HoldReason,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 	if r.HeldAt != nil {
@@ -345,6 +349,12 @@ func (s *Store) openShop(r shopRow) (Shop, error) {
 	}
 	return sh, nil
 }
+
+// Values of Shop.FulfilledStatus besides "" (completed).
+const (
+	FulfilledCompleted  = "completed"
+	FulfilledProcessing = "processing"
+)
 
 // SettingProblem is one problem of a shop setting, named as `shop settings` names its flag.
 type SettingProblem struct{ Field, Message string }
@@ -365,6 +375,11 @@ func (s Shop) OrderSettingsProblems() []SettingProblem {
 		if n, err := strconv.ParseInt(s.OrderAddressID, 10, 64); err != nil || n <= 0 {
 			ps = append(ps, SettingProblem{"address-id", fmt.Sprintf("%q is not a positive whole number", s.OrderAddressID)})
 		}
+	}
+	switch s.FulfilledStatus {
+	case "", FulfilledCompleted, FulfilledProcessing:
+	default:
+		ps = append(ps, SettingProblem{"fulfilled-status", fmt.Sprintf("%q is not %s or %s", s.FulfilledStatus, FulfilledCompleted, FulfilledProcessing)})
 	}
 	if s.MaxCostRise != "" {
 		d, err := decimal.NewFromString(s.MaxCostRise)

@@ -248,7 +248,9 @@ func (s *Storefront) FulfillOrder(ctx context.Context, id string, f platforms.Fu
 		if !slices.ContainsFunc(r.fulfilment, func(x platforms.Fulfillment) bool { return x.TrackingNumber == f.TrackingNumber }) {
 			r.fulfilment = append(r.fulfilment, f)
 		}
-		r.order.Status, r.order.PlatformStatus = platforms.OrderCompleted, string(platforms.OrderCompleted)
+		if !f.KeepStatus {
+			r.order.Status, r.order.PlatformStatus = platforms.OrderCompleted, string(platforms.OrderCompleted)
+		}
 		return nil
 	})
 }

@@ -431,7 +431,8 @@ func (c *Client) SetOrderStatus(ctx context.Context, id string, status platforms
 }
 
 // FulfillOrder implements platforms.Orders: tracking meta, a note with the tracking (customer
-// visible when f.NotifyCustomer, which makes WooCommerce email it), then status completed.
+// visible when f.NotifyCustomer, which makes WooCommerce email it), then status completed unless
+// f.KeepStatus.
 //
 // Every step can be repeated after a failure at any point: the order already completed with
 // this tracking number is left alone; the note is added only if no note with the same text
@@ -449,7 +450,7 @@ func (c *Client) FulfillOrder(ctx context.Context, id string, f platforms.Fulfil
 	if err != nil {
 		return err
 	}
-	if o.Meta[MetaTrackingNumber] == f.TrackingNumber && o.Status == platforms.OrderCompleted {
+	if o.Meta[MetaTrackingNumber] == f.TrackingNumber && (f.KeepStatus || o.Status == platforms.OrderCompleted) {
 		return nil
 	}
 	note := fulfillmentNote(f)
@@ -466,7 +467,11 @@ func (c *Client) FulfillOrder(ctx context.Context, id string, f platforms.Fulfil
 		MetaTrackingNumber: f.TrackingNumber, MetaCarrier: f.Carrier, MetaTrackingURL: f.TrackingURL,
 		MetaSerials: strings.Join(f.Serials, ", "),
 	}
-	return c.putOrder(ctx, path, map[string]any{"meta_data": metaList(meta), "status": "completed"})
+	update := map[string]any{"meta_data": metaList(meta)}
+	if !f.KeepStatus {
+		update["status"] = "completed"
+	}
+	return c.putOrder(ctx, path, update)
 }
 
 // fulfillmentNote is the note text; it names the tracking number, which makes it unique per

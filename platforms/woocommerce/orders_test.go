@@ -416,6 +416,24 @@ func TestFulfillOrder(t *testing.T) {
 			}
 		})
 	}
+	t.Run("keep status", func(t *testing.T) {
+		s, c := startTLS(t, wootest.Config{}, nil)
+		id := placeOrder(t, s, true, platformtest.Line{SKU: "A", Quantity: 1, UnitPrice: "5.00"})
+		f := f
+		f.KeepStatus = true
+		for range 2 { // the second call finds the tracking written and does nothing
+			if err := c.FulfillOrder(ctx, id, f); err != nil {
+				t.Fatal(err)
+			}
+		}
+		o, err := c.GetOrder(ctx, id)
+		if err != nil || o.Status != platforms.OrderProcessing || o.Meta[MetaTrackingNumber] != "JD0146" {
+			t.Fatalf("order %s meta %v (%v); want it processing with the tracking", o.Status, o.Meta, err)
+		}
+		if n := countNotes(s, atoiT(t, id), fulfillmentNote(f)); n != 1 {
+			t.Errorf("%d tracking notes, want 1", n)
+		}
+	})
 	t.Run("resumed after a failure", func(t *testing.T) {
 		s, c := startTLS(t, wootest.Config{}, nil)
 		id := placeOrder(t, s, true, platformtest.Line{SKU: "A", Quantity: 1, UnitPrice: "5.00"})
