@@ -35,8 +35,8 @@ func TestShopCache(t *testing.T) {
 		}{
 			{wantName: "first", wantReads: 1},
 			{advance: 999 * time.Millisecond, change: "second", wantName: "first", wantReads: 1}, // still fresh
-			{advance: time.Millisecond, wantName: "second", wantReads: 2},                       // a second old: read again
-			{change: "third", forget: true, wantName: "third", wantReads: 3},                    // forgotten: read again
+			{advance: time.Millisecond, wantName: "second", wantReads: 2},                        // a second old: read again
+			{change: "third", forget: true, wantName: "third", wantReads: 3},                     // forgotten: read again
 		}
 		reads, name = 0, "first"
 		for i, s := range steps {

@@ -343,7 +343,7 @@ type orderSettings struct {
 	MaxCostRise string `json:"max_cost_rise"` // percent
 	// FulfilledStatus is the storefront status of an order once shipped: completed or processing.
 	FulfilledStatus string `json:"fulfilled_status"`
-	HoldReason  string `json:"hold_reason,omitempty"`
+	HoldReason      string `json:"hold_reason,omitempty"`
 }
 
 // settingsFlags are the flags of `shop settings` that change a setting, each with the field of
