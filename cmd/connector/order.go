@@ -471,8 +471,9 @@ func refusal(what string, err error) error {
 }
 
 func newOrderRetryCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "retry SHOP_ID STOREFRONT_ORDER_ID",
+	var opts orders.RetryOptions
+	cmd := &cobra.Command{
+		Use:   "retry SHOP_ID STOREFRONT_ORDER_ID [--accept-cost]",
 		Short: "Place a held order again once its cause is fixed (exactly once: IWS is asked first)",
 		Long: `retry sends an order back to placement after a person fixed what stopped it: a held order (stock
 back, the catalog refreshed, credit added), an order none of whose lines was an Intcomex listing
@@ -484,8 +485,12 @@ first: an order IWS already has is adopted, never placed twice.
 
 An order held because all of its shop's orders are held (IWS error 42, or the account's keys
 refused) is released with ` + "`connector shop resume-orders SHOP_ID`" + `. Unpaid, cancelled, and placed and
-written-back orders are refused, with what to do instead.`,
-		Example:      `  connector order retry 2 1042`,
+written-back orders are refused, with what to do instead.
+
+An order held because an IWS cost rose past the shop's --max-cost-rise is checked against the cost
+its shop price was computed from again, and held again, unless --accept-cost says to buy it at the
+cost its validation found (a cost that rose again since is held again).`,
+		Example:      "  connector order retry 2 1042\n  connector order retry 2 1043 --accept-cost",
 		Args:         orderArgs,
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -498,7 +503,7 @@ written-back orders are refused, with what to do instead.`,
 			if err != nil {
 				return err
 			}
-			res, err := orders.Retry(cmd.Context(), st, client, o)
+			res, err := orders.Retry(cmd.Context(), st, client, o, opts)
 			if err != nil {
 				return refusal("order retry", err)
 			}
@@ -511,6 +516,8 @@ written-back orders are refused, with what to do instead.`,
 			return err
 		},
 	}
+	cmd.Flags().BoolVar(&opts.AcceptCost, "accept-cost", false, "buy an order held for a cost rise at the IWS cost its validation found")
+	return cmd
 }
 
 func newOrderCancelCmd() *cobra.Command {
@@ -526,8 +533,9 @@ func newOrderCancelCmd() *cobra.Command {
     ships; when IWS refuses, its reason is printed and nothing changes.
   - being placed right now, invoiced or delivered: refused, with what to do instead.
 
-The storefront order is left as it is: cancel or refund it in the shop. The cancellation and the
-API calls behind it are in the order's timeline (` + "`connector order show`" + `).`,
+The storefront order's status is left as it is: cancel or refund it in the shop. An order
+cancelled at IWS gets a private note saying so (written by the running ` + "`connector serve`" + `). The
+cancellation and the API calls behind it are in the order's timeline (` + "`connector order show`" + `).`,
 		Example:      `  connector order cancel 2 1042`,
 		Args:         orderArgs,
 		SilenceUsage: true,
@@ -551,7 +559,13 @@ API calls behind it are in the order's timeline (` + "`connector order show`" + 
 			}
 			w := cmd.OutOrStdout()
 			if res.AtIWS {
-				_, err = fmt.Fprintf(w, "Intcomex order %s cancelled at IWS; order %s is now cancelled. Cancel or refund it in the shop too, if the customer should not get it.\n",
+				// The order's track_order job writes the cancellation to the storefront order (a
+				// private note and the status meta), as it writes every status change.
+				if _, _, err := trackNow(cmd.Context(), st, logger, res.Order.ID); err != nil {
+					return fmt.Errorf("order cancel: Intcomex order %s is cancelled, but its write-back to the storefront could not be queued (`connector order refresh %d %s` queues it): %w",
+						res.Order.IntcomexOrderNumber, o.ShopID, o.StorefrontOrderID, err)
+				}
+				_, err = fmt.Fprintf(w, "Intcomex order %s cancelled at IWS; order %s is now cancelled, and the running `connector serve` notes it on the storefront order. Cancel or refund it in the shop too, if the customer should not get it.\n",
 					res.Order.IntcomexOrderNumber, dash(o.StorefrontOrderNumber))
 			} else {
 				_, err = fmt.Fprintf(w, "Order %s (customer order %s) was %s and is now cancelled: it will never be placed with Intcomex. Cancel or refund it in the shop too.\n",
@@ -599,29 +613,37 @@ nothing to track.`,
 				return fmt.Errorf("order refresh: order %s is %s and not placed with Intcomex: there is nothing to track yet (`connector order show %d %s` says why)",
 					dash(o.StorefrontOrderNumber), o.State, o.ShopID, o.StorefrontOrderID)
 			}
-			client, err := insertOnlyJobs(st, logger)
-			if err != nil {
-				return err
-			}
-			args0 := orders.TrackOrderArgs{OrderID: o.ID}
-			res, err := client.Insert(ctx, args0, nil)
+			job, what, err := trackNow(ctx, st, logger, o.ID)
 			if err != nil {
 				return fmt.Errorf("order refresh: %w", err)
 			}
-			what := "enqueued"
-			if res.Duplicate {
-				what = "already queued"
-				moved, err := client.RunNow(ctx, orders.KindTrackOrder, orders.TrackOrderKey(o.ID))
-				if err != nil {
-					return fmt.Errorf("order refresh: %w", err)
-				}
-				if moved {
-					what = "brought forward"
-				}
-			}
 			_, err = fmt.Fprintf(cmd.OutOrStdout(), "Status check of Intcomex order %s (order %s) %s (job %d): the running `connector serve` asks IWS now; `connector order show %d %s` shows what it found.\n",
-				o.IntcomexOrderNumber, dash(o.StorefrontOrderNumber), what, res.Job.ID, o.ShopID, o.StorefrontOrderID)
+				o.IntcomexOrderNumber, dash(o.StorefrontOrderNumber), what, job, o.ShopID, o.StorefrontOrderID)
 			return err
 		},
 	}
+}
+
+// trackNow enqueues the order's track_order job, or brings it forward when it waits for its next
+// check, and says which (for the person's message).
+func trackNow(ctx context.Context, st *store.Store, logger *slog.Logger, orderID int64) (jobID int64, what string, err error) {
+	client, err := insertOnlyJobs(st, logger)
+	if err != nil {
+		return 0, "", err
+	}
+	res, err := client.Insert(ctx, orders.TrackOrderArgs{OrderID: orderID}, nil)
+	if err != nil {
+		return 0, "", err
+	}
+	if !res.Duplicate {
+		return res.Job.ID, "enqueued", nil
+	}
+	moved, err := client.RunNow(ctx, orders.KindTrackOrder, orders.TrackOrderKey(orderID))
+	if err != nil {
+		return 0, "", err
+	}
+	if moved {
+		return res.Job.ID, "brought forward", nil
+	}
+	return res.Job.ID, "already queued", nil
 }

@@ -341,6 +341,10 @@ func TestOrderActionCommands(t *testing.T) {
 			t.Errorf("sandbox order status %d", so.Status)
 		}
 	}
+	// Its write-back (a note on the storefront order) is the track_order job's.
+	if js := e.jobs(t, "track_order"); len(js) != 1 || string(js[0].Args) != `{"order_id":`+jsonNum(placed.ID)+`}` {
+		t.Errorf("after cancel, track_order jobs = %v; want one for order %d", js, placed.ID)
+	}
 	out, _, _ = runCmd(ctx, e.env, "order", "show", shop, "2002")
 	if !strings.Contains(out, "cancelled by a person (CancelOrder)") || !strings.Contains(out, "iws cancelorder POST /v1/cancelorder → 200") {
 		t.Errorf("timeline of the cancellation:\n%s", out)
@@ -363,7 +367,7 @@ func TestOrderActionCommands(t *testing.T) {
 	if err != nil || !strings.Contains(out, "Status check of Intcomex order "+number) || !strings.Contains(out, "enqueued") {
 		t.Fatalf("refresh: %v\n%s", err, out)
 	}
-	if js := e.jobs(t, "track_order"); len(js) != 1 || string(js[0].Args) != `{"order_id":`+jsonNum(e.orderID(t, "2003"))+`}` {
+	if js := e.jobs(t, "track_order"); len(js) != 2 || string(js[0].Args) != `{"order_id":`+jsonNum(e.orderID(t, "2003"))+`}` { // newest first
 		t.Errorf("track_order jobs = %v", js)
 	}
 	out, _, err = runCmd(ctx, e.env, "order", "refresh", shop, "2003")

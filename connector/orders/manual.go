@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/intcomex-connector/connector/connector/jobs"
@@ -29,6 +30,35 @@ func refused(format string, args ...any) error {
 	return &RefusedError{Reason: fmt.Sprintf(format, args...)}
 }
 
+// RetryOptions are a person's choices when retrying.
+type RetryOptions struct {
+	// AcceptCost buys an order held because an IWS cost rose past the shop's tolerance at the
+	// costs its validation found: each such line's cost basis is raised to that cost, so the
+	// Placer checks the next validation against it (a cost that rose again is held again).
+	AcceptCost bool
+}
+
+// acceptCosts raises the cost basis of every Intcomex line whose validated cost is above it to
+// that cost, and describes each change.
+func acceptCosts(lines []store.OrderLine) []string {
+	var out []string
+	for i, l := range lines {
+		if !l.Intcomex || !l.Cost.Valid || !l.CostBasis.Valid || !l.Cost.Decimal.GreaterThan(l.CostBasis.Decimal) {
+			continue
+		}
+		out = append(out, fmt.Sprintf("SKU %s at %s (its cost basis was %s)", l.SKU, l.Cost.Decimal.StringFixed(2), l.CostBasis.Decimal.StringFixed(2)))
+		lines[i].CostBasis = l.Cost
+	}
+	return out
+}
+
+func holdSuffix(code string) string {
+	if code == "" {
+		return ""
+	}
+	return " (" + code + ")"
+}
+
 // RetryResult is what Retry did.
 type RetryResult struct {
 	From  string      // the state the order was in
@@ -45,8 +75,11 @@ type RetryResult struct {
 //
 // A held order of a shop whose orders are still held, and orders that are unpaid, cancelled or
 // placed and written back, are refused with a RefusedError saying what to do instead.
-func Retry(ctx context.Context, st *store.Store, ji JobInserter, o store.Order) (RetryResult, error) {
+func Retry(ctx context.Context, st *store.Store, ji JobInserter, o store.Order, opts RetryOptions) (RetryResult, error) {
 	res := RetryResult{From: o.State}
+	if opts.AcceptCost && (o.State != store.OrderHeld || o.HoldCode != HoldCost) {
+		return res, refused("--accept-cost is for an order held because an IWS cost rose (this one is %s%s): retry it without the flag", o.State, holdSuffix(o.HoldCode))
+	}
 	var msg string
 	switch o.State {
 	case store.OrderHeld:
@@ -61,6 +94,13 @@ func Retry(ctx context.Context, st *store.Store, ji JobInserter, o store.Order) 
 			}
 		}
 		msg = fmt.Sprintf("retried by a person after the hold (%s): %s", o.HoldCode, o.HoldReason)
+		if opts.AcceptCost {
+			accepted := acceptCosts(o.Lines)
+			if len(accepted) == 0 {
+				return res, refused("no line of the order has an IWS cost above its cost basis any more: retry it without --accept-cost")
+			}
+			msg = "retried by a person accepting the higher IWS cost: " + strings.Join(accepted, "; ")
+		}
 		o.State, o.HoldCode, o.HoldReason = store.OrderReceived, "", ""
 	case store.OrderNotOurs:
 		msg = "retried by a person: the lines are checked again against the shop's listings"

@@ -52,7 +52,7 @@ func TestRetry(t *testing.T) {
 			}
 			e.iws.products["A1"] = product("A1", 5, "102")
 			// The test runs the Placer directly, so the intake's job is still live: Retry reuses it.
-			res, err := orders.Retry(ctx, e.st, jobsClient(t, e.st), held)
+			res, err := orders.Retry(ctx, e.st, jobsClient(t, e.st), held, orders.RetryOptions{})
 			if err != nil || res.From != store.OrderHeld || res.Order.State != store.OrderReceived || res.Order.HoldCode != "" ||
 				res.Job.Job == nil || res.Job.Job.Kind != orders.KindPlaceOrder {
 				t.Fatalf("retry = %+v, %v", res, err)
@@ -71,7 +71,7 @@ func TestRetry(t *testing.T) {
 			}
 			// Placed and written back: nothing to retry.
 			var refusedErr *orders.RefusedError
-			if _, err := orders.Retry(ctx, e.st, jobsClient(t, e.st), got); !errors.As(err, &refusedErr) || !strings.Contains(err.Error(), "order refresh") {
+			if _, err := orders.Retry(ctx, e.st, jobsClient(t, e.st), got, orders.RetryOptions{}); !errors.As(err, &refusedErr) || !strings.Contains(err.Error(), "order refresh") {
 				t.Errorf("retry of a placed order: %v", err)
 			}
 		})
@@ -83,7 +83,7 @@ func TestRetry(t *testing.T) {
 			if err != nil || held.State != store.OrderHeld || held.HoldCode != orders.HoldError || held.Attempts != 1 {
 				t.Fatalf("got %s %s attempts %d, %v", held.State, held.HoldCode, held.Attempts, err)
 			}
-			res, err := orders.Retry(ctx, e.st, jobsClient(t, e.st), held)
+			res, err := orders.Retry(ctx, e.st, jobsClient(t, e.st), held, orders.RetryOptions{})
 			if err != nil || res.Order.Attempts != 1 {
 				t.Fatalf("retry = %+v, %v", res, err)
 			}
@@ -101,7 +101,7 @@ func TestRetry(t *testing.T) {
 				t.Fatalf("holds %s %s", held.HoldCode, second.HoldCode)
 			}
 			var refusedErr *orders.RefusedError
-			if _, err := orders.Retry(ctx, e.st, jobsClient(t, e.st), held); !errors.As(err, &refusedErr) ||
+			if _, err := orders.Retry(ctx, e.st, jobsClient(t, e.st), held, orders.RetryOptions{}); !errors.As(err, &refusedErr) ||
 				!strings.Contains(err.Error(), "connector shop resume-orders") {
 				t.Fatalf("retry while the shop is held: %v", err)
 			}
@@ -135,7 +135,7 @@ func TestRetry(t *testing.T) {
 			for _, state := range []string{store.OrderUnpaid, store.OrderCancelled} {
 				o.State = state
 				var refusedErr *orders.RefusedError
-				if _, err := orders.Retry(ctx, e.st, jobsClient(t, e.st), o); !errors.As(err, &refusedErr) {
+				if _, err := orders.Retry(ctx, e.st, jobsClient(t, e.st), o, orders.RetryOptions{}); !errors.As(err, &refusedErr) {
 					t.Errorf("%s: %v", state, err)
 				}
 			}

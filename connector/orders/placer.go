@@ -213,10 +213,22 @@ func (p *Placer) validate(s *step) error {
 	if err != nil {
 		return err
 	}
+	// A line keeps the cost basis it was first validated with: the customer paid the price
+	// computed from it (a repricing since changes later orders, not this one), and a person who
+	// accepted a higher cost (Retry with AcceptCost) raised it.
+	recorded := map[string]decimal.NullDecimal{}
+	for _, l := range s.order.Lines {
+		if l.Intcomex && l.CostBasis.Valid && l.CostBasis.Decimal.IsPositive() {
+			recorded[l.SKU] = l.CostBasis
+		}
+	}
 	var ours []string
 	for i := range lines {
 		if l, ok := listings[lines[i].SKU]; ok && lines[i].SKU != "" && lines[i].Quantity > 0 {
 			lines[i].Intcomex, lines[i].CostBasis = true, l.CostBasis
+			if basis, ok := recorded[lines[i].SKU]; ok {
+				lines[i].CostBasis = basis
+			}
 			if !slices.Contains(ours, lines[i].SKU) {
 				ours = append(ours, lines[i].SKU)
 			}
@@ -294,7 +306,7 @@ func (p *Placer) check(s *step, found map[string]iws.Product) (code, reason stri
 			limit := l.CostBasis.Decimal.Mul(decimal.NewFromInt(100).Add(tolerance)).Div(decimal.NewFromInt(100))
 			if cost.GreaterThan(limit) {
 				rise := cost.Sub(l.CostBasis.Decimal).Mul(decimal.NewFromInt(100)).DivRound(l.CostBasis.Decimal, 1)
-				set(HoldCost, fmt.Sprintf("SKU %s: IWS cost %s is %s%% above %s, the cost its shop price was computed from (tolerance %s%%): reprice, or retry to accept",
+				set(HoldCost, fmt.Sprintf("SKU %s: IWS cost %s is %s%% above %s, the cost its shop price was computed from (tolerance %s%%): retry with --accept-cost to buy at this cost; a sync reprices the shop for later orders",
 					l.SKU, cost.StringFixed(2), rise, l.CostBasis.Decimal.StringFixed(2), tolerance))
 			}
 		}

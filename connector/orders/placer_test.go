@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -229,6 +230,41 @@ func TestPlacer(t *testing.T) {
 				}
 			})
 		}
+		t.Run("a cost rise accepted by a person", func(t *testing.T) {
+			e := newPlacerEnv(t, storetest.New(t, st.Dialect(), true))
+			jc := jobsClient(t, e.st)
+			held, err := e.place(t, e.order(t, memory.NewOrderLine{SKU: "B2", Quantity: 1, UnitPrice: "80"}))
+			if err != nil || held.HoldCode != orders.HoldCost || !strings.Contains(held.HoldReason, "--accept-cost") {
+				t.Fatalf("held: %s %s %q, %v", held.State, held.HoldCode, held.HoldReason, err)
+			}
+			// A plain retry checks against the cost the customer's price came from: held again.
+			if _, err := orders.Retry(ctx, e.st, jc, held, orders.RetryOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			again, err := e.place(t, held)
+			if err != nil || again.HoldCode != orders.HoldCost || e.iws.calls != 0 {
+				t.Fatalf("plain retry: %s %s, %v, %d PlaceOrder calls", again.State, again.HoldCode, err, e.iws.calls)
+			}
+			res, err := orders.Retry(ctx, e.st, jc, again, orders.RetryOptions{AcceptCost: true})
+			if l := res.Order.Lines[0]; err != nil || !l.CostBasis.Decimal.Equal(l.Cost.Decimal) {
+				t.Fatalf("accept: %+v, %v", res.Order.Lines, err)
+			}
+			got, err := e.place(t, res.Order)
+			if err != nil || got.State != store.OrderPlaced || e.iws.calls != 1 {
+				t.Fatalf("after accepting: %s %s %q, %v, %d PlaceOrder calls", got.State, got.HoldCode, got.HoldReason, err, e.iws.calls)
+			}
+			events, _ := e.st.OrderEvents(ctx, got.ID)
+			if !slices.ContainsFunc(events, func(ev store.OrderEvent) bool {
+				return strings.Contains(ev.Message, "accepting the higher IWS cost: SKU B2")
+			}) {
+				t.Errorf("the timeline does not say who accepted what: %+v", events)
+			}
+			// Only a cost hold can be accepted.
+			var refusedErr *orders.RefusedError
+			if _, err := orders.Retry(ctx, e.st, jc, got, orders.RetryOptions{AcceptCost: true}); !errors.As(err, &refusedErr) || !strings.Contains(err.Error(), "without the flag") {
+				t.Errorf("accept on a placed order: %v", err)
+			}
+		})
 		t.Run("lost answer is adopted, not placed again", func(t *testing.T) {
 			e := newPlacerEnv(t, storetest.New(t, st.Dialect(), true))
 			e.iws.placeErr, e.iws.commit = &iws.Error{HTTPStatus: 503, ErrorCode: 900, Message: "dropped"}, true
