@@ -45,6 +45,8 @@ type demoOptions struct {
 	// StatusInterval is how long a sandbox order stays in each status: at 10 s an order goes
 	// from Open through In process, Ready to deliver and Invoiced to Delivered in 40 s.
 	StatusInterval time.Duration
+	// SampleOrders buys a few orders in the demo's shops on its first start (demoSampleOrders).
+	SampleOrders bool
 }
 
 // demoStatusInterval is the demo's default --status-interval: a demo order is delivered within a
@@ -234,6 +236,7 @@ gracefully (exit status 0).`,
 	cmd.Flags().Int64Var(&opts.Seed, "seed", 1, "seed of the sandbox catalog")
 	cmd.Flags().DurationVar(&opts.StatusInterval, "status-interval", demoStatusInterval,
 		"time a sandbox order spends in each status, Open to Delivered in four steps (0: only on demand via /_sandbox/advance)")
+	cmd.Flags().BoolVar(&opts.SampleOrders, "sample-orders", true, "on the first start, buy a few orders in the demo's shops (one followed to delivery, one held for stock, one on Shopify a little later)")
 	cmd.AddCommand(newDemoEnvCmd(&opts.DataDir), newDemoOrderCmd(&opts.DataDir))
 	return cmd
 }
@@ -452,6 +455,15 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 
 	if err := bg.start(ctx, map[int64]time.Time{acct.ID: syncedAt}); err != nil {
 		return stopServing(err)
+	}
+	if opts.SampleOrders {
+		samples := make(chan struct{})
+		sampleCtx, stopSamples := context.WithCancel(srvCtx)
+		go func() {
+			defer close(samples)
+			demoSampleOrders(sampleCtx, st, info.Shops, opts.StatusInterval, logger)
+		}()
+		defer func() { stopSamples(); <-samples }() // before the database closes
 	}
 	pub := info.public()
 	public.Store(&pub)

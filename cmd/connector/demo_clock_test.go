@@ -18,7 +18,7 @@ func TestDemoSandboxAdvancesOrdersOnItsClock(t *testing.T) {
 	dataDir := filepath.Join(t.TempDir(), "demo")
 	ready := make(chan demoInfo, 1)
 	demo := startCmd(withDemoReady(context.Background(), func(info demoInfo) { ready <- info }), nil,
-		"demo", "--addr", "127.0.0.1:0", "--data", dataDir, "--skus", "200", "--status-interval", "100ms")
+		"demo", "--addr", "127.0.0.1:0", "--data", dataDir, "--skus", "200", "--status-interval", "100ms", "--sample-orders=false")
 	t.Cleanup(func() { demo.stop() })
 	var info demoInfo
 	select {

@@ -151,6 +151,12 @@ func demoOrderListing(ctx context.Context, dir string, shopID int64, sku string,
 		return store.Listing{}, fmt.Errorf("demo order: %w", err)
 	}
 	defer st.Close()
+	return demoPickListing(ctx, st, shopID, sku, qty, "")
+}
+
+// demoPickListing is sku's listing, or the first product on sale with qty in stock other than
+// skip, from what the connector last pushed to the shop.
+func demoPickListing(ctx context.Context, st *store.Store, shopID int64, sku string, qty int, skip string) (store.Listing, error) {
 	if sku != "" {
 		l, err := st.Listing(ctx, shopID, sku)
 		switch {
@@ -168,7 +174,7 @@ func demoOrderListing(ctx context.Context, dir string, shopID int64, sku string,
 			return store.Listing{}, fmt.Errorf("demo order: %w", err)
 		}
 		for _, l := range page {
-			if l.State == store.ListingPublished && l.ProductID != "" && l.Stock >= qty {
+			if l.State == store.ListingPublished && l.ProductID != "" && l.Stock >= qty && l.SKU != skip {
 				return l, nil
 			}
 		}

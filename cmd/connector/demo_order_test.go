@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -136,6 +137,68 @@ func waitOrderWrittenBack(t *testing.T, dbURL string, shopID int64, storefrontOr
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("order %s of shop %d not placed and written back within a minute: %+v (%v)", storefrontOrderID, shopID, o, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// On its first start the demo buys a few orders itself: one placed and followed, one held for
+// stock, and a little later one on Shopify. A restart buys none.
+func TestDemoSampleOrders(t *testing.T) {
+	t.Parallel()
+	dataDir := filepath.Join(t.TempDir(), "demo")
+	r, stop := runDemoUntilReady(t, nil, dataDir, "--sample-orders", "--status-interval", "1s")
+	var woo, shop demoShop
+	for _, s := range r.info.Shops {
+		switch s.Platform {
+		case store.PlatformWooCommerce:
+			woo = s
+		case store.PlatformShopify:
+			shop = s
+		}
+	}
+	want := []struct {
+		shop  int64
+		check func(store.Order) bool
+		what  string
+	}{
+		{woo.ID, func(o store.Order) bool { return o.IntcomexOrderNumber != "" && !o.WrittenBackAt.IsZero() }, "a placed WooCommerce order"},
+		{woo.ID, func(o store.Order) bool { return o.State == store.OrderHeld && o.HoldCode == "stock" }, "a WooCommerce order held for stock"},
+		{shop.ID, func(o store.Order) bool { return o.IntcomexOrderNumber != "" && !o.WrittenBackAt.IsZero() }, "a placed Shopify order"},
+	}
+	for _, w := range want {
+		if !waitOrder(t, r.info.Database, w.shop, w.check) {
+			t.Fatalf("no %s within a minute; the demo said:\n%s", w.what, stop().stderr)
+		}
+	}
+	if res := stop(); res.err != nil {
+		t.Fatalf("demo: %v", res.err)
+	}
+	r, stop = runDemoUntilReady(t, nil, dataDir, "--sample-orders")
+	defer stop()
+	if n := len(r.woo.Orders()); n != 2 {
+		t.Errorf("after a restart the WooCommerce shop has %d orders, want the 2 samples of the first start", n)
+	}
+}
+
+// waitOrder waits up to a minute for an order of the shop that satisfies ok.
+func waitOrder(t *testing.T, dbURL string, shopID int64, ok func(store.Order) bool) bool {
+	t.Helper()
+	ctx := t.Context()
+	db, err := store.Open(ctx, dbURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		list, err := db.ListOrders(ctx, store.OrderFilter{ShopID: shopID})
+		if err == nil && slices.ContainsFunc(list, ok) {
+			return true
+		}
+		if time.Now().After(deadline) {
+			t.Logf("orders of shop %d: %+v (%v)", shopID, list, err)
+			return false
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

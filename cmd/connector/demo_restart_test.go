@@ -20,7 +20,7 @@ func runDemoUntilReady(t *testing.T, env map[string]string, dataDir string, args
 	t.Helper()
 	ready := make(chan demoRunning, 1)
 	demo := startCmd(withDemoHooks(context.Background(), demoHooks{Ready: func(r demoRunning) { ready <- r }}), env,
-		append([]string{"demo", "--addr", "127.0.0.1:0", "--data", dataDir, "--skus", "200"}, args...)...)
+		append([]string{"demo", "--addr", "127.0.0.1:0", "--data", dataDir, "--skus", "200", "--sample-orders=false"}, args...)...)
 	t.Cleanup(func() { demo.stop() })
 	select {
 	case r := <-ready:

@@ -26,7 +26,7 @@ func startDemo(t *testing.T, env map[string]string, dataDir string) (demoInfo, f
 	t.Helper()
 	ready := make(chan demoInfo, 1)
 	demo := startCmd(withDemoReady(context.Background(), func(info demoInfo) { ready <- info }), env,
-		"demo", "--addr", "127.0.0.1:0", "--data", dataDir, "--skus", "200")
+		"demo", "--addr", "127.0.0.1:0", "--data", dataDir, "--skus", "200", "--sample-orders=false")
 	t.Cleanup(func() { demo.stop() })
 	stop := func() {
 		if r := demo.stop(); r.err != nil {

@@ -237,7 +237,7 @@ func TestDemoStartupInterruptedEndsQuietly(t *testing.T) {
 				Ready: func(demoRunning) { cancel() }, // too late: reported below
 			}
 			_, stderr, err := runCmd(withDemoHooks(ctx, hooks), map[string]string{"CONNECTOR_LOG_LEVEL": "debug"},
-				"demo", "--addr", "127.0.0.1:0", "--data", dataDir, "--skus", "200")
+				"demo", "--addr", "127.0.0.1:0", "--data", dataDir, "--skus", "200", "--sample-orders=false")
 			mu.Lock()
 			if !slices.ContainsFunc(seen, func(s string) bool { return strings.HasPrefix(s, step) }) {
 				t.Fatalf("the step never came; steps %q", seen)

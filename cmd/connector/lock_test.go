@@ -20,7 +20,7 @@ func TestDemoRefusesABusyDataFolder(t *testing.T) {
 	first, stop := runDemoUntilReady(t, nil, dataDir)
 	defer stop()
 
-	_, _, err := runCmd(context.Background(), nil, "demo", "--addr", "127.0.0.1:0", "--data", dataDir, "--skus", "200")
+	_, _, err := runCmd(context.Background(), nil, "demo", "--addr", "127.0.0.1:0", "--data", dataDir, "--skus", "200", "--sample-orders=false")
 	want := fmt.Sprintf("is in use by `connector demo` (pid %d, %s, since ", os.Getpid(), first.info.AdminURL)
 	if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "another --data folder") ||
 		strings.Contains(err.Error(), "\n") {
