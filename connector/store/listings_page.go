@@ -21,12 +21,8 @@ func (f ListingFilter) apply(q *gorm.DB) *gorm.DB {
 	if len(f.States) > 0 {
 		q = q.Where("state IN ?", f.States)
 	}
-	if f.HasError != nil {
-		q = q.Where(map[bool]string{true: "last_error <> ''", false: "last_error = ''"}[*f.HasError])
-	}
-	if f.Pending != nil {
-		q = q.Where(map[bool]string{true: "pending_change <> ''", false: "pending_change = ''"}[*f.Pending])
-	}
+	q = whereFlag(q, f.HasError, "last_error <> ''", "last_error = ''")
+	q = whereFlag(q, f.Pending, "pending_change <> ''", "pending_change = ''")
 	return likeAny(q, f.Search, "sku", "product_id")
 }
 

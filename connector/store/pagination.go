@@ -136,3 +136,15 @@ func likeAny(q *gorm.DB, text string, columns ...string) *gorm.DB {
 	}
 	return q.Where("("+strings.Join(conds, " OR ")+")", args...)
 }
+
+// whereFlag adds onTrue or onFalse to q as flag says; nil adds nothing.
+func whereFlag(q *gorm.DB, flag *bool, onTrue, onFalse string) *gorm.DB {
+	switch {
+	case flag == nil:
+		return q
+	case *flag:
+		return q.Where(onTrue)
+	default:
+		return q.Where(onFalse)
+	}
+}

@@ -332,13 +332,7 @@ func (f ProductFilter) apply(q *gorm.DB) *gorm.DB {
 	if f.Brand != "" {
 		q = q.Where("brand LIKE ? ESCAPE '!'", escapeLike(f.Brand)) // no wildcard: equality without case
 	}
-	if f.InStock != nil {
-		if *f.InStock {
-			q = q.Where("stock_total > 0")
-		} else {
-			q = q.Where("stock_total <= 0")
-		}
-	}
+	q = whereFlag(q, f.InStock, "stock_total > 0", "stock_total <= 0")
 	return likeAny(q, f.Search, "sku", "mpn", "upc", "brand", "manufacturer", "description_es", "description_en")
 }
 

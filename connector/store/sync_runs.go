@@ -196,6 +196,7 @@ type SyncRunFilter struct {
 	Status    string
 	// Stage matches runs whose stages include it (an "all" run covers several).
 	Stage    string
+	Finished bool      // only runs that ended (succeeded or failed)
 	Since    time.Time // started_at >= Since
 	Until    time.Time // started_at < Until
 	BeforeID int64     // keyset (ListSyncRuns): runs with a smaller id
@@ -216,6 +217,9 @@ func (f SyncRunFilter) apply(q *gorm.DB) *gorm.DB {
 		// stages is a short comma list; match whole items only.
 		e := escapeLike(f.Stage)
 		q = q.Where("(stages = ? OR stages LIKE ? ESCAPE '!' OR stages LIKE ? ESCAPE '!' OR stages LIKE ? ESCAPE '!')", f.Stage, e+",%", "%,"+e, "%,"+e+",%")
+	}
+	if f.Finished {
+		q = q.Where("finished_at IS NOT NULL")
 	}
 	if !f.Since.IsZero() {
 		q = q.Where("started_at >= ?", f.Since.UTC())
