@@ -120,18 +120,18 @@ func findPage[R, T any](q *gorm.DB, spec sortSpec, d migrations.Dialect, p Page,
 	return out, nil
 }
 
-// likeAny matches a search text anywhere in any of columns (LIKE, case-insensitive for ASCII on
-// both dialects). It is a no-op for blank text.
+// likeAny matches a search text anywhere in any of columns, ignoring case (LOWER on both sides:
+// SKUs and order numbers compare exactly, utf8mb4_bin, on MySQL). Blank text adds nothing.
 func likeAny(q *gorm.DB, text string, columns ...string) *gorm.DB {
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return q
 	}
-	pattern := "%" + escapeLike(text) + "%"
+	pattern := "%" + escapeLike(strings.ToLower(text)) + "%"
 	conds := make([]string, len(columns))
 	args := make([]any, len(columns))
 	for i, c := range columns {
-		conds[i] = c + " LIKE ? ESCAPE '!'"
+		conds[i] = "LOWER(" + c + ") LIKE ? ESCAPE '!'"
 		args[i] = pattern
 	}
 	return q.Where("("+strings.Join(conds, " OR ")+")", args...)
