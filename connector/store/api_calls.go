@@ -175,21 +175,42 @@ func (s *Store) InsertAPICall(ctx context.Context, call *APICall) error {
 
 // APICallFilter selects audit rows. Zero fields do not filter.
 type APICallFilter struct {
-	System     string
-	Method     string
+	System     string    // "iws", "shopify", "woocommerce", ...
+	Method     string    // logical operation, e.g. "getcatalog"
+	HTTPMethod string    // GET, POST, ...
 	Since      time.Time // created_at >= Since
 	Until      time.Time // created_at < Until
-	JobID      string
+	JobID      string    // the correlation id of a job's calls
 	OrderID    string
 	SyncRunID  string
 	AccountID  int64
 	ShopID     int64
-	StatusMin  int   // status_code >= StatusMin
-	FailedOnly bool  // status >= 400 or a transport error
-	BeforeID   int64 // keyset pagination: only rows with id < BeforeID
-	Limit      int   // default 50, at most 1000
+	StatusCode int         // exactly this status code
+	StatusMin  int         // status_code >= StatusMin
+	Class      StatusClass // a class of outcome (2xx, 4xx, 5xx, transport error)
+	FailedOnly bool        // status >= 400 or a transport error
+	// Search matches text anywhere in the URL or the method (logical or HTTP).
+	Search     string
+	BeforeID   int64 // keyset pagination (ListAPICalls): only rows with id < BeforeID
+	Limit      int   // ListAPICalls: default 50, at most 1000
 	OmitBodies bool  // leave headers and bodies empty (list views)
 }
+
+// StatusClass is a class of API call outcome for APICallFilter.Class.
+type StatusClass string
+
+// Status classes. StatusError is a call that got no usable answer (a transport error, a timeout,
+// a body that could not be read): its Error is set.
+const (
+	Status2xx   StatusClass = "2xx"
+	Status3xx   StatusClass = "3xx"
+	Status4xx   StatusClass = "4xx"
+	Status5xx   StatusClass = "5xx"
+	StatusError StatusClass = "error"
+)
+
+// StatusClasses lists the classes a filter accepts.
+var StatusClasses = []StatusClass{Status2xx, Status3xx, Status4xx, Status5xx, StatusError}
 
 const (
 	defaultListLimit = 50
@@ -200,14 +221,20 @@ func eq(column string, v any) clause.Expression {
 	return clause.Eq{Column: clause.Column{Name: column}, Value: v}
 }
 
-// ListAPICalls returns the rows matching f, newest first.
-func (s *Store) ListAPICalls(ctx context.Context, f APICallFilter) ([]APICall, error) {
-	q := s.db.WithContext(ctx).Model(&apiCallRow{})
+// failedCall is the condition of a failed call: an error answer or none.
+const failedCall = "(status_code >= 400 OR error IS NOT NULL)"
+
+// apply adds f's conditions (not BeforeID, Limit and OmitBodies) to q.
+func (f APICallFilter) apply(q *gorm.DB) (*gorm.DB, error) {
 	if f.System != "" {
 		q = q.Where(eq("system", f.System)) // quoted: SYSTEM is reserved in MySQL 8
 	}
-	if f.Method != "" {
-		q = q.Where(eq("method", f.Method))
+	for _, c := range []struct {
+		column, value string
+	}{{"method", f.Method}, {"http_method", f.HTTPMethod}, {"job_id", f.JobID}, {"order_id", f.OrderID}, {"sync_run_id", f.SyncRunID}} {
+		if c.value != "" {
+			q = q.Where(eq(c.column, c.value))
+		}
 	}
 	if !f.Since.IsZero() {
 		q = q.Where("created_at >= ?", f.Since.UTC())
@@ -215,32 +242,54 @@ func (s *Store) ListAPICalls(ctx context.Context, f APICallFilter) ([]APICall, e
 	if !f.Until.IsZero() {
 		q = q.Where("created_at < ?", f.Until.UTC())
 	}
-	if f.JobID != "" {
-		q = q.Where(eq("job_id", f.JobID))
-	}
-	if f.OrderID != "" {
-		q = q.Where(eq("order_id", f.OrderID))
-	}
-	if f.SyncRunID != "" {
-		q = q.Where(eq("sync_run_id", f.SyncRunID))
-	}
 	if f.AccountID != 0 {
 		q = q.Where(eq("account_id", f.AccountID))
 	}
 	if f.ShopID != 0 {
 		q = q.Where(eq("shop_id", f.ShopID))
 	}
+	if f.StatusCode != 0 {
+		q = q.Where(eq("status_code", f.StatusCode))
+	}
 	if f.StatusMin != 0 {
 		q = q.Where("status_code >= ?", f.StatusMin)
 	}
-	if f.FailedOnly {
-		q = q.Where("(status_code >= 400 OR error IS NOT NULL)")
+	switch f.Class {
+	case "":
+	case Status2xx, Status3xx, Status4xx, Status5xx:
+		low := int(f.Class[0]-'0') * 100
+		q = q.Where("status_code >= ? AND status_code < ?", low, low+100)
+	case StatusError:
+		q = q.Where("error IS NOT NULL")
+	default:
+		return nil, fmt.Errorf("%w: status class %q", ErrInvalid, f.Class)
 	}
-	if f.BeforeID != 0 {
-		q = q.Where("id < ?", f.BeforeID)
+	if f.FailedOnly {
+		q = q.Where(failedCall)
+	}
+	return likeAny(q, f.Search, "url", "method", "http_method"), nil
+}
+
+// apiCallQuery starts a query of the rows matching f, without the bodies when f says so.
+func (s *Store) apiCallQuery(ctx context.Context, f APICallFilter) (*gorm.DB, error) {
+	q, err := f.apply(s.db.WithContext(ctx).Model(&apiCallRow{}))
+	if err != nil {
+		return nil, err
 	}
 	if f.OmitBodies {
 		q = q.Omit("request_headers", "request_body", "response_headers", "response_body")
+	}
+	return q, nil
+}
+
+// ListAPICalls returns the rows matching f, newest first.
+func (s *Store) ListAPICalls(ctx context.Context, f APICallFilter) ([]APICall, error) {
+	q, err := s.apiCallQuery(ctx, f)
+	if err != nil {
+		return nil, fmt.Errorf("store: list api calls: %w", err)
+	}
+	if f.BeforeID != 0 {
+		q = q.Where("id < ?", f.BeforeID)
 	}
 	limit := f.Limit
 	if limit <= 0 {

@@ -530,33 +530,50 @@ func (s *Store) OrderByIntcomexNumber(ctx context.Context, number string) (Order
 
 // OrderFilter selects orders. Zero fields do not filter.
 type OrderFilter struct {
-	ShopID   int64
-	States   []string
-	Since    time.Time // updated_at >= Since
-	Until    time.Time // updated_at < Until
-	DueBy    time.Time // next_check_at <= DueBy (tracking: orders due a status check)
-	BeforeID int64     // keyset pagination: only ids below
-	Limit    int       // default 50, at most 1000
+	ShopID       int64
+	States       []string // e.g. []string{OrderHeld}: held orders only
+	HoldCode     string
+	Since        time.Time // updated_at >= Since
+	Until        time.Time // updated_at < Until
+	CreatedSince time.Time // created_at >= CreatedSince (when the order was received)
+	CreatedUntil time.Time // created_at < CreatedUntil
+	DueBy        time.Time // next_check_at <= DueBy (tracking: orders due a status check)
+	// Search matches text anywhere in the storefront order number or id, the customer order
+	// number or the Intcomex order number.
+	Search   string
+	BeforeID int64 // keyset pagination (ListOrders): only ids below
+	Limit    int   // ListOrders: default 50, at most 1000
 }
 
-// ListOrders returns the orders matching f, newest first, without their lines.
-func (s *Store) ListOrders(ctx context.Context, f OrderFilter) ([]Order, error) {
-	q := s.db.WithContext(ctx).Model(&orderRow{})
+// apply adds f's conditions (not BeforeID and Limit) to q.
+func (f OrderFilter) apply(q *gorm.DB) *gorm.DB {
 	if f.ShopID != 0 {
 		q = q.Where("shop_id = ?", f.ShopID)
 	}
 	if len(f.States) > 0 {
 		q = q.Where("state IN ?", f.States)
 	}
-	if !f.Since.IsZero() {
-		q = q.Where("updated_at >= ?", f.Since.UTC())
+	if f.HoldCode != "" {
+		q = q.Where("hold_code = ?", f.HoldCode)
 	}
-	if !f.Until.IsZero() {
-		q = q.Where("updated_at < ?", f.Until.UTC())
+	for _, c := range []struct {
+		cond string
+		t    time.Time
+	}{
+		{"updated_at >= ?", f.Since}, {"updated_at < ?", f.Until},
+		{"created_at >= ?", f.CreatedSince}, {"created_at < ?", f.CreatedUntil},
+		{"next_check_at IS NOT NULL AND next_check_at <= ?", f.DueBy},
+	} {
+		if !c.t.IsZero() {
+			q = q.Where(c.cond, c.t.UTC())
+		}
 	}
-	if !f.DueBy.IsZero() {
-		q = q.Where("next_check_at IS NOT NULL AND next_check_at <= ?", f.DueBy.UTC())
-	}
+	return likeAny(q, f.Search, "storefront_order_number", "storefront_order_id", "customer_order_number", "intcomex_order_number")
+}
+
+// ListOrders returns the orders matching f, newest first, without their lines.
+func (s *Store) ListOrders(ctx context.Context, f OrderFilter) ([]Order, error) {
+	q := f.apply(s.db.WithContext(ctx).Model(&orderRow{}))
 	if f.BeforeID != 0 {
 		q = q.Where("id < ?", f.BeforeID)
 	}

@@ -310,6 +310,13 @@ type ProductFilter struct {
 	Sellable *bool
 	// CategoryPrefix matches CategoryID equal to it or below it ("cpt" matches "cpt.nb").
 	CategoryPrefix string
+	// Brand matches the brand name, whole but ignoring ASCII case.
+	Brand string
+	// InStock keeps products with (true) or without (false) stock (StockTotal > 0).
+	InStock *bool
+	// Search matches text anywhere in the SKU, MPN, UPC, brand, manufacturer or either
+	// description (the product's name).
+	Search string
 }
 
 func (f ProductFilter) apply(q *gorm.DB) *gorm.DB {
@@ -322,7 +329,11 @@ func (f ProductFilter) apply(q *gorm.DB) *gorm.DB {
 	if f.CategoryPrefix != "" {
 		q = q.Where("(category_id = ? OR category_id LIKE ? ESCAPE '!')", f.CategoryPrefix, escapeLike(f.CategoryPrefix)+".%")
 	}
-	return q
+	if f.Brand != "" {
+		q = q.Where("brand LIKE ? ESCAPE '!'", escapeLike(f.Brand)) // no wildcard: equality without case
+	}
+	q = whereFlag(q, f.InStock, "stock_total > 0", "stock_total <= 0")
+	return likeAny(q, f.Search, "sku", "mpn", "upc", "brand", "manufacturer", "description_es", "description_en")
 }
 
 // escapeLike escapes s for a LIKE pattern with ESCAPE '!' (a character both dialects read the

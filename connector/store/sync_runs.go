@@ -62,6 +62,14 @@ type SyncRun struct {
 	Error      string
 }
 
+// Duration is how long the run took, or 0 while it runs.
+func (r SyncRun) Duration() time.Duration {
+	if r.FinishedAt == nil {
+		return 0
+	}
+	return r.FinishedAt.Sub(r.StartedAt)
+}
+
 type syncRunRow struct {
 	ID          int64      `gorm:"column:id;primaryKey"`
 	AccountID   int64      `gorm:"column:account_id"`
@@ -188,8 +196,11 @@ type SyncRunFilter struct {
 	Status    string
 	// Stage matches runs whose stages include it (an "all" run covers several).
 	Stage    string
-	BeforeID int64 // keyset: runs with a smaller id
-	Limit    int   // default 50, at most 1000
+	Finished bool      // only runs that ended (succeeded or failed)
+	Since    time.Time // started_at >= Since
+	Until    time.Time // started_at < Until
+	BeforeID int64     // keyset (ListSyncRuns): runs with a smaller id
+	Limit    int       // ListSyncRuns: default 50, at most 1000
 }
 
 func (f SyncRunFilter) apply(q *gorm.DB) *gorm.DB {
@@ -207,8 +218,14 @@ func (f SyncRunFilter) apply(q *gorm.DB) *gorm.DB {
 		e := escapeLike(f.Stage)
 		q = q.Where("(stages = ? OR stages LIKE ? ESCAPE '!' OR stages LIKE ? ESCAPE '!' OR stages LIKE ? ESCAPE '!')", f.Stage, e+",%", "%,"+e, "%,"+e+",%")
 	}
-	if f.BeforeID > 0 {
-		q = q.Where("id < ?", f.BeforeID)
+	if f.Finished {
+		q = q.Where("finished_at IS NOT NULL")
+	}
+	if !f.Since.IsZero() {
+		q = q.Where("started_at >= ?", f.Since.UTC())
+	}
+	if !f.Until.IsZero() {
+		q = q.Where("started_at < ?", f.Until.UTC())
 	}
 	return q
 }
@@ -221,7 +238,11 @@ func (s *Store) ListSyncRuns(ctx context.Context, f SyncRunFilter) ([]SyncRun, e
 	}
 	limit = min(limit, 1000)
 	var rows []syncRunRow
-	if err := f.apply(s.db.WithContext(ctx)).Order("id DESC").Limit(limit).Find(&rows).Error; err != nil {
+	q := f.apply(s.db.WithContext(ctx))
+	if f.BeforeID > 0 {
+		q = q.Where("id < ?", f.BeforeID)
+	}
+	if err := q.Order("id DESC").Limit(limit).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: list sync runs: %w", err)
 	}
 	out := make([]SyncRun, len(rows))
