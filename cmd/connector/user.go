@@ -97,6 +97,9 @@ from standard input when that is not a terminal. It is stored as an argon2id has
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if email == "" || role == "" {
+				return usageError{cmd: cmd, problem: "--email and --role are required"}
+			}
 			e, err := users.NormalizeEmail(email)
 			if err != nil {
 				return usageError{cmd: cmd, problem: "--email: " + err.Error()}
@@ -140,8 +143,6 @@ from standard input when that is not a terminal. It is stored as an argon2id has
 	cmd.Flags().StringVar(&role, "role", "", "admin or support (required)")
 	cmd.Flags().StringVar(&passwordFile, "password-file", "", `read the password from this file's first line ("-": standard input)`)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the user as a JSON object")
-	_ = cmd.MarkFlagRequired("email")
-	_ = cmd.MarkFlagRequired("role")
 	return cmd
 }
 
@@ -287,25 +288,33 @@ func readNewPassword(cmd *cobra.Command, file, email string, minLen int) (string
 	}
 	in := cmd.InOrStdin()
 	if f, ok := in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		prompt := cmd.ErrOrStderr()
-		fmt.Fprintf(prompt, "New password for %s (at least %d characters): ", email, minLen)
-		first, err := term.ReadPassword(int(f.Fd()))
-		fmt.Fprintln(prompt)
-		if err != nil {
-			return "", fmt.Errorf("reading the password: %w", err)
-		}
-		fmt.Fprint(prompt, "The same password again: ")
-		second, err := term.ReadPassword(int(f.Fd()))
-		fmt.Fprintln(prompt)
-		if err != nil {
-			return "", fmt.Errorf("reading the password: %w", err)
-		}
-		if string(first) != string(second) {
-			return "", errors.New("the two passwords differ; nothing was changed, run the command again")
-		}
-		return string(first), nil
+		return promptPasswordTwice(cmd.ErrOrStderr(), func() ([]byte, error) { return term.ReadPassword(int(f.Fd())) }, email, minLen)
 	}
 	return readPasswordLine(in, "standard input")
+}
+
+// promptPasswordTwice asks on prompt for a new password and for it again, reading each with read
+// (the terminal, without echo), and returns it when both agree.
+func promptPasswordTwice(prompt io.Writer, read func() ([]byte, error), email string, minLen int) (string, error) {
+	fmt.Fprintf(prompt, "New password for %s (at least %d characters): ", email, minLen)
+	first, err := read()
+	fmt.Fprintln(prompt)
+	if err != nil {
+		return "", fmt.Errorf("reading the password: %w", err)
+	}
+	fmt.Fprint(prompt, "The same password again: ")
+	second, err := read()
+	fmt.Fprintln(prompt)
+	if err != nil {
+		return "", fmt.Errorf("reading the password: %w", err)
+	}
+	if string(first) != string(second) {
+		return "", errors.New("the two passwords differ; nothing was changed, run the command again")
+	}
+	if len(first) == 0 {
+		return "", errors.New("no password typed; nothing was changed, run the command again")
+	}
+	return string(first), nil
 }
 
 // readPasswordLine reads the first line of r (its line ending dropped, nothing else trimmed:
