@@ -223,7 +223,18 @@ func TestAuthenticate(t *testing.T) {
 		if u.ID != added.ID || !u.LastLoginAt.Equal(c.Now()) {
 			t.Errorf("Authenticate = %+v", u)
 		}
-		if got, _ := svc.ByID(ctx, added.ID); !got.LastLoginAt.Equal(c.Now()) {
+		c.Add(time.Hour)
+		if ok, err := svc.PasswordMatches(ctx, "ana@example.com", pw1); !ok || err != nil {
+			t.Errorf("PasswordMatches(right) = %v, %v", ok, err)
+		}
+		if ok, err := svc.PasswordMatches(ctx, "ana@example.com", pw2); ok || err != nil {
+			t.Errorf("PasswordMatches(wrong) = %v, %v", ok, err)
+		}
+		if _, err := svc.PasswordMatches(ctx, "nobody@example.com", pw1); !errors.Is(err, users.ErrNotFound) {
+			t.Errorf("PasswordMatches(nobody) = %v", err)
+		}
+		// PasswordMatches records no login.
+		if got, _ := svc.ByID(ctx, added.ID); !got.LastLoginAt.Equal(c.Now().Add(-time.Hour)) {
 			t.Errorf("last login stored %v, want %v", got.LastLoginAt, c.Now())
 		}
 		for _, tc := range []struct{ name, email, password string }{
