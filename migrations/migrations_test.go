@@ -106,7 +106,7 @@ func TestUpStatusPendingDown(t *testing.T) {
 				t.Errorf("status row %+v", m)
 			}
 		}
-		for _, table := range []string{"iws_accounts", "api_calls"} {
+		for _, table := range []string{"iws_accounts", "api_calls", "users", "user_sessions", "api_tokens"} {
 			var n int
 			if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+table).Scan(&n); err != nil {
 				t.Errorf("table %s: %v", table, err)

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,6 +28,7 @@ import (
 	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/syncjob"
+	"github.com/intcomex-connector/connector/connector/users"
 	"github.com/intcomex-connector/connector/internal/correlation"
 	"github.com/intcomex-connector/connector/iws"
 	"github.com/intcomex-connector/connector/iws/sandbox"
@@ -94,10 +97,14 @@ func demoHooksOf(ctx context.Context) demoHooks {
 
 // demoInfo is what demo.json holds: enough for a person or a script to talk to each part.
 type demoInfo struct {
-	AdminURL string       `json:"admin_url"`
-	IWS      demoIWS      `json:"iws"`
-	Shops    []demoShop   `json:"shops"`
-	Products demoProducts `json:"products"`
+	AdminURL string `json:"admin_url"`
+	// AdminUser and AdminPassword sign in to the web UI (AdminURL + "login") as the demo's admin,
+	// made on the first start and kept across restarts.
+	AdminUser     string       `json:"admin_user"`
+	AdminPassword string       `json:"admin_password"`
+	IWS           demoIWS      `json:"iws"`
+	Shops         []demoShop   `json:"shops"`
+	Products      demoProducts `json:"products"`
 	// Startup is what the start-up sync did: on a restart with nothing changed in IWS, nothing.
 	Startup  demoStartup `json:"startup"`
 	Database string      `json:"database_url"`
@@ -199,6 +206,10 @@ In process, Ready to deliver, Invoiced, Delivered within a minute), whether or n
 and posts each change to the connector's IWS webhook (/webhooks/iws). It then runs the job workers and the scheduler like serve, and serves the
 connector on --addr (127.0.0.1:8080) until Ctrl-C.
 
+On the first start it makes an admin of the web UI, admin@demo.local with a random password; the
+banner prints the sign-in address (ADDR/login) and the credentials, and demo.json keeps them
+(admin_user, admin_password), so every restart signs in with the same ones.
+
 Everything is kept under --data and the next run carries on from it: the secret key that
 encrypts stored credentials (secret.key), the database (connector.db), the sandbox keys, orders
 and stock (sandbox-state.json), and the two storefronts with their products, orders, webhooks
@@ -212,9 +223,9 @@ URL, so that start updates every product's images). So does --addr when its port
 One demo (or serve) at a time uses a data folder: it holds --data/connector.lock, and a second
 demo on the same folder refuses to start, naming the first one's pid and address.
 
---data DIR/demo.json describes what is running (admin URL, IWS sandbox URL and keys, and each
-shop with its address, API credentials, webhook URL and webhook secret), so a person or a script
-can talk to each part; "connector demo env --data DIR" prints the CONNECTOR_* export lines that
+--data DIR/demo.json describes what is running (admin URL, the web UI's admin user and password,
+IWS sandbox URL and keys, and each shop with its address, API credentials, webhook URL and
+webhook secret), so a person or a script can talk to each part; "connector demo env --data DIR" prints the CONNECTOR_* export lines that
 point the other commands at it. Every call to the sandbox is recorded in the API call log like a
 call to the real IWS.
 
@@ -298,6 +309,10 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 		return err
 	}
 	defer st.Close()
+	admin, err := demoAdmin(ctx, st, prev, logger)
+	if err != nil {
+		return err
+	}
 
 	// The connector's listener comes first: the shops' webhook URLs and the sandbox's
 	// OrderStatusUpdate target name its address.
@@ -435,12 +450,14 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 	}
 
 	info := demoInfo{
-		AdminURL: adminURL,
-		IWS:      keys,
-		Products: mirror.products,
-		Startup:  mirror.startup,
-		Database: cfg.DatabaseURL,
-		Started:  time.Now().UTC(),
+		AdminURL:      adminURL,
+		AdminUser:     admin.email,
+		AdminPassword: admin.password,
+		IWS:           keys,
+		Products:      mirror.products,
+		Startup:       mirror.startup,
+		Database:      cfg.DatabaseURL,
+		Started:       time.Now().UTC(),
 		Sandbox: demoSandbox{ControlURL: sandboxURL + "/_sandbox/state", SKUs: opts.SKUs, Seed: opts.Seed,
 			StatusInterval: opts.StatusInterval.String(), WebhookURL: iwsWebhookURL},
 		Try: demoTry(opts.DataDir, sandboxURL, mirror.sampleSKU, fakes),
@@ -473,11 +490,11 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 }
 
 // public is the description without secrets, for the admin page (people read it; demo.json,
-// 0600, keeps the keys): no access key, no shop credentials or webhook secrets, and no "Try" line
-// that quotes one.
+// 0600, keeps the keys): no access key, no admin password, no shop credentials or webhook
+// secrets, and no "Try" line that quotes one.
 func (info demoInfo) public() demoInfo {
-	secrets := []string{info.IWS.AccessKey}
-	info.IWS.AccessKey = ""
+	secrets := []string{info.IWS.AccessKey, info.AdminPassword}
+	info.IWS.AccessKey, info.AdminPassword = "", ""
 	info.Shops = slices.Clone(info.Shops)
 	for i := range info.Shops {
 		for _, v := range info.Shops[i].Credentials {
@@ -490,6 +507,54 @@ func (info demoInfo) public() demoInfo {
 		return slices.ContainsFunc(secrets, func(s string) bool { return len(s) >= 8 && strings.Contains(line, s) })
 	})
 	return info
+}
+
+// demoAdminEmail is the login of the admin account the demo makes.
+const demoAdminEmail = "admin@demo.local"
+
+// demoAdminAccount is the demo's admin as demo.json and the banner show it.
+type demoAdminAccount struct{ email, password string }
+
+// demoAdmin makes sure the web UI has the demo's admin: on the first start (no demo.json, or one
+// from a version without it) admin@demo.local with a new random password; on a restart the
+// account and password of demo.json, made again if the database lost it, and its password and
+// role put back if someone changed them, so the banner's credentials always sign in.
+func demoAdmin(ctx context.Context, st *store.Store, prev demoInfo, logger *slog.Logger) (demoAdminAccount, error) {
+	svc := users.New(st, users.Options{Logger: logger})
+	acct := demoAdminAccount{email: prev.AdminUser, password: prev.AdminPassword}
+	if acct.email == "" || acct.password == "" {
+		raw := make([]byte, 18)
+		if _, err := rand.Read(raw); err != nil {
+			return acct, fmt.Errorf("demo: admin password: %w", err)
+		}
+		acct = demoAdminAccount{email: demoAdminEmail, password: base64.RawURLEncoding.EncodeToString(raw)}
+	}
+	u, err := svc.ByEmail(ctx, acct.email)
+	if errors.Is(err, users.ErrNotFound) {
+		if _, err := svc.Add(ctx, acct.email, users.RoleAdmin, acct.password); err != nil {
+			return acct, fmt.Errorf("demo: admin user: %w", err)
+		}
+		return acct, nil
+	}
+	if err != nil {
+		return acct, fmt.Errorf("demo: admin user: %w", err)
+	}
+	if u.Role != users.RoleAdmin {
+		if err := svc.SetRole(ctx, u.Email, users.RoleAdmin); err != nil {
+			return acct, fmt.Errorf("demo: admin user: %w", err)
+		}
+	}
+	ok, err := svc.PasswordMatches(ctx, u.Email, acct.password)
+	if err != nil {
+		return acct, fmt.Errorf("demo: admin user: %w", err)
+	}
+	if !ok {
+		logger.WarnContext(ctx, "demo: the admin's password was changed; putting back the one of demo.json", "user", u.Email)
+		if err := svc.SetPassword(ctx, u.Email, acct.password); err != nil {
+			return acct, fmt.Errorf("demo: admin user: %w", err)
+		}
+	}
+	return acct, nil
 }
 
 // demoMirrorResult is what the start-up sync reports for demo.json and the banner.
@@ -649,12 +714,13 @@ func printDemoBanner(w io.Writer, info demoInfo, dataDir string) {
 Intcomex connector demo is running.
 
   connector     %s   (/healthz, /readyz, /metrics)
+  web UI        %slogin   as %s, password %s
   IWS sandbox   %s   (%d SKUs, seed %d; state at %s)
   IWS keys      api key %s, access key in %s
   database      %s
   catalog       %d products mirrored (%d active, %d sellable, %d in stock)
   this start    %d products inserted, %d updated, %d deactivated; %d listings pushed
-`, info.AdminURL, info.IWS.URL, info.Sandbox.SKUs, info.Sandbox.Seed, info.Sandbox.ControlURL,
+`, info.AdminURL, info.AdminURL, info.AdminUser, info.AdminPassword, info.IWS.URL, info.Sandbox.SKUs, info.Sandbox.Seed, info.Sandbox.ControlURL,
 		info.IWS.APIKey, filepath.Join(dataDir, demoInfoFile), info.Database,
 		info.Products.Mirrored, info.Products.Active, info.Products.Sellable, info.Products.InStock,
 		info.Startup.Inserted, info.Startup.Updated, info.Startup.Deactivated, info.Startup.ListingsChanged)

@@ -90,6 +90,9 @@ func TestDemoRestartKeepsItsShops(t *testing.T) {
 	if again.info.Startup != (demoStartup{}) {
 		t.Errorf("the restart changed %+v, want nothing", again.info.Startup)
 	}
+	if again.info.AdminUser != first.info.AdminUser || again.info.AdminPassword != first.info.AdminPassword || first.info.AdminPassword == "" {
+		t.Errorf("restart: admin %q/%q, was %q/%q", again.info.AdminUser, again.info.AdminPassword, first.info.AdminUser, first.info.AdminPassword)
+	}
 	if again.info.AdminURL != first.info.AdminURL || again.info.IWS != first.info.IWS {
 		t.Errorf("restart: connector %s, IWS %+v; was %s, %+v", again.info.AdminURL, again.info.IWS, first.info.AdminURL, first.info.IWS)
 	}

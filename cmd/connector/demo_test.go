@@ -15,6 +15,7 @@ import (
 	"github.com/intcomex-connector/connector/connector/audit/audittest"
 	"github.com/intcomex-connector/connector/connector/secret"
 	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/connector/users"
 	"github.com/intcomex-connector/connector/platforms/shopify"
 )
 
@@ -76,6 +77,10 @@ func TestDemoStartsOnEmbeddedDefaults(t *testing.T) {
 
 	if info.AdminURL == "" || info.IWS.URL == "" || info.IWS.APIKey == "" || info.IWS.AccessKey == "" || info.Shops == nil {
 		t.Fatalf("demo.json lacks fields: %+v", info)
+	}
+	// The web UI's admin: made on this first start, with a strong random password.
+	if info.AdminUser != demoAdminEmail || len(info.AdminPassword) < 20 {
+		t.Errorf("demo.json admin_user %q, admin_password %q; want %s and a random password", info.AdminUser, info.AdminPassword, demoAdminEmail)
 	}
 	// The sandbox catalog is mirrored and pushed to the in-memory demo shop.
 	if info.Products.Mirrored != 200 || info.Products.Active == 0 {
@@ -164,6 +169,9 @@ func TestDemoStartsOnEmbeddedDefaults(t *testing.T) {
 	if page.IWS.AccessKey != "" || page.IWS.APIKey != info.IWS.APIKey {
 		t.Errorf("admin page IWS = %+v", page.IWS)
 	}
+	if page.AdminPassword != "" {
+		t.Error("the admin page shows the admin's password")
+	}
 	if page.Products != info.Products || len(page.Shops) != 2 || page.Shops[0].ListingsPublished != woo.ListingsPublished {
 		t.Errorf("admin page products %+v, shops %+v", page.Products, page.Shops)
 	}
@@ -192,6 +200,9 @@ func TestDemoStartsOnEmbeddedDefaults(t *testing.T) {
 	db, err := store.Open(ctx, info.Database, nil, store.WithSecretBox(box))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if u, err := users.New(db, users.Options{}).Authenticate(ctx, info.AdminUser, info.AdminPassword); err != nil || u.Role != users.RoleAdmin {
+		t.Errorf("demo.json's admin credentials: %+v, %v; want them to sign in as an admin", u, err)
 	}
 	acct, err := db.DefaultIWSAccount(ctx)
 	if err != nil {
@@ -275,11 +286,28 @@ func TestDemoStartsOnEmbeddedDefaults(t *testing.T) {
 		}
 	}
 
-	// A second run reuses the keys, the secret key and the database.
+	// Someone changes the admin's password between runs; the next start puts demo.json's back.
+	if _, _, err := runCmdIn(ctx, map[string]string{"CONNECTOR_DATABASE_URL": info.Database}, "another password\n",
+		"user", "passwd", info.AdminUser); err != nil {
+		t.Fatal(err)
+	}
+
+	// A second run reuses the keys, the secret key, the database and the admin.
 	again, stop := startDemo(t, nil, dataDir)
 	stop()
 	if again.IWS.APIKey != info.IWS.APIKey || again.IWS.AccessKey != info.IWS.AccessKey {
 		t.Errorf("restart generated new sandbox keys")
+	}
+	if again.AdminUser != info.AdminUser || again.AdminPassword != info.AdminPassword {
+		t.Errorf("restart: admin %q/%q, was %q/%q", again.AdminUser, again.AdminPassword, info.AdminUser, info.AdminPassword)
+	}
+	db, err = store.Open(ctx, info.Database, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := users.New(db, users.Options{}).Authenticate(ctx, info.AdminUser, info.AdminPassword); err != nil {
+		t.Errorf("after the restart demo.json's admin password: %v", err)
 	}
 	// The demo shops are the same ones, with their storefronts as they were (the restart test
 	// proves nothing is pushed again).

@@ -113,6 +113,7 @@ Commands that use the database migrate it first unless --no-migrate is given.`,
 		newOrdersCmd(),
 		newOrderCmd(a),
 		newRulesCmd(),
+		newUserCmd(),
 		newVersionCmd(),
 	)
 	withUsageErrors(root)

@@ -195,6 +195,20 @@ func isDuplicateKey(err error) bool {
 	return false
 }
 
+// isForeignKey reports a row refused by a foreign key (its parent does not exist): MySQL/MariaDB
+// error 1452, SQLite's SQLITE_CONSTRAINT_FOREIGNKEY (787).
+func isForeignKey(err error) bool {
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		return me.Number == 1452
+	}
+	var coded interface{ Code() int }
+	if errors.As(err, &coded) {
+		return coded.Code() == 787
+	}
+	return false
+}
+
 // notFound turns the driver's "no row" errors into ErrNotFound and wraps the rest.
 func notFound(op string, err error) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) || errors.Is(err, sql.ErrNoRows) {
