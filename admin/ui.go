@@ -119,14 +119,14 @@ func (u *UI) Mount(r *gin.Engine) {
 	r.GET("/assets/*file", u.securityHeaders, u.asset)
 	r.HEAD("/assets/*file", u.securityHeaders, u.asset)
 
-	ui := r.Group("", u.securityHeaders, u.noStore, u.crossOrigin(false), u.identify(false))
+	ui := r.Group("", u.securityHeaders, u.noStore, u.recoverPanic, u.crossOrigin(false), u.identify(false))
 	ui.GET("/login", u.loginForm)
 	ui.POST("/login", u.login)
 	ui.POST("/logout", u.logout)
 	ui.POST("/language", u.setLanguage)
 
 	pages := ui.Group("", u.requireUser(false), u.writeGuard(false))
-	api := r.Group("/api/v1", u.securityHeaders, u.noStore, u.crossOrigin(true), u.identify(true), u.requireUser(true), u.writeGuard(true))
+	api := r.Group("/api/v1", u.securityHeaders, u.noStore, u.recoverPanic, u.crossOrigin(true), u.identify(true), u.requireUser(true), u.writeGuard(true))
 	rt := Routes{
 		Pages:      pages,
 		AdminPages: pages.Group("", u.requireAdmin(false)),

@@ -1,7 +1,9 @@
 package admin
 
 import (
+	"fmt"
 	"net/http"
+	"runtime/debug"
 
 	"github.com/gin-gonic/gin"
 )
@@ -46,4 +48,26 @@ func (u *UI) crossOrigin(api bool) gin.HandlerFunc {
 		}
 		c.Next()
 	}
+}
+
+// recoverPanic answers a handler's panic with the UI's own 500 (a page, or the API's JSON
+// error with its stable code) instead of the router's generic answer, and logs it.
+func (u *UI) recoverPanic(c *gin.Context) {
+	defer func() {
+		p := recover()
+		if p == nil {
+			return
+		}
+		if p == http.ErrAbortHandler {
+			panic(p)
+		}
+		u.log.ErrorContext(c.Request.Context(), "admin: handler panicked", "path", c.Request.URL.Path,
+			"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		if c.Writer.Written() {
+			c.Abort()
+			return
+		}
+		u.fail(c, http.StatusInternalServerError, CodeInternal, "error.internal")
+	}()
+	c.Next()
 }

@@ -2,6 +2,8 @@ package admin
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -11,6 +13,9 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/connector/users"
 )
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -649,5 +654,60 @@ func TestNavigationByRole(t *testing.T) {
 	orders := f.do(t, f.as(admin, req{method: "GET", path: "/orders"})).Body.String()
 	if !strings.Contains(orders, `<a href="/orders" aria-current="page">`) {
 		t.Error("the current section is not marked")
+	}
+}
+
+func TestPanicAnswersInTheUIsForm(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	boom := func(*gin.Context) { panic("boom") }
+	f.ui.routes.Pages.GET("/test/boom", boom)
+	f.ui.routes.API.GET("/test/boom", boom)
+	page := f.do(t, f.as(admin, req{method: "GET", path: "/test/boom"}))
+	if page.Code != 500 || !strings.Contains(page.Body.String(), "Something went wrong") {
+		t.Errorf("page: %d %s", page.Code, page.Body)
+	}
+	api := f.do(t, f.as(admin, req{method: "GET", path: "/api/v1/test/boom"}))
+	if api.Code != 500 {
+		t.Fatalf("api: %d", api.Code)
+	}
+	checkAPIError(t, api, "internal")
+}
+
+func TestAPIFailureCategories(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		err    error
+		status int
+		code   string
+		msg    string // "" for the translated generic message
+	}{
+		{fmt.Errorf("shops: %w", store.ErrNotFound), 404, "not_found", ""},
+		{users.ErrNotFound, 404, "not_found", ""},
+		{fmt.Errorf("%w: margin must be below 100%%", store.ErrInvalid), 400, "invalid", "invalid: margin must be below 100%"},
+		{fmt.Errorf("%w: email is not an address", users.ErrInvalid), 400, "invalid", "users: invalid: email is not an address"},
+		{users.ErrExists, 409, "conflict", "users: already exists"},
+		{users.ErrLastAdmin, 409, "conflict", "users: the last admin cannot be removed"},
+		{store.ErrConflict, 409, "conflict", "conflict"},
+		{errors.New("dial tcp 10.0.0.5:3306: connection refused"), 500, "internal", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.err.Error(), func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t)
+			f.ui.routes.API.GET("/test/fail", func(c *gin.Context) { f.ui.apiFailure(c, tt.err) })
+			resp := f.do(t, f.as(support, req{method: "GET", path: "/api/v1/test/fail"}))
+			if resp.Code != tt.status {
+				t.Fatalf("status %d, want %d", resp.Code, tt.status)
+			}
+			body := resp.Body.String()
+			checkAPIError(t, resp, tt.code)
+			if tt.msg != "" && !strings.Contains(body, `"message":"`+tt.msg+`"`) {
+				t.Errorf("body %s, want message %q", body, tt.msg)
+			}
+			if strings.Contains(body, "10.0.0.5") {
+				t.Errorf("an internal error leaked: %s", body)
+			}
+		})
 	}
 }
