@@ -1,5 +1,3 @@
-// Package admin holds the connector's web endpoints for people: today the shop connection flows
-// (Shopify app install, WooCommerce key handoff); the admin UI and its JSON API come next.
 package admin
 
 import (

@@ -131,7 +131,12 @@ func runServe(cmd *cobra.Command, a *app, cfg Config) error {
 	} else {
 		defer install.Wait()
 	}
-	router := newRouter(routerDeps{Logger: logger, Ready: st.Ready, Registry: newMetricsRegistry(newOrderMetrics(st)), Webhooks: intake, IWSWebhooks: iwsIntake, Install: install})
+	// The web UI is served once its accounts exist: pass the users service instead of nil.
+	adminUI, err := newAdminUI(cfg, nil, logger)
+	if err != nil {
+		return errors.Join(err, bg.stop(ctx, cfg.ShutdownTimeout))
+	}
+	router := newRouter(routerDeps{Logger: logger, Ready: st.Ready, Registry: newMetricsRegistry(newOrderMetrics(st)), Webhooks: intake, IWSWebhooks: iwsIntake, Install: install, Admin: adminUI})
 	err = serveHTTP(ctx, ln, router, logger, cfg.ShutdownTimeout)
 	// The database closes after the background work has stopped.
 	return errors.Join(err, bg.stop(ctx, cfg.ShutdownTimeout))

@@ -37,6 +37,9 @@ type routerDeps struct {
 	IWSWebhooks *webhooks.IWSHandler
 	// Install, when set, is the shop connection flows (/shopify/install, /wc-auth/callback ...).
 	Install *admin.Install
+	// Admin, when set, is the management web UI and its JSON API (/, /login, /api/v1 ...); it
+	// also answers the paths no route matches (a page, or JSON under /api/).
+	Admin *admin.UI
 }
 
 // newMetricsRegistry returns a registry with the Go runtime and process collectors and more.
@@ -80,6 +83,9 @@ func newRouter(deps routerDeps) *gin.Engine {
 	}
 	if deps.Install != nil {
 		deps.Install.Register(r)
+	}
+	if deps.Admin != nil {
+		deps.Admin.Mount(r)
 	}
 	return r
 }
