@@ -43,6 +43,7 @@ type Config struct {
 	AuditMaxRows    int           `env:"AUDIT_MAX_ROWS" envDefault:"1000000" doc:"At most this many newest API call log rows are kept (0: no limit)."`
 	AuditBodyLimit  int           `env:"AUDIT_BODY_LIMIT" envDefault:"65536" doc:"Bytes of each request and response body kept in the API call log (0: none, at most 8 MiB)."`
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"20s" doc:"How long a stopping server waits for requests in flight."`
+	TrustedProxies  string        `env:"TRUSTED_PROXIES" doc:"Comma-separated addresses or CIDRs of the reverse proxies in front of the connector, whose X-Forwarded-For names the client (login throttling per address, logs). Empty: none, the connection's address is the client's."`
 
 	// Background work of serve and demo: the job workers and the scheduler.
 	JobWorkers              int           `env:"JOB_WORKERS" envDefault:"4" doc:"Jobs (syncs, purges) one process runs at once, 1 to 100."`
@@ -180,6 +181,11 @@ func (c Config) validate(requireSecretKey bool, skip map[string]bool) error {
 	if c.PublicURL != "" {
 		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.User != nil {
 			bad("%sPUBLIC_URL: %q is not an absolute http(s) URL without query or credentials", envPrefix, c.PublicURL)
+		}
+	}
+	for _, p := range c.trustedProxies() {
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			bad("%sTRUSTED_PROXIES: %q is not an IP address or CIDR", envPrefix, p)
 		}
 	}
 	if (c.ShopifyClientID == "") != (c.ShopifyClientSecret == "") {
@@ -376,3 +382,14 @@ func (e configError) Error() string {
 }
 
 func (e configError) Unwrap() error { return e.err }
+
+// trustedProxies is TRUSTED_PROXIES as a list.
+func (c Config) trustedProxies() []string {
+	var out []string
+	for _, p := range strings.Split(c.TrustedProxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -99,6 +99,7 @@ func TestLoadConfigReportsEveryProblem(t *testing.T) {
 		"CONNECTOR_AUDIT_MAX_ROWS":   "many",
 		"CONNECTOR_AUDIT_BODY_LIMIT": "99999999",
 		"CONNECTOR_AUTO_MIGRATE":     "perhaps",
+		"CONNECTOR_TRUSTED_PROXIES":  "10.0.0.0/8, proxy.local",
 	}, true)
 	if err == nil {
 		t.Fatal("no error")
@@ -108,14 +109,14 @@ func TestLoadConfigReportsEveryProblem(t *testing.T) {
 		"CONNECTOR_DATABASE_URL", "CONNECTOR_HTTP_ADDR", "CONNECTOR_IWS_URL", "CONNECTOR_IWS_API_KEY and CONNECTOR_IWS_ACCESS_KEY",
 		"CONNECTOR_SECRET_KEY: secret: invalid key: key decodes to 5 bytes", "CONNECTOR_LOG_LEVEL", "CONNECTOR_LOG_FORMAT",
 		"CONNECTOR_IWS_TIMEOUT", "CONNECTOR_AUDIT_MAX_AGE", "CONNECTOR_AUDIT_MAX_ROWS", "CONNECTOR_AUDIT_BODY_LIMIT",
-		"CONNECTOR_AUTO_MIGRATE",
+		"CONNECTOR_AUTO_MIGRATE", `CONNECTOR_TRUSTED_PROXIES: "proxy.local" is not an IP address or CIDR`,
 	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error does not mention %s:\n%s", want, msg)
 		}
 	}
-	if n := strings.Count(msg, "\n") + 1; n != 12 {
-		t.Errorf("%d problems reported, want 12 (one each):\n%s", n, msg)
+	if n := strings.Count(msg, "\n") + 1; n != 13 {
+		t.Errorf("%d problems reported, want 13 (one each):\n%s", n, msg)
 	}
 	if strings.Contains(msg, "pw@") {
 		t.Errorf("error leaks the database password:\n%s", msg)

@@ -52,6 +52,10 @@ type demoOptions struct {
 	SampleOrders bool
 }
 
+// demoInfoPath is where the running demo describes itself (demo.json without its secrets); the
+// web UI has "/".
+const demoInfoPath = "/demo.json"
+
 // demoStatusInterval is the demo's default --status-interval: a demo order is delivered within a
 // minute, where the standalone sandbox's default (sandbox.DefaultStatusInterval) is slower.
 const demoStatusInterval = 10 * time.Second
@@ -416,7 +420,7 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 	if err != nil {
 		return err
 	}
-	// public is the description "/" answers once the demo has started; /readyz says ready only
+	// public is the description demoInfoPath answers once the demo has started; /readyz says ready only
 	// then (demo.json written).
 	var public atomic.Pointer[demoInfo]
 	ready := func(ctx context.Context) error {
@@ -425,8 +429,13 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 		}
 		return st.Ready(ctx)
 	}
-	router := newRouter(routerDeps{Logger: logger, Ready: ready, Registry: newMetricsRegistry(newOrderMetrics(st)), Webhooks: intake, IWSWebhooks: iwsIntake})
-	router.GET("/", func(c *gin.Context) {
+	adminUI, err := newAdminUI(cfg, users.New(st, users.Options{Logger: logger.With("component", "users")}), logger)
+	if err != nil {
+		return err
+	}
+	router := newRouter(routerDeps{Logger: logger, Ready: ready, Registry: newMetricsRegistry(newOrderMetrics(st)), Webhooks: intake,
+		IWSWebhooks: iwsIntake, Admin: adminUI, TrustedProxies: cfg.trustedProxies()})
+	router.GET(demoInfoPath, func(c *gin.Context) {
 		if info := public.Load(); info != nil {
 			c.JSON(http.StatusOK, info)
 			return

@@ -157,7 +157,7 @@ func TestDemoStartsOnEmbeddedDefaults(t *testing.T) {
 		t.Errorf("sandbox control = %d", resp.StatusCode)
 	}
 	// The admin page never shows the access key.
-	resp, err = http.Get(info.AdminURL)
+	resp, err = http.Get(info.AdminURL + "demo.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/syncjob"
+	"github.com/intcomex-connector/connector/connector/users"
 	"github.com/intcomex-connector/connector/webhooks"
 )
 
@@ -131,12 +132,11 @@ func runServe(cmd *cobra.Command, a *app, cfg Config) error {
 	} else {
 		defer install.Wait()
 	}
-	// The web UI is served once its accounts exist: pass the users service instead of nil.
-	adminUI, err := newAdminUI(cfg, nil, logger)
+	adminUI, err := newAdminUI(cfg, users.New(st, users.Options{Logger: logger.With("component", "users")}), logger)
 	if err != nil {
 		return errors.Join(err, bg.stop(ctx, cfg.ShutdownTimeout))
 	}
-	router := newRouter(routerDeps{Logger: logger, Ready: st.Ready, Registry: newMetricsRegistry(newOrderMetrics(st)), Webhooks: intake, IWSWebhooks: iwsIntake, Install: install, Admin: adminUI})
+	router := newRouter(routerDeps{Logger: logger, Ready: st.Ready, Registry: newMetricsRegistry(newOrderMetrics(st)), Webhooks: intake, IWSWebhooks: iwsIntake, Install: install, Admin: adminUI, TrustedProxies: cfg.trustedProxies()})
 	err = serveHTTP(ctx, ln, router, logger, cfg.ShutdownTimeout)
 	// The database closes after the background work has stopped.
 	return errors.Join(err, bg.stop(ctx, cfg.ShutdownTimeout))

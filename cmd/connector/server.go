@@ -37,6 +37,9 @@ type routerDeps struct {
 	IWSWebhooks *webhooks.IWSHandler
 	// Install, when set, is the shop connection flows (/shopify/install, /wc-auth/callback ...).
 	Install *admin.Install
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the client
+	// (Config.TrustedProxies); none: the connection's address is the client's.
+	TrustedProxies []string
 	// Admin, when set, is the management web UI and its JSON API (/, /login, /api/v1 ...); it
 	// also answers the paths no route matches (a page, or JSON under /api/).
 	Admin *admin.UI
@@ -62,6 +65,12 @@ func newRouter(deps routerDeps) *gin.Engine {
 	}
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
+	// gin trusts every proxy by default, which lets any client name its own address (and so
+	// slip the per-address login throttle). Only the configured proxies are believed.
+	if err := r.SetTrustedProxies(deps.TrustedProxies); err != nil {
+		// Config.validate checked the list; an error here is a bug.
+		panic(fmt.Sprintf("http: trusted proxies %q: %v", deps.TrustedProxies, err))
+	}
 	// Recovery sits innermost so a panicking handler is still counted and logged as a 500.
 	r.Use(newHTTPMetrics(deps.Registry).middleware(), requestLogger(deps.Logger))
 	r.Use(gin.CustomRecoveryWithWriter(nil, func(c *gin.Context, err any) {

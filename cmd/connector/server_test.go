@@ -236,3 +236,28 @@ func (pipeAddr) Network() string { return "pipe" }
 func (pipeAddr) String() string  { return "pipe" }
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// A client names its own address only through a configured proxy: the login throttle per address
+// cannot be slipped with a made-up X-Forwarded-For.
+func TestRouterTrustsOnlyConfiguredProxies(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		proxies []string
+		want    string
+	}{
+		{nil, "192.0.2.10"},
+		{[]string{"192.0.2.0/24"}, "203.0.113.7"},
+		{[]string{"10.0.0.1"}, "192.0.2.10"},
+	} {
+		router := newRouter(routerDeps{TrustedProxies: tc.proxies})
+		router.GET("/ip", func(c *gin.Context) { c.String(http.StatusOK, c.ClientIP()) })
+		req := httptest.NewRequest(http.MethodGet, "/ip", nil)
+		req.RemoteAddr = "192.0.2.10:5555"
+		req.Header.Set("X-Forwarded-For", "203.0.113.7")
+		rec := httptest.NewRecorder()
+		router.ServeHTTP(rec, req)
+		if got := rec.Body.String(); got != tc.want {
+			t.Errorf("proxies %v: client %q, want %q", tc.proxies, got, tc.want)
+		}
+	}
+}
