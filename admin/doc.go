@@ -17,9 +17,16 @@
 //     translates, {{asset "file"}} links an asset.
 //   - NAME.go has the handler, a method on *UI: func (u *UI) shops(c *gin.Context) that passes
 //     c.Request.Context() down and ends with u.render(c, http.StatusOK, "NAME", data).
-//   - One line in mountRoutes (ui.go): rt.Pages.GET("/shops", u.shops). A section of the
-//     navigation (ui_nav.go) shows a placeholder until its GET route is registered.
-//   - The services the page needs become fields of UIConfig, which main fills.
+//   - A section's routes are registered by its mountNAME in section_NAME.go (called by
+//     mountRoutes in ui.go) when its services, NAMEDeps in the same file, are set: e.g.
+//     rt.Pages.GET("/shops", u.shops). A section of the navigation (ui_nav.go) shows a
+//     placeholder until its GET route is registered.
+//   - The services the section needs are fields of its NAMEDeps, which main fills
+//     (cmd/connector/admin_NAME.go).
+//   - Its tests: a section_NAME_test.go with its own route table (every route as anonymous,
+//     support and admin) on a fixture whose UIConfig carries the section's services
+//     (newFixture(t, func(c *UIConfig) { c.Orders = ... })), and an init function adding its
+//     page templates to pageSamples.
 //
 // Adding an action: register it on rt.Pages (or rt.API) with POST/PUT/DELETE. Every
 // state-changing request there is refused for the support role (403, a page or JSON), and every
@@ -29,8 +36,9 @@
 // return }` and give its form data-confirm="{{T "key"}}" (the browser asks; without the script
 // the server asks).
 //
-// Adding a translation: the same key in i18n/en.json and i18n/es.json (dotted lower case; fmt
-// verbs for arguments, the same ones in both). Tests fail on a key missing from either file or
+// Adding a translation: the same key in i18n/NAME.en.json and i18n/NAME.es.json for a section
+// NAME (keys prefixed "NAME."), or in i18n/en.json and i18n/es.json for what every page shares
+// (dotted lower case; fmt verbs for arguments, the same ones in both). Tests fail on a key missing from either file or
 // used by a template or handler without existing.
 //
 // The API: JSON under /api/v1, signed in by the session cookie or `Authorization: Bearer

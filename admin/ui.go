@@ -49,6 +49,19 @@ type UIConfig struct {
 	// beside the navigation); templates read it as .Common. An error is logged and the page is
 	// rendered without it.
 	Common func(ctx context.Context, user users.User) (map[string]any, error)
+
+	// The sections' services, each type defined beside its pages (section_NAME.go). A section
+	// whose services are missing is not mounted: its navigation entry shows the placeholder.
+	Dashboard DashboardDeps
+	Shops     ShopsDeps
+	Rules     RulesDeps
+	Products  ProductsDeps
+	Orders    OrdersDeps
+	Logs      LogsDeps
+	Sync      SyncDeps
+	IWS       IWSDeps
+	Reports   ReportsDeps
+	Users     UsersDeps
 }
 
 // UI is the management web UI and its JSON API (/api/v1): login, sessions and API tokens, roles,
@@ -145,6 +158,17 @@ func (u *UI) Mount(r *gin.Engine) {
 // mountRoutes registers every page and API endpoint. Page builders add their lines here: one
 // handler file per page or action.
 func (u *UI) mountRoutes(rt Routes) {
-	rt.Pages.GET("/", u.home)
+	if !u.mountDashboard(rt) {
+		rt.Pages.GET("/", u.home)
+	}
+	u.mountShops(rt)
+	u.mountRules(rt)
+	u.mountProducts(rt)
+	u.mountOrders(rt)
+	u.mountLogs(rt)
+	u.mountSync(rt)
+	u.mountIWS(rt)
+	u.mountReports(rt)
+	u.mountUsers(rt)
 	rt.API.GET("/me", u.apiMe)
 }

@@ -4,12 +4,14 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"maps"
 	"slices"
 )
 
-// The translations: one flat JSON object per language, i18n/en.json and i18n/es.json, key to
-// message. Keys are dotted lower case (section.name); a message with arguments uses fmt verbs
+// The translations: flat JSON objects, key to message, per language: i18n/en.json and
+// i18n/es.json for what every page shares, and i18n/SECTION.en.json, i18n/SECTION.es.json for a
+// section's own keys (prefixed with the section's name); a key defined twice is an error. Keys are dotted lower case (section.name); a message with arguments uses fmt verbs
 // (%d, %s, or %[1]s where the word order differs). Both files must have the same keys and the
 // same verbs per key (a test checks it, and that every key the templates use exists).
 //
@@ -21,16 +23,32 @@ type catalogs struct {
 	messages map[string]map[string]string // language → key → message
 }
 
-func loadCatalogs() (*catalogs, error) {
+func loadCatalogs() (*catalogs, error) { return loadCatalogsFrom(i18nFS) }
+
+// loadCatalogsFrom reads the catalogs of every UI language from fsys's i18n folder.
+func loadCatalogsFrom(fsys fs.FS) (*catalogs, error) {
 	cs := &catalogs{messages: map[string]map[string]string{}}
 	for _, l := range uiLanguages {
-		b, err := i18nFS.ReadFile("i18n/" + l.Code + ".json")
+		sections, err := fs.Glob(fsys, "i18n/*."+l.Code+".json")
 		if err != nil {
 			return nil, fmt.Errorf("admin: translations: %w", err)
 		}
 		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("admin: translations %s: %w", l.Code, err)
+		for _, name := range append([]string{"i18n/" + l.Code + ".json"}, sections...) {
+			b, err := fs.ReadFile(fsys, name)
+			if err != nil {
+				return nil, fmt.Errorf("admin: translations: %w", err)
+			}
+			part := map[string]string{}
+			if err := json.Unmarshal(b, &part); err != nil {
+				return nil, fmt.Errorf("admin: translations %s: %w", name, err)
+			}
+			for k, v := range part {
+				if _, dup := m[k]; dup {
+					return nil, fmt.Errorf("admin: translations %s: key %q is defined twice", name, k)
+				}
+				m[k] = v
+			}
 		}
 		cs.messages[l.Code] = m
 	}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/gin-gonic/gin"
 )
@@ -130,18 +131,22 @@ func TestUsedKeysExist(t *testing.T) {
 	}
 }
 
+// pageSamples is sample data for every page template, by name. A section's test file adds its
+// pages in an init function (pageSamples["orders"] = ...).
+var pageSamples = map[string]any{
+	"login":       loginData{Email: "a@example.com", Next: "/", Error: "x"},
+	"home":        nil,
+	"placeholder": sections[1],
+	"error":       errorData{Status: 403, Message: "error.forbidden"},
+	"confirm":     confirmData{Question: "q", Action: "/x", Fields: []confirmFormField{{"a", "b"}}, Back: "/"},
+}
+
 // TestTemplatesRenderInBothLanguages renders every page template in English and Spanish and
 // fails on a missing key ([[key]]) or an untranslated layout.
 func TestTemplatesRenderInBothLanguages(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	pages := map[string]any{
-		"login":       loginData{Email: "a@example.com", Next: "/", Error: "x"},
-		"home":        nil,
-		"placeholder": sections[1],
-		"error":       errorData{Status: 403, Message: "error.forbidden"},
-		"confirm":     confirmData{Question: "q", Action: "/x", Fields: []confirmFormField{{"a", "b"}}, Back: "/"},
-	}
+	pages := pageSamples
 	if got, want := len(f.ui.tmpl.pages[langEnglish]), len(pages); got != want {
 		t.Fatalf("%d page templates, the test knows %d: add the new one", got, want)
 	}
@@ -192,5 +197,30 @@ func TestEveryControlHasALabel(t *testing.T) {
 		if strings.Contains(body, "></button>") {
 			t.Errorf("%s: a button without text", r.path)
 		}
+	}
+}
+
+// A section's catalog files join the shared ones; a key defined twice is refused.
+func TestSectionCatalogs(t *testing.T) {
+	t.Parallel()
+	files := fstest.MapFS{
+		"i18n/en.json":        {Data: []byte(`{"nav.home":"Home"}`)},
+		"i18n/es.json":        {Data: []byte(`{"nav.home":"Inicio"}`)},
+		"i18n/orders.en.json": {Data: []byte(`{"orders.title":"Orders"}`)},
+		"i18n/orders.es.json": {Data: []byte(`{"orders.title":"Pedidos"}`)},
+	}
+	cs, err := loadCatalogsFrom(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cs.T(langSpanish, "orders.title"); got != "Pedidos" {
+		t.Errorf("orders.title in Spanish = %q", got)
+	}
+	if got := cs.T(langEnglish, "nav.home"); got != "Home" {
+		t.Errorf("nav.home = %q", got)
+	}
+	files["i18n/logs.en.json"] = &fstest.MapFile{Data: []byte(`{"orders.title":"Again"}`)}
+	if _, err := loadCatalogsFrom(files); err == nil || !strings.Contains(err.Error(), `"orders.title" is defined twice`) {
+		t.Errorf("a key defined twice: %v", err)
 	}
 }

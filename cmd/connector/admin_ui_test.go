@@ -40,10 +40,10 @@ func (oneAdmin) SetLanguage(context.Context, int64, string) error { return nil }
 
 func TestAdminUIMounted(t *testing.T) {
 	t.Parallel()
-	if ui, err := newAdminUI(Config{}, nil, slog.New(slog.DiscardHandler)); ui != nil || err != nil {
+	if ui, err := newAdminUI(adminUIDeps{logger: slog.New(slog.DiscardHandler)}); ui != nil || err != nil {
 		t.Fatalf("without accounts: %v, %v; want no UI", ui, err)
 	}
-	ui, err := newAdminUI(Config{PublicURL: "https://connector.example.com/base"}, oneAdmin{}, slog.New(slog.DiscardHandler))
+	ui, err := newAdminUI(adminUIDeps{cfg: Config{PublicURL: "https://connector.example.com/base"}, accounts: oneAdmin{}, logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}

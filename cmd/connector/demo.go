@@ -429,7 +429,8 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 		}
 		return st.Ready(ctx)
 	}
-	adminUI, err := newAdminUI(cfg, users.New(st, users.Options{Logger: logger.With("component", "users")}), logger)
+	adminUI, err := newAdminUI(adminUIDeps{cfg: cfg, accounts: users.New(st, users.Options{Logger: logger.With("component", "users")}),
+		st: st, bg: bg, storefronts: sfs, logger: logger})
 	if err != nil {
 		return err
 	}

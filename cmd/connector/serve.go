@@ -132,7 +132,8 @@ func runServe(cmd *cobra.Command, a *app, cfg Config) error {
 	} else {
 		defer install.Wait()
 	}
-	adminUI, err := newAdminUI(cfg, users.New(st, users.Options{Logger: logger.With("component", "users")}), logger)
+	adminUI, err := newAdminUI(adminUIDeps{cfg: cfg, accounts: users.New(st, users.Options{Logger: logger.With("component", "users")}),
+		st: st, bg: bg, storefronts: sfs, logger: logger})
 	if err != nil {
 		return errors.Join(err, bg.stop(ctx, cfg.ShutdownTimeout))
 	}

@@ -1,0 +1,8 @@
+package main
+
+import "github.com/intcomex-connector/connector/admin"
+
+// dashboard builds the services of the web UI's Dashboard section.
+func (d adminUIDeps) dashboard() admin.DashboardDeps {
+	return admin.DashboardDeps{}
+}
