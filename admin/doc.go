@@ -28,6 +28,10 @@
 //     (newFixture(t, func(c *UIConfig) { c.Orders = ... })), and an init function adding its
 //     page templates to pageSamples.
 //
+// A section's own styles and scripts go in assets/NAME.css and assets/NAME.js (not in app.css
+// and app.js, which every page shares), linked from its page templates' "head" block:
+// {{define "head"}}<link rel="stylesheet" href="{{asset "NAME.css"}}">{{end}}.
+//
 // Adding an action: register it on rt.Pages (or rt.API) with POST/PUT/DELETE. Every
 // state-changing request there is refused for the support role (403, a page or JSON), and every
 // one is checked against cross-site forgery, with nothing more to write. rt.AdminPages and
