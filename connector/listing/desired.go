@@ -139,28 +139,12 @@ const (
 // rules), or the reason it must not be listed. Errors other than the reasons above (a pricing bug)
 // are returned.
 func Desire(shop store.Shop, pricer *pricing.Pricer, p *mirror.Product) (Desired, Reason, error) {
-	switch {
-	case !p.Active:
-		return Desired{}, ReasonInactive, nil
-	case !p.Sellable:
-		return Desired{}, ReasonUnsellable, nil
-	case !slices.ContainsFunc(shop.StockPolicy.SoldTypes(), func(t string) bool { return strings.EqualFold(t, p.Type) }):
-		return Desired{}, ReasonType, nil
-	case !shop.Filters.Includes(p.CategoryID, p.BrandID, p.Brand):
-		return Desired{}, ReasonFiltered, nil
+	if reason := Exclusion(shop, p); reason != "" {
+		return Desired{}, reason, nil
 	}
-	res, err := pricer.Price(pricing.Product{
-		SKU: p.SKU, Category: p.CategoryID, Brand: p.BrandID, Manufacturer: p.ManufacturerID,
-		Type: p.Type, Cost: p.Cost, CostCurrency: p.Currency,
-	})
-	switch {
-	case errors.Is(err, pricing.ErrUnsellable):
-		return Desired{}, ReasonUnsellable, nil
-	case errors.Is(err, pricing.ErrCostCurrency):
-		// Never guess a price: a product the rules cannot convert is not sold.
-		return Desired{}, ReasonUnpriceable, nil
-	case err != nil:
-		return Desired{}, "", fmt.Errorf("listing: price %s: %w", p.SKU, err)
+	res, reason, err := Price(pricer, p)
+	if reason != "" || err != nil {
+		return Desired{}, reason, err
 	}
 	d := Desired{
 		SKU:         p.SKU,
@@ -195,6 +179,44 @@ func Desire(shop store.Shop, pricer *pricing.Pricer, p *mirror.Product) (Desired
 	}
 	d.ManageStock, d.Stock, d.Status = PublishedStock(shop.StockPolicy, p)
 	return d, "", nil
+}
+
+// Exclusion says why shop does not list p whatever its price (ReasonInactive, ReasonUnsellable,
+// ReasonType, ReasonFiltered), or "" when it does if its rules can price it. It reads only what
+// store.ProductPricingPage reads.
+func Exclusion(shop store.Shop, p *mirror.Product) Reason {
+	switch {
+	case !p.Active:
+		return ReasonInactive
+	case !p.Sellable:
+		return ReasonUnsellable
+	case !slices.ContainsFunc(shop.StockPolicy.SoldTypes(), func(t string) bool { return strings.EqualFold(t, p.Type) }):
+		return ReasonType
+	case !shop.Filters.Includes(p.CategoryID, p.BrandID, p.Brand):
+		return ReasonFiltered
+	}
+	return ""
+}
+
+// Price prices p with a shop's compiled rules, as its listing is priced: the result, or the
+// reason the product cannot be listed at any price (ReasonUnsellable: no positive cost;
+// ReasonUnpriceable: the rules cannot convert its cost currency). Other errors (a pricing bug)
+// are returned.
+func Price(pricer *pricing.Pricer, p *mirror.Product) (pricing.Result, Reason, error) {
+	res, err := pricer.Price(pricing.Product{
+		SKU: p.SKU, Category: p.CategoryID, Brand: p.BrandID, Manufacturer: p.ManufacturerID,
+		Type: p.Type, Cost: p.Cost, CostCurrency: p.Currency,
+	})
+	switch {
+	case errors.Is(err, pricing.ErrUnsellable):
+		return res, ReasonUnsellable, nil
+	case errors.Is(err, pricing.ErrCostCurrency):
+		// Never guess a price: a product the rules cannot convert is not sold.
+		return res, ReasonUnpriceable, nil
+	case err != nil:
+		return res, "", fmt.Errorf("listing: price %s: %w", p.SKU, err)
+	}
+	return res, "", nil
 }
 
 // localized is the catalog description in the shop's locale, else in the other, else the SKU.
