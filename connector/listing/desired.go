@@ -148,7 +148,7 @@ func Desire(shop store.Shop, pricer *pricing.Pricer, p *mirror.Product) (Desired
 	}
 	d := Desired{
 		SKU:         p.SKU,
-		Title:       localized(shop.Locale, p),
+		Title:       Title(shop.Locale, p),
 		Price:       res.String(),
 		Currency:    res.Currency,
 		Images:      slices.Clone(p.Images),
@@ -199,28 +199,43 @@ func Exclusion(shop store.Shop, p *mirror.Product) Reason {
 }
 
 // Price prices p with a shop's compiled rules, as its listing is priced: the result, or the
-// reason the product cannot be listed at any price (ReasonUnsellable: no positive cost;
-// ReasonUnpriceable: the rules cannot convert its cost currency). Other errors (a pricing bug)
-// are returned.
+// reason the product cannot be listed at any price (see UnpricedReason). Other errors (a
+// pricing bug) are returned.
 func Price(pricer *pricing.Pricer, p *mirror.Product) (pricing.Result, Reason, error) {
-	res, err := pricer.Price(pricing.Product{
-		SKU: p.SKU, Category: p.CategoryID, Brand: p.BrandID, Manufacturer: p.ManufacturerID,
-		Type: p.Type, Cost: p.Cost, CostCurrency: p.Currency,
-	})
-	switch {
-	case errors.Is(err, pricing.ErrUnsellable):
-		return res, ReasonUnsellable, nil
-	case errors.Is(err, pricing.ErrCostCurrency):
-		// Never guess a price: a product the rules cannot convert is not sold.
-		return res, ReasonUnpriceable, nil
-	case err != nil:
+	res, err := pricer.Price(PricingProduct(p))
+	if reason := UnpricedReason(err); reason != "" {
+		return res, reason, nil
+	}
+	if err != nil {
 		return res, "", fmt.Errorf("listing: price %s: %w", p.SKU, err)
 	}
 	return res, "", nil
 }
 
-// localized is the catalog description in the shop's locale, else in the other, else the SKU.
-func localized(locale string, p *mirror.Product) string {
+// PricingProduct is what a shop's rules price p as.
+func PricingProduct(p *mirror.Product) pricing.Product {
+	return pricing.Product{
+		SKU: p.SKU, Category: p.CategoryID, Brand: p.BrandID, Manufacturer: p.ManufacturerID,
+		Type: p.Type, Cost: p.Cost, CostCurrency: p.Currency,
+	}
+}
+
+// UnpricedReason is the reason a pricing error keeps a product off the shop: ReasonUnsellable
+// (no positive cost), ReasonUnpriceable (the rules cannot convert its cost currency: never
+// guess a price); "" for any other error, or none.
+func UnpricedReason(err error) Reason {
+	switch {
+	case errors.Is(err, pricing.ErrUnsellable):
+		return ReasonUnsellable
+	case errors.Is(err, pricing.ErrCostCurrency):
+		return ReasonUnpriceable
+	}
+	return ""
+}
+
+// Title is a product's listing title in a shop of the locale: the catalog description in the
+// shop's locale, else in the other, else the MPN, else the SKU.
+func Title(locale string, p *mirror.Product) string {
 	first, second := p.DescriptionES, p.DescriptionEN
 	if locale == "en" {
 		first, second = second, first
