@@ -94,10 +94,17 @@ func ParseImport(r io.Reader) (Edit, error) {
 		if errors.As(err, &ve) {
 			return Edit{}, &ValidationError{Problems: ve.Problems, Rule: -1}
 		}
-		return Edit{}, fmt.Errorf("rules: %w: %w", store.ErrInvalid, err)
+		return Edit{}, invalidFile{err}
 	}
 	return Import(doc), nil
 }
+
+// invalidFile is a rules file that could not be read (not JSON, too large): pricing's message
+// as it is, and store.ErrInvalid.
+type invalidFile struct{ err error }
+
+func (e invalidFile) Error() string   { return e.err.Error() }
+func (e invalidFile) Unwrap() []error { return []error{store.ErrInvalid, e.err} }
 
 // IfRevision makes the edit apply only to the document at revision rev (Document.Revision, the
 // id of the shop's newest audit entry): Service.Apply refuses it with store.ErrConflict when
