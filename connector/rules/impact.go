@@ -3,8 +3,11 @@ package rules
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/shopspring/decimal"
 
@@ -247,34 +250,108 @@ func (s *Service) impact(ctx context.Context, shopID int64, current, proposed *p
 		cur = nil
 	}
 	t := newTally(currencyOf(current), currencyOf(proposed))
-	yes := true
-	filter := store.ProductFilter{Active: &yes, Sellable: &yes}
-	after := ""
-	for {
-		page, err := s.store.ProductPricingPage(ctx, shop.IWSAccountID, after, impactPage, filter)
+	err = s.eachListedPage(ctx, shop, func(page []*mirror.Product) error {
+		quotes, err := quoteAll(cur, next, page)
 		if err != nil {
-			return Impact{}, fmt.Errorf("rules: impact: %w", err)
+			return err
 		}
-		for _, p := range page {
-			if listing.Exclusion(shop, p) != "" {
-				continue
-			}
-			before, okBefore, ruleBefore, err := quote(cur, p)
-			if err != nil {
-				return Impact{}, err
-			}
-			now, okAfter, ruleAfter, err := quote(next, p)
-			if err != nil {
-				return Impact{}, err
-			}
-			t.add(p.SKU, before, now, okBefore, okAfter, ruleBefore, ruleAfter)
+		for i, q := range quotes {
+			t.add(page[i].SKU, q.before, q.after, q.okBefore, q.okAfter, q.ruleBefore, q.ruleAfter)
 		}
-		if len(page) < impactPage {
-			break
-		}
-		after = page[len(page)-1].SKU
+		return nil
+	})
+	if err != nil {
+		return Impact{}, err
 	}
 	return t.result(), nil
+}
+
+// eachListedPage calls fn with the products the shop lists (pricing columns only), a page at a
+// time. The next page is read while fn works on one: on two cores the reading and the pricing
+// of 10,000 products overlap.
+func (s *Service) eachListedPage(ctx context.Context, shop store.Shop, fn func([]*mirror.Product) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := make(chan []*mirror.Product, 1)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(pages)
+		yes := true
+		filter := store.ProductFilter{Active: &yes, Sellable: &yes}
+		after := ""
+		for {
+			page, err := s.store.ProductPricingPage(ctx, shop.IWSAccountID, after, impactPage, filter)
+			if err != nil {
+				readErr <- fmt.Errorf("rules: %w", err)
+				return
+			}
+			listed := page[:0:0]
+			for _, p := range page {
+				if listing.Exclusion(shop, p) == "" {
+					listed = append(listed, p)
+				}
+			}
+			select {
+			case pages <- listed:
+			case <-ctx.Done():
+				return
+			}
+			if len(page) < impactPage {
+				return
+			}
+			after = page[len(page)-1].SKU
+		}
+	}()
+	for page := range pages {
+		if err := fn(page); err != nil {
+			cancel()
+			for range pages { // let the reader see the cancel and close
+			}
+			return err
+		}
+	}
+	select {
+	case err := <-readErr:
+		return err
+	default:
+		return nil
+	}
+}
+
+// quotePair is one product priced under both documents.
+type quotePair struct {
+	before, after         decimal.Decimal
+	okBefore, okAfter     bool
+	ruleBefore, ruleAfter string
+}
+
+// quoteAll prices a page under both documents on every core: pricing, with its explanation,
+// is most of an impact's time.
+func quoteAll(cur, next *pricing.Pricer, page []*mirror.Product) ([]quotePair, error) {
+	out := make([]quotePair, len(page))
+	workers := min(runtime.GOMAXPROCS(0), max(len(page)/250, 1))
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(page); i += workers {
+				q := &out[i]
+				var err error
+				if q.before, q.okBefore, q.ruleBefore, err = quote(cur, page[i]); err != nil {
+					errs[w] = err
+					return
+				}
+				if q.after, q.okAfter, q.ruleAfter, err = quote(next, page[i]); err != nil {
+					errs[w] = err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
 }
 
 // quote prices p as its listing would be: ok false when it cannot be (no pricer, unsellable,

@@ -193,22 +193,12 @@ func (s *Service) Sample(ctx context.Context, shopID int64, n int) ([]string, er
 		return nil, fmt.Errorf("rules: sample: %w", err)
 	}
 	var listed []*mirror.Product
-	yes := true
-	after := ""
-	for {
-		page, err := s.store.ProductPricingPage(ctx, shop.IWSAccountID, after, impactPage, store.ProductFilter{Active: &yes, Sellable: &yes})
-		if err != nil {
-			return nil, fmt.Errorf("rules: sample: %w", err)
-		}
-		for _, p := range page {
-			if listing.Exclusion(shop, p) == "" {
-				listed = append(listed, p)
-			}
-		}
-		if len(page) < impactPage {
-			break
-		}
-		after = page[len(page)-1].SKU
+	err = s.eachListedPage(ctx, shop, func(page []*mirror.Product) error {
+		listed = append(listed, page...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return sample(listed, n), nil
 }

@@ -128,6 +128,7 @@ const proposedDoc = `{"currency":"USD","default":{"markup_percent":"25"},
 // the document before and after) and queues the shop's push; the count of listings it
 // re-prices comes back.
 func TestApplyEachEdit(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
 		first, err := e.svc.Get(e.ctx, e.shop.ID)
@@ -242,6 +243,7 @@ func equalPtr(a, b *int) bool {
 // shop or rule changes nothing, writes no audit entry and queues no push; an edit that changes
 // nothing is not recorded.
 func TestApplyRefusals(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
 		before, err := e.svc.Export(e.ctx, e.shop.ID)
@@ -304,6 +306,7 @@ func TestApplyRefusals(t *testing.T) {
 // TestImpactKnownSet: the histogram, counts, totals and largest changes of proposedDoc over the
 // known set.
 func TestImpactKnownSet(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
 		im, err := e.svc.Impact(e.ctx, e.shop.ID, parse(t, proposedDoc))
@@ -361,6 +364,7 @@ func TestImpactKnownSet(t *testing.T) {
 // TestPreview: chosen SKUs priced with the current and the proposed rules, each with every
 // step; unknown, filtered out and unpriceable SKUs say so.
 func TestPreview(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
 		items, err := e.svc.Preview(e.ctx, e.shop.ID, rules.PreviewRequest{Proposed: parse(t, proposedDoc),
@@ -436,6 +440,7 @@ func TestPreview(t *testing.T) {
 // TestPreviewSample: with no SKU a sample of the listed products is priced, the same every time,
 // spread over cost and categories.
 func TestPreviewSample(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
 		sample, err := e.svc.Sample(e.ctx, e.shop.ID, 3)
@@ -469,6 +474,7 @@ func TestPreviewSample(t *testing.T) {
 // TestSaveQueuesThePush: a saved edit's push job, worked, sends the new prices to the storefront:
 // as many price changes as the save said it queued.
 func TestSaveQueuesThePush(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
 		sfs := &shops.Storefronts{}
