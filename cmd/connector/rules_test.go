@@ -8,8 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/intcomex-connector/connector/connector/jobs"
 	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/connector/syncjob"
 	"github.com/intcomex-connector/connector/platforms/woocommerce/wootest"
 	"github.com/intcomex-connector/connector/pricing"
 )
@@ -45,9 +47,29 @@ func TestRulesImportExport(t *testing.T) {
 	if err := os.WriteFile(in, []byte(src), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := runCmd(ctx, e.env, "rules", "import", "--shop", shopID, in); err != nil {
+	imported, _, err := runCmd(ctx, e.env, "rules", "import", "--shop", shopID, in)
+	if err != nil {
 		t.Fatal(err)
 	}
+	if !strings.Contains(imported, "imported 2 margin rules") || !strings.Contains(imported, "push queued (job ") {
+		t.Errorf("import printed %q", imported)
+	}
+	// The import is in the shop's audit trail, by "cli", and queued the shop's push.
+	st = e.open(t)
+	changes, total, err := st.MarginRuleChanges(ctx, shop.ID, 0, 10)
+	if err != nil || total != 1 || changes[0].Actor != "cli" || changes[0].Action != "import" ||
+		!strings.Contains(changes[0].After, `"Notebooks"`) || strings.Contains(changes[0].Before, `"Notebooks"`) {
+		t.Errorf("audit trail after the import: %+v (%d), %v", changes, total, err)
+	}
+	jc, err := jobs.NewClient(st, jobs.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list, err := jc.List(ctx, jobs.ListFilter{Kinds: []string{syncjob.KindPushListings}}); err != nil || len(list) != 1 {
+		t.Errorf("push jobs after the import: %+v, %v", list, err)
+	}
+	_ = st.Close()
+
 	out, _, err := runCmd(ctx, e.env, "rules", "export", "--shop", shopID, "-")
 	if err != nil {
 		t.Fatal(err)
