@@ -284,7 +284,7 @@ func (s Shop) Disconnected() bool {
 
 // DisconnectShop forgets what the connector holds for a shop that uninstalled it or asked for
 // its data to be erased: its credentials become DisconnectedCredentials, and its listings,
-// margin rules and API call log rows are deleted, in one transaction. The shop row stays (name,
+// margin rules with their audit trail and API call log rows are deleted, in one transaction. The shop row stays (name,
 // platform, address), because the webhook_events rows that record the uninstall refer to it
 // and a merchant who reinstalls gets the same shop back with new credentials. Calling it again
 // changes nothing.
@@ -305,7 +305,7 @@ func (s *Store) DisconnectShop(ctx context.Context, id int64) error {
 		if res.RowsAffected == 0 {
 			return fmt.Errorf("shop %d: %w", id, ErrNotFound)
 		}
-		for _, m := range []any{&listingRow{}, &marginRuleRow{}, &apiCallRow{}} {
+		for _, m := range []any{&listingRow{}, &marginRuleRow{}, &marginRuleChangeRow{}, &apiCallRow{}} {
 			if err := tx.Where("shop_id = ?", id).Delete(m).Error; err != nil {
 				return err
 			}
