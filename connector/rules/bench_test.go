@@ -125,4 +125,3 @@ func BenchmarkSample10k(b *testing.B) {
 		}
 	})
 }
-
