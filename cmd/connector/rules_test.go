@@ -128,6 +128,22 @@ func TestRulesImportExport(t *testing.T) {
 		t.Errorf("rules changed by a refused import: %v\n%s", err, after)
 	}
 
+	// Rules are not secret: an import works without the secret key, and is audited too.
+	noKey := map[string]string{"CONNECTOR_DATABASE_URL": e.env["CONNECTOR_DATABASE_URL"]}
+	changed := filepath.Join(dir, "changed.json")
+	if err := os.WriteFile(changed, []byte(strings.Replace(src, `"markup_percent":"20"`, `"markup_percent":"25"`, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCmd(ctx, noKey, "rules", "import", "--shop", shopID, changed); err != nil {
+		t.Fatalf("import without the secret key: %v", err)
+	}
+	st = e.open(t)
+	changes, total, err = st.MarginRuleChanges(ctx, shop.ID, 0, 10)
+	_ = st.Close()
+	if err != nil || total != 2 || changes[0].Before != out || !strings.Contains(changes[0].After, `"25"`) {
+		t.Errorf("audit trail after the second import: %+v (%d), %v", changes, total, err)
+	}
+
 	if _, _, err := runCmd(ctx, e.env, "rules", "export", "--shop", "999", "-"); err == nil || !strings.Contains(err.Error(), "no shop 999") {
 		t.Errorf("unknown shop: %v", err)
 	}

@@ -235,7 +235,7 @@ func (s *Service) Impact(ctx context.Context, shopID int64, proposed *pricing.Ru
 const impactPage = 2000
 
 func (s *Service) impact(ctx context.Context, shopID int64, current, proposed *pricing.Rules) (Impact, error) {
-	shop, err := s.store.Shop(ctx, shopID)
+	shop, err := s.store.ShopWithoutCredentials(ctx, shopID)
 	if err != nil {
 		return Impact{}, fmt.Errorf("rules: impact: %w", err)
 	}

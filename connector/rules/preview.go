@@ -88,7 +88,7 @@ func (s *Service) Preview(ctx context.Context, shopID int64, req PreviewRequest)
 	if err != nil {
 		return nil, fmt.Errorf("rules: preview: %w", err)
 	}
-	shop, err := s.store.Shop(ctx, shopID)
+	shop, err := s.store.ShopWithoutCredentials(ctx, shopID)
 	if err != nil {
 		return nil, fmt.Errorf("rules: preview: %w", err)
 	}
@@ -188,7 +188,7 @@ func (s *Service) Sample(ctx context.Context, shopID int64, n int) ([]string, er
 		n = DefaultSample
 	}
 	n = min(n, MaxPreviewSKUs)
-	shop, err := s.store.Shop(ctx, shopID)
+	shop, err := s.store.ShopWithoutCredentials(ctx, shopID)
 	if err != nil {
 		return nil, fmt.Errorf("rules: sample: %w", err)
 	}

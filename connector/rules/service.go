@@ -303,7 +303,7 @@ const (
 // History returns page (1-based) of the shop's audit trail, newest first, perPage entries a page
 // (DefaultPerPage when 0 or less, at most MaxPerPage). An unknown shop wraps store.ErrNotFound.
 func (s *Service) History(ctx context.Context, shopID int64, page, perPage int) (History, error) {
-	if _, err := s.store.Shop(ctx, shopID); err != nil {
+	if _, err := s.store.ShopWithoutCredentials(ctx, shopID); err != nil {
 		return History{}, fmt.Errorf("rules: %w", err)
 	}
 	if perPage <= 0 {

@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/intcomex-connector/connector/connector/mirror"
+	"github.com/intcomex-connector/connector/connector/secret"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/store/storetest"
 )
@@ -152,4 +153,50 @@ func TestProductPricingPage(t *testing.T) {
 			t.Errorf("product = %+v", p)
 		}
 	})
+}
+
+// TestShopWithoutCredentials: a store without the secret key reads a shop's settings, not its
+// credentials.
+func TestShopWithoutCredentials(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	key, err := secret.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	box, err := secret.NewBox(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "sqlite:" + t.TempDir() + "/db.sqlite"
+	withKey, err := store.Open(ctx, url, nil, store.WithSecretBox(box))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer withKey.Close()
+	if err := withKey.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	shop := newShop(t, withKey)
+	noKey, err := store.Open(ctx, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer noKey.Close()
+	if _, err := noKey.Shop(ctx, shop.ID); err == nil {
+		t.Error("Shop opened the credentials without a key")
+	}
+	got, err := noKey.ShopWithoutCredentials(ctx, shop.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := shop
+	want.Credentials = ""
+	if got.String() != want.String() || got.Credentials != "" || got.Filters.ExcludeBrands[0] != "acme" ||
+		got.StockPolicy.Buffer != 2 || got.IWSAccountID != shop.IWSAccountID || got.Currency != "USD" {
+		t.Errorf("shop = %#v", got)
+	}
+	if _, err := noKey.ShopWithoutCredentials(ctx, shop.ID+1); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unknown shop: %v", err)
+	}
 }

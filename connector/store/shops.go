@@ -318,6 +318,17 @@ func (s *Store) DisconnectShop(ctx context.Context, id int64) error {
 	return nil
 }
 
+// ShopWithoutCredentials returns the shop with this id, or ErrNotFound, leaving Credentials
+// empty: it needs no secret box, for the readers of a shop's settings that never talk to its
+// storefront (connector/rules prices its catalog with its filters).
+func (s *Store) ShopWithoutCredentials(ctx context.Context, id int64) (Shop, error) {
+	var row shopRow
+	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return Shop{}, notFound("shop", err)
+	}
+	return shopOf(row, "")
+}
+
 func (s *Store) openShop(r shopRow) (Shop, error) {
 	if s.box == nil {
 		return Shop{}, fmt.Errorf("store: shop %d: %w", r.ID, errNoBox)
@@ -326,6 +337,11 @@ func (s *Store) openShop(r shopRow) (Shop, error) {
 	if err != nil {
 		return Shop{}, fmt.Errorf("store: shop %d: credentials: %w", r.ID, err)
 	}
+	return shopOf(r, creds)
+}
+
+// shopOf is the shop of a row, with its credentials already opened.
+func shopOf(r shopRow, creds string) (Shop, error) {
 	sh := Shop{
 		ID: r.ID, Name: r.Name, Platform: r.Platform, BaseURL: r.BaseURL, Credentials: creds,
 		IWSAccountID: r.IWSAccountID, Currency: r.Currency, FXRate: r.FXRate,
