@@ -25,23 +25,30 @@ import (
 type Impact struct {
 	// CurrencyBefore and CurrencyAfter are the currencies of the prices compared (the proposed
 	// document may change the shop's currency, and then every price moves).
-	CurrencyBefore, CurrencyAfter string
+	CurrencyBefore string `json:"currency_before"`
+	CurrencyAfter  string `json:"currency_after"`
 	// Products is how many products the shop lists.
-	Products int
+	Products int `json:"products"`
 	// Compared are those priced under both documents: Up + Down + Unchanged.
-	Compared, Up, Down, Unchanged int
+	Compared  int `json:"compared"`
+	Up        int `json:"up"`
+	Down      int `json:"down"`
+	Unchanged int `json:"unchanged"`
 	// NewlyPriced are products only the proposed document prices (the current one could not, or
 	// the shop has no pricing yet); NoLongerPriced the other way round (its cost currency does
 	// not fit the proposed document, so it would be taken off sale); Unpriced neither.
-	NewlyPriced, NoLongerPriced, Unpriced int
+	NewlyPriced    int `json:"newly_priced"`
+	NoLongerPriced int `json:"no_longer_priced"`
+	Unpriced       int `json:"unpriced"`
 	// TotalBefore and TotalAfter add up the prices of the Compared products.
-	TotalBefore, TotalAfter decimal.Decimal
+	TotalBefore decimal.Decimal `json:"total_before"`
+	TotalAfter  decimal.Decimal `json:"total_after"`
 	// Histogram counts the Compared products by percent change, every bucket present, in
 	// Buckets order; the counts add up to Compared.
-	Histogram []BucketCount
+	Histogram []BucketCount `json:"histogram"`
 	// Largest are the largest changes (at most MaxLargest): by the size of the percent change,
 	// then of the amount, then by SKU.
-	Largest []PriceMove
+	Largest []PriceMove `json:"largest"`
 }
 
 // Changed is how many listings would get another price: Up + Down.
@@ -55,14 +62,17 @@ func (im Impact) Repriced() int { return im.Up + im.Down + im.NewlyPriced + im.N
 // From < p ≤ To; "0" holds exactly unchanged prices (any change, however small, is outside it).
 // From or To is empty where the range is open.
 type Bucket struct {
-	Key      string // stable identifier, for translations and CSS: "lt-20", "-20..-10", …, "0", …, "gt20"
-	From, To string // percent bounds as text ("-20", "-10"); "" unbounded
+	// Key is a stable identifier, for translations and CSS: "lt-20", "-20..-10", …, "0", …, "gt20".
+	Key string `json:"key"`
+	// From and To are the percent bounds as text ("-20", "-10"); "" where unbounded.
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
 // BucketCount is a histogram bar.
 type BucketCount struct {
 	Bucket
-	Count int
+	Count int `json:"count"`
 }
 
 // Buckets are the histogram's ranges, in order.
@@ -126,12 +136,15 @@ func PercentChange(before, after decimal.Decimal) decimal.Decimal {
 
 // PriceMove is one product's change of price.
 type PriceMove struct {
-	SKU           string
-	Before, After decimal.Decimal
+	SKU    string          `json:"sku"`
+	Before decimal.Decimal `json:"before"`
+	After  decimal.Decimal `json:"after"`
 	// Amount is After − Before; Percent the change in percent (PercentChange).
-	Amount, Percent decimal.Decimal
+	Amount  decimal.Decimal `json:"amount"`
+	Percent decimal.Decimal `json:"percent"`
 	// RuleBefore and RuleAfter name the rules that priced it ("default" for the default action).
-	RuleBefore, RuleAfter string
+	RuleBefore string `json:"rule_before"`
+	RuleAfter  string `json:"rule_after"`
 }
 
 // MaxLargest is how many of the largest changes Impact keeps.

@@ -26,48 +26,48 @@ const (
 // PreviewRequest asks for the prices of some of a shop's products under a proposed document.
 type PreviewRequest struct {
 	// Proposed is the unsaved document (Service.Proposed makes one from an edit).
-	Proposed *pricing.Rules
+	Proposed *pricing.Rules `json:"proposed"`
 	// SKUs to price, at most MaxPreviewSKUs; repeats are priced once. None: a sample of Sample
 	// products (DefaultSample when 0) chosen by Service.Sample.
-	SKUs   []string
-	Sample int
+	SKUs   []string `json:"skus"`
+	Sample int      `json:"sample"`
 }
 
 // PreviewItem is one product priced with the shop's current rules and with the proposed ones.
 type PreviewItem struct {
-	SKU string
+	SKU string `json:"sku"`
 	// Found is false for a SKU that is not in the shop's IWS mirror; nothing else is set then.
-	Found        bool
-	Title        string // in the shop's language, as its listing is titled
-	Category     string // IWS category id
-	Brand        string // IWS brand name (its id when the name is unknown)
-	Cost         decimal.Decimal
-	CostCurrency string
+	Found        bool            `json:"found"`
+	Title        string          `json:"title"`    // in the shop's language, as its listing is titled
+	Category     string          `json:"category"` // IWS category id
+	Brand        string          `json:"brand"`    // IWS brand name (its id when the name is unknown)
+	Cost         decimal.Decimal `json:"cost"`
+	CostCurrency string          `json:"cost_currency"`
 	// Excluded says why the shop does not list the product, whatever its price (inactive,
 	// filtered, …); "" when it does. The product is priced all the same.
-	Excluded listing.Reason
-	Current  Quote
-	Proposed Quote
+	Excluded listing.Reason `json:"excluded"`
+	Current  Quote          `json:"current"`
+	Proposed Quote          `json:"proposed"`
 	// Move is the change of price when both documents price the product (nil otherwise), and
 	// Bucket the key of its histogram bucket (Buckets).
-	Move   *PriceMove
-	Bucket string
+	Move   *PriceMove `json:"move"`
+	Bucket string     `json:"bucket"`
 }
 
 // Quote is a product's price under one document, with every step of how it was reached.
 type Quote struct {
-	Priced   bool
-	Price    decimal.Decimal
-	Text     string // the price with exactly the currency's digits, as the storefront gets it
-	Currency string
+	Priced   bool            `json:"priced"`
+	Price    decimal.Decimal `json:"price"`
+	Text     string          `json:"text"` // the price with exactly the currency's digits, as the storefront gets it
+	Currency string          `json:"currency"`
 	// Explanation is pricing's step-by-step account (the rule chosen, the rules skipped and why,
 	// every intermediate value): what `connector pricing explain` prints.
-	Explanation pricing.ExplanationDoc
+	Explanation pricing.ExplanationDoc `json:"explanation"`
 	// Reason and Error say why there is no price: listing.ReasonUnsellable (no positive cost) or
 	// listing.ReasonUnpriceable (the cost currency does not fit the document) with pricing's
 	// message; or Error alone when the shop has no pricing yet.
-	Reason listing.Reason
-	Error  string
+	Reason listing.Reason `json:"reason"`
+	Error  string         `json:"error"`
 }
 
 // noPricingMessage is Quote.Error under a shop's current rules when it has none.

@@ -64,15 +64,15 @@ func New(st *store.Store, jobsClient *jobs.Client, logger *slog.Logger) (*Servic
 
 // Document is a shop's rules document as stored.
 type Document struct {
-	ShopID int64
-	Rules  *pricing.Rules
+	ShopID int64          `json:"shop_id"`
+	Rules  *pricing.Rules `json:"rules"`
 	// Revision is the id of the shop's newest audit entry (0: none): pass it to Edit.IfRevision
 	// so an edit of an index fails rather than change another rule than the one shown.
-	Revision int64
+	Revision int64 `json:"revision"`
 	// TryOrder lists the indexes of Rules.Rules in the order they are tried (see TryOrder).
-	TryOrder []int
+	TryOrder []int `json:"try_order"`
 	// Priced is false when the shop has no pricing yet (no default action; ErrNoPricing).
-	Priced bool
+	Priced bool `json:"priced"`
 }
 
 // Get returns the shop's rules document; an unknown shop gives an error wrapping
@@ -125,19 +125,19 @@ func (s *Service) Proposed(ctx context.Context, shopID int64, e Edit) (*pricing.
 // Saved is the outcome of Service.Apply.
 type Saved struct {
 	// Unchanged: the edit left the document as it was; nothing was written or queued.
-	Unchanged bool
+	Unchanged bool `json:"unchanged"`
 	// Change is the audit entry written.
-	Change Change
+	Change Change `json:"change"`
 	// Document is the shop's rules after the change.
-	Document Document
+	Document Document `json:"document"`
 	// PushJobID is the push_listings job that pushes the new prices (queued by this save, or a
 	// push of the shop already waiting to run).
-	PushJobID int64
+	PushJobID int64 `json:"push_job_id"`
 	// Queued is how many of the shop's listings the change re-prices (Impact.Repriced between
 	// the documents before and after): what the queued push sends for it.
-	Queued int
+	Queued int `json:"queued"`
 	// Impact is the change's effect on the shop's prices.
-	Impact Impact
+	Impact Impact `json:"impact"`
 }
 
 // maxActor bounds the actor's length (the audit column).
@@ -243,19 +243,20 @@ func auditEntry(shopID int64, actor string, e Edit, before, after *pricing.Rules
 
 // Change is one entry of a shop's audit trail.
 type Change struct {
-	ID     int64
-	ShopID int64
-	Actor  string // a user's email, or ActorCLI
-	Action Action
+	ID     int64  `json:"id"`
+	ShopID int64  `json:"shop_id"`
+	Actor  string `json:"actor"` // a user's email, or ActorCLI
+	Action Action `json:"action"`
 	// RuleName, FromIndex and ToIndex say which rule the change touched: its index before
 	// (update, move, delete) and after (create, update, move); empty and nil for settings and
 	// import.
-	RuleName  string
-	FromIndex *int
-	ToIndex   *int
-	At        time.Time
+	RuleName  string    `json:"rule_name"`
+	FromIndex *int      `json:"from_index"`
+	ToIndex   *int      `json:"to_index"`
+	At        time.Time `json:"at"`
 	// Before and After are the whole rules document, as the rules file writes it.
-	Before, After string
+	Before string `json:"before"`
+	After  string `json:"after"`
 }
 
 // BeforeRules decodes Before.
@@ -280,10 +281,10 @@ func changeOf(c store.MarginRuleChange) Change {
 
 // History is one page of a shop's audit trail.
 type History struct {
-	Changes []Change // newest first
-	Total   int      // entries in all
-	Page    int      // 1-based
-	PerPage int
+	Changes []Change `json:"changes"` // newest first
+	Total   int      `json:"total"`   // entries in all
+	Page    int      `json:"page"`    // 1-based
+	PerPage int      `json:"per_page"`
 }
 
 // Pages is the number of pages of the trail (at least 1).

@@ -2,6 +2,7 @@ package rules_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -341,6 +342,17 @@ func TestImpactKnownSet(t *testing.T) {
 		}
 		if !slices.Equal(got, wantLargest) {
 			t.Errorf("largest:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(wantLargest, "\n"))
+		}
+		// The JSON the API returns: snake_case, decimals as strings.
+		b, err := json.Marshal(im)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range []string{`"compared":5`, `"total_after":"402.5"`, `{"key":"-20..-10","from":"-20","to":"-10","count":2}`,
+			`{"sku":"C1","before":"130","after":"110","amount":"-20","percent":"-15.38","rule_before":"Cases","rule_after":"Cases"}`} {
+			if !strings.Contains(string(b), w) {
+				t.Errorf("JSON lacks %s:\n%s", w, b)
+			}
 		}
 
 		// Selling in EUR without an fx_rate prices E1 (its cost is in EUR) and none of the others.
