@@ -5,14 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 
 	"github.com/spf13/cobra"
 
-	"github.com/intcomex-connector/connector/connector/margin"
+	"github.com/intcomex-connector/connector/connector/rules"
 	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
-	"github.com/intcomex-connector/connector/pricing"
 )
 
 // newRulesCmd is `connector rules`: a shop's pricing rules in and out of the database, in the
@@ -33,11 +33,15 @@ a ` + shops.DefaultMarginPercent + `% margin; export, edit and import to refine 
 	return cmd
 }
 
-// openRulesStore opens the database for a rules command. Rules are not secret, so the secret key
-// is used when configured but not required.
-func openRulesStore(cmd *cobra.Command) (*store.Store, error) {
-	_, _, st, err := openCLI(cmd, false)
-	return st, err
+// newRulesService is the rules core of a rules command: its changes queue the push for the
+// running `connector serve` to work. Rules are not secret, so the commands open the database
+// with the secret key when configured but not required.
+func newRulesService(st *store.Store, logger *slog.Logger) (*rules.Service, error) {
+	jc, err := insertOnlyJobs(st, logger)
+	if err != nil {
+		return nil, err
+	}
+	return rules.New(st, jc, logger)
 }
 
 func newRulesImportCmd() *cobra.Command {
@@ -46,9 +50,11 @@ func newRulesImportCmd() *cobra.Command {
 		Use:   "import --shop ID FILE",
 		Short: "Replace a shop's margin rules, currency, tax and rounding with a rules file",
 		Long: `Import reads a rules file (FILE, or - for standard input), checks it and, when it has no
-problems, makes it the shop's pricing configuration in one transaction. A file with problems is
-refused with the list of all of them and nothing changes. The file's currency becomes the shop's:
-its store must sell in it.
+problems, makes it the shop's pricing configuration in one transaction, which also records the
+change in the shop's audit trail (actor "cli", the rules before and after) and queues a push of
+the shop's listings at their new prices for the running ` + "`connector serve`" + ` to work; it prints how
+many listings the new rules re-price. A file with problems is refused with the list of all of
+them and nothing changes. The file's currency becomes the shop's: its store must sell in it.
 
 ` + rulesFormatDoc,
 		Example:      `  connector rules import --shop 1 shop.json`,
@@ -69,22 +75,38 @@ its store must sell in it.
 			if err != nil {
 				return fmt.Errorf("rules import: %w", err)
 			}
-			rules, err := pricing.ParseRules(bytes.NewReader(data))
+			edit, err := rules.ParseImport(bytes.NewReader(data))
 			if err != nil {
 				return fmt.Errorf("rules import: %s: %w", name, err)
 			}
 			ctx := cmd.Context()
-			st, err := openRulesStore(cmd)
+			_, logger, st, err := openCLI(cmd, false)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			if err := margin.Replace(ctx, st, shopID, rules); errors.Is(err, store.ErrNotFound) {
-				return fmt.Errorf("rules import: no shop %d", shopID)
-			} else if err != nil {
+			svc, err := newRulesService(st, logger)
+			if err != nil {
 				return fmt.Errorf("rules import: %w", err)
 			}
-			_, err = fmt.Fprintf(cmd.OutOrStdout(), "shop %d: imported %d margin rules from %s\n", shopID, len(rules.Rules), name)
+			saved, err := svc.Apply(ctx, shopID, rules.ActorCLI, edit)
+			switch {
+			case errors.Is(err, store.ErrNotFound) && saved.Change.ID == 0:
+				return fmt.Errorf("rules import: no shop %d", shopID)
+			case err != nil:
+				return fmt.Errorf("rules import: %w", err)
+			}
+			out := cmd.OutOrStdout()
+			n := 0
+			if saved.Document.Rules != nil {
+				n = len(saved.Document.Rules.Rules)
+			}
+			if saved.Unchanged {
+				_, err = fmt.Fprintf(out, "shop %d: %d margin rules from %s, the same as before: nothing changed\n", shopID, n, name)
+				return err
+			}
+			_, err = fmt.Fprintf(out, "shop %d: imported %d margin rules from %s; %d listings to re-price, push queued (job %d)\n",
+				shopID, n, name, saved.Queued, saved.PushJobID)
 			return err
 		},
 	}
@@ -156,29 +178,29 @@ func newRulesExportCmd() *cobra.Command {
 				return errors.New("rules export: --shop ID is required")
 			}
 			ctx := cmd.Context()
-			st, err := openRulesStore(cmd)
+			_, logger, st, err := openCLI(cmd, false)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			rules, err := margin.Rules(ctx, st, shopID)
-			if errors.Is(err, store.ErrNotFound) {
-				return fmt.Errorf("rules export: no shop %d", shopID)
-			} else if err != nil {
+			svc, err := newRulesService(st, logger)
+			if err != nil {
 				return fmt.Errorf("rules export: %w", err)
 			}
-			if rules.Default == (pricing.Action{}) {
+			data, err := svc.Export(ctx, shopID)
+			switch {
+			case errors.Is(err, store.ErrNotFound):
+				return fmt.Errorf("rules export: no shop %d", shopID)
+			case errors.Is(err, rules.ErrNoPricing):
 				// Written out, it would be a file import refuses.
 				return fmt.Errorf("rules export: shop %d has no pricing yet, so none of its products is priced: import a rules file first (`connector rules --help` shows the format)", shopID)
-			}
-			var buf bytes.Buffer
-			if err := rules.WriteJSON(&buf); err != nil {
+			case err != nil:
 				return fmt.Errorf("rules export: %w", err)
 			}
 			if args[0] == "-" {
-				_, err = cmd.OutOrStdout().Write(buf.Bytes())
+				_, err = cmd.OutOrStdout().Write(data)
 			} else {
-				err = os.WriteFile(args[0], buf.Bytes(), 0o644)
+				err = os.WriteFile(args[0], data, 0o644)
 			}
 			if err != nil {
 				return fmt.Errorf("rules export: %w", err)

@@ -8,8 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/intcomex-connector/connector/connector/jobs"
 	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/connector/syncjob"
 	"github.com/intcomex-connector/connector/platforms/woocommerce/wootest"
 	"github.com/intcomex-connector/connector/pricing"
 )
@@ -45,9 +47,29 @@ func TestRulesImportExport(t *testing.T) {
 	if err := os.WriteFile(in, []byte(src), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := runCmd(ctx, e.env, "rules", "import", "--shop", shopID, in); err != nil {
+	imported, _, err := runCmd(ctx, e.env, "rules", "import", "--shop", shopID, in)
+	if err != nil {
 		t.Fatal(err)
 	}
+	if !strings.Contains(imported, "imported 2 margin rules") || !strings.Contains(imported, "push queued (job ") {
+		t.Errorf("import printed %q", imported)
+	}
+	// The import is in the shop's audit trail, by "cli", and queued the shop's push.
+	st = e.open(t)
+	changes, total, err := st.MarginRuleChanges(ctx, shop.ID, 0, 10)
+	if err != nil || total != 1 || changes[0].Actor != "cli" || changes[0].Action != "import" ||
+		!strings.Contains(changes[0].After, `"Notebooks"`) || strings.Contains(changes[0].Before, `"Notebooks"`) {
+		t.Errorf("audit trail after the import: %+v (%d), %v", changes, total, err)
+	}
+	jc, err := jobs.NewClient(st, jobs.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list, err := jc.List(ctx, jobs.ListFilter{Kinds: []string{syncjob.KindPushListings}}); err != nil || len(list) != 1 {
+		t.Errorf("push jobs after the import: %+v, %v", list, err)
+	}
+	_ = st.Close()
+
 	out, _, err := runCmd(ctx, e.env, "rules", "export", "--shop", shopID, "-")
 	if err != nil {
 		t.Fatal(err)
@@ -104,6 +126,22 @@ func TestRulesImportExport(t *testing.T) {
 	after, _, err := runCmd(ctx, e.env, "rules", "export", "--shop", shopID, "-")
 	if err != nil || after != out {
 		t.Errorf("rules changed by a refused import: %v\n%s", err, after)
+	}
+
+	// Rules are not secret: an import works without the secret key, and is audited too.
+	noKey := map[string]string{"CONNECTOR_DATABASE_URL": e.env["CONNECTOR_DATABASE_URL"]}
+	changed := filepath.Join(dir, "changed.json")
+	if err := os.WriteFile(changed, []byte(strings.Replace(src, `"markup_percent":"20"`, `"markup_percent":"25"`, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCmd(ctx, noKey, "rules", "import", "--shop", shopID, changed); err != nil {
+		t.Fatalf("import without the secret key: %v", err)
+	}
+	st = e.open(t)
+	changes, total, err = st.MarginRuleChanges(ctx, shop.ID, 0, 10)
+	_ = st.Close()
+	if err != nil || total != 2 || changes[0].Before != out || !strings.Contains(changes[0].After, `"25"`) {
+		t.Errorf("audit trail after the second import: %+v (%d), %v", changes, total, err)
 	}
 
 	if _, _, err := runCmd(ctx, e.env, "rules", "export", "--shop", "999", "-"); err == nil || !strings.Contains(err.Error(), "no shop 999") {

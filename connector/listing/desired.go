@@ -139,32 +139,16 @@ const (
 // rules), or the reason it must not be listed. Errors other than the reasons above (a pricing bug)
 // are returned.
 func Desire(shop store.Shop, pricer *pricing.Pricer, p *mirror.Product) (Desired, Reason, error) {
-	switch {
-	case !p.Active:
-		return Desired{}, ReasonInactive, nil
-	case !p.Sellable:
-		return Desired{}, ReasonUnsellable, nil
-	case !slices.ContainsFunc(shop.StockPolicy.SoldTypes(), func(t string) bool { return strings.EqualFold(t, p.Type) }):
-		return Desired{}, ReasonType, nil
-	case !shop.Filters.Includes(p.CategoryID, p.BrandID, p.Brand):
-		return Desired{}, ReasonFiltered, nil
+	if reason := Exclusion(shop, p); reason != "" {
+		return Desired{}, reason, nil
 	}
-	res, err := pricer.Price(pricing.Product{
-		SKU: p.SKU, Category: p.CategoryID, Brand: p.BrandID, Manufacturer: p.ManufacturerID,
-		Type: p.Type, Cost: p.Cost, CostCurrency: p.Currency,
-	})
-	switch {
-	case errors.Is(err, pricing.ErrUnsellable):
-		return Desired{}, ReasonUnsellable, nil
-	case errors.Is(err, pricing.ErrCostCurrency):
-		// Never guess a price: a product the rules cannot convert is not sold.
-		return Desired{}, ReasonUnpriceable, nil
-	case err != nil:
-		return Desired{}, "", fmt.Errorf("listing: price %s: %w", p.SKU, err)
+	res, reason, err := Price(pricer, p)
+	if reason != "" || err != nil {
+		return Desired{}, reason, err
 	}
 	d := Desired{
 		SKU:         p.SKU,
-		Title:       localized(shop.Locale, p),
+		Title:       Title(shop.Locale, p),
 		Price:       res.String(),
 		Currency:    res.Currency,
 		Images:      slices.Clone(p.Images),
@@ -197,8 +181,61 @@ func Desire(shop store.Shop, pricer *pricing.Pricer, p *mirror.Product) (Desired
 	return d, "", nil
 }
 
-// localized is the catalog description in the shop's locale, else in the other, else the SKU.
-func localized(locale string, p *mirror.Product) string {
+// Exclusion says why shop does not list p whatever its price (ReasonInactive, ReasonUnsellable,
+// ReasonType, ReasonFiltered), or "" when it does if its rules can price it. It reads only what
+// store.ProductPricingPage reads.
+func Exclusion(shop store.Shop, p *mirror.Product) Reason {
+	switch {
+	case !p.Active:
+		return ReasonInactive
+	case !p.Sellable:
+		return ReasonUnsellable
+	case !slices.ContainsFunc(shop.StockPolicy.SoldTypes(), func(t string) bool { return strings.EqualFold(t, p.Type) }):
+		return ReasonType
+	case !shop.Filters.Includes(p.CategoryID, p.BrandID, p.Brand):
+		return ReasonFiltered
+	}
+	return ""
+}
+
+// Price prices p with a shop's compiled rules, as its listing is priced: the result, or the
+// reason the product cannot be listed at any price (see UnpricedReason). Other errors (a
+// pricing bug) are returned.
+func Price(pricer *pricing.Pricer, p *mirror.Product) (pricing.Result, Reason, error) {
+	res, err := pricer.Price(PricingProduct(p))
+	if reason := UnpricedReason(err); reason != "" {
+		return res, reason, nil
+	}
+	if err != nil {
+		return res, "", fmt.Errorf("listing: price %s: %w", p.SKU, err)
+	}
+	return res, "", nil
+}
+
+// PricingProduct is what a shop's rules price p as.
+func PricingProduct(p *mirror.Product) pricing.Product {
+	return pricing.Product{
+		SKU: p.SKU, Category: p.CategoryID, Brand: p.BrandID, Manufacturer: p.ManufacturerID,
+		Type: p.Type, Cost: p.Cost, CostCurrency: p.Currency,
+	}
+}
+
+// UnpricedReason is the reason a pricing error keeps a product off the shop: ReasonUnsellable
+// (no positive cost), ReasonUnpriceable (the rules cannot convert its cost currency: never
+// guess a price); "" for any other error, or none.
+func UnpricedReason(err error) Reason {
+	switch {
+	case errors.Is(err, pricing.ErrUnsellable):
+		return ReasonUnsellable
+	case errors.Is(err, pricing.ErrCostCurrency):
+		return ReasonUnpriceable
+	}
+	return ""
+}
+
+// Title is a product's listing title in a shop of the locale: the catalog description in the
+// shop's locale, else in the other, else the MPN, else the SKU.
+func Title(locale string, p *mirror.Product) string {
 	first, second := p.DescriptionES, p.DescriptionEN
 	if locale == "en" {
 		first, second = second, first

@@ -424,3 +424,33 @@ func (s *Store) CountProducts(ctx context.Context, accountID int64) (ProductCoun
 	}
 	return ProductCounts{Total: c.Total, Active: deref(c.Active), Sellable: deref(c.Sellable), InStock: deref(c.InStock)}, nil
 }
+
+// pricingColumns are what ProductPricingPage reads: what pricing, the shop's filters and its
+// stock policy's sold types look at.
+var pricingColumns = []string{
+	"account_id", "sku", "brand_id", "brand", "manufacturer_id", "category_id", "type", "cost", "currency",
+	"sellable", "active",
+}
+
+// ProductPricingPage is ProductsPage reading only what pricing a product needs: AccountID, SKU,
+// BrandID, Brand, ManufacturerID, CategoryID, Type, Cost, Currency, Sellable and Active; every
+// other field of the products is zero. Re-pricing a whole catalog (connector/rules' impact of a
+// rules change) reads a tenth of the bytes this way. limit is at most 5000.
+func (s *Store) ProductPricingPage(ctx context.Context, accountID int64, afterSKU string, limit int, f ProductFilter) ([]*mirror.Product, error) {
+	if limit <= 0 || limit > 5000 {
+		limit = DefaultProductPage
+	}
+	q := s.db.WithContext(ctx).Select(pricingColumns).Where("account_id = ? AND sku > ?", accountID, afterSKU)
+	var rows []productRow
+	if err := f.apply(q).Order("sku").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: product pricing page: %w", err)
+	}
+	out := make([]*mirror.Product, len(rows))
+	for i, r := range rows {
+		out[i] = &mirror.Product{
+			AccountID: r.AccountID, SKU: r.SKU, BrandID: r.BrandID, Brand: r.Brand, ManufacturerID: r.ManufacturerID,
+			CategoryID: r.CategoryID, Type: r.Type, Cost: r.Cost, Currency: r.Currency, Sellable: r.Sellable, Active: r.Active,
+		}
+	}
+	return out, nil
+}

@@ -288,7 +288,7 @@ func (s Shop) Disconnected() bool {
 
 // DisconnectShop forgets what the connector holds for a shop that uninstalled it or asked for
 // its data to be erased: its credentials become DisconnectedCredentials, and its listings,
-// margin rules and API call log rows are deleted, in one transaction. The shop row stays (name,
+// margin rules with their audit trail and API call log rows are deleted, in one transaction. The shop row stays (name,
 // platform, address), because the webhook_events rows that record the uninstall refer to it
 // and a merchant who reinstalls gets the same shop back with new credentials. Calling it again
 // changes nothing.
@@ -309,7 +309,7 @@ func (s *Store) DisconnectShop(ctx context.Context, id int64) error {
 		if res.RowsAffected == 0 {
 			return fmt.Errorf("shop %d: %w", id, ErrNotFound)
 		}
-		for _, m := range []any{&listingRow{}, &marginRuleRow{}, &apiCallRow{}} {
+		for _, m := range []any{&listingRow{}, &marginRuleRow{}, &marginRuleChangeRow{}, &apiCallRow{}} {
 			if err := tx.Where("shop_id = ?", id).Delete(m).Error; err != nil {
 				return err
 			}
@@ -322,6 +322,17 @@ func (s *Store) DisconnectShop(ctx context.Context, id int64) error {
 	return nil
 }
 
+// ShopWithoutCredentials returns the shop with this id, or ErrNotFound, leaving Credentials
+// empty: it needs no secret box, for the readers of a shop's settings that never talk to its
+// storefront (connector/rules prices its catalog with its filters).
+func (s *Store) ShopWithoutCredentials(ctx context.Context, id int64) (Shop, error) {
+	var row shopRow
+	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return Shop{}, notFound("shop", err)
+	}
+	return shopOf(row, "")
+}
+
 func (s *Store) openShop(r shopRow) (Shop, error) {
 	if s.box == nil {
 		return Shop{}, fmt.Errorf("store: shop %d: %w", r.ID, errNoBox)
@@ -330,6 +341,11 @@ func (s *Store) openShop(r shopRow) (Shop, error) {
 	if err != nil {
 		return Shop{}, fmt.Errorf("store: shop %d: credentials: %w", r.ID, err)
 	}
+	return shopOf(r, creds)
+}
+
+// shopOf is the shop of a row, with its credentials already opened.
+func shopOf(r shopRow, creds string) (Shop, error) {
 	sh := Shop{
 		ID: r.ID, Name: r.Name, Platform: r.Platform, BaseURL: r.BaseURL, Credentials: creds,
 		IWSAccountID: r.IWSAccountID, Currency: r.Currency, FXRate: r.FXRate,

@@ -7,8 +7,10 @@
 // Runner.Verify reads one shop's storefront back and repairs what differs from what was pushed
 // (listing.Syncer.Verify, then the shop's plan and push); the verify_listings job (scheduled per
 // shop, daily by default) and `connector listings verify` call it. Runner.Reset resets one
-// listing (`connector listings reset`). Both hold the run lock of the shop's account, as a sync
-// does, so nothing else pushes to the shop meanwhile.
+// listing (`connector listings reset`). Runner.Push plans and pushes one shop from the mirror as
+// it is, without reading IWS: the push_listings job, which a change of the shop's pricing queues
+// (EnqueuePushTx, in the transaction of the change). Each holds the run lock of the shop's
+// account, as a sync does, so nothing else pushes to the shop meanwhile.
 //
 // Runs of one account are mutually exclusive across processes: a listing push of a shop must
 // never run concurrently with another push of the same shop (that is how duplicate storefront

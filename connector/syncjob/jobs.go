@@ -152,8 +152,8 @@ type PurgePolicy struct {
 	MaxRows int
 }
 
-// AddWorkers registers the sync workers (running through r), the listing verification worker and
-// the audit purge worker.
+// AddWorkers registers the sync workers (running through r), the listing verification and push
+// workers and the audit purge worker.
 func AddWorkers(ws *jobs.Workers, r *Runner, purge PurgePolicy) {
 	jobs.AddWorker(ws, syncWorker[SyncCatalog]{r: r, kind: catalog.KindCatalog})
 	jobs.AddWorker(ws, syncWorker[SyncPrices]{r: r, kind: catalog.KindPrices})
@@ -162,6 +162,7 @@ func AddWorkers(ws *jobs.Workers, r *Runner, purge PurgePolicy) {
 	jobs.AddWorker(ws, syncWorker[SyncAll]{r: r, kind: catalog.KindAll})
 	jobs.AddWorker(ws, purgeWorker{st: r.cfg.Store, policy: purge, logger: r.logger})
 	jobs.AddWorker(ws, verifyWorker{r: r})
+	jobs.AddWorker(ws, pushWorker{r: r})
 }
 
 type syncArgs interface {

@@ -166,10 +166,12 @@ type ListingCounts struct {
 
 // ShopSummary is one shop's part of a run.
 type ShopSummary struct {
-	ShopID    int64
-	Name      string
-	Platform  string
-	Changes   listing.ChangeSet
+	ShopID   int64
+	Name     string
+	Platform string
+	Changes  listing.ChangeSet
+	// Planned: the change set was stored in the listings table (the push follows).
+	Planned   bool
 	Push      listing.PushSummary
 	Unchanged int
 	// Err is why the shop was not (fully) pushed; its pending changes stay for the next run.
@@ -341,6 +343,7 @@ func (r *Runner) pushShopTo(ctx context.Context, ls *listing.Syncer, shop store.
 		ss.Err = fmt.Errorf("syncjob: shop %d (%s): %w", shop.ID, shop.Name, err)
 		return ss
 	}
+	ss.Planned = true
 	push, err := ls.Push(ctx, shop.ID, sf)
 	ss.Push = push
 	switch {
