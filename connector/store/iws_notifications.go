@@ -158,8 +158,14 @@ func (s *Store) recordIWSDelivery(ctx context.Context, d IWSDelivery) ([]IWSNoti
 		fresh = nil
 		lock := ""
 		if tx.dialect == migrations.MySQL {
-			// Locks the token's index range, so a concurrent delivery with the same token waits
-			// for this one and then sees its rows.
+			// Deliveries of one account take turns on the account's row: two deliveries locking
+			// the same empty token range (gap locks, which do not exclude each other) and then
+			// inserting into it deadlocked under load. The token read below is a locking read too,
+			// so it sees what the previous holder committed.
+			var id int64
+			if err := tx.sqlTx.QueryRowContext(ctx, `SELECT id FROM iws_accounts WHERE id = ? FOR UPDATE`, d.IWSAccountID).Scan(&id); err != nil {
+				return notFound("lock IWS account", err)
+			}
 			lock = " FOR UPDATE"
 		}
 		var other string
