@@ -69,3 +69,6 @@ func (u *UI) mountUsers(rt Routes) {
 	sa.POST("/account/tokens", u.apiAccountCreateToken)
 	sa.DELETE("/account/tokens/:token", u.apiAccountRevokeToken)
 }
+
+// The users service is what the section needs.
+var _ UserAdmin = (*users.Service)(nil)
