@@ -43,7 +43,7 @@ func init() {
 		WooURL: "https://shop.example", WooLink: "https://shop.example/wc-auth/v1/authorize?x=1", Manual: map[string]string{"url": "https://shop.example", "no-check": "1"},
 		Errors: map[string][]string{"domain": {"bad"}, "woo-url": {"bad"}, "key": {"is required"}}, ShopifyError: "x", WooError: "y", ManualError: "z"}
 	pageSamples["shops_webhooks"] = shopWebhooksData{Shop: sum, Health: shops.WebhookHealth{Applicable: true,
-		States: []platforms.WebhookState{{ID: "1", Topic: "order.created", URL: "https://c.example/w", Active: true, Status: "active"}},
+		States:  []platforms.WebhookState{{ID: "1", Topic: "order.created", URL: "https://c.example/w", Active: true, Status: "active"}},
 		Missing: []string{"order.updated"}, Disabled: []string{}}, Repaired: []platforms.WebhookState{{Topic: "order.updated", Changed: "created", Status: "active"}}}
 }
 
@@ -137,8 +137,8 @@ type routeCase struct {
 
 // checkRoutes runs the table in order (admin's requests may change things the next rows see)
 // and fails on a route of the router the table lacks among those whose path starts with one of
-// prefixes.
-func checkRoutes(t *testing.T, f *fixture, tests []routeCase, prefixes ...string) {
+// prefixes (its parameters replaced by params).
+func checkRoutes(t *testing.T, f *fixture, tests []routeCase, params *strings.Replacer, prefixes ...string) {
 	t.Helper()
 	covered := map[string]bool{}
 	for _, tt := range tests {
@@ -149,7 +149,7 @@ func checkRoutes(t *testing.T, f *fixture, tests []routeCase, prefixes ...string
 			if !strings.HasPrefix(r.Path, p) {
 				continue
 			}
-			path := strings.NewReplacer(":id", "1", ":token", "1").Replace(r.Path)
+			path := params.Replace(r.Path)
 			if !covered[r.Method+" "+path] {
 				t.Errorf("route %s %s is not in the table", r.Method, r.Path)
 			}
@@ -212,7 +212,7 @@ func TestShopsRoutesByRole(t *testing.T) {
 			{"POST", "/api/v1/shops/1/webhooks/repair", nil, "", apiWrite(200), [3]string{}},
 			{"POST", "/api/v1/shops/1/resume-orders", nil, "", apiWrite(200), [3]string{}},
 		}
-		checkRoutes(t, e.fixture, tests, "/shops", "/api/v1/shops")
+		checkRoutes(t, e.fixture, tests, strings.NewReplacer(":id", "1"), "/shops", "/api/v1/shops")
 
 		// Unknown shops are 404, as a page and as JSON.
 		if resp := e.do(t, e.as(admin, req{method: "GET", path: "/shops/99"})); resp.Code != 404 || !strings.Contains(resp.Body.String(), "There is no such shop.") {
