@@ -453,3 +453,63 @@ func TestUsersSupportSeesNoAdminControls(t *testing.T) {
 		t.Errorf("support sees a user: %d", resp.Code)
 	}
 }
+
+// TestShopsAndUsersPagesLabelledWithoutInlineCode renders every page of both sections, with its
+// forms (and their errors), in both languages: every control has a label, every button text,
+// and no page carries inline script or style.
+func TestShopsAndUsersPagesLabelledWithoutInlineCode(t *testing.T) {
+	t.Parallel()
+	st := storetest.New(t, migrations.SQLite, true)
+	se := newShopsEnv(t, st)
+	ue := newUsersEnv(t, storetest.New(t, migrations.SQLite, true))
+	control := regexp.MustCompile(`<(input|select|textarea)\b[^>]*>`)
+	id := regexp.MustCompile(`\bid="([^"]+)"`)
+	pages := []struct {
+		f *fixture
+		r req
+	}{
+		{se.fixture, req{method: "GET", path: "/shops"}},
+		{se.fixture, req{method: "GET", path: "/shops/1"}},
+		{se.fixture, req{method: "GET", path: "/shops/connect"}},
+		{se.fixture, req{method: "GET", path: "/shops/1/webhooks"}},
+		{se.fixture, req{method: "POST", path: "/shops/connect/woocommerce/keys", form: url.Values{"url": {"x"}}}},
+		{se.fixture, req{method: "POST", path: "/shops/1/settings", form: url.Values{"buffer": {"-1"}}}},
+		{ue.fixture, req{method: "GET", path: "/users"}},
+		{ue.fixture, req{method: "GET", path: "/users/3"}},
+		{ue.fixture, req{method: "GET", path: "/account"}},
+		{ue.fixture, req{method: "POST", path: "/users", form: url.Values{"email": {"x"}}}},
+	}
+	for _, lang := range []string{"en", "es"} {
+		for _, p := range pages {
+			r := p.r
+			r.headers = map[string]string{"Accept-Language": lang}
+			body := p.f.do(t, p.f.as(admin, r)).Body.String()
+			for _, bad := range []string{"<script>", "style=", "<style", "onclick", "onsubmit", "javascript:", "[["} {
+				if strings.Contains(body, bad) {
+					t.Errorf("%s %s (%s) has %q", r.method, r.path, lang, bad)
+				}
+			}
+			for _, c := range control.FindAllString(body, -1) {
+				if strings.Contains(c, `type="hidden"`) || strings.Contains(c, "aria-label=") {
+					continue
+				}
+				m := id.FindStringSubmatch(c)
+				if m == nil || !strings.Contains(body, `<label for="`+m[1]+`">`) {
+					t.Errorf("%s %s: control without a label: %s", r.method, r.path, c)
+				}
+			}
+			if strings.Contains(body, "></button>") {
+				t.Errorf("%s %s: a button without text", r.method, r.path)
+			}
+			ids := map[string]int{}
+			for _, m := range regexp.MustCompile(`\sid="([^"]+)"`).FindAllStringSubmatch(body, -1) {
+				ids[m[1]]++
+			}
+			for k, n := range ids {
+				if n > 1 {
+					t.Errorf("%s %s: id %q appears %d times", r.method, r.path, k, n)
+				}
+			}
+		}
+	}
+}
