@@ -63,7 +63,9 @@ func TestSettingsTextAndChangeFrom(t *testing.T) {
 // refuse sends nothing: the fake store's pings to the connector's public address stay here.
 type refuse struct{}
 
-func (refuse) RoundTrip(*http.Request) (*http.Response, error) { return nil, errors.New("no outside calls") }
+func (refuse) RoundTrip(*http.Request) (*http.Response, error) {
+	return nil, errors.New("no outside calls")
+}
 
 func TestCheckWebhookHealth(t *testing.T) {
 	t.Parallel()
