@@ -119,11 +119,16 @@ func NewUI(cfg UIConfig) (*UI, error) {
 //   - AdminPages: pages only admins may see at all (users and API tokens).
 //   - API: /api/v1, signed in by session or API token; non-safe methods need admin, as Pages.
 //   - AdminAPI: /api/v1 endpoints only admins may read.
+//   - SelfPages and SelfAPI: signed-in pages and /api/v1 endpoints whose state-changing
+//     requests every role may send, support included: only for what acts on the signed-in
+//     user's own account (their password, their API tokens). Nothing else belongs here.
 type Routes struct {
 	Pages      *gin.RouterGroup
 	AdminPages *gin.RouterGroup
 	API        *gin.RouterGroup
 	AdminAPI   *gin.RouterGroup
+	SelfPages  *gin.RouterGroup
+	SelfAPI    *gin.RouterGroup
 }
 
 // Mount registers the UI on r: /assets/, /login, /logout, /language, the pages, /api/v1, and
@@ -138,13 +143,17 @@ func (u *UI) Mount(r *gin.Engine) {
 	ui.POST("/logout", u.logout)
 	ui.POST("/language", u.setLanguage)
 
-	pages := ui.Group("", u.requireUser(false), u.writeGuard(false))
-	api := r.Group("/api/v1", u.securityHeaders, u.noStore, u.recoverPanic, u.crossOrigin(true), u.identify(true), u.requireUser(true), u.writeGuard(true))
+	signedIn := ui.Group("", u.requireUser(false))
+	pages := signedIn.Group("", u.writeGuard(false))
+	apiUser := r.Group("/api/v1", u.securityHeaders, u.noStore, u.recoverPanic, u.crossOrigin(true), u.identify(true), u.requireUser(true))
+	api := apiUser.Group("", u.writeGuard(true))
 	rt := Routes{
 		Pages:      pages,
 		AdminPages: pages.Group("", u.requireAdmin(false)),
 		API:        api,
 		AdminAPI:   api.Group("", u.requireAdmin(true)),
+		SelfPages:  signedIn,
+		SelfAPI:    apiUser,
 	}
 	u.routes = rt
 	u.mountRoutes(rt)
