@@ -1,9 +1,7 @@
 package admin
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -104,12 +102,7 @@ func (u *UI) orderPageData(d orders.Detail, live bool) orderPageData {
 	for _, e := range d.Timeline {
 		v := orderEventView{DetailEvent: e}
 		if s := strings.TrimSpace(string(e.Detail)); s != "" && s != "{}" && s != "null" {
-			var b bytes.Buffer
-			if json.Indent(&b, e.Detail, "", "  ") == nil {
-				v.DetailText = b.String()
-			} else {
-				v.DetailText = s
-			}
+			v.DetailText, _ = ordersPrettyJSON(s)
 		}
 		p.Events = append(p.Events, v)
 	}

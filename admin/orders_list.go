@@ -117,10 +117,10 @@ func orderURL(shopID int64, storefrontOrderID string) string {
 
 // ordersShopNames returns the shops' names by id; a failure is logged and leaves the names out
 // (the list shows ids).
-func (u *UI) ordersShopNames(ctx context.Context) ([]store.Shop, map[int64]string) {
-	shops, err := u.cfg.Orders.Store.ListShops(ctx)
+func (u *UI) ordersShopNames(ctx context.Context, st *store.Store) ([]store.Shop, map[int64]string) {
+	shops, err := st.ListShops(ctx)
 	if err != nil {
-		u.log.WarnContext(ctx, "admin: orders: shops", "err", err)
+		u.log.WarnContext(ctx, "admin: shop names", "err", err)
 		return nil, map[int64]string{}
 	}
 	names := make(map[int64]string, len(shops))
@@ -141,7 +141,7 @@ func (u *UI) ordersList(c *gin.Context) {
 		u.errorPage(c, http.StatusInternalServerError, "error.internal")
 		return
 	}
-	shops, names := u.ordersShopNames(ctx)
+	shops, names := u.ordersShopNames(ctx, u.cfg.Orders.Store)
 	d := ordersListData{Form: q.form, Errors: q.errs, States: store.OrderStates,
 		Filtered: q.filter.ShopID != 0 || len(q.filter.States) > 0 || q.filter.Search != "" || !q.filter.CreatedSince.IsZero() || !q.filter.CreatedUntil.IsZero()}
 	for _, s := range shops {
@@ -180,7 +180,7 @@ func (u *UI) apiOrdersList(c *gin.Context) {
 		u.apiFailure(c, err)
 		return
 	}
-	_, names := u.ordersShopNames(ctx)
+	_, names := u.ordersShopNames(ctx, u.cfg.Orders.Store)
 	items := make([]ordersListItemJSON, 0, len(res.Items))
 	for _, o := range res.Items {
 		items = append(items, ordersListItemJSON{ListItem: orders.ListItemOf(o), ShopName: names[o.ShopID]})

@@ -1,6 +1,8 @@
 package admin
 
 import (
+	"bytes"
+	"encoding/json"
 	"maps"
 	"net/url"
 	"slices"
@@ -185,4 +187,17 @@ func ordersFirstError(errs ordersFieldErrors) string {
 		return n + ": " + errs[n]
 	}
 	return ""
+}
+
+// ordersPrettyJSON is raw indented when it is JSON (ok), else raw as it is.
+func ordersPrettyJSON(raw string) (string, bool) {
+	t := strings.TrimSpace(raw)
+	if t == "" || !json.Valid([]byte(t)) {
+		return raw, false
+	}
+	var b bytes.Buffer
+	if err := json.Indent(&b, []byte(t), "", "  "); err != nil {
+		return raw, false
+	}
+	return b.String(), true
 }
