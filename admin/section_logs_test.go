@@ -3,6 +3,7 @@ package admin
 import (
 	"encoding/csv"
 	"encoding/json"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -240,4 +241,56 @@ func TestLogsCell(t *testing.T) {
 			t.Errorf("logsCell(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// TestOrdersAndLogsPagesMarkup: the pages of both sections, in both languages, carry no inline
+// script or style (the CSP forbids them), label every control, give every button text, and keep
+// the ids browser tests find them by.
+func TestOrdersAndLogsPagesMarkup(t *testing.T) {
+	t.Parallel()
+	eachOrdersWorld(t, func(t *testing.T, w *ordersWorld) {
+		control := regexp.MustCompile(`<(input|select|textarea)\b[^>]*>`)
+		idRE := regexp.MustCompile(`\bid="([^"]+)"`)
+		pages := map[string][]string{
+			"/orders":                          {`id="orders-search"`, `id="orders-filter"`, `<table id="orders"`, `data-order-id=`, `id="orders-held"`},
+			orderURL(w.shop.ID, "1001"):        {`id="order-timeline"`, `id="order-retry"`, `id="order-cancel"`, `id="order-refresh"`, `id="order-accept-cost"`, `id="order-summary"`},
+			"/logs":                            {`id="logs-filter"`, `<table id="logs"`, `data-call-id=`, `id="logs-csv"`},
+			"/logs/" + ids(w.placeOrder.ID)[0]: {`id="call-request"`, `id="call-response"`, `id="call-summary"`},
+			"/orders?state=nope":               {`id="orders-state-error"`},
+			"/logs?status=1":                   {`id="logs-status-error"`},
+		}
+		for path, want := range pages {
+			for _, lang := range []string{"en", "es"} {
+				resp := w.f.do(t, w.f.as(admin, req{method: "GET", path: path, headers: map[string]string{"Accept-Language": lang}}))
+				body := resp.Body.String()
+				for _, bad := range []string{"<script>", "style=", "<style", "onclick", "onsubmit", "onchange", "javascript:", "[["} {
+					if strings.Contains(body, bad) {
+						t.Errorf("%s (%s) has %q", path, lang, bad)
+					}
+				}
+				for _, c := range control.FindAllString(body, -1) {
+					if strings.Contains(c, `type="hidden"`) || strings.Contains(c, "aria-label=") {
+						continue
+					}
+					m := idRE.FindStringSubmatch(c)
+					if m == nil || !strings.Contains(body, `<label for="`+m[1]+`">`) {
+						t.Errorf("%s: control without a label: %s", path, c)
+					}
+				}
+				if strings.Contains(body, "></button>") {
+					t.Errorf("%s: a button without text", path)
+				}
+				for _, s := range want {
+					if !strings.Contains(body, s) {
+						t.Errorf("%s (%s) lacks %s", path, lang, s)
+					}
+				}
+			}
+		}
+		// Spanish.
+		body := w.f.do(t, w.f.as(admin, req{method: "GET", path: "/orders", headers: map[string]string{"Accept-Language": "es"}})).Body.String()
+		if !strings.Contains(body, "Pedido de Intcomex") || !strings.Contains(body, "retenido") {
+			t.Errorf("orders in Spanish: %s", body)
+		}
+	})
 }
