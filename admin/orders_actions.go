@@ -46,8 +46,8 @@ type orderActionResult struct {
 	flash string // the page's success message key
 }
 
-// errCancelClient marks a cancellation that could not get the shop's IWS client.
-var errCancelClient = errors.New("admin: the shop's IWS client")
+// errOrderCancelClient marks a cancellation that could not get the shop's IWS client.
+var errOrderCancelClient = errors.New("admin: the shop's IWS client")
 
 // orderRun performs action on o with the person's choices (acceptCost for a retry).
 func (u *UI) orderRun(ctx context.Context, action string, shop store.Shop, o store.Order, acceptCost bool) (orderActionResult, error) {
@@ -71,11 +71,11 @@ func (u *UI) orderRun(ctx context.Context, action string, shop store.Shop, o sto
 		var client orders.CancelIWS
 		if orders.CancelNeedsIWS(o) {
 			if d.CancelIWS == nil {
-				return r, errCancelClient
+				return r, errOrderCancelClient
 			}
 			c, err := d.CancelIWS(ctx, shop)
 			if err != nil {
-				return r, fmt.Errorf("%w: %w", errCancelClient, err)
+				return r, fmt.Errorf("%w: %w", errOrderCancelClient, err)
 			}
 			client = c
 		}
@@ -173,7 +173,7 @@ func (u *UI) orderFailure(ctx context.Context, err error, lang string) (int, str
 		return http.StatusConflict, u.i18n.T(lang, "orders.refused", refused.Reason)
 	case errors.Is(err, store.ErrConflict):
 		return http.StatusConflict, u.i18n.T(lang, "orders.changed")
-	case errors.Is(err, errCancelClient):
+	case errors.Is(err, errOrderCancelClient):
 		u.log.ErrorContext(ctx, "admin: order cancel: IWS client", "err", err)
 		return http.StatusInternalServerError, u.i18n.T(lang, "orders.iws_client")
 	default:

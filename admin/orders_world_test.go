@@ -27,7 +27,7 @@ import (
 type ordersWorld struct {
 	st    *store.Store
 	jobs  *jobs.Client
-	iws   *fakeCancelIWS
+	iws   *ordersFakeIWS
 	shop  store.Shop // WooCommerce "Tienda"
 	shop2 store.Shop // Shopify "Otra"
 	// held: held because an IWS cost rose; placed: placed, invoiced documents, written back;
@@ -39,14 +39,14 @@ type ordersWorld struct {
 	f                                        *fixture
 }
 
-// worldClock ticks a second on every reading, from the fixture's day: rows get distinct,
+// ordersClock ticks a second on every reading, from the fixture's day: rows get distinct,
 // ordered times.
-type worldClock struct {
+type ordersClock struct {
 	mu  sync.Mutex
 	now time.Time
 }
 
-func (c *worldClock) Now() time.Time {
+func (c *ordersClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(time.Second)
@@ -56,7 +56,7 @@ func (c *worldClock) Now() time.Time {
 // eachOrdersWorld runs fn on a fresh world per database.
 func eachOrdersWorld(t *testing.T, fn func(t *testing.T, w *ordersWorld)) {
 	t.Helper()
-	clock := &worldClock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	clock := &ordersClock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		fn(t, newOrdersWorld(t, st))
 	}, store.WithClock(clock.Now))
@@ -65,7 +65,7 @@ func eachOrdersWorld(t *testing.T, fn func(t *testing.T, w *ordersWorld)) {
 func newOrdersWorld(t *testing.T, st *store.Store) *ordersWorld {
 	t.Helper()
 	ctx := context.Background()
-	w := &ordersWorld{st: st, iws: &fakeCancelIWS{}}
+	w := &ordersWorld{st: st, iws: &ordersFakeIWS{}}
 	acct, err := st.SaveIWSAccount(ctx, store.IWSAccount{Name: "default", Environment: store.EnvironmentTest,
 		BaseURL: "https://iws.example/v1/", APIKey: "k", AccessKey: "a"})
 	if err != nil {
@@ -130,7 +130,7 @@ func newOrdersWorld(t *testing.T, st *store.Store) *ordersWorld {
 			CancelIWS: func(context.Context, store.Shop) (orders.CancelIWS, error) { return w.iws, nil },
 			Storefront: func(_ context.Context, shopID int64) (platforms.Orders, error) {
 				if shopID == w.shop.ID {
-					return fakeLiveOrders{}, nil
+					return ordersFakeLive{}, nil
 				}
 				return nil, errors.New("shop 2: no credentials")
 			}}
@@ -171,18 +171,18 @@ func (w *ordersWorld) call(t *testing.T, c store.APICall) store.APICall {
 	return c
 }
 
-// fakeCancelIWS cancels orders at IWS, or refuses as IWS does once an order ships.
-type fakeCancelIWS struct {
+// ordersFakeIWS cancels orders at IWS, or refuses as IWS does once an order ships.
+type ordersFakeIWS struct {
 	mu        sync.Mutex
 	refuse    bool
 	cancelled []string
 }
 
-func (f *fakeCancelIWS) GetOrder(_ context.Context, number string) (*iws.SalesOrder, error) {
+func (f *ordersFakeIWS) GetOrder(_ context.Context, number string) (*iws.SalesOrder, error) {
 	return nil, &iws.Error{Method: "GetOrder", HTTPStatus: http.StatusNotFound, Message: "order " + number + " not found"}
 }
 
-func (f *fakeCancelIWS) CancelOrder(_ context.Context, number string) (*iws.SalesOrder, error) {
+func (f *ordersFakeIWS) CancelOrder(_ context.Context, number string) (*iws.SalesOrder, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.refuse {
@@ -192,22 +192,22 @@ func (f *fakeCancelIWS) CancelOrder(_ context.Context, number string) (*iws.Sale
 	return &iws.SalesOrder{OrderNumber: iws.String(number)}, nil
 }
 
-func (f *fakeCancelIWS) set(refuse bool) {
+func (f *ordersFakeIWS) set(refuse bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.refuse = refuse
 }
 
-func (f *fakeCancelIWS) cancelledNumbers() []string {
+func (f *ordersFakeIWS) cancelledNumbers() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]string(nil), f.cancelled...)
 }
 
-// fakeLiveOrders reads every order as paid and processing (GetOrder only).
-type fakeLiveOrders struct{ platforms.Orders }
+// ordersFakeLive reads every order as paid and processing (GetOrder only).
+type ordersFakeLive struct{ platforms.Orders }
 
-func (fakeLiveOrders) GetOrder(_ context.Context, id string) (platforms.Order, error) {
+func (ordersFakeLive) GetOrder(_ context.Context, id string) (platforms.Order, error) {
 	return platforms.Order{ID: id, Number: "#" + id, Status: platforms.OrderProcessing, PlatformStatus: "processing", Paid: true,
 		Currency: "USD", Total: "122.00"}, nil
 }

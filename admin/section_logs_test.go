@@ -35,24 +35,24 @@ func TestLogsList(t *testing.T) {
 			name, query string
 			want        []string
 		}{
-			{"newest first", "", ids(na, cat, wb, place)},
-			{"system", "system=iws", ids(cat, place)},
-			{"method", "method=GetCatalog", ids(cat)},
-			{"http method", "http_method=put", ids(wb)},
-			{"status", "status=500", ids(wb)},
-			{"2xx", "outcome=2xx", ids(cat, place)},
-			{"no answer", "outcome=error", ids(na)},
-			{"failed", "outcome=failed", ids(na, wb)},
-			{"order", "order=" + order, ids(wb, place)},
-			{"sync run", "run=run-7", ids(cat)},
-			{"job", "job=21", ids(wb, place)},
-			{"shop", "shop=" + strconv.FormatInt(w.shop2.ID, 10), ids(na)},
-			{"text", "q=wp-json", ids(wb)},
-			{"days", "from=2026-02-27&to=2026-02-28", ids(cat)},
-			{"since a day", "from=2026-03-01", ids(na, wb, place)},
-			{"slowest first", "sort=duration&dir=desc", ids(na, cat, place, wb)},
-			{"by status", "sort=status&dir=asc", ids(na, place, cat, wb)},
-			{"page 2", "per=3&page=2", ids(place)},
+			{"newest first", "", ordersIDs(na, cat, wb, place)},
+			{"system", "system=iws", ordersIDs(cat, place)},
+			{"method", "method=GetCatalog", ordersIDs(cat)},
+			{"http method", "http_method=put", ordersIDs(wb)},
+			{"status", "status=500", ordersIDs(wb)},
+			{"2xx", "outcome=2xx", ordersIDs(cat, place)},
+			{"no answer", "outcome=error", ordersIDs(na)},
+			{"failed", "outcome=failed", ordersIDs(na, wb)},
+			{"order", "order=" + order, ordersIDs(wb, place)},
+			{"sync run", "run=run-7", ordersIDs(cat)},
+			{"job", "job=21", ordersIDs(wb, place)},
+			{"shop", "shop=" + strconv.FormatInt(w.shop2.ID, 10), ordersIDs(na)},
+			{"text", "q=wp-json", ordersIDs(wb)},
+			{"days", "from=2026-02-27&to=2026-02-28", ordersIDs(cat)},
+			{"since a day", "from=2026-03-01", ordersIDs(na, wb, place)},
+			{"slowest first", "sort=duration&dir=desc", ordersIDs(na, cat, place, wb)},
+			{"by status", "sort=status&dir=asc", ordersIDs(na, place, cat, wb)},
+			{"page 2", "per=3&page=2", ordersIDs(place)},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -60,7 +60,7 @@ func TestLogsList(t *testing.T) {
 				if resp.Code != 200 {
 					t.Fatalf("status %d: %s", resp.Code, resp.Body)
 				}
-				if got := rowIDs(resp.Body.String(), "data-call-id"); !slices.Equal(got, tt.want) {
+				if got := ordersRowIDs(resp.Body.String(), "data-call-id"); !slices.Equal(got, tt.want) {
 					t.Errorf("rows %v, want %v", got, tt.want)
 				}
 				api := w.f.do(t, w.f.as(support, req{method: "GET", path: "/api/v1/logs?" + tt.query}))
@@ -193,7 +193,7 @@ func TestLogsCall(t *testing.T) {
 				t.Errorf("call page lacks %q", want)
 			}
 		}
-		checkNoWriteControls(t, body)
+		ordersCheckNoWriteControls(t, body)
 		// A text body is shown escaped, as it is.
 		body = w.f.do(t, w.f.as(support, req{method: "GET", path: "/logs/" + strconv.FormatInt(w.catalog.ID, 10)})).Body.String()
 		if !strings.Contains(body, "plain &lt;script&gt;alert(1)&lt;/script&gt; text") || strings.Contains(body, "<script>alert") ||
@@ -252,12 +252,12 @@ func TestOrdersAndLogsPagesMarkup(t *testing.T) {
 		control := regexp.MustCompile(`<(input|select|textarea)\b[^>]*>`)
 		idRE := regexp.MustCompile(`\bid="([^"]+)"`)
 		pages := map[string][]string{
-			"/orders":                          {`id="orders-search"`, `id="orders-filter"`, `<table id="orders"`, `data-order-id=`, `id="orders-held"`},
-			orderURL(w.shop.ID, "1001"):        {`id="order-timeline"`, `id="order-retry"`, `id="order-cancel"`, `id="order-refresh"`, `id="order-accept-cost"`, `id="order-summary"`},
-			"/logs":                            {`id="logs-filter"`, `<table id="logs"`, `data-call-id=`, `id="logs-csv"`},
-			"/logs/" + ids(w.placeOrder.ID)[0]: {`id="call-request"`, `id="call-response"`, `id="call-summary"`},
-			"/orders?state=nope":               {`id="orders-state-error"`},
-			"/logs?status=1":                   {`id="logs-status-error"`},
+			"/orders":                                {`id="orders-search"`, `id="orders-filter"`, `<table id="orders"`, `data-order-id=`, `id="orders-held"`},
+			orderURL(w.shop.ID, "1001"):              {`id="order-timeline"`, `id="order-retry"`, `id="order-cancel"`, `id="order-refresh"`, `id="order-accept-cost"`, `id="order-summary"`},
+			"/logs":                                  {`id="logs-filter"`, `<table id="logs"`, `data-call-id=`, `id="logs-csv"`},
+			"/logs/" + ordersIDs(w.placeOrder.ID)[0]: {`id="call-request"`, `id="call-response"`, `id="call-summary"`},
+			"/orders?state=nope":                     {`id="orders-state-error"`},
+			"/logs?status=1":                         {`id="logs-status-error"`},
 		}
 		for path, want := range pages {
 			for _, lang := range []string{"en", "es"} {

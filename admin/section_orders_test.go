@@ -104,7 +104,7 @@ func TestOrdersAndLogsRoutesByRole(t *testing.T) {
 							t.Errorf("support's refresh queued job %d", job.ID)
 						}
 					case who == support && r.method == "GET" && !strings.HasPrefix(r.path, "/api/") && !strings.HasSuffix(r.path, ".csv"):
-						checkNoWriteControls(t, resp.Body.String())
+						ordersCheckNoWriteControls(t, resp.Body.String())
 					}
 				})
 			}
@@ -115,9 +115,9 @@ func TestOrdersAndLogsRoutesByRole(t *testing.T) {
 	})
 }
 
-// checkNoWriteControls fails on a form that changes anything other than the layout's own
+// ordersCheckNoWriteControls fails on a form that changes anything other than the layout's own
 // (sign out, language) or an action button of the order page.
-func checkNoWriteControls(t *testing.T, body string) {
+func ordersCheckNoWriteControls(t *testing.T, body string) {
 	t.Helper()
 	forms := regexp.MustCompile(`<form method="post" action="([^"]*)"`).FindAllStringSubmatch(body, -1)
 	for _, m := range forms {
@@ -132,16 +132,16 @@ func checkNoWriteControls(t *testing.T, body string) {
 	}
 }
 
-// rowIDs are the data-order-id (or data-call-id) values of a list page's rows, in order.
-func rowIDs(body, attr string) []string {
+// ordersRowIDs are the data-order-id (or data-call-id) values of a list page's rows, in order.
+func ordersRowIDs(body, attr string) []string {
 	var ids []string
-	for _, m := range regexp.MustCompile(`<tr ` + attr + `="(\d+)"`).FindAllStringSubmatch(body, -1) {
+	for _, m := range regexp.MustCompile(`<tr `+attr+`="(\d+)"`).FindAllStringSubmatch(body, -1) {
 		ids = append(ids, m[1])
 	}
 	return ids
 }
 
-func ids(vs ...int64) []string {
+func ordersIDs(vs ...int64) []string {
 	out := make([]string, len(vs))
 	for i, v := range vs {
 		out[i] = strconv.FormatInt(v, 10)
@@ -157,18 +157,18 @@ func TestOrdersList(t *testing.T) {
 			name, query string
 			want        []string // row ids in order
 		}{
-			{"newest first", "", ids(w.cancelled.ID, w.gid.ID, w.placed.ID, w.held.ID)},
-			{"shop", "shop=" + shop, ids(w.placed.ID, w.held.ID)},
-			{"state", "state=received", ids(w.gid.ID)},
-			{"held only", "held=1", ids(w.held.ID)},
-			{"search storefront number", "q=5512", ids(w.gid.ID)},
-			{"search Intcomex number", "q=ix2", ids(w.placed.ID)},
-			{"search customer number", "q=W" + shop2 + "N5600", ids(w.cancelled.ID)},
-			{"received that day", "from=2026-03-01&to=2026-03-01", ids(w.cancelled.ID, w.gid.ID, w.placed.ID, w.held.ID)},
+			{"newest first", "", ordersIDs(w.cancelled.ID, w.gid.ID, w.placed.ID, w.held.ID)},
+			{"shop", "shop=" + shop, ordersIDs(w.placed.ID, w.held.ID)},
+			{"state", "state=received", ordersIDs(w.gid.ID)},
+			{"held only", "held=1", ordersIDs(w.held.ID)},
+			{"search storefront number", "q=5512", ordersIDs(w.gid.ID)},
+			{"search Intcomex number", "q=ix2", ordersIDs(w.placed.ID)},
+			{"search customer number", "q=W" + shop2 + "N5600", ordersIDs(w.cancelled.ID)},
+			{"received that day", "from=2026-03-01&to=2026-03-01", ordersIDs(w.cancelled.ID, w.gid.ID, w.placed.ID, w.held.ID)},
 			{"received later", "from=2026-03-02", nil},
-			{"sort by state", "sort=state&dir=asc", ids(w.cancelled.ID, w.held.ID, w.placed.ID, w.gid.ID)},
-			{"oldest first", "sort=created&dir=asc", ids(w.held.ID, w.placed.ID, w.gid.ID, w.cancelled.ID)},
-			{"page 2", "per=3&page=2", ids(w.held.ID)},
+			{"sort by state", "sort=state&dir=asc", ordersIDs(w.cancelled.ID, w.held.ID, w.placed.ID, w.gid.ID)},
+			{"oldest first", "sort=created&dir=asc", ordersIDs(w.held.ID, w.placed.ID, w.gid.ID, w.cancelled.ID)},
+			{"page 2", "per=3&page=2", ordersIDs(w.held.ID)},
 			{"past the end", "page=9", nil},
 		}
 		for _, tt := range tests {
@@ -177,7 +177,7 @@ func TestOrdersList(t *testing.T) {
 				if resp.Code != 200 {
 					t.Fatalf("status %d: %s", resp.Code, resp.Body)
 				}
-				if got := rowIDs(resp.Body.String(), "data-order-id"); !slices.Equal(got, tt.want) {
+				if got := ordersRowIDs(resp.Body.String(), "data-order-id"); !slices.Equal(got, tt.want) {
 					t.Errorf("rows %v, want %v", got, tt.want)
 				}
 				// The API answers the same rows for the same parameters.
@@ -349,8 +349,8 @@ func TestOrderPage(t *testing.T) {
 	})
 }
 
-// flashOf is the flash message a redirect sets (its key).
-func flashOf(resp *httptest.ResponseRecorder) string {
+// ordersFlashOf is the flash message a redirect sets (its key).
+func ordersFlashOf(resp *httptest.ResponseRecorder) string {
 	if c := cookie(resp, flashCookie); c != nil {
 		return c.Value
 	}
@@ -382,8 +382,8 @@ func TestOrderActions(t *testing.T) {
 		// Retry of a cost hold, accepting the cost: back to received, place_order queued, the
 		// cost basis raised.
 		resp = post(held+"/retry", url.Values{"accept_cost": {"1"}})
-		if resp.Code != 303 || resp.Header().Get("Location") != held || flashOf(resp) != "success:orders.flash.retried" {
-			t.Fatalf("retry: %d %q %q %s", resp.Code, resp.Header().Get("Location"), flashOf(resp), resp.Body)
+		if resp.Code != 303 || resp.Header().Get("Location") != held || ordersFlashOf(resp) != "success:orders.flash.retried" {
+			t.Fatalf("retry: %d %q %q %s", resp.Code, resp.Header().Get("Location"), ordersFlashOf(resp), resp.Body)
 		}
 		o := w.order(t, w.held.ID)
 		if o.State != store.OrderReceived || o.HoldCode != "" || !o.Lines[0].CostBasis.Decimal.Equal(o.Lines[0].Cost.Decimal) {
@@ -398,8 +398,8 @@ func TestOrderActions(t *testing.T) {
 			t.Errorf("no flash on the order page")
 		}
 		// Again: the job is already queued.
-		if resp = post(held+"/retry", url.Values{}); resp.Code != 303 || flashOf(resp) != "success:orders.flash.retried_queued" {
-			t.Errorf("second retry: %d %q", resp.Code, flashOf(resp))
+		if resp = post(held+"/retry", url.Values{}); resp.Code != 303 || ordersFlashOf(resp) != "success:orders.flash.retried_queued" {
+			t.Errorf("second retry: %d %q", resp.Code, ordersFlashOf(resp))
 		}
 
 		// Retry of a cancelled order: refused in words.
@@ -419,8 +419,8 @@ func TestOrderActions(t *testing.T) {
 		}
 		// Confirmed, an order never placed: cancelled here, IWS not asked.
 		resp = post(gid+"/cancel", url.Values{"confirmed": {"yes"}})
-		if resp.Code != 303 || flashOf(resp) != "success:orders.flash.cancelled" || w.order(t, w.gid.ID).State != store.OrderCancelled {
-			t.Errorf("cancel: %d %q %s", resp.Code, flashOf(resp), resp.Body)
+		if resp.Code != 303 || ordersFlashOf(resp) != "success:orders.flash.cancelled" || w.order(t, w.gid.ID).State != store.OrderCancelled {
+			t.Errorf("cancel: %d %q %s", resp.Code, ordersFlashOf(resp), resp.Body)
 		}
 
 		// An invoiced order: refused, IWS cancels only before it ships.
@@ -437,8 +437,8 @@ func TestOrderActions(t *testing.T) {
 				t.Errorf("api refresh: %d %s, want %s", api.Code, api.Body, want)
 			}
 		}
-		if resp = post(placed+"/refresh", url.Values{}); resp.Code != 303 || flashOf(resp) != "success:orders.flash.refresh_queued" {
-			t.Errorf("refresh: %d %q", resp.Code, flashOf(resp))
+		if resp = post(placed+"/refresh", url.Values{}); resp.Code != 303 || ordersFlashOf(resp) != "success:orders.flash.refresh_queued" {
+			t.Errorf("refresh: %d %q", resp.Code, ordersFlashOf(resp))
 		}
 
 		// A placed order IWS refuses to cancel: the refusal in IWS's words, and the timeline
@@ -464,8 +464,8 @@ func TestOrderActions(t *testing.T) {
 		// IWS now cancels: the order is cancelled at IWS and its write-back queued.
 		w.iws.set(false)
 		resp = post(placed+"/cancel", url.Values{"confirmed": {"yes"}})
-		if resp.Code != 303 || flashOf(resp) != "success:orders.flash.cancelled_at_iws" || w.order(t, w.placed.ID).State != store.OrderCancelled {
-			t.Errorf("cancel at IWS: %d %q %s", resp.Code, flashOf(resp), resp.Body)
+		if resp.Code != 303 || ordersFlashOf(resp) != "success:orders.flash.cancelled_at_iws" || w.order(t, w.placed.ID).State != store.OrderCancelled {
+			t.Errorf("cancel at IWS: %d %q %s", resp.Code, ordersFlashOf(resp), resp.Body)
 		}
 		if got := w.iws.cancelledNumbers(); !slices.Equal(got, []string{"IX2"}) {
 			t.Errorf("IWS cancelled %v", got)
@@ -578,7 +578,7 @@ func TestOrdersListLinks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c, _ := ginContext(tt.target)
+			c, _ := ordersGinContext(tt.target)
 			pg, sorts := ordersListLinks(c, tt.page, tt.shown, tt.total, store.OrderSorts)
 			if pg.PrevURL != tt.prev || pg.NextURL != tt.next || pg.From != tt.from || pg.To != tt.to || pg.Page != tt.current || pg.Pages != tt.of {
 				t.Errorf("pager %+v", pg)
@@ -590,8 +590,8 @@ func TestOrdersListLinks(t *testing.T) {
 	}
 }
 
-// ginContext is a gin context of a GET of target.
-func ginContext(target string) (*gin.Context, *httptest.ResponseRecorder) {
+// ordersGinContext is a gin context of a GET of target.
+func ordersGinContext(target string) (*gin.Context, *httptest.ResponseRecorder) {
 	resp := httptest.NewRecorder()
 	c, _ := gin.CreateTestContext(resp)
 	c.Request = httptest.NewRequest(http.MethodGet, target, nil)
