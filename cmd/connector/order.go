@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -19,8 +18,6 @@ import (
 	"github.com/intcomex-connector/connector/connector/jobs"
 	"github.com/intcomex-connector/connector/connector/orders"
 	"github.com/intcomex-connector/connector/connector/store"
-	"github.com/intcomex-connector/connector/internal/correlation"
-	"github.com/intcomex-connector/connector/platforms"
 )
 
 // newOrderCmd is `connector order`: one storefront order, seen whole, and what a person can do
@@ -87,96 +84,6 @@ func openOrder(cmd *cobra.Command, shopArg, orderArg string) (Config, *slog.Logg
 	return cfg, logger, st, shop, o, nil
 }
 
-// iwsStatusNames are the words of IWS order statuses.
-var iwsStatusNames = map[int]string{1: "open", 2: "in process", 3: "back order", 4: "ready to deliver", 5: "invoiced",
-	6: "cancelled", 7: "delivered"}
-
-func iwsStatusName(code int) string {
-	if code == 0 {
-		return ""
-	}
-	if n, ok := iwsStatusNames[code]; ok {
-		return fmt.Sprintf("%d %s", code, n)
-	}
-	return strconv.Itoa(code)
-}
-
-// orderShowJSON is `connector order show --json`'s object.
-type orderShowJSON struct {
-	Shop                  shopRefJSON         `json:"shop"`
-	ID                    int64               `json:"id"`
-	StorefrontOrderID     string              `json:"storefront_order_id"`
-	StorefrontOrderNumber string              `json:"storefront_order_number"`
-	CustomerOrderNumber   string              `json:"customer_order_number"`
-	State                 string              `json:"state"`
-	HoldCode              string              `json:"hold_code"`
-	HoldReason            string              `json:"hold_reason"`
-	Storefront            orderStorefrontJSON `json:"storefront"`
-	Intcomex              orderIntcomexJSON   `json:"intcomex"`
-	Lines                 []orderLineJSON     `json:"lines"`
-	Serials               json.RawMessage     `json:"serials"`
-	Tracking              json.RawMessage     `json:"tracking"`
-	WrittenBackAt         *time.Time          `json:"written_back_at"`
-	Timeline              []orderEventJSON    `json:"timeline"`
-	CreatedAt             time.Time           `json:"created_at"`
-	UpdatedAt             time.Time           `json:"updated_at"`
-}
-
-// orderStorefrontJSON is the storefront side: as recorded, and as read live now.
-type orderStorefrontJSON struct {
-	Status    string           `json:"status"`
-	Currency  string           `json:"currency"`
-	Total     string           `json:"total"`
-	PaidAt    *time.Time       `json:"paid_at"`
-	Live      *platforms.Order `json:"live"`
-	LiveError string           `json:"live_error,omitempty"`
-}
-
-type orderIntcomexJSON struct {
-	OrderNumber   string     `json:"order_number"`
-	Status        int        `json:"status"`
-	StatusName    string     `json:"status_name"`
-	Total         string     `json:"total"`
-	Currency      string     `json:"currency"`
-	InvoiceNumber string     `json:"invoice_number"`
-	InvoiceURL    string     `json:"invoice_url"`
-	Attempts      int        `json:"attempts"`
-	PlacedAt      *time.Time `json:"placed_at"`
-	LastStatusAt  *time.Time `json:"last_status_at"`
-	NextCheckAt   *time.Time `json:"next_check_at"`
-}
-
-type orderLineJSON struct {
-	StorefrontLineID string  `json:"storefront_line_id"`
-	SKU              string  `json:"sku"`
-	Name             string  `json:"name"`
-	Quantity         int     `json:"quantity"`
-	UnitPrice        string  `json:"unit_price"`
-	Intcomex         bool    `json:"intcomex"`
-	CostBasis        *string `json:"cost_basis"`
-	Cost             *string `json:"cost"`
-}
-
-type orderEventJSON struct {
-	At       time.Time       `json:"at"`
-	Kind     string          `json:"kind"`
-	Message  string          `json:"message"`
-	Detail   json.RawMessage `json:"detail"`
-	JobID    string          `json:"job_id"`
-	APICalls []apiCallJSON   `json:"api_calls"`
-}
-
-type apiCallJSON struct {
-	ID         int64  `json:"id"`
-	System     string `json:"system"`
-	Method     string `json:"method"`
-	HTTPMethod string `json:"http_method"`
-	Path       string `json:"path"`
-	Status     int    `json:"status"`
-	DurationMS int64  `json:"duration_ms"`
-	Error      string `json:"error,omitempty"`
-}
-
 func newOrderShowCmd(a *app) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -217,9 +124,6 @@ func newOrderShowCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-// liveReadTimeout bounds the live read of the storefront order by `order show`.
-const liveReadTimeout = 20 * time.Second
-
 func runOrderShow(cmd *cobra.Command, a *app, shopArg, orderArg string, asJSON bool) error {
 	ctx := cmd.Context()
 	cfg, logger, st, shop, o, err := openOrder(cmd, shopArg, orderArg)
@@ -227,27 +131,16 @@ func runOrderShow(cmd *cobra.Command, a *app, shopArg, orderArg string, asJSON b
 		return err
 	}
 	defer st.Close()
-	doc, err := orderDocument(ctx, st, shop, o)
+	doc, err := orders.LoadDetail(ctx, st, shop, o)
 	if err != nil {
-		return err
+		return fmt.Errorf("order show: %w", err)
 	}
 	// The storefront side, live: the order may have changed since the connector last saw it.
-	func() {
-		sf, err := a.storefronts(cfg, st, logger).For(shop)
-		if err != nil {
-			doc.Storefront.LiveError = err.Error()
-			return
-		}
-		rctx, cancel := context.WithTimeout(ctx, liveReadTimeout)
-		defer cancel()
-		rctx = correlation.WithShopID(correlation.WithOrderID(correlation.WithMethod(rctx, "getorder"), strconv.FormatInt(o.ID, 10)), shop.ID)
-		live, err := sf.GetOrder(rctx, o.StorefrontOrderID)
-		if err != nil {
-			doc.Storefront.LiveError = err.Error()
-			return
-		}
-		doc.Storefront.Live = &live
-	}()
+	if sf, err := a.storefronts(cfg, st, logger).For(shop); err != nil {
+		doc.Storefront.LiveError = err.Error()
+	} else {
+		doc.ReadLive(ctx, sf)
+	}
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -262,81 +155,7 @@ func runOrderShow(cmd *cobra.Command, a *app, shopArg, orderArg string, asJSON b
 	return writeOrderText(cmd.OutOrStdout(), doc)
 }
 
-// orderDocument gathers what show prints of o from the database.
-func orderDocument(ctx context.Context, st *store.Store, shop store.Shop, o store.Order) (orderShowJSON, error) {
-	raw := func(r json.RawMessage) json.RawMessage {
-		if len(r) == 0 {
-			return json.RawMessage("null")
-		}
-		return r
-	}
-	doc := orderShowJSON{
-		Shop: shopRefJSON{ID: shop.ID, Name: shop.Name, Platform: shop.Platform}, ID: o.ID,
-		StorefrontOrderID: o.StorefrontOrderID, StorefrontOrderNumber: o.StorefrontOrderNumber,
-		CustomerOrderNumber: o.CustomerOrderNumber, State: o.State, HoldCode: o.HoldCode, HoldReason: o.HoldReason,
-		Storefront: orderStorefrontJSON{Status: o.StorefrontStatus, Currency: o.Currency, Total: o.Total, PaidAt: timePtrJSON(o.PaidAt)},
-		Intcomex: orderIntcomexJSON{OrderNumber: o.IntcomexOrderNumber, Status: o.IntcomexStatus, StatusName: iwsStatusName(o.IntcomexStatus),
-			Total: o.IntcomexTotal, Currency: o.IntcomexCurrency, InvoiceNumber: o.InvoiceNumber, InvoiceURL: o.InvoiceURL,
-			Attempts: o.Attempts, PlacedAt: timePtrJSON(o.PlacedAt), LastStatusAt: timePtrJSON(o.LastStatusAt), NextCheckAt: timePtrJSON(o.NextCheckAt)},
-		Lines: []orderLineJSON{}, Serials: raw(o.Serials), Tracking: raw(o.Tracking), WrittenBackAt: timePtrJSON(o.WrittenBackAt),
-		Timeline: []orderEventJSON{}, CreatedAt: o.CreatedAt.UTC(), UpdatedAt: o.UpdatedAt.UTC(),
-	}
-	for _, l := range o.Lines {
-		line := orderLineJSON{StorefrontLineID: l.StorefrontLineID, SKU: l.SKU, Name: l.Name, Quantity: l.Quantity,
-			UnitPrice: l.UnitPrice, Intcomex: l.Intcomex}
-		if l.CostBasis.Valid {
-			s := l.CostBasis.Decimal.String()
-			line.CostBasis = &s
-		}
-		if l.Cost.Valid {
-			s := l.Cost.Decimal.String()
-			line.Cost = &s
-		}
-		doc.Lines = append(doc.Lines, line)
-	}
-	events, err := st.OrderEvents(ctx, o.ID)
-	if err != nil {
-		return doc, fmt.Errorf("order show: %w", err)
-	}
-	calls, err := st.ListAPICalls(ctx, store.APICallFilter{OrderID: strconv.FormatInt(o.ID, 10), OmitBodies: true, Limit: 1000})
-	if err != nil {
-		return doc, fmt.Errorf("order show: %w", err)
-	}
-	byID := make(map[int64]store.APICall, len(calls))
-	for _, c := range calls {
-		byID[c.ID] = c
-	}
-	for _, e := range events {
-		ev := orderEventJSON{At: e.At.UTC(), Kind: e.Kind, Message: e.Message, Detail: raw(e.Detail), JobID: e.JobID, APICalls: []apiCallJSON{}}
-		for _, id := range e.APICallIDs {
-			c, ok := byID[id]
-			if !ok { // older than the newest 1000 calls of the order
-				if c, err = st.APICallByID(ctx, id); err != nil {
-					continue // purged by the retention policy
-				}
-			}
-			ev.APICalls = append(ev.APICalls, apiCallJSON{ID: c.ID, System: c.System, Method: c.Method, HTTPMethod: c.HTTPMethod,
-				Path: urlPath(c.URL), Status: c.StatusCode, DurationMS: c.Duration.Milliseconds(), Error: c.Error})
-		}
-		doc.Timeline = append(doc.Timeline, ev)
-	}
-	return doc, nil
-}
-
-// urlPath is the path of a logged URL: the host and the query (signatures, keys already
-// redacted by the audit log, but noise here) are left out.
-func urlPath(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Path == "" {
-		if i := strings.IndexAny(raw, "?#"); i >= 0 {
-			return raw[:i]
-		}
-		return raw
-	}
-	return u.Path
-}
-
-func writeOrderText(w io.Writer, doc orderShowJSON) error {
+func writeOrderText(w io.Writer, doc orders.Detail) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Order %s of shop %d %q (%s)\n", dash(doc.StorefrontOrderNumber), doc.Shop.ID, doc.Shop.Name, doc.Shop.Platform)
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
@@ -546,7 +365,7 @@ cancellation and the API calls behind it are in the order's timeline (` + "`conn
 			}
 			defer st.Close()
 			var client orders.CancelIWS
-			if o.IntcomexOrderNumber != "" || o.Attempts > 0 {
+			if orders.CancelNeedsIWS(o) {
 				c, err := shopIWSClient(cmd.Context(), cfg, st, shop, logger)
 				if err != nil {
 					return fmt.Errorf("order cancel: %w", err)
@@ -561,7 +380,7 @@ cancellation and the API calls behind it are in the order's timeline (` + "`conn
 			if res.AtIWS {
 				// The order's track_order job writes the cancellation to the storefront order (a
 				// private note and the status meta), as it writes every status change.
-				if _, _, err := trackNow(cmd.Context(), st, logger, res.Order.ID); err != nil {
+				if err := trackAfterCancel(cmd.Context(), st, logger, res.Order.ID); err != nil {
 					return fmt.Errorf("order cancel: Intcomex order %s is cancelled, but its write-back to the storefront could not be queued (`connector order refresh %d %s` queues it): %w",
 						res.Order.IntcomexOrderNumber, o.ShopID, o.StorefrontOrderID, err)
 				}
@@ -609,14 +428,19 @@ nothing to track.`,
 				return err
 			}
 			defer st.Close()
-			if o.IntcomexOrderNumber == "" {
-				return fmt.Errorf("order refresh: order %s is %s and not placed with Intcomex: there is nothing to track yet (`connector order show %d %s` says why)",
-					dash(o.StorefrontOrderNumber), o.State, o.ShopID, o.StorefrontOrderID)
+			client, err := insertOnlyJobs(st, logger)
+			if err != nil {
+				return err
 			}
-			job, what, err := trackNow(ctx, st, logger, o.ID)
+			res, err := orders.Refresh(ctx, client, o)
+			var r *orders.RefusedError
+			if errors.As(err, &r) {
+				return fmt.Errorf("order refresh: %s (`connector order show %d %s` says why)", r.Reason, o.ShopID, o.StorefrontOrderID)
+			}
 			if err != nil {
 				return fmt.Errorf("order refresh: %w", err)
 			}
+			job, what := res.JobID, res.What
 			_, err = fmt.Fprintf(cmd.OutOrStdout(), "Status check of Intcomex order %s (order %s) %s (job %d): the running `connector serve` asks IWS now; `connector order show %d %s` shows what it found.\n",
 				o.IntcomexOrderNumber, dash(o.StorefrontOrderNumber), what, job, o.ShopID, o.StorefrontOrderID)
 			return err
@@ -624,26 +448,14 @@ nothing to track.`,
 	}
 }
 
-// trackNow enqueues the order's track_order job, or brings it forward when it waits for its next
-// check, and says which (for the person's message).
-func trackNow(ctx context.Context, st *store.Store, logger *slog.Logger, orderID int64) (jobID int64, what string, err error) {
+// trackAfterCancel queues the track_order job of an order cancelled at IWS: it writes the
+// cancellation to the storefront order (a private note and the status meta), as it writes every
+// status change.
+func trackAfterCancel(ctx context.Context, st *store.Store, logger *slog.Logger, orderID int64) error {
 	client, err := insertOnlyJobs(st, logger)
 	if err != nil {
-		return 0, "", err
+		return err
 	}
-	res, err := client.Insert(ctx, orders.TrackOrderArgs{OrderID: orderID}, nil)
-	if err != nil {
-		return 0, "", err
-	}
-	if !res.Duplicate {
-		return res.Job.ID, "enqueued", nil
-	}
-	moved, err := client.RunNow(ctx, orders.KindTrackOrder, orders.TrackOrderKey(orderID))
-	if err != nil {
-		return 0, "", err
-	}
-	if moved {
-		return res.Job.ID, "brought forward", nil
-	}
-	return res.Job.ID, "already queued", nil
+	_, err = orders.TrackNow(ctx, client, orderID)
+	return err
 }

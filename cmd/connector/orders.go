@@ -15,6 +15,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 
+	"github.com/intcomex-connector/connector/connector/orders"
 	"github.com/intcomex-connector/connector/connector/store"
 )
 
@@ -58,33 +59,6 @@ func timePtrJSON(t time.Time) *time.Time {
 	}
 	u := t.UTC()
 	return &u
-}
-
-// storefrontRef is how tables name a storefront order: its number and, when the platform's id
-// differs, the id (the argument of `order show`).
-func storefrontRef(o store.Order) string {
-	n := strings.TrimPrefix(o.StorefrontOrderNumber, "#")
-	if n == "" || n == o.StorefrontOrderID {
-		return o.StorefrontOrderID
-	}
-	return o.StorefrontOrderNumber + " (" + o.StorefrontOrderID + ")"
-}
-
-// orderListItem is one element of `orders list --json`.
-type orderListItem struct {
-	ID                    int64      `json:"id"`
-	ShopID                int64      `json:"shop_id"`
-	StorefrontOrderID     string     `json:"storefront_order_id"`
-	StorefrontOrderNumber string     `json:"storefront_order_number"`
-	CustomerOrderNumber   string     `json:"customer_order_number"`
-	IntcomexOrderNumber   string     `json:"intcomex_order_number"`
-	State                 string     `json:"state"`
-	HoldCode              string     `json:"hold_code"`
-	HoldReason            string     `json:"hold_reason"`
-	IntcomexStatus        int        `json:"intcomex_status"`
-	PaidAt                *time.Time `json:"paid_at"`
-	PlacedAt              *time.Time `json:"placed_at"`
-	UpdatedAt             time.Time  `json:"updated_at"`
 }
 
 func newOrdersListCmd() *cobra.Command {
@@ -192,12 +166,9 @@ func runOrdersList(cmd *cobra.Command, f store.OrderFilter, asJSON bool) error {
 	}
 	w := cmd.OutOrStdout()
 	if asJSON {
-		items := make([]orderListItem, 0, len(list))
+		items := make([]orders.ListItem, 0, len(list))
 		for _, o := range list {
-			items = append(items, orderListItem{ID: o.ID, ShopID: o.ShopID, StorefrontOrderID: o.StorefrontOrderID,
-				StorefrontOrderNumber: o.StorefrontOrderNumber, CustomerOrderNumber: o.CustomerOrderNumber,
-				IntcomexOrderNumber: o.IntcomexOrderNumber, State: o.State, HoldCode: o.HoldCode, HoldReason: o.HoldReason,
-				IntcomexStatus: o.IntcomexStatus, PaidAt: timePtrJSON(o.PaidAt), PlacedAt: timePtrJSON(o.PlacedAt), UpdatedAt: o.UpdatedAt.UTC()})
+			items = append(items, orders.ListItemOf(o))
 		}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
@@ -220,7 +191,7 @@ reconciliation sweep finds a paid order; `+"`connector shop webhooks SHOP_ID`"+`
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SHOP\tSTOREFRONT ORDER\tCUSTOMER ORDER\tINTCOMEX ORDER\tSTATE\tLAST CHANGE (UTC)\tHOLD REASON")
 	for _, o := range list {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", o.ShopID, storefrontRef(o), o.CustomerOrderNumber,
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", o.ShopID, orders.StorefrontRef(o), o.CustomerOrderNumber,
 			dash(o.IntcomexOrderNumber), o.State, orderTime(o.UpdatedAt), dash(shorten(o.HoldReason, 100)))
 	}
 	if err := tw.Flush(); err != nil {
@@ -345,7 +316,7 @@ func runOrdersReport(cmd *cobra.Command, from time.Time, csvPath string) error {
 		if o.IntcomexTotal != "" {
 			amount = strings.TrimSpace(o.IntcomexTotal + " " + o.IntcomexCurrency)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", o.ShopID, storefrontRef(o), o.CustomerOrderNumber,
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", o.ShopID, orders.StorefrontRef(o), o.CustomerOrderNumber,
 			dash(o.IntcomexOrderNumber), orderTime(o.PaidAt), orderTime(o.PlacedAt), orderTime(r.invoicedAt), o.State, amount,
 			dash(strings.TrimSpace(o.InvoiceNumber+" "+o.InvoiceURL)))
 		d, err := decimal.NewFromString(o.IntcomexTotal)

@@ -229,7 +229,7 @@ func TestOrderShowCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc orderShowJSON
+	var doc orders.Detail
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
