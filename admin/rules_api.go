@@ -421,7 +421,9 @@ func (u *UI) rulesAPIWrite(c *gin.Context, action rules.Action, status int) {
 }
 
 // rulesAPICreate is POST /api/v1/rules/:shop/rules {"rule": {...}, "index": n, "revision": r}.
-func (u *UI) rulesAPICreate(c *gin.Context) { u.rulesAPIWrite(c, rules.ActionCreate, http.StatusCreated) }
+func (u *UI) rulesAPICreate(c *gin.Context) {
+	u.rulesAPIWrite(c, rules.ActionCreate, http.StatusCreated)
+}
 
 // rulesAPIUpdate is PUT /api/v1/rules/:shop/rules/:index {"rule": {...}, "revision": r}.
 func (u *UI) rulesAPIUpdate(c *gin.Context) { u.rulesAPIWrite(c, rules.ActionUpdate, http.StatusOK) }
@@ -430,7 +432,9 @@ func (u *UI) rulesAPIUpdate(c *gin.Context) { u.rulesAPIWrite(c, rules.ActionUpd
 func (u *UI) rulesAPIMove(c *gin.Context) { u.rulesAPIWrite(c, rules.ActionMove, http.StatusOK) }
 
 // rulesAPISettings is PUT /api/v1/rules/:shop/settings {"settings": {...}, "revision": r}.
-func (u *UI) rulesAPISettings(c *gin.Context) { u.rulesAPIWrite(c, rules.ActionSettings, http.StatusOK) }
+func (u *UI) rulesAPISettings(c *gin.Context) {
+	u.rulesAPIWrite(c, rules.ActionSettings, http.StatusOK)
+}
 
 // rulesAPIDelete is DELETE /api/v1/rules/:shop/rules/:index?revision=r (no body).
 func (u *UI) rulesAPIDelete(c *gin.Context) {

@@ -1056,3 +1056,48 @@ func TestRulesAPIPreviewJSON(t *testing.T) {
 		t.Error("a preview saved")
 	}
 }
+
+// TestRulesPagesAreStrictAndLabelled: the section's pages, in both languages, carry no inline
+// script or style (the CSP forbids them), link their own assets, and label every control.
+func TestRulesPagesAreStrictAndLabelled(t *testing.T) {
+	t.Parallel()
+	e := sqliteRulesEnv(t)
+	if _, err := e.svc.Apply(e.ctx, e.shop, adminEmail, rules.Move(2, 0)); err != nil {
+		t.Fatal(err)
+	}
+	control := regexp.MustCompile(`<(input|select|textarea)\b[^>]*>`)
+	id := regexp.MustCompile(`\bid="([^"]+)"`)
+	for _, lang := range []string{"en", "es"} {
+		for _, p := range []string{"/rules", "/rules/SHOP", "/rules/SHOP/new", "/rules/SHOP/0/edit", "/rules/SHOP/settings", "/rules/SHOP/history/1"} {
+			resp := e.do(t, e.as(admin, req{method: "GET", path: e.path(p), headers: map[string]string{"Accept-Language": lang}}))
+			body := resp.Body.String()
+			if resp.Code != http.StatusOK {
+				t.Fatalf("%s: %d", p, resp.Code)
+			}
+			for _, bad := range []string{"<script>", "style=", "<style", "onclick", "onsubmit", "oninput", "javascript:", "[["} {
+				if strings.Contains(body, bad) {
+					t.Errorf("%s (%s) has %q", p, lang, bad)
+				}
+			}
+			if !strings.Contains(body, "/assets/rules.css") {
+				t.Errorf("%s does not link rules.css", p)
+			}
+			for _, c := range control.FindAllString(body, -1) {
+				if strings.Contains(c, `type="hidden"`) || strings.Contains(c, "aria-label=") {
+					continue
+				}
+				m := id.FindStringSubmatch(c)
+				if m == nil || !strings.Contains(body, `<label for="`+m[1]+`">`) {
+					t.Errorf("%s: control without a label: %s", p, c)
+				}
+			}
+			if strings.Contains(body, "></button>") {
+				t.Errorf("%s: a button without text", p)
+			}
+		}
+	}
+	es := e.do(t, e.as(admin, req{method: "GET", path: e.path("/rules/SHOP/0/edit"), headers: map[string]string{"Accept-Language": "es"}})).Body.String()
+	if !strings.Contains(es, "Vista previa") || !strings.Contains(es, "Recargo %") {
+		t.Errorf("the editor is not in Spanish")
+	}
+}
