@@ -107,17 +107,16 @@ func (u *UI) rulesImpactView(lang string, im rules.Impact) *rulesImpact {
 	return &rulesImpact{Impact: im, Repriced: im.Repriced(), Histogram: svg}
 }
 
-// rulesBucketLabel writes a histogram bucket's range: "< -20 %", "-20…-10 %", "0 %", "> 20 %".
+// rulesBucketLabel writes a histogram bucket's range in percent (the axis says so): "< -20",
+// "-20…-10", "0", "> 20".
 func rulesBucketLabel(b rules.Bucket) string {
 	switch {
-	case b.From == "" && b.To == "":
-		return "∞"
 	case b.From == "":
-		return "< " + b.To + " %"
+		return "< " + b.To
 	case b.To == "":
-		return "> " + b.From + " %"
+		return "> " + b.From
 	case b.From == b.To:
-		return b.From + " %"
+		return b.From
 	}
-	return b.From + "…" + b.To + " %"
+	return b.From + "…" + b.To
 }
