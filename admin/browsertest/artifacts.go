@@ -12,30 +12,36 @@ import (
 )
 
 // testDir turns a test's name ("TestBrowser/support sees no write controls") into a relative
-// directory, a level per subtest, with only letters, digits, dots, dashes and underscores.
+// directory, a level per subtest.
 func testDir(name string) string {
 	parts := strings.Split(name, "/")
 	for i, p := range parts {
-		p = strings.Map(func(r rune) rune {
-			switch {
-			case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
-				return r
-			}
-			return '_'
-		}, p)
-		if p == "" || p == "." || p == ".." {
-			p = "_"
-		}
-		parts[i] = p
+		parts[i] = fileName(p)
 	}
 	return filepath.Join(parts...)
+}
+
+// fileName keeps letters, digits, dots, dashes and underscores of s, and makes anything else an
+// underscore (a slash too).
+func fileName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
+			return r
+		}
+		return '_'
+	}, s)
+	if s == "" || s == "." || s == ".." {
+		return "_"
+	}
+	return s
 }
 
 // artifactDir is the directory of test name's artifacts under root.
 func artifactDir(root, name string) string { return filepath.Join(root, testDir(name)) }
 
-// Screenshot saves a PNG of the whole page as NN-label.png in the test's artifacts and returns
-// its path. Tabs take one when their test ends; take more at the steps worth seeing.
+// Screenshot saves a PNG of the whole page as NN-label.png in the test's artifacts (NN counts
+// the test's files, over all its tabs) and returns its path. Tabs take one when their test ends; take more at the steps worth seeing.
 func (tab *Tab) Screenshot(label string) string {
 	tab.t.Helper()
 	path, err := tab.screenshot(label)
@@ -60,11 +66,8 @@ func (tab *Tab) saveArtifact(label, ext string, data []byte) (string, error) {
 	if err := os.MkdirAll(tab.dir, 0o755); err != nil {
 		return "", err
 	}
-	tab.mu.Lock()
-	tab.shots++
-	n := tab.shots
-	tab.mu.Unlock()
-	path := filepath.Join(tab.dir, fmt.Sprintf("%02d-%s%s", n, testDir(label), ext))
+	n := tab.b.nextArtifact(tab.dir)
+	path := filepath.Join(tab.dir, fmt.Sprintf("%02d-%s%s", n, fileName(label), ext))
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		return "", err
 	}
@@ -102,4 +105,15 @@ func (tab *Tab) finish() {
 			t.Errorf("browser console (a CSP violation or an uncaught exception):\n%s", formatConsole(problems))
 		}
 	}
+}
+
+// nextArtifact numbers the files of the artifacts directory dir: 1, 2, ...
+func (b *Browser) nextArtifact(dir string) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.files == nil {
+		b.files = map[string]int{}
+	}
+	b.files[dir]++
+	return b.files[dir]
 }

@@ -23,6 +23,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -91,6 +92,9 @@ func Require(t testing.TB) string {
 type Browser struct {
 	ctx       context.Context // the browser's chromedp context; tabs are its children
 	artifacts string
+
+	mu    sync.Mutex
+	files map[string]int // artifacts directory → files numbered so far
 }
 
 // Start starts headless Chromium for t (skipping or failing as Require does when there is none)

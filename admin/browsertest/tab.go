@@ -26,6 +26,7 @@ import (
 // the tab's console fails it: the UI forbids inline script and style, and its scripts must not
 // throw.
 type Tab struct {
+	b       *Browser
 	t       testing.TB
 	ctx     context.Context // the tab's chromedp context, alive until the test ends
 	base    *url.URL
@@ -36,7 +37,6 @@ type Tab struct {
 	mu       sync.Mutex
 	messages []chromedp.ConsoleMessage
 	changed  chan struct{} // closed and replaced when a message arrives
-	shots    int
 }
 
 // TabOption changes a tab made by NewTab.
@@ -58,7 +58,7 @@ func (b *Browser) NewTab(t testing.TB, baseURL string, opts ...TabOption) *Tab {
 		t.Fatalf("browsertest: base URL %q: want scheme://host[:port] (%v)", baseURL, err)
 	}
 	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
-	tab := &Tab{t: t, ctx: ctx, base: base, timeout: DefaultTimeout, console: true,
+	tab := &Tab{b: b, t: t, ctx: ctx, base: base, timeout: DefaultTimeout, console: true,
 		dir: artifactDir(b.artifacts, t.Name()), changed: make(chan struct{})}
 	for _, o := range opts {
 		o(tab)
