@@ -14,6 +14,19 @@
 //
 // Every wait waits on the page (an element, a text, a navigation, a DOM mutation), bounded by the
 // tab's timeout: none sleeps and hopes.
+//
+// A test, on any server that serves the UI (the whole connector in cmd/connector's TestBrowser,
+// which says how to add a page's flow there, or an admin.UI on an httptest server):
+//
+//	b := browsertest.Start(t) // before the server: skips fast without Chromium
+//	tab := b.NewTab(t, srv.URL)
+//	tab.Login("admin@example.com", password)
+//	tab.Visit("/rules?shop=1")
+//	tab.Fill(`[data-testid="rule-markup"]`, "25")
+//	tab.WaitText(`[data-testid="preview-price"]`, "125.00")
+//	if status := tab.ClickNavigate(`[data-testid="rules-save"]`); status != http.StatusOK { ... }
+//
+// Tabs opened in parallel subtests work at the same time in the one browser.
 package browsertest
 
 import (
@@ -72,13 +85,18 @@ func FindChromium() (string, error) {
 }
 
 // Require skips t when no Chromium is installed, or fails it when CONNECTOR_TEST_BROWSER_REQUIRED
-// asks for the browser tests, and returns the browser's path. Call it before expensive set-up
+// asks for the browser tests or CONNECTOR_TEST_CHROMIUM names a browser that is not there, and
+// returns the browser's path. Call it before expensive set-up
 // (a server to test) so that a machine without a browser skips fast.
 func Require(t testing.TB) string {
 	t.Helper()
 	path, err := FindChromium()
 	if err == nil {
 		return path
+	}
+	if os.Getenv(EnvChromium) != "" {
+		// A browser was named and is not there: someone asked for these tests.
+		t.Fatal(err)
 	}
 	if Required() {
 		t.Fatalf("%v, and %s=1 asks for the browser tests: install it (apt-get install chromium)", err, EnvRequired)

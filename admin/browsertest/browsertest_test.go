@@ -131,7 +131,7 @@ func TestTestDir(t *testing.T) {
 	for _, c := range []struct{ name, want string }{
 		{"TestBrowser", "TestBrowser"},
 		{"TestBrowser/log in", filepath.Join("TestBrowser", "log_in")},
-		{"TestX/../a#b/é", filepath.Join("TestX", "_", "a_b", "__")},
+		{"TestX/../a#b/é", filepath.Join("TestX", "_", "a_b", "_")},
 	} {
 		if got := testDir(c.name); got != c.want {
 			t.Errorf("testDir(%q) = %q, want %q", c.name, got, c.want)

@@ -312,9 +312,10 @@ func browserSupportReadOnly(t *testing.T, d *browserDemo) {
 			t.Errorf("support: %s answered %d", p, status)
 			continue
 		}
-		if forms := browsertest.Eval[[]writeForm](support, writeFormsJS); len(forms) > 0 {
+		forms := browsertest.Eval[[]writeForm](support, writeFormsJS)
+		if confirms := support.Count("[data-confirm]"); len(forms) > 0 || confirms > 0 {
 			support.Screenshot("write controls on " + p)
-			t.Errorf("support sees forms that change something on %s: %+v", p, forms)
+			t.Errorf("support sees forms that change something on %s: %+v, and %d controls that ask for confirmation", p, forms, confirms)
 		}
 	}
 	for _, p := range adminPaths {
