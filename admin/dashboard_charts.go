@@ -58,7 +58,9 @@ func (u *UI) dashboardCharts(lang string, d dashboardReport) dashboardCharts {
 		last.Points = append(last.Points, chart.Point{Label: label, Value: float64(runs[len(runs)-1].DurationMS) / 1000})
 		avg.Points = append(avg.Points, chart.Point{Label: label, Value: float64(sum) / float64(len(runs)) / 1000})
 	}
-	seconds := func(v float64) string { return dashDuration(time.Duration(v * float64(time.Second)).Round(time.Millisecond)) }
+	seconds := func(v float64) string {
+		return dashDuration(time.Duration(v * float64(time.Second)).Round(time.Millisecond))
+	}
 	out.Sync = chart.Bar(chart.Options{ID: "dashboard-sync-svg", Title: t("dashboard.chart.sync.title"),
 		Desc: t("dashboard.chart.sync.desc"), NoData: noData, Format: seconds}, last, avg)
 	return out

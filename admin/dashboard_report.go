@@ -13,10 +13,10 @@ import (
 
 // The dashboard's bounds: how much of each thing it shows.
 const (
-	dashboardErrors      = 10              // recent failed API calls
-	dashboardDays        = 30              // orders per day
-	dashboardHours       = 48              // IWS calls per hour
-	dashboardRuns        = 10              // sync runs per kind in the durations chart
+	dashboardErrors      = 10                 // recent failed API calls
+	dashboardDays        = 30                 // orders per day
+	dashboardHours       = 48                 // IWS calls per hour
+	dashboardRuns        = 10                 // sync runs per kind in the durations chart
 	dashboardWebhookIdle = 7 * 24 * time.Hour // a shop silent this long is flagged
 )
 

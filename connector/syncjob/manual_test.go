@@ -72,7 +72,10 @@ func TestManualSyncAndPush(t *testing.T) {
 			err  error
 			want error
 		}{
-			{"kind", func() error { _, err := syncjob.EnqueueManualSync(f.ctx, client, st, "everything", f.acct.ID); return err }(), syncjob.ErrInvalid},
+			{"kind", func() error {
+				_, err := syncjob.EnqueueManualSync(f.ctx, client, st, "everything", f.acct.ID)
+				return err
+			}(), syncjob.ErrInvalid},
 			{"account", func() error { _, err := syncjob.EnqueueManualSync(f.ctx, client, st, "stock", 999); return err }(), store.ErrNotFound},
 			{"shop", func() error { _, err := syncjob.EnqueueManualPush(f.ctx, client, st, 999); return err }(), store.ErrNotFound},
 		}
