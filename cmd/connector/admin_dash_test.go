@@ -42,10 +42,10 @@ func TestAdminDashSyncReportsMounted(t *testing.T) {
 				return w
 			}
 			for path, want := range map[string]string{
-				"/":                                   `id="dashboard-orders-chart"`,
-				"/sync":                               `id="sync-runs-empty"`,
-				"/reports":                            `id="report-month"`,
-				"/api/v1/dashboard":                   `"feeds":[]`,
+				"/":                                    `id="dashboard-orders-chart"`,
+				"/sync":                                `id="sync-runs-empty"`,
+				"/reports":                             `id="report-month"`,
+				"/api/v1/dashboard":                    `"feeds":[]`,
 				"/api/v1/reports/orders?month=2026-01": `"orders":[]`,
 			} {
 				if w := get(path); w.Code != 200 || !strings.Contains(w.Body.String(), want) {

@@ -41,7 +41,8 @@ var layers = []layer{
 	{"connector/mirror", []string{"internal/"}},
 	{"connector/secret", []string{"internal/"}},
 	{"webhooks", []string{"internal/", "migrations", "pricing", "iws", "platforms", "connector"}},
-	{"admin", []string{"internal/", "migrations", "pricing", "iws", "platforms", "connector", "webhooks"}},
+	{"admin", []string{"internal/", "migrations", "pricing", "iws", "platforms", "connector", "webhooks", "admin/chart"}},
+	{"admin/chart", nil}, // the UI's charts: pure drawing, the standard library only
 	{"cmd", []string{"internal/", "migrations", "pricing", "iws", "platforms", "connector", "webhooks", "admin"}},
 }
 
