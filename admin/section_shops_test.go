@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -104,25 +103,6 @@ func newShopsEnv(t *testing.T, st *store.Store) *shopsEnv {
 		c.Shops = ShopsDeps{Store: st, Setup: setup, Install: install, Jobs: client}
 	})
 	return &shopsEnv{fixture: f, st: st, woo: woo, site: site}
-}
-
-// doJSON sends a JSON body (or none) with who's session.
-func (f *fixture) doJSON(t *testing.T, w who, method, path, body string) *httptest.ResponseRecorder {
-	t.Helper()
-	var r io.Reader
-	if body != "" {
-		r = strings.NewReader(body)
-	}
-	hr := httptest.NewRequest(method, path, r)
-	if body != "" {
-		hr.Header.Set("Content-Type", "application/json")
-	}
-	for _, c := range f.as(w, req{}).cookies {
-		hr.AddCookie(c)
-	}
-	rec := httptest.NewRecorder()
-	f.router.ServeHTTP(rec, hr)
-	return rec
 }
 
 // routeCase is one route of a section's table: the request and its status for anonymous,

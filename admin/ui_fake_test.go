@@ -244,3 +244,22 @@ func cookie(w *httptest.ResponseRecorder, name string) *http.Cookie {
 	}
 	return nil
 }
+
+// doJSON sends a JSON body (or none) with who's session.
+func (f *fixture) doJSON(t *testing.T, w who, method, path, body string) *httptest.ResponseRecorder {
+	t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	hr := httptest.NewRequest(method, path, r)
+	if body != "" {
+		hr.Header.Set("Content-Type", "application/json")
+	}
+	for _, c := range f.as(w, req{}).cookies {
+		hr.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	f.router.ServeHTTP(rec, hr)
+	return rec
+}

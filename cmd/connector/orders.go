@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,7 +11,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 
 	"github.com/intcomex-connector/connector/connector/orders"
@@ -203,11 +201,6 @@ reconciliation sweep finds a paid order; `+"`connector shop webhooks SHOP_ID`"+`
 	return nil
 }
 
-// reportHeader is the header row of `orders report --csv`.
-var reportHeader = []string{"shop_id", "storefront_order_id", "storefront_order_number", "customer_order_number",
-	"intcomex_order_number", "paid_at", "placed_at", "invoiced_at", "state", "intcomex_status", "intcomex_total",
-	"intcomex_currency", "invoice_number", "invoice_url"}
-
 func newOrdersReportCmd() *cobra.Command {
 	var month, csvPath string
 	cmd := &cobra.Command{
@@ -221,7 +214,7 @@ state and Intcomex status, the Intcomex total and currency, and the invoice numb
 Without --csv it prints a table and the totals per currency. --csv FILE writes the register as CSV
 (RFC 4180, a header row, UTF-8; - for standard output) with these columns:
 
-  ` + strings.Join(reportHeader, ",") + `
+  ` + strings.Join(orders.ReportHeader, ",") + `
 
 Times are RFC 3339 in UTC, empty when unknown; totals are decimal strings as IWS sent them.
 invoiced_at is when the connector saw the order invoiced. It reads the database only.`,
@@ -234,9 +227,9 @@ invoiced_at is when the connector saw the order invoiced. It reads the database 
 			if month == "" {
 				return usageError{cmd: cmd, problem: "--month is required"}
 			}
-			from, err := time.Parse("2006-01", strings.TrimSpace(month))
+			from, err := orders.ParseReportMonth(month)
 			if err != nil {
-				return usageError{cmd: cmd, problem: fmt.Sprintf("--month %q is not a month such as 2026-11", month)}
+				return usageError{cmd: cmd, problem: "--month " + err.Error()}
 			}
 			return runOrdersReport(cmd, from, csvPath)
 		},
@@ -246,29 +239,6 @@ invoiced_at is when the connector saw the order invoiced. It reads the database 
 	return cmd
 }
 
-// reportRow is one order of the register, as text.
-type reportRow struct {
-	order      store.Order
-	invoicedAt time.Time
-}
-
-func (r reportRow) csv() []string {
-	o := r.order
-	t := func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.UTC().Format(time.RFC3339)
-	}
-	status := ""
-	if o.IntcomexStatus != 0 {
-		status = strconv.Itoa(o.IntcomexStatus)
-	}
-	return []string{strconv.FormatInt(o.ShopID, 10), o.StorefrontOrderID, o.StorefrontOrderNumber, o.CustomerOrderNumber,
-		o.IntcomexOrderNumber, t(o.PaidAt), t(o.PlacedAt), t(r.invoicedAt), o.State, status, o.IntcomexTotal,
-		o.IntcomexCurrency, o.InvoiceNumber, o.InvoiceURL}
-}
-
 func runOrdersReport(cmd *cobra.Command, from time.Time, csvPath string) error {
 	ctx := cmd.Context()
 	_, _, st, err := openCLI(cmd, false)
@@ -276,100 +246,48 @@ func runOrdersReport(cmd *cobra.Command, from time.Time, csvPath string) error {
 		return err
 	}
 	defer st.Close()
-	to := from.AddDate(0, 1, 0)
-	placed, err := st.PlacedOrders(ctx, from, to)
+	rep, err := orders.MonthlyReport(ctx, st, from)
 	if err != nil {
 		return fmt.Errorf("orders report: %w", err)
 	}
-	rows := make([]reportRow, 0, len(placed))
-	for _, o := range placed {
-		r := reportRow{order: o}
-		if o.InvoiceNumber != "" || o.IntcomexStatus >= 5 {
-			events, err := st.OrderEvents(ctx, o.ID)
-			if err != nil {
-				return fmt.Errorf("orders report: %w", err)
-			}
-			r.invoicedAt = invoicedAt(events)
-		}
-		rows = append(rows, r)
-	}
 	if csvPath != "" {
-		return writeReportCSV(cmd, csvPath, rows)
+		return writeReportCSV(cmd, csvPath, rep.Rows)
 	}
 	w := cmd.OutOrStdout()
 	month := from.Format("2006-01")
-	if len(rows) == 0 {
+	if len(rep.Rows) == 0 {
 		_, err := fmt.Fprintf(w, "No order was placed with Intcomex in %s (UTC). `connector orders list --state held` shows orders waiting for a person.\n", month)
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SHOP\tSTOREFRONT ORDER\tCUSTOMER ORDER\tINTCOMEX ORDER\tPAID\tPLACED\tINVOICED\tSTATE\tTOTAL\tINVOICE")
-	type total struct {
-		sum decimal.Decimal
-		n   int
-	}
-	totals := map[string]*total{}
-	var unpriced int
-	for _, r := range rows {
-		o := r.order
+	for _, r := range rep.Rows {
+		o := r.Order
 		amount := "-"
 		if o.IntcomexTotal != "" {
 			amount = strings.TrimSpace(o.IntcomexTotal + " " + o.IntcomexCurrency)
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", o.ShopID, orders.StorefrontRef(o), o.CustomerOrderNumber,
-			dash(o.IntcomexOrderNumber), orderTime(o.PaidAt), orderTime(o.PlacedAt), orderTime(r.invoicedAt), o.State, amount,
+			dash(o.IntcomexOrderNumber), orderTime(o.PaidAt), orderTime(o.PlacedAt), orderTime(r.InvoicedAt), o.State, amount,
 			dash(strings.TrimSpace(o.InvoiceNumber+" "+o.InvoiceURL)))
-		d, err := decimal.NewFromString(o.IntcomexTotal)
-		if err != nil || o.State == store.OrderCancelled {
-			if err != nil {
-				unpriced++
-			}
-			continue
-		}
-		cur := dash(o.IntcomexCurrency)
-		if totals[cur] == nil {
-			totals[cur] = &total{}
-		}
-		totals[cur].sum, totals[cur].n = totals[cur].sum.Add(d), totals[cur].n+1
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("orders report: %w", err)
 	}
-	fmt.Fprintf(w, "\n%d order(s) placed in %s (UTC). Totals, cancelled orders left out:\n", len(rows), month)
-	currencies := make([]string, 0, len(totals))
-	for c := range totals {
-		currencies = append(currencies, c)
+	fmt.Fprintf(w, "\n%d order(s) placed in %s (UTC). Totals, cancelled orders left out:\n", len(rep.Rows), month)
+	for _, t := range rep.Totals {
+		fmt.Fprintf(w, "  %s %s (%d order(s))\n", dash(t.Currency), t.Sum.StringFixed(2), t.Orders)
 	}
-	slices.Sort(currencies)
-	for _, c := range currencies {
-		fmt.Fprintf(w, "  %s %s (%d order(s))\n", c, totals[c].sum.StringFixed(2), totals[c].n)
-	}
-	if len(currencies) == 0 {
+	if len(rep.Totals) == 0 {
 		fmt.Fprintln(w, "  none")
 	}
-	if unpriced > 0 {
-		fmt.Fprintf(w, "  %d order(s) without an Intcomex total are not counted\n", unpriced)
+	if rep.Unpriced > 0 {
+		fmt.Fprintf(w, "  %d order(s) without an Intcomex total are not counted\n", rep.Unpriced)
 	}
 	return nil
 }
 
-// invoicedAt is when the timeline first shows the Intcomex order invoiced (IWS status 5), or zero.
-func invoicedAt(events []store.OrderEvent) time.Time {
-	for _, e := range events {
-		if e.Kind != store.OrderEventStatus {
-			continue
-		}
-		var d struct {
-			Status json.Number `json:"status"`
-		}
-		if json.Unmarshal(e.Detail, &d) == nil && d.Status.String() == "5" {
-			return e.At
-		}
-	}
-	return time.Time{}
-}
-
-func writeReportCSV(cmd *cobra.Command, path string, rows []reportRow) (err error) {
+func writeReportCSV(cmd *cobra.Command, path string, rows []orders.ReportRow) (err error) {
 	var w io.Writer = cmd.OutOrStdout()
 	if path != "-" {
 		f, err := os.Create(path)
@@ -383,18 +301,7 @@ func writeReportCSV(cmd *cobra.Command, path string, rows []reportRow) (err erro
 		}()
 		w = f
 	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true // RFC 4180
-	if err := cw.Write(reportHeader); err != nil {
-		return fmt.Errorf("orders report: %w", err)
-	}
-	for _, r := range rows {
-		if err := cw.Write(r.csv()); err != nil {
-			return fmt.Errorf("orders report: %w", err)
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	if err := orders.WriteReportCSV(w, rows); err != nil {
 		return fmt.Errorf("orders report: %w", err)
 	}
 	if path != "-" {
