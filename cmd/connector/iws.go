@@ -171,9 +171,10 @@ func configuredIWSKeys(cmd *cobra.Command, cfg Config, st *store.Store) (iwsKeys
 	return iwsKeys{baseURL: acct.BaseURL, apiKey: acct.APIKey, accessKey: acct.AccessKey}, nil
 }
 
-// client builds the audited IWS client of the keys.
-func (k iwsKeys) client(cfg Config, st *store.Store, logger *slog.Logger) (*iws.Client, error) {
-	transport := newAuditTransport(http.DefaultTransport.(*http.Transport).Clone(), st, audit.SystemIWS, cfg, logger, k.accessKey)
+// client builds the audited IWS client of the keys, recording its calls through rec (the store,
+// or the web UI console's audit.CapturingRecorder of it).
+func (k iwsKeys) client(cfg Config, rec audit.Recorder, logger *slog.Logger) (*iws.Client, error) {
+	transport := newAuditTransport(http.DefaultTransport.(*http.Transport).Clone(), rec, audit.SystemIWS, cfg, logger, k.accessKey)
 	return iws.New(iws.Config{
 		BaseURL:    k.baseURL,
 		APIKey:     k.apiKey,
