@@ -69,8 +69,6 @@ func newIWSEnv(t *testing.T, st *store.Store) *iwsEnv {
 	return e
 }
 
-var iwsWriteControl = regexp.MustCompile(`<form method="post" action="/iws|id="iws-run"[^>]*>[^<]*(PlaceOrder|CancelOrder)`)
-
 func TestIWSRoutesByRole(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {

@@ -353,7 +353,7 @@ func TestProductPush(t *testing.T) {
 		e := newProductsEnv(t, st, true)
 		ctx := context.Background()
 		other, err := st.SaveShop(ctx, store.Shop{Name: "Otra", Platform: store.PlatformWooCommerce, BaseURL: "https://shop.example",
-			Credentials: `{"consumer_key":"ck_1","consumer_secret":"cs_1"}`,
+			Credentials:  `{"consumer_key":"ck_1","consumer_secret":"cs_1"}`,
 			IWSAccountID: e.acct.ID, Currency: "USD", Locale: "es"})
 		if err != nil {
 			t.Fatal(err)
