@@ -174,25 +174,7 @@ func iwsErrorOf(err error) *iwsErrorView {
 	if e.Message == "" {
 		e.Message = apiErr.Body
 	}
-	add := func(name, val string) {
-		if val != "" {
-			e.Details = append(e.Details, name+": "+val)
-		}
-	}
-	add("detail", apiErr.MessageDetail)
-	add("sku", apiErr.Sku)
-	add("order number", apiErr.OrderNumber)
-	add("location", apiErr.LocationID)
-	if apiErr.QuantityAttempted != nil {
-		add("quantity attempted", strconv.Itoa(*apiErr.QuantityAttempted))
-	}
-	if apiErr.CurrentStock != nil {
-		add("current stock", strconv.Itoa(*apiErr.CurrentStock))
-	}
-	if apiErr.RetryAfter > 0 {
-		add("retry after", apiErr.RetryAfter.String())
-	}
-	add("warning", apiErr.Warning)
+	e.Details = apiErr.Details()
 	return e
 }
 
