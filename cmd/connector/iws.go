@@ -171,9 +171,10 @@ func configuredIWSKeys(cmd *cobra.Command, cfg Config, st *store.Store) (iwsKeys
 	return iwsKeys{baseURL: acct.BaseURL, apiKey: acct.APIKey, accessKey: acct.AccessKey}, nil
 }
 
-// client builds the audited IWS client of the keys.
-func (k iwsKeys) client(cfg Config, st *store.Store, logger *slog.Logger) (*iws.Client, error) {
-	transport := newAuditTransport(http.DefaultTransport.(*http.Transport).Clone(), st, audit.SystemIWS, cfg, logger, k.accessKey)
+// client builds the audited IWS client of the keys, recording its calls through rec (the store,
+// or the web UI console's audit.CapturingRecorder of it).
+func (k iwsKeys) client(cfg Config, rec audit.Recorder, logger *slog.Logger) (*iws.Client, error) {
+	transport := newAuditTransport(http.DefaultTransport.(*http.Transport).Clone(), rec, audit.SystemIWS, cfg, logger, k.accessKey)
 	return iws.New(iws.Config{
 		BaseURL:    k.baseURL,
 		APIKey:     k.apiKey,
@@ -286,7 +287,7 @@ func reportIWSError(stderr io.Writer, err error, lookup string) error {
 	if apiErr.Reference != "" {
 		fmt.Fprintf(stderr, "reference: %s\n", apiErr.Reference)
 	}
-	for _, extra := range iwsErrorDetails(apiErr) {
+	for _, extra := range apiErr.Details() {
 		fmt.Fprintln(stderr, extra)
 	}
 	if iws.IsAmbiguous(err) {
@@ -307,28 +308,4 @@ func lookupHint(query url.Values) string {
 		}
 	}
 	return "getorders"
-}
-
-func iwsErrorDetails(e *iws.Error) []string {
-	var out []string
-	add := func(name, v string) {
-		if v != "" {
-			out = append(out, name+": "+v)
-		}
-	}
-	add("detail", e.MessageDetail)
-	add("sku", e.Sku)
-	add("order number", e.OrderNumber)
-	add("location", e.LocationID)
-	if e.QuantityAttempted != nil {
-		add("quantity attempted", fmt.Sprint(*e.QuantityAttempted))
-	}
-	if e.CurrentStock != nil {
-		add("current stock", fmt.Sprint(*e.CurrentStock))
-	}
-	if e.RetryAfter > 0 {
-		add("retry after", e.RetryAfter.String())
-	}
-	add("warning", e.Warning)
-	return out
 }

@@ -9,7 +9,9 @@
 // shop, daily by default) and `connector listings verify` call it. Runner.Reset resets one
 // listing (`connector listings reset`). Runner.Push plans and pushes one shop from the mirror as
 // it is, without reading IWS: the push_listings job, which a change of the shop's pricing queues
-// (EnqueuePushTx, in the transaction of the change). Each holds the run lock of the shop's
+// (EnqueuePushTx, in the transaction of the change). Runner.Repush marks one listing to be sent
+// whole (listing.Syncer.MarkRepush) and pushes its shop: the repush_listing job, which a person's
+// "push now" in the web UI queues (EnqueueRepush). Each holds the run lock of the shop's
 // account, as a sync does, so nothing else pushes to the shop meanwhile.
 //
 // Runs of one account are mutually exclusive across processes: a listing push of a shop must

@@ -163,6 +163,7 @@ func AddWorkers(ws *jobs.Workers, r *Runner, purge PurgePolicy) {
 	jobs.AddWorker(ws, purgeWorker{st: r.cfg.Store, policy: purge, logger: r.logger})
 	jobs.AddWorker(ws, verifyWorker{r: r})
 	jobs.AddWorker(ws, pushWorker{r: r})
+	jobs.AddWorker(ws, repushWorker{r: r})
 }
 
 type syncArgs interface {
