@@ -10,8 +10,17 @@ import (
 	"github.com/intcomex-connector/connector/connector/store"
 )
 
-// errNoIWSAccount: the database has no IWS account yet (nothing was ever synced).
-var errNoIWSAccount = fmt.Errorf("admin: no IWS account yet: %w", store.ErrNotFound)
+// errNoIWSAccount: the database has no IWS account yet (nothing was ever synced); shops and
+// products belong to one. It is a store.ErrNotFound, and its text says what to do.
+var errNoIWSAccount error = noIWSAccountError{}
+
+type noIWSAccountError struct{}
+
+func (noIWSAccountError) Error() string {
+	return "no IWS account yet: `connector shop add` or `connector sync` saves CONNECTOR_IWS_API_KEY and CONNECTOR_IWS_ACCESS_KEY as the default account"
+}
+
+func (noIWSAccountError) Is(target error) bool { return target == store.ErrNotFound }
 
 // iwsAccountOption is an IWS account as a page's account chooser shows it (never its keys).
 type iwsAccountOption struct {

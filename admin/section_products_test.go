@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -175,8 +174,6 @@ func TestProductsRoutesByRole(t *testing.T) {
 		}
 	})
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // writeControl finds the controls that change something on a product page.
 var productsWriteControl = regexp.MustCompile(`method="post" action="/products|data-testid="product-push`)

@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -335,8 +334,6 @@ func TestUsersTokens(t *testing.T) {
 		}
 	})
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestOwnPasswordKeepsThePersonSignedIn(t *testing.T) {
 	t.Parallel()

@@ -167,9 +167,6 @@ func (u *UI) addWooCommerce(ctx context.Context, req shops.NewShop) (shops.Added
 	return u.cfg.Shops.Setup.Add(ctx, acct, req)
 }
 
-// errNoIWSAccount: shops belong to an IWS account, and none is stored yet.
-var errNoIWSAccount = errors.New("no IWS account yet: `connector shop add` or `connector sync` saves CONNECTOR_IWS_API_KEY and CONNECTOR_IWS_ACCESS_KEY as the default account")
-
 // addFailure says why a shop was not added, as `connector shop add` says it: problems by field,
 // or one sentence for the whole form. ok is false for an error that is not the person's to fix.
 func addFailure(err error) (fields map[string][]string, message string, ok bool) {

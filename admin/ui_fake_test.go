@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -263,3 +264,5 @@ func (f *fixture) doJSON(t *testing.T, w who, method, path, body string) *httpte
 	f.router.ServeHTTP(rec, hr)
 	return rec
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
