@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -59,27 +58,16 @@ func (u *UI) logsParse(c *gin.Context) logsQuery {
 		Outcome: get("outcome"), From: get("from"), To: get("to"), Order: get("order"), Job: get("job"), Run: get("run"),
 		Shop: get("shop"), Q: get("q"), Per: get("per"), Sort: get("sort"), Dir: get("dir")}
 	f := &q.filter
-	if v := q.form.System; v != "" {
-		if slices.Contains(logsSystems, v) {
-			f.System = v
-		} else {
-			q.errs["system"] = u.i18n.T(lang, "logs.err.system", v, strings.Join(logsSystems, ", "))
-		}
+	l := u.listParamsOf(c, q.errs)
+	if v := q.form.System; v != "" && l.choice("system", v, logsSystems, "logs.err.system", v, strings.Join(logsSystems, ", ")) {
+		f.System = v
 	}
 	f.Method = strings.ToLower(q.form.Method)
-	if v := q.form.HTTPMethod; v != "" {
-		if slices.Contains(logsHTTPMethods, v) {
-			f.HTTPMethod = v
-		} else {
-			q.errs["http_method"] = u.i18n.T(lang, "logs.err.http_method", v, strings.Join(logsHTTPMethods, ", "))
-		}
+	if v := q.form.HTTPMethod; v != "" && l.choice("http_method", v, logsHTTPMethods, "logs.err.http_method", v, strings.Join(logsHTTPMethods, ", ")) {
+		f.HTTPMethod = v
 	}
-	if v := q.form.Status; v != "" {
-		if n, err := strconv.Atoi(v); err == nil && n >= 100 && n <= 599 {
-			f.StatusCode = n
-		} else {
-			q.errs["status"] = u.i18n.T(lang, "logs.err.status", v)
-		}
+	if n, ok := l.whole("status", q.form.Status, 100, 599, "logs.err.status", q.form.Status); ok {
+		f.StatusCode = n
 	}
 	switch v := q.form.Outcome; {
 	case v == "":
@@ -103,13 +91,10 @@ func (u *UI) logsParse(c *gin.Context) logsQuery {
 			q.errs[id.name] = u.i18n.T(lang, "logs.err.ref", id.value)
 		}
 	}
-	f.Since = u.ordersParseDay(c, "from", false, q.errs)
-	f.Until = u.ordersParseDay(c, "to", true, q.errs)
-	if !f.Since.IsZero() && !f.Until.IsZero() && !f.Since.Before(f.Until) {
-		q.errs["to"] = u.i18n.T(lang, "orders.err.range")
-		f.Until = time.Time{}
-	}
-	f.ShopID = u.ordersParseID(c, "shop", q.errs)
+	f.Since = l.day("from", q.form.From, false, "orders.err.day")
+	f.Until = l.day("to", q.form.To, true, "orders.err.day")
+	l.dayRange("to", f.Since, &f.Until, "orders.err.range")
+	f.ShopID = l.id("shop", q.form.Shop, "orders.err.id")
 	f.Search = q.form.Q
 	q.page = u.ordersListQuery(c, store.APICallSorts, q.errs)
 	return q

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -45,24 +44,18 @@ func (u *UI) ordersParse(c *gin.Context) ordersQuery {
 		Held: ordersTruthy(c.Query("held")), From: strings.TrimSpace(c.Query("from")), To: strings.TrimSpace(c.Query("to")),
 		Q: strings.TrimSpace(c.Query("q")), Per: strings.TrimSpace(c.Query("per")),
 		Sort: strings.TrimSpace(c.Query("sort")), Dir: strings.TrimSpace(c.Query("dir"))}
-	q.filter.ShopID = u.ordersParseID(c, "shop", q.errs)
-	if s := strings.ToLower(q.form.State); s != "" {
-		if !slices.Contains(store.OrderStates, s) {
-			// The CLI's words (`connector orders list --state`).
-			q.errs["state"] = u.i18n.T(u.lang(c), "orders.err.state", s, strings.Join(store.OrderStates, ", "))
-		} else {
-			q.filter.States = []string{s}
-		}
+	l := u.listParamsOf(c, q.errs)
+	q.filter.ShopID = l.id("shop", q.form.Shop, "orders.err.id")
+	// The CLI's words (`connector orders list --state`).
+	if s := strings.ToLower(q.form.State); s != "" && l.choice("state", s, store.OrderStates, "orders.err.state", s, strings.Join(store.OrderStates, ", ")) {
+		q.filter.States = []string{s}
 	}
 	if q.form.Held {
 		q.filter.States = []string{store.OrderHeld}
 	}
-	q.filter.CreatedSince = u.ordersParseDay(c, "from", false, q.errs)
-	q.filter.CreatedUntil = u.ordersParseDay(c, "to", true, q.errs)
-	if !q.filter.CreatedSince.IsZero() && !q.filter.CreatedUntil.IsZero() && !q.filter.CreatedSince.Before(q.filter.CreatedUntil) {
-		q.errs["to"] = u.i18n.T(u.lang(c), "orders.err.range")
-		q.filter.CreatedUntil = time.Time{}
-	}
+	q.filter.CreatedSince = l.day("from", q.form.From, false, "orders.err.day")
+	q.filter.CreatedUntil = l.day("to", q.form.To, true, "orders.err.day")
+	l.dayRange("to", q.filter.CreatedSince, &q.filter.CreatedUntil, "orders.err.range")
 	q.filter.Search = q.form.Q
 	q.page = u.ordersListQuery(c, store.OrderSorts, q.errs)
 	return q

@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"maps"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -25,78 +23,22 @@ type ordersFieldErrors map[string]string
 // ordersListQuery reads the paging and sort parameters of a list whose sort keys are sorts;
 // problems go into errs (by parameter) and the defaults are used instead.
 func (u *UI) ordersListQuery(c *gin.Context, sorts []string, errs ordersFieldErrors) store.Page {
-	lang := u.lang(c)
-	var p store.Page
-	if v := strings.TrimSpace(c.Query("per")); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > store.MaxPageSize {
-			errs["per"] = u.i18n.T(lang, "orders.err.per", store.MaxPageSize)
-		} else {
-			p.Limit = n
-		}
+	l := u.listParamsOf(c, errs)
+	p := store.Page{Limit: store.DefaultPageSize}
+	if n, ok := l.whole("per", trimmedQuery(c, "per"), 1, store.MaxPageSize, "orders.err.per", store.MaxPageSize); ok {
+		p.Limit = n
 	}
-	if p.Limit == 0 {
-		p.Limit = store.DefaultPageSize
+	if n, ok := l.whole("page", trimmedQuery(c, "page"), 1, 0, "orders.err.page"); ok {
+		p.Offset = (n - 1) * p.Limit
 	}
-	if v := strings.TrimSpace(c.Query("page")); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			errs["page"] = u.i18n.T(lang, "orders.err.page")
-		} else {
-			p.Offset = (n - 1) * p.Limit
-		}
-	}
-	if v := strings.TrimSpace(c.Query("sort")); v != "" {
-		if !slices.Contains(sorts, v) {
-			errs["sort"] = u.i18n.T(lang, "orders.err.sort", v, strings.Join(sorts, ", "))
-		} else {
-			p.Sort = v
-			p.Desc = true
-		}
-	}
-	switch strings.TrimSpace(c.Query("dir")) {
-	case "":
-	case "asc":
-		p.Desc = false
-	case "desc":
+	if v := trimmedQuery(c, "sort"); v != "" && l.choice("sort", v, sorts, "orders.err.sort", v, strings.Join(sorts, ", ")) {
+		p.Sort = v
 		p.Desc = true
-	default:
-		errs["dir"] = u.i18n.T(lang, "orders.err.dir")
+	}
+	if v := trimmedQuery(c, "dir"); v != "" && l.choice("dir", v, []string{"asc", "desc"}, "orders.err.dir") {
+		p.Desc = v == "desc"
 	}
 	return p
-}
-
-// ordersParseDay reads a day (YYYY-MM-DD, UTC) of the parameter name; a bad one goes into errs.
-// end makes it the end of that day (the next midnight), for an inclusive "to".
-func (u *UI) ordersParseDay(c *gin.Context, name string, end bool, errs ordersFieldErrors) time.Time {
-	v := strings.TrimSpace(c.Query(name))
-	if v == "" {
-		return time.Time{}
-	}
-	t, err := time.Parse(time.DateOnly, v)
-	if err != nil {
-		errs[name] = u.i18n.T(u.lang(c), "orders.err.day", v)
-		return time.Time{}
-	}
-	if end {
-		t = t.AddDate(0, 0, 1)
-	}
-	return t
-}
-
-// ordersParseID reads a positive whole number of the parameter name (a shop id); a bad one goes
-// into errs.
-func (u *UI) ordersParseID(c *gin.Context, name string, errs ordersFieldErrors) int64 {
-	v := strings.TrimSpace(c.Query(name))
-	if v == "" {
-		return 0
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n < 1 {
-		errs[name] = u.i18n.T(u.lang(c), "orders.err.id", v)
-		return 0
-	}
-	return n
 }
 
 // ordersPager is the paging of a list page as its template shows it.
@@ -121,17 +63,6 @@ type ordersSortLink struct {
 // request's URL, keeping its other parameters.
 func ordersListLinks(c *gin.Context, p store.Page, shown int, total int64, sorts []string) (ordersPager, map[string]ordersSortLink) {
 	base := c.Request.URL
-	with := func(set map[string]string) string {
-		q := base.Query()
-		for k, v := range set {
-			if v == "" {
-				q.Del(k)
-			} else {
-				q.Set(k, v)
-			}
-		}
-		return (&url.URL{Path: base.Path, RawQuery: q.Encode()}).String()
-	}
 	limit := max(p.Limit, 1)
 	pg := ordersPager{Total: total, Page: p.Offset/limit + 1, Pages: int((total + int64(limit) - 1) / int64(limit))}
 	if shown > 0 {
@@ -142,10 +73,10 @@ func ordersListLinks(c *gin.Context, p store.Page, shown int, total int64, sorts
 		if int64(p.Offset) >= total && pg.Pages > 0 { // past the end: back to the last page
 			prev = pg.Pages
 		}
-		pg.PrevURL = with(map[string]string{"page": strconv.Itoa(max(prev, 1))})
+		pg.PrevURL = listLink(base, "page", strconv.Itoa(max(prev, 1)))
 	}
 	if int64(p.Offset+shown) < total {
-		pg.NextURL = with(map[string]string{"page": strconv.Itoa(pg.Page + 1)})
+		pg.NextURL = listLink(base, "page", strconv.Itoa(pg.Page+1))
 	}
 	links := make(map[string]ordersSortLink, len(sorts))
 	for _, k := range sorts {
@@ -158,7 +89,7 @@ func ordersListLinks(c *gin.Context, p store.Page, shown int, total int64, sorts
 				l.Aria = "ascending"
 			}
 		}
-		l.URL = with(map[string]string{"sort": k, "dir": dir, "page": ""})
+		l.URL = listLink(base, "sort", k, "dir", dir, "page", "")
 		links[k] = l
 	}
 	return pg, links

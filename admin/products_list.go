@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -43,37 +42,14 @@ func parseProductsQuery(q url.Values) (pq productsQuery, errs map[string]string)
 	get := func(k string) string { return strings.TrimSpace(q.Get(k)) }
 	pq = productsQuery{Account: get("account"), Q: get("q"), Brand: get("brand"), Category: get("category"),
 		Stock: get("stock"), Active: get("active"), Sort: get("sort"), Limit: productsPageSize}
-	if pq.Stock != "" && pq.Stock != "in" && pq.Stock != "out" {
-		errs["stock"] = "products.invalid_choice"
+	l := listParamsKeys(errs)
+	l.choice("stock", pq.Stock, []string{"in", "out"}, "products.invalid_choice")
+	l.choice("active", pq.Active, []string{"yes", "no"}, "products.invalid_choice")
+	l.choice("sort", pq.Sort, store.ProductSorts, "products.invalid_choice")
+	if dir := get("dir"); l.choice("dir", dir, []string{"asc", "desc"}, "products.invalid_choice") {
+		pq.Desc = dir == "desc"
 	}
-	if pq.Active != "" && pq.Active != "yes" && pq.Active != "no" {
-		errs["active"] = "products.invalid_choice"
-	}
-	if pq.Sort != "" && !slices.Contains(store.ProductSorts, pq.Sort) {
-		errs["sort"] = "products.invalid_choice"
-	}
-	switch get("dir") {
-	case "", "asc":
-	case "desc":
-		pq.Desc = true
-	default:
-		errs["dir"] = "products.invalid_choice"
-	}
-	if v := get("offset"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			errs["offset"] = "products.invalid_number"
-		}
-		pq.Offset = max(n, 0)
-	}
-	if v := get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > store.MaxPageSize {
-			errs["limit"] = "products.invalid_number"
-		} else {
-			pq.Limit = n
-		}
-	}
+	pq.Offset, pq.Limit = l.paging(get("offset"), get("limit"), productsPageSize, store.MaxPageSize, "products.invalid_number", "products.invalid_number")
 	return pq, errs
 }
 
@@ -93,28 +69,12 @@ func (pq productsQuery) filter() store.ProductFilter {
 
 // values is the query as URL parameters, defaults left out.
 func (pq productsQuery) values() url.Values {
-	v := url.Values{}
-	set := func(k, s string) {
-		if s != "" {
-			v.Set(k, s)
-		}
-	}
-	set("account", pq.Account)
-	set("q", pq.Q)
-	set("brand", pq.Brand)
-	set("category", pq.Category)
-	set("stock", pq.Stock)
-	set("active", pq.Active)
-	set("sort", pq.Sort)
+	v := listValues("account", pq.Account, "q", pq.Q, "brand", pq.Brand, "category", pq.Category, "stock", pq.Stock,
+		"active", pq.Active, "sort", pq.Sort)
 	if pq.Desc {
 		v.Set("dir", "desc")
 	}
-	if pq.Offset > 0 {
-		v.Set("offset", strconv.Itoa(pq.Offset))
-	}
-	if pq.Limit != productsPageSize {
-		v.Set("limit", strconv.Itoa(pq.Limit))
-	}
+	listPaging(v, pq.Offset, pq.Limit, productsPageSize)
 	return v
 }
 

@@ -44,27 +44,9 @@ func (u *UI) reportMonth(c *gin.Context) (string, time.Time, error) {
 
 // URL is the page's address with the query changed by name/value pairs ("" drops one).
 func (q reportQuery) URL(set ...string) string {
-	v := url.Values{}
-	put := func(name, value string) {
-		if value != "" {
-			v.Set(name, value)
-		}
-	}
-	put("month", q.Month)
-	put("shop", q.Shop)
-	put("state", q.State)
-	put("sort", q.Sort)
-	put("dir", q.Dir)
-	if q.Offset > 0 {
-		v.Set("offset", strconv.Itoa(q.Offset))
-	}
-	if q.Limit != reportPageSize {
-		v.Set("limit", strconv.Itoa(q.Limit))
-	}
-	for i := 0; i+1 < len(set); i += 2 {
-		v.Del(set[i])
-		put(set[i], set[i+1])
-	}
+	v := listValues("month", q.Month, "shop", q.Shop, "state", q.State, "sort", q.Sort, "dir", q.Dir)
+	listPaging(v, q.Offset, q.Limit, reportPageSize)
+	listSet(v, set...)
 	return "/reports?" + v.Encode()
 }
 
@@ -152,7 +134,6 @@ func (d reportsPageData) Last() int  { return d.Query.Offset + len(d.Rows) }
 // its totals per currency and the CSV download.
 func (u *UI) reportsPage(c *gin.Context) {
 	ctx := c.Request.Context()
-	lang := u.lang(c)
 	raw, month, err := u.reportMonth(c)
 	q := reportQuery{Month: raw, Shop: c.Query("shop"), State: c.Query("state"), Sort: c.Query("sort"), Dir: c.Query("dir"),
 		Limit: reportPageSize, Errors: map[string]string{}}
@@ -168,35 +149,20 @@ func (u *UI) reportsPage(c *gin.Context) {
 	}
 	d.Shops = shops
 	var shopID int64
+	l := u.listParamsOf(c, q.Errors)
 	if q.Shop != "" {
 		id, err := strconv.ParseInt(q.Shop, 10, 64)
 		if err != nil || !slices.ContainsFunc(shops, func(s store.Shop) bool { return s.ID == id }) {
-			q.Errors["shop"] = u.i18n.T(lang, "reports.error.shop", q.Shop)
+			l.fail("shop", "reports.error.shop", q.Shop)
 		} else {
 			shopID = id
 		}
 	}
-	if q.State != "" && !slices.Contains(store.OrderStates, q.State) {
-		q.Errors["state"] = u.i18n.T(lang, "reports.error.state", q.State)
-	}
-	if q.Sort != "" && !slices.Contains(reportSorts, q.Sort) {
-		q.Errors["sort"] = u.i18n.T(lang, "reports.error.sort", q.Sort, strings.Join(reportSorts, ", "))
+	l.choice("state", q.State, store.OrderStates, "reports.error.state", q.State)
+	if !l.choice("sort", q.Sort, reportSorts, "reports.error.sort", q.Sort, strings.Join(reportSorts, ", ")) {
 		q.Sort = ""
 	}
-	if v := c.Query("offset"); v != "" {
-		if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-			q.Offset = n
-		} else {
-			q.Errors["offset"] = u.i18n.T(lang, "reports.error.offset", v)
-		}
-	}
-	if v := c.Query("limit"); v != "" {
-		if n, err := strconv.Atoi(v); err == nil && n > 0 && n <= reportMaxPageSize {
-			q.Limit = n
-		} else {
-			q.Errors["limit"] = u.i18n.T(lang, "reports.error.limit", v, reportMaxPageSize)
-		}
-	}
+	q.Offset, q.Limit = l.paging(c.Query("offset"), c.Query("limit"), reportPageSize, reportMaxPageSize, "reports.error.offset", "reports.error.limit")
 	d.Query = q
 	status := http.StatusOK
 	if len(q.Errors) > 0 {

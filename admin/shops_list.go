@@ -2,7 +2,9 @@ package admin
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -24,35 +26,26 @@ type memSort[T any] map[string]func(a, b T) int
 // have, or a page or size that is not a positive whole number, is an error that says so.
 func memPageQuery[T any](c *gin.Context, sorts memSort[T], def string) (store.Page, error) {
 	p := store.Page{Sort: def}
-	num := func(name string, dst *int) error {
-		v := strings.TrimSpace(c.Query(name))
-		if v == "" {
-			return nil
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return fmt.Errorf("%s must be a whole number from 1, not %q", name, v)
-		}
-		*dst = n
-		return nil
-	}
+	bad := map[string]string{}
+	l := listParams{errs: bad, msg: fmt.Sprintf}
 	page, per := 1, store.DefaultPageSize
-	if err := num("page", &page); err != nil {
-		return p, err
-	}
-	if err := num("per_page", &per); err != nil {
-		return p, err
+	for _, num := range []struct {
+		name string
+		into *int
+	}{{"page", &page}, {"per_page", &per}} {
+		v := trimmedQuery(c, num.name)
+		if n, ok := l.whole(num.name, v, 1, 0, "%s must be a whole number from 1, not %q", num.name, v); ok {
+			*num.into = n
+		} else if msg, wrong := bad[num.name]; wrong {
+			return p, errors.New(msg)
+		}
 	}
 	per = min(per, store.MaxPageSize)
 	p.Limit, p.Offset = per, (page-1)*per
-	if s := strings.TrimSpace(c.Query("sort")); s != "" {
-		if _, ok := sorts[s]; !ok {
-			keys := make([]string, 0, len(sorts))
-			for k := range sorts {
-				keys = append(keys, k)
-			}
-			slices.Sort(keys)
-			return p, fmt.Errorf("sort must be one of %s, not %q", strings.Join(keys, ", "), s)
+	if s := trimmedQuery(c, "sort"); s != "" {
+		keys := slices.Sorted(maps.Keys(sorts))
+		if !l.choice("sort", s, keys, "sort must be one of %s, not %q", strings.Join(keys, ", "), s) {
+			return p, errors.New(bad["sort"])
 		}
 		p.Sort = s
 	}
@@ -102,32 +95,18 @@ func newMemPager[T any](u *url.URL, pg store.PageOf[T], sorts memSort[T]) memPag
 	m := memPager{Total: pg.Total, Page: pg.Page.Offset/per + 1, Pages: int((pg.Total + int64(per) - 1) / int64(per)),
 		Sort: pg.Page.Sort, Desc: pg.Page.Desc, SortURLs: map[string]string{}, SortedDesc: map[string]bool{}}
 	m.Pages = max(m.Pages, 1)
-	link := func(set map[string]string) string {
-		q := u.Query()
-		for k, v := range set {
-			if v == "" {
-				q.Del(k)
-			} else {
-				q.Set(k, v)
-			}
-		}
-		if enc := q.Encode(); enc != "" {
-			return u.Path + "?" + enc
-		}
-		return u.Path
-	}
 	if pg.HasPrev() {
-		m.PrevURL = link(map[string]string{"page": strconv.Itoa(m.Page - 1)})
+		m.PrevURL = listLink(u, "page", strconv.Itoa(m.Page-1))
 	}
 	if pg.HasNext() {
-		m.NextURL = link(map[string]string{"page": strconv.Itoa(m.Page + 1)})
+		m.NextURL = listLink(u, "page", strconv.Itoa(m.Page+1))
 	}
 	for key := range sorts {
 		desc := ""
 		if key == m.Sort && !m.Desc {
 			desc = "1" // a second click on the sorted column reverses it
 		}
-		m.SortURLs[key] = link(map[string]string{"sort": key, "desc": desc, "page": ""})
+		m.SortURLs[key] = listLink(u, "sort", key, "desc", desc, "page", "")
 	}
 	m.SortedDesc[m.Sort] = m.Desc
 	return m

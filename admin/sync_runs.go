@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -38,66 +36,25 @@ type syncQuery struct {
 // syncQueryOf reads the list's query parameters. A wrong one gets its message in Errors and is
 // left out of the filter.
 func (u *UI) syncQueryOf(c *gin.Context) (syncQuery, store.SyncRunFilter, store.Page) {
-	lang := u.lang(c)
 	q := syncQuery{Kind: c.Query("kind"), Status: c.Query("status"), From: strings.TrimSpace(c.Query("from")),
 		To: strings.TrimSpace(c.Query("to")), Sort: c.Query("sort"), Dir: c.Query("dir"), Limit: syncPageSize, Errors: map[string]string{}}
 	var f store.SyncRunFilter
-	if q.Kind != "" {
-		if slices.Contains(syncKinds, q.Kind) {
-			f.Kind = q.Kind
-		} else {
-			q.Errors["kind"] = u.i18n.T(lang, "sync.error.kind", q.Kind)
-		}
+	l := u.listParamsOf(c, q.Errors)
+	if l.choice("kind", q.Kind, syncKinds, "sync.error.kind", q.Kind) {
+		f.Kind = q.Kind
 	}
-	if q.Status != "" {
-		if slices.Contains(syncStatuses, q.Status) {
-			f.Status = q.Status
-		} else {
-			q.Errors["status"] = u.i18n.T(lang, "sync.error.status", q.Status)
-		}
+	if l.choice("status", q.Status, syncStatuses, "sync.error.status", q.Status) {
+		f.Status = q.Status
 	}
-	for _, d := range []struct {
-		name, value string
-		into        *time.Time
-		add         int
-	}{{"from", q.From, &f.Since, 0}, {"to", q.To, &f.Until, 1}} {
-		if d.value == "" {
-			continue
-		}
-		day, err := time.Parse(time.DateOnly, d.value)
-		if err != nil {
-			q.Errors[d.name] = u.i18n.T(lang, "sync.error.date", d.value)
-			continue
-		}
-		*d.into = day.AddDate(0, 0, d.add) // "to" is the last day shown: runs before the next
-	}
-	if !f.Since.IsZero() && !f.Until.IsZero() && !f.Until.After(f.Since) {
-		q.Errors["to"] = u.i18n.T(lang, "sync.error.range")
-		f.Until = time.Time{}
-	}
+	f.Since = l.day("from", q.From, false, "sync.error.date")
+	f.Until = l.day("to", q.To, true, "sync.error.date") // "to" is the last day shown: runs before the next
+	l.dayRange("to", f.Since, &f.Until, "sync.error.range")
 	p := store.Page{Limit: syncPageSize}
-	if q.Sort != "" {
-		if slices.Contains(store.SyncRunSorts, q.Sort) {
-			p.Sort = q.Sort
-			p.Desc = q.Dir != "asc"
-		} else {
-			q.Errors["sort"] = u.i18n.T(lang, "sync.error.sort", q.Sort, strings.Join(store.SyncRunSorts, ", "))
-		}
+	if q.Sort != "" && l.choice("sort", q.Sort, store.SyncRunSorts, "sync.error.sort", q.Sort, strings.Join(store.SyncRunSorts, ", ")) {
+		p.Sort = q.Sort
+		p.Desc = q.Dir != "asc"
 	}
-	if v := c.Query("offset"); v != "" {
-		if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-			p.Offset = n
-		} else {
-			q.Errors["offset"] = u.i18n.T(lang, "sync.error.offset", v)
-		}
-	}
-	if v := c.Query("limit"); v != "" {
-		if n, err := strconv.Atoi(v); err == nil && n > 0 && n <= syncMaxPageSize {
-			p.Limit = n
-		} else {
-			q.Errors["limit"] = u.i18n.T(lang, "sync.error.limit", v, syncMaxPageSize)
-		}
-	}
+	p.Offset, p.Limit = l.paging(c.Query("offset"), c.Query("limit"), syncPageSize, syncMaxPageSize, "sync.error.offset", "sync.error.limit")
 	q.Offset, q.Limit = p.Offset, p.Limit
 	return q, f, p
 }
@@ -105,28 +62,9 @@ func (u *UI) syncQueryOf(c *gin.Context) (syncQuery, store.SyncRunFilter, store.
 // URL is the list's address with the query, changed by the name/value pairs in set ("" drops
 // a parameter): links keep every other parameter.
 func (q syncQuery) URL(set ...string) string {
-	v := url.Values{}
-	put := func(name, value string) {
-		if value != "" {
-			v.Set(name, value)
-		}
-	}
-	put("kind", q.Kind)
-	put("status", q.Status)
-	put("from", q.From)
-	put("to", q.To)
-	put("sort", q.Sort)
-	put("dir", q.Dir)
-	if q.Offset > 0 {
-		v.Set("offset", strconv.Itoa(q.Offset))
-	}
-	if q.Limit != syncPageSize {
-		v.Set("limit", strconv.Itoa(q.Limit))
-	}
-	for i := 0; i+1 < len(set); i += 2 {
-		v.Del(set[i])
-		put(set[i], set[i+1])
-	}
+	v := listValues("kind", q.Kind, "status", q.Status, "from", q.From, "to", q.To, "sort", q.Sort, "dir", q.Dir)
+	listPaging(v, q.Offset, q.Limit, syncPageSize)
+	listSet(v, set...)
 	if len(v) == 0 {
 		return "/sync"
 	}
