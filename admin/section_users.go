@@ -51,9 +51,9 @@ func (u *UI) mountUsers(rt Routes) {
 	a.PUT("/users/:id/role", u.apiUserSetRole)
 	a.PUT("/users/:id/password", u.apiUserSetPassword)
 	a.DELETE("/users/:id", u.apiUserRemove)
-	a.GET("/users/:id/tokens", u.apiUserTokens)
-	a.POST("/users/:id/tokens", u.apiUserCreateToken)
-	a.DELETE("/users/:id/tokens/:token", u.apiUserRevokeToken)
+	a.GET("/users/:id/tokens", withUser(u.userParam, u.apiTokens))
+	a.POST("/users/:id/tokens", withUser(u.userParam, u.apiCreateToken))
+	a.DELETE("/users/:id/tokens/:token", withUser(u.userParam, u.apiRevokeToken))
 
 	// The signed-in user's own account: support changes their own password and tokens too.
 	s := rt.SelfPages
@@ -65,9 +65,9 @@ func (u *UI) mountUsers(rt Routes) {
 	sa := rt.SelfAPI
 	sa.GET("/account", u.apiAccount)
 	sa.PUT("/account/password", u.apiAccountSetPassword)
-	sa.GET("/account/tokens", u.apiAccountTokens)
-	sa.POST("/account/tokens", u.apiAccountCreateToken)
-	sa.DELETE("/account/tokens/:token", u.apiAccountRevokeToken)
+	sa.GET("/account/tokens", withUser(u.accountUser, u.apiTokens))
+	sa.POST("/account/tokens", withUser(u.accountUser, u.apiCreateToken))
+	sa.DELETE("/account/tokens/:token", withUser(u.accountUser, u.apiRevokeToken))
 }
 
 // The users service is what the section needs.

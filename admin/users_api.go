@@ -13,19 +13,7 @@ import (
 )
 
 // apiAccount is a user in the users API, as `connector user list --json` prints one.
-type apiAccount struct {
-	ID          int64      `json:"id"`
-	Email       string     `json:"email"`
-	Role        string     `json:"role"`
-	Language    string     `json:"language"`
-	CreatedAt   time.Time  `json:"created_at"`
-	LastLoginAt *time.Time `json:"last_login_at"`
-}
-
-func toAPIAccount(x users.User) apiAccount {
-	return apiAccount{ID: x.ID, Email: x.Email, Role: string(x.Role), Language: x.Language, CreatedAt: x.CreatedAt.UTC(),
-		LastLoginAt: timeOrNil(x.LastLoginAt)}
-}
+type apiAccount = users.UserJSON
 
 // apiToken is an API token, as `connector user token list --json` prints one; Secret only in
 // the answer that made it.
@@ -78,7 +66,7 @@ func (u *UI) apiUsersList(c *gin.Context) {
 		u.apiFailure(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toAPIPage(pg, toAPIAccount))
+	c.JSON(http.StatusOK, toAPIPage(pg, users.User.AsJSON))
 }
 
 // apiPasswordBody is a new password, typed twice (password2 may be left out by a program).
@@ -112,14 +100,14 @@ func (u *UI) apiUsersAdd(c *gin.Context) {
 	case err != nil:
 		u.apiFailure(c, err)
 	default:
-		c.JSON(http.StatusCreated, toAPIAccount(added))
+		c.JSON(http.StatusCreated, added.AsJSON())
 	}
 }
 
 // apiUserGet is GET /api/v1/users/:id.
 func (u *UI) apiUserGet(c *gin.Context) {
 	if user, ok := u.userParam(c); ok {
-		c.JSON(http.StatusOK, toAPIAccount(user))
+		c.JSON(http.StatusOK, user.AsJSON())
 	}
 }
 
@@ -152,7 +140,7 @@ func (u *UI) apiUserSetRole(c *gin.Context) {
 		u.apiFailure(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toAPIAccount(updated))
+	c.JSON(http.StatusOK, updated.AsJSON())
 }
 
 // apiPassword answers a password change: 204, or the problems.
@@ -249,21 +237,13 @@ func (u *UI) apiRevokeToken(c *gin.Context, user users.User) {
 	c.Status(http.StatusNoContent)
 }
 
-func (u *UI) apiUserTokens(c *gin.Context) {
-	if user, ok := u.userParam(c); ok {
-		u.apiTokens(c, user)
-	}
-}
-
-func (u *UI) apiUserCreateToken(c *gin.Context) {
-	if user, ok := u.userParam(c); ok {
-		u.apiCreateToken(c, user)
-	}
-}
-
-func (u *UI) apiUserRevokeToken(c *gin.Context) {
-	if user, ok := u.userParam(c); ok {
-		u.apiRevokeToken(c, user)
+// withUser is a handler that runs h for the user find gives (the path's, or the signed-in one);
+// find answers the request itself when there is none.
+func withUser(find func(*gin.Context) (users.User, bool), h func(*gin.Context, users.User)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if user, ok := find(c); ok {
+			h(c, user)
+		}
 	}
 }
 
@@ -282,7 +262,7 @@ func (u *UI) apiAccount(c *gin.Context) {
 	for _, t := range list {
 		tokens = append(tokens, toAPIToken(t))
 	}
-	c.JSON(http.StatusOK, gin.H{"user": toAPIAccount(user), "tokens": tokens})
+	c.JSON(http.StatusOK, gin.H{"user": user.AsJSON(), "tokens": tokens})
 }
 
 // apiAccountSetPassword is PUT /api/v1/account/password with {"current", "password"[,
@@ -290,23 +270,5 @@ func (u *UI) apiAccount(c *gin.Context) {
 func (u *UI) apiAccountSetPassword(c *gin.Context) {
 	if user, ok := u.accountUser(c); ok {
 		u.apiPassword(c, user, true)
-	}
-}
-
-func (u *UI) apiAccountTokens(c *gin.Context) {
-	if user, ok := u.accountUser(c); ok {
-		u.apiTokens(c, user)
-	}
-}
-
-func (u *UI) apiAccountCreateToken(c *gin.Context) {
-	if user, ok := u.accountUser(c); ok {
-		u.apiCreateToken(c, user)
-	}
-}
-
-func (u *UI) apiAccountRevokeToken(c *gin.Context) {
-	if user, ok := u.accountUser(c); ok {
-		u.apiRevokeToken(c, user)
 	}
 }

@@ -55,21 +55,6 @@ func openUsers(cmd *cobra.Command) (Config, *store.Store, *users.Service, error)
 	return cfg, st, users.New(st, users.Options{Logger: logger}), nil
 }
 
-// userJSON is a user in --json output.
-type userJSON struct {
-	ID          int64      `json:"id"`
-	Email       string     `json:"email"`
-	Role        string     `json:"role"`
-	Language    string     `json:"language"`
-	CreatedAt   time.Time  `json:"created_at"`
-	LastLoginAt *time.Time `json:"last_login_at"`
-}
-
-func toUserJSON(u users.User) userJSON {
-	return userJSON{ID: u.ID, Email: u.Email, Role: string(u.Role), Language: u.Language,
-		CreatedAt: u.CreatedAt.UTC(), LastLoginAt: timePtrJSON(u.LastLoginAt)}
-}
-
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -130,7 +115,7 @@ from standard input when that is not a terminal. It is stored as an argon2id has
 			}
 			w := cmd.OutOrStdout()
 			if asJSON {
-				return writeJSON(w, toUserJSON(u))
+				return writeJSON(w, u.AsJSON())
 			}
 			fmt.Fprintf(w, "User %s added with role %s.\n", u.Email, u.Role)
 			if cfg.PublicURL != "" {
@@ -174,9 +159,9 @@ last_login_at is null until the first sign-in.`,
 			}
 			w := cmd.OutOrStdout()
 			if asJSON {
-				items := make([]userJSON, 0, len(list))
+				items := make([]users.UserJSON, 0, len(list))
 				for _, u := range list {
-					items = append(items, toUserJSON(u))
+					items = append(items, u.AsJSON())
 				}
 				return writeJSON(w, items)
 			}

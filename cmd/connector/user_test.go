@@ -87,7 +87,7 @@ func TestUserAddListRemove(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var added userJSON
+	var added users.UserJSON
 	if err := json.Unmarshal([]byte(out), &added); err != nil || added.Email != "bob@example.com" || added.Role != "support" || added.ID == 0 || added.LastLoginAt != nil {
 		t.Errorf("add --json = %s (%v)", out, err)
 	}
@@ -130,7 +130,7 @@ func TestUserAddListRemove(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var list []userJSON
+	var list []users.UserJSON
 	if err := json.Unmarshal([]byte(out), &list); err != nil || len(list) != 2 || list[0].Email != "ana@example.com" || list[1].Role != "support" {
 		t.Errorf("list --json = %s (%v)", out, err)
 	}
