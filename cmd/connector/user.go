@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -147,12 +148,7 @@ last_login_at is null until the first sign-in.`,
 		Example:      "  connector user list\n  connector user list --json",
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, st, svc, err := openUsers(cmd)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: withUsers(func(cmd *cobra.Command, _ []string, svc *users.Service) error {
 			list, err := svc.List(cmd.Context())
 			if err != nil {
 				return fmt.Errorf("user list: %w", err)
@@ -175,7 +171,7 @@ last_login_at is null until the first sign-in.`,
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", u.Email, u.Role, dash(u.Language), orderTime(u.CreatedAt), orderTime(u.LastLoginAt))
 			}
 			return tw.Flush()
-		},
+		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array instead of a table")
 	return cmd
@@ -190,13 +186,8 @@ The last admin cannot be removed: add another admin first.`,
 		Example:      "  connector user remove ana@example.com",
 		Args:         cobra.ExactArgs(1),
 		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			_, st, svc, err := openUsers(cmd)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			err = svc.Remove(cmd.Context(), args[0])
+		RunE: withUsers(func(cmd *cobra.Command, args []string, svc *users.Service) error {
+			err := svc.Remove(cmd.Context(), args[0])
 			switch {
 			case errors.Is(err, users.ErrNotFound):
 				return fmt.Errorf("user remove: %w (`connector user list` shows the users)", err)
@@ -208,7 +199,7 @@ The last admin cannot be removed: add another admin first.`,
 			_, err = fmt.Fprintf(cmd.OutOrStdout(), "User %s removed; their sessions ended and their API tokens no longer work.\n",
 				strings.ToLower(strings.TrimSpace(args[0])))
 			return err
-		},
+		}),
 	}
 	return cmd
 }
@@ -227,19 +218,11 @@ a terminal.`,
 		Example:      "  connector user passwd ana@example.com\n  connector user passwd ana@example.com --password-file ./pw.txt",
 		Args:         cobra.ExactArgs(1),
 		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			_, st, svc, err := openUsers(cmd)
+		RunE: withUsers(func(cmd *cobra.Command, args []string, svc *users.Service) error {
+			ctx := cmd.Context()
+			u, err := userByEmail(ctx, svc, "user passwd", args[0])
 			if err != nil {
 				return err
-			}
-			defer st.Close()
-			ctx := cmd.Context()
-			u, err := svc.ByEmail(ctx, args[0])
-			if errors.Is(err, users.ErrNotFound) {
-				return fmt.Errorf("user passwd: %w (`connector user list` shows the users)", err)
-			}
-			if err != nil {
-				return fmt.Errorf("user passwd: %w", err)
 			}
 			password, err := readNewPassword(cmd, passwordFile, u.Email, svc.MinPasswordLen())
 			if err != nil {
@@ -250,10 +233,35 @@ a terminal.`,
 			}
 			_, err = fmt.Fprintf(cmd.OutOrStdout(), "Password of %s changed; their browser sessions have ended, so they sign in again with it.\n", u.Email)
 			return err
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&passwordFile, "password-file", "", `read the password from this file's first line ("-": standard input)`)
 	return cmd
+}
+
+// withUsers is a command's RunE that gives run the users service, and closes its store after.
+func withUsers(run func(cmd *cobra.Command, args []string, svc *users.Service) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		_, st, svc, err := openUsers(cmd)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		return run(cmd, args, svc)
+	}
+}
+
+// userByEmail is the user of email, for the command op ("user passwd"): an unknown one is an
+// error that says where the users are listed.
+func userByEmail(ctx context.Context, svc *users.Service, op, email string) (users.User, error) {
+	u, err := svc.ByEmail(ctx, email)
+	if errors.Is(err, users.ErrNotFound) {
+		return u, fmt.Errorf("%s: %w (`connector user list` shows the users)", op, err)
+	}
+	if err != nil {
+		return u, fmt.Errorf("%s: %w", op, err)
+	}
+	return u, nil
 }
 
 // readNewPassword reads a new password for email: from file ("-": standard input), else twice
@@ -367,12 +375,9 @@ of tokens can be read later.
 			}
 			defer st.Close()
 			ctx := cmd.Context()
-			u, err := svc.ByEmail(ctx, args[0])
-			if errors.Is(err, users.ErrNotFound) {
-				return fmt.Errorf("user token add: %w (`connector user list` shows the users)", err)
-			}
+			u, err := userByEmail(ctx, svc, "user token add", args[0])
 			if err != nil {
-				return fmt.Errorf("user token add: %w", err)
+				return err
 			}
 			secret, t, err := svc.CreateToken(ctx, u.ID, name)
 			if err != nil {
@@ -413,12 +418,7 @@ last_used_at is null for a token never used.`,
 		Example:      "  connector user token list\n  connector user token list --email ana@example.com --json",
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, st, svc, err := openUsers(cmd)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: withUsers(func(cmd *cobra.Command, _ []string, svc *users.Service) error {
 			ctx := cmd.Context()
 			all, err := svc.List(ctx)
 			if err != nil {
@@ -430,12 +430,9 @@ last_used_at is null for a token never used.`,
 			}
 			var userID int64
 			if email != "" {
-				u, err := svc.ByEmail(ctx, email)
-				if errors.Is(err, users.ErrNotFound) {
-					return fmt.Errorf("user token list: %w (`connector user list` shows the users)", err)
-				}
+				u, err := userByEmail(ctx, svc, "user token list", email)
 				if err != nil {
-					return fmt.Errorf("user token list: %w", err)
+					return err
 				}
 				userID = u.ID
 			}
@@ -461,7 +458,7 @@ last_used_at is null for a token never used.`,
 				fmt.Fprintf(tw, "%d\t%s\t%s\t%s…\t%s\t%s\n", t.ID, emails[t.UserID], t.Name, t.Prefix, orderTime(t.CreatedAt), orderTime(t.LastUsedAt))
 			}
 			return tw.Flush()
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&email, "email", "", "only this user's tokens")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array instead of a table")
