@@ -98,20 +98,8 @@ func (u *UI) shopsConnectShopify(c *gin.Context) {
 	d := u.newConnectData()
 	d.ShopifyDomain = strings.TrimSpace(c.PostForm("domain"))
 	link, err := u.startShopify(c.Request.Context(), d.ShopifyDomain)
-	var ps *shops.ProblemsError
-	switch {
-	case errors.Is(err, ErrShopifyAppNotConfigured):
-		d.ShopifyError = u.i18n.T(u.lang(c), "shops.connect.shopify_not_configured")
-		u.render(c, http.StatusConflict, "shops_connect", d)
-	case errors.As(err, &ps):
-		d.Errors = problemsByField(ps)
-		u.render(c, http.StatusBadRequest, "shops_connect", d)
-	case err != nil:
-		u.failWithLog(c, "shopify install link", err)
-	default:
-		d.ShopifyLink = link
-		u.render(c, http.StatusOK, "shops_connect", d)
-	}
+	u.renderConnectLink(c, &d, connectLink{link: link, err: err, unavailable: ErrShopifyAppNotConfigured,
+		unavailableKey: "shops.connect.shopify_not_configured", problem: &d.ShopifyError, into: &d.ShopifyLink, what: "shopify install link"})
 }
 
 // startWooCommerce starts the key handoff of the site at raw (normalised as `shop add` does):
@@ -137,19 +125,35 @@ func (u *UI) shopsConnectWooCommerce(c *gin.Context) {
 	d := u.newConnectData()
 	d.WooURL = strings.TrimSpace(c.PostForm("woo-url"))
 	link, err := u.startWooCommerce(c.Request.Context(), d.WooURL)
+	u.renderConnectLink(c, &d, connectLink{link: link, err: err, unavailable: errHandoffUnavailable,
+		unavailableKey: "shops.connect.handoff_unavailable", problem: &d.WooError, into: &d.WooLink, what: "woocommerce handoff link"})
+}
+
+// connectLink is the outcome of asking for a platform's connect link (err nil: link).
+type connectLink struct {
+	link, what     string // what: the log's name of the step
+	err            error
+	unavailable    error  // the platform's side is not set up here
+	unavailableKey string // its message's translation key
+	problem, into  *string
+}
+
+// renderConnectLink answers a connect form: the page d with the link put into l.into, or with the
+// problem: unavailable (409, its message into l.problem), bad fields (400), or a failure (logged).
+func (u *UI) renderConnectLink(c *gin.Context, d *shopsConnectData, l connectLink) {
 	var ps *shops.ProblemsError
 	switch {
-	case errors.Is(err, errHandoffUnavailable):
-		d.WooError = u.i18n.T(u.lang(c), "shops.connect.handoff_unavailable")
-		u.render(c, http.StatusConflict, "shops_connect", d)
-	case errors.As(err, &ps):
+	case errors.Is(l.err, l.unavailable):
+		*l.problem = u.i18n.T(u.lang(c), l.unavailableKey)
+		u.render(c, http.StatusConflict, "shops_connect", *d)
+	case errors.As(l.err, &ps):
 		d.Errors = problemsByField(ps)
-		u.render(c, http.StatusBadRequest, "shops_connect", d)
-	case err != nil:
-		u.failWithLog(c, "woocommerce handoff link", err)
+		u.render(c, http.StatusBadRequest, "shops_connect", *d)
+	case l.err != nil:
+		u.failWithLog(c, l.what, l.err)
 	default:
-		d.WooLink = link
-		u.render(c, http.StatusOK, "shops_connect", d)
+		*l.into = l.link
+		u.render(c, http.StatusOK, "shops_connect", *d)
 	}
 }
 
