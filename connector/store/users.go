@@ -329,16 +329,25 @@ func (s *Store) CreateUserSession(ctx context.Context, us UserSession) (UserSess
 // UserSessionByHash returns the session with this token hash and its user, or ErrNotFound. It
 // does not judge the expiry.
 func (s *Store) UserSessionByHash(ctx context.Context, tokenHash string) (UserSession, User, error) {
-	var row userSessionRow
-	db := s.db.WithContext(ctx)
+	row, u, err := takeWithUser(s.db.WithContext(ctx), tokenHash, "user session", func(r userSessionRow) int64 { return r.UserID })
+	if err != nil {
+		return UserSession{}, User{}, err
+	}
+	return row.session(), u, nil
+}
+
+// takeWithUser reads the row (a session or an API token) of tokenHash and its user; what names
+// it in the errors (ErrNotFound when either is missing).
+func takeWithUser[R any](db *gorm.DB, tokenHash, what string, userID func(R) int64) (R, User, error) {
+	var row R
 	if err := db.Where("token_hash = ?", tokenHash).Take(&row).Error; err != nil {
-		return UserSession{}, User{}, notFound("user session", err)
+		return row, User{}, notFound(what, err)
 	}
 	var u userRow
-	if err := db.Where("id = ?", row.UserID).Take(&u).Error; err != nil {
-		return UserSession{}, User{}, notFound("user session's user", err)
+	if err := db.Where("id = ?", userID(row)).Take(&u).Error; err != nil {
+		return row, User{}, notFound(what+"'s user", err)
 	}
-	return row.session(), u.user(), nil
+	return row, u.user(), nil
 }
 
 // TouchUserSession records a use of the session at seen and moves its expiry to expires.
@@ -406,16 +415,11 @@ func (s *Store) APITokens(ctx context.Context, userID int64) ([]APIToken, error)
 
 // APITokenByHash returns the token with this hash and its user, or ErrNotFound.
 func (s *Store) APITokenByHash(ctx context.Context, tokenHash string) (APIToken, User, error) {
-	var row apiTokenRow
-	db := s.db.WithContext(ctx)
-	if err := db.Where("token_hash = ?", tokenHash).Take(&row).Error; err != nil {
-		return APIToken{}, User{}, notFound("API token", err)
+	row, u, err := takeWithUser(s.db.WithContext(ctx), tokenHash, "API token", func(r apiTokenRow) int64 { return r.UserID })
+	if err != nil {
+		return APIToken{}, User{}, err
 	}
-	var u userRow
-	if err := db.Where("id = ?", row.UserID).Take(&u).Error; err != nil {
-		return APIToken{}, User{}, notFound("API token's user", err)
-	}
-	return row.token(), u.user(), nil
+	return row.token(), u, nil
 }
 
 // TouchAPIToken records a use of the token at at.
