@@ -23,12 +23,23 @@ func (c *testClock) Set(t time.Time) {
 	c.now = t
 }
 
-func pageIDs[T any](items []T, id func(T) int64) []int64 {
-	out := make([]int64, len(items))
+func pageIDs[T, K any](items []T, id func(T) K) []K {
+	out := make([]K, len(items))
 	for i, it := range items {
 		out[i] = id(it)
 	}
 	return out
+}
+
+// checkPage fails t unless the page has the items want (their keys, by key) of total.
+func checkPage[T, K any](t *testing.T, got store.PageOf[T], err error, key func(T) K, want []K, total int64) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if keys := pageIDs(got.Items, key); fmt.Sprint(keys) != fmt.Sprint(want) || got.Total != total {
+		t.Errorf("page = %v of %d, want %v of %d", keys, got.Total, want, total)
+	}
 }
 
 func callID(c store.APICall) int64 { return c.ID }
@@ -84,12 +95,7 @@ func TestListAPICallsPage(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				got, err := st.ListAPICallsPage(ctx, tt.f, tt.p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if fmt.Sprint(pageIDs(got.Items, callID)) != fmt.Sprint(tt.want) || got.Total != tt.total {
-					t.Errorf("ids = %v of %d, want %v of %d", pageIDs(got.Items, callID), got.Total, tt.want, tt.total)
-				}
+				checkPage(t, got, err, callID, tt.want, tt.total)
 			})
 		}
 
@@ -218,12 +224,7 @@ func TestListOrdersPage(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				got, err := st.ListOrdersPage(ctx, tt.f, tt.p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if fmt.Sprint(pageIDs(got.Items, orderID)) != fmt.Sprint(tt.want) || got.Total != tt.total {
-					t.Errorf("ids = %v of %d, want %v of %d", pageIDs(got.Items, orderID), got.Total, tt.want, tt.total)
-				}
+				checkPage(t, got, err, orderID, tt.want, tt.total)
 			})
 		}
 		got, err := st.ListOrdersPage(ctx, store.OrderFilter{States: []string{store.OrderHeld}}, store.Page{})
@@ -288,12 +289,7 @@ func TestListSyncRunsPage(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				got, err := st.ListSyncRunsPage(ctx, tt.f, tt.p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if fmt.Sprint(pageIDs(got.Items, runID)) != fmt.Sprint(tt.want) || got.Total != tt.total {
-					t.Errorf("ids = %v of %d, want %v of %d", pageIDs(got.Items, runID), got.Total, tt.want, tt.total)
-				}
+				checkPage(t, got, err, runID, tt.want, tt.total)
 			})
 		}
 		got, err := st.SyncRun(ctx, a.ID)
@@ -351,16 +347,7 @@ func TestListProductsPage(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				got, err := st.ListProductsPage(ctx, acct, tt.f, tt.p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var skus []string
-				for _, p := range got.Items {
-					skus = append(skus, p.SKU)
-				}
-				if strings.Join(skus, " ") != tt.want || got.Total != tt.total {
-					t.Errorf("skus = %v of %d, want %s of %d", skus, got.Total, tt.want, tt.total)
-				}
+				checkPage(t, got, err, func(p *mirror.Product) string { return p.SKU }, strings.Fields(tt.want), tt.total)
 			})
 		}
 		got, err := st.ListProductsPage(ctx, acct+1, store.ProductFilter{}, store.Page{})
@@ -408,16 +395,7 @@ func TestListListingsPage(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				got, err := st.ListListingsPage(ctx, shop.ID, tt.f, tt.p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var skus []string
-				for _, l := range got.Items {
-					skus = append(skus, l.SKU)
-				}
-				if strings.Join(skus, " ") != tt.want || got.Total != tt.total {
-					t.Errorf("skus = %v of %d, want %s of %d", skus, got.Total, tt.want, tt.total)
-				}
+				checkPage(t, got, err, func(l store.Listing) string { return l.SKU }, strings.Fields(tt.want), tt.total)
 			})
 		}
 	})
