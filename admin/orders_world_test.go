@@ -66,11 +66,7 @@ func newOrdersWorld(t *testing.T, st *store.Store) *ordersWorld {
 	t.Helper()
 	ctx := context.Background()
 	w := &ordersWorld{st: st, iws: &ordersFakeIWS{}}
-	acct, err := st.SaveIWSAccount(ctx, store.IWSAccount{Name: "default", Environment: store.EnvironmentTest,
-		BaseURL: "https://iws.example/v1/", APIKey: "k", AccessKey: "a"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	acct := saveTestIWSAccount(t, st)
 	for i, s := range []store.Shop{
 		{Name: "Tienda", Platform: store.PlatformWooCommerce, BaseURL: "https://shop.example", Credentials: `{"consumer_secret":"cs_x"}`},
 		{Name: "Otra", Platform: store.PlatformShopify, BaseURL: "https://otra.myshopify.com", Credentials: `{"access_token":"shpat_x"}`},
@@ -86,6 +82,7 @@ func newOrdersWorld(t *testing.T, st *store.Store) *ordersWorld {
 			w.shop2 = saved
 		}
 	}
+	var err error
 	if w.jobs, err = jobs.NewClient(st, jobs.Config{}); err != nil {
 		t.Fatal(err)
 	}

@@ -56,11 +56,7 @@ func TestLogsList(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				resp := w.f.do(t, w.f.as(support, req{method: "GET", path: "/logs?" + tt.query}))
-				if resp.Code != 200 {
-					t.Fatalf("status %d: %s", resp.Code, resp.Body)
-				}
-				if got := ordersRowIDs(resp.Body.String(), "data-call-id"); !slices.Equal(got, tt.want) {
+				if got := ordersRowIDs(w.f.get(t, support, "/logs?"+tt.query), "data-call-id"); !slices.Equal(got, tt.want) {
 					t.Errorf("rows %v, want %v", got, tt.want)
 				}
 				api := w.f.do(t, w.f.as(support, req{method: "GET", path: "/api/v1/logs?" + tt.query}))

@@ -62,11 +62,7 @@ type productsEnv struct {
 func newProductsEnv(t *testing.T, st *store.Store, withPush bool) *productsEnv {
 	t.Helper()
 	ctx := context.Background()
-	acct, err := st.SaveIWSAccount(ctx, store.IWSAccount{Name: store.DefaultIWSAccountName, Environment: store.EnvironmentTest,
-		BaseURL: "https://iws.example/v1/", APIKey: "k", AccessKey: "secret-access"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	acct := saveTestIWSAccount(t, st)
 	mk := func(sku, brand, cat, cost string, stock int, active bool) *mirror.Product {
 		return &mirror.Product{AccountID: acct.ID, SKU: sku, MPN: "MPN-" + sku, Brand: brand, BrandID: strings.ToLower(brand),
 			CategoryID: cat, CategoryPath: []mirror.CategoryNode{{ID: cat, Name: "Cat " + cat}}, Type: "Physical",

@@ -109,11 +109,7 @@ type rulesEnv struct {
 func newRulesEnv(t *testing.T, st *store.Store) *rulesEnv {
 	t.Helper()
 	ctx := context.Background()
-	acct, err := st.SaveIWSAccount(ctx, store.IWSAccount{Name: "default", Environment: store.EnvironmentTest,
-		BaseURL: "https://iws.example/v1/", APIKey: "k", AccessKey: "a"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	acct := saveTestIWSAccount(t, st)
 	shop, err := st.SaveShop(ctx, store.Shop{Name: "Tienda", Platform: store.PlatformMemory, Credentials: "{}",
 		IWSAccountID: acct.ID, Currency: "USD", Locale: "en"})
 	if err != nil {

@@ -74,11 +74,7 @@ type shopsEnv struct {
 func newShopsEnv(t *testing.T, st *store.Store) *shopsEnv {
 	t.Helper()
 	ctx := context.Background()
-	acct, err := st.SaveIWSAccount(ctx, store.IWSAccount{Name: "default", Environment: store.EnvironmentTest,
-		BaseURL: "https://iws.example/v1/", APIKey: "k", AccessKey: "s"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	acct := saveTestIWSAccount(t, st)
 	woo, site := wootest.Start(t, wootest.Config{ConsumerKey: shopsKey, ConsumerSecret: shopsSecret, Currency: "USD",
 		SiteName: "Tienda", Delivery: wootest.DeliverManual, WebhookClient: refuseAll})
 	client, err := jobs.NewClient(st, jobs.Config{})
@@ -242,14 +238,7 @@ func TestShopsListPagingFilterSort(t *testing.T) {
 	t.Parallel()
 	st := storetest.New(t, migrations.SQLite, true)
 	e := newShopsEnv(t, st)
-	page := func(path string) string {
-		t.Helper()
-		resp := e.do(t, e.as(support, req{method: "GET", path: path}))
-		if resp.Code != 200 {
-			t.Fatalf("%s: %d %s", path, resp.Code, resp.Body)
-		}
-		return resp.Body.String()
-	}
+	page := func(path string) string { t.Helper(); return e.get(t, support, path) }
 	// By name, one a page: Demo, then Tienda; the links keep the other parameters.
 	first := page("/shops?sort=name&per_page=1&q=")
 	if !strings.Contains(first, `id="shop-link-2"`) || strings.Contains(first, `id="shop-link-1"`) {

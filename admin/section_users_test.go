@@ -189,14 +189,7 @@ func TestUsersListPagingFilterSort(t *testing.T) {
 	t.Parallel()
 	st := storetest.New(t, migrations.SQLite, true)
 	e := newUsersEnv(t, st)
-	page := func(path string) string {
-		t.Helper()
-		resp := e.do(t, e.as(admin, req{method: "GET", path: path}))
-		if resp.Code != 200 {
-			t.Fatalf("%s: %d", path, resp.Code)
-		}
-		return resp.Body.String()
-	}
+	page := func(path string) string { t.Helper(); return e.get(t, admin, path) }
 	body := page("/users?per_page=2&sort=email&desc=1")
 	if !strings.Contains(body, `id="user-link-2"`) || !strings.Contains(body, `id="user-link-3"`) || strings.Contains(body, `id="user-link-1"`) {
 		t.Error("first page, email descending")
