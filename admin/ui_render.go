@@ -3,6 +3,7 @@ package admin
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -38,6 +39,7 @@ func loadTemplates(assets *assetSet, cs *catalogs) (*templates, error) {
 		funcs := template.FuncMap{
 			"T":     func(key string, args ...any) string { return cs.T(l.Code, key, args...) },
 			"asset": assets.url,
+			"dict":  templateDict,
 		}
 		base, err := template.New("layout").Funcs(funcs).ParseFS(templatesFS, "templates/*.html")
 		if err != nil {
@@ -56,6 +58,23 @@ func loadTemplates(assets *assetSet, cs *catalogs) (*templates, error) {
 		}
 	}
 	return ts, nil
+}
+
+// templateDict is the map of its name, value pairs: a partial's several arguments, as in
+// {{template "filter-day" (dict "P" "orders" "D" . "Name" "from" "Value" .Form.From)}}.
+func templateDict(pairs ...any) (map[string]any, error) {
+	if len(pairs)%2 != 0 {
+		return nil, errors.New("admin: dict: an odd number of arguments")
+	}
+	m := make(map[string]any, len(pairs)/2)
+	for i := 0; i < len(pairs); i += 2 {
+		k, ok := pairs[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("admin: dict: name %v is not a string", pairs[i])
+		}
+		m[k] = pairs[i+1]
+	}
+	return m, nil
 }
 
 // View is what every page template gets as its dot: the layout's data and the page's own in
