@@ -3,13 +3,11 @@ package admin
 import (
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/intcomex-connector/connector/connector/shops"
-	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/platforms"
 )
 
@@ -89,15 +87,7 @@ func (u *UI) apiProblems(c *gin.Context, ps *shops.ProblemsError) {
 // apiShopsList is GET /api/v1/shops?q=&platform=&status=&sort=&desc=&page=&per_page=.
 func (u *UI) apiShopsList(c *gin.Context) {
 	pg, err := u.shopsPage(c)
-	if errors.Is(err, store.ErrInvalid) {
-		u.apiErrorText(c, http.StatusBadRequest, CodeInvalid, strings.TrimPrefix(err.Error(), store.ErrInvalid.Error()+": "))
-		return
-	}
-	if err != nil {
-		u.apiFailure(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, toAPIPage(pg, toAPIShop))
+	apiListPage(u, c, pg, err, toAPIShop)
 }
 
 // apiShop is GET /api/v1/shops/:id: the shop with its settings.

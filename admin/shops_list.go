@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -131,4 +132,17 @@ func toAPIPage[S, T any](pg store.PageOf[S], conv func(S) T) apiPage[T] {
 		out.Items = append(out.Items, conv(it))
 	}
 	return out
+}
+
+// apiListPage answers pg (or err: a bad parameter is 400 with its message) as the API's page.
+func apiListPage[S, T any](u *UI, c *gin.Context, pg store.PageOf[S], err error, conv func(S) T) {
+	if errors.Is(err, store.ErrInvalid) {
+		u.apiErrorText(c, http.StatusBadRequest, CodeInvalid, strings.TrimPrefix(err.Error(), store.ErrInvalid.Error()+": "))
+		return
+	}
+	if err != nil {
+		u.apiFailure(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toAPIPage(pg, conv))
 }

@@ -1,14 +1,12 @@
 package admin
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/users"
 )
 
@@ -58,15 +56,7 @@ func (u *UI) bindJSON(c *gin.Context, v any) bool {
 // apiUsersList is GET /api/v1/users?q=&role=&sort=&desc=&page=&per_page=.
 func (u *UI) apiUsersList(c *gin.Context) {
 	pg, err := u.usersPage(c)
-	if errors.Is(err, store.ErrInvalid) {
-		u.apiErrorText(c, http.StatusBadRequest, CodeInvalid, strings.TrimPrefix(err.Error(), store.ErrInvalid.Error()+": "))
-		return
-	}
-	if err != nil {
-		u.apiFailure(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, toAPIPage(pg, users.User.AsJSON))
+	apiListPage(u, c, pg, err, users.User.AsJSON)
 }
 
 // apiPasswordBody is a new password, typed twice (password2 may be left out by a program).
@@ -194,16 +184,23 @@ func (u *UI) apiUserRemove(c *gin.Context) {
 
 // apiTokens answers the user's tokens.
 func (u *UI) apiTokens(c *gin.Context, user users.User) {
+	if tokens, ok := u.apiTokensOf(c, user); ok {
+		c.JSON(http.StatusOK, tokens)
+	}
+}
+
+// apiTokensOf is the user's tokens as the API gives them; ok is false when it answered a failure.
+func (u *UI) apiTokensOf(c *gin.Context, user users.User) (tokens []apiToken, ok bool) {
 	list, err := u.cfg.Users.Users.Tokens(c.Request.Context(), user.ID)
 	if err != nil {
 		u.apiFailure(c, err)
-		return
+		return nil, false
 	}
-	out := make([]apiToken, 0, len(list))
+	tokens = make([]apiToken, 0, len(list))
 	for _, t := range list {
-		out = append(out, toAPIToken(t))
+		tokens = append(tokens, toAPIToken(t))
 	}
-	c.JSON(http.StatusOK, out)
+	return tokens, true
 }
 
 // apiCreateToken answers a new token with its secret: 201.
@@ -253,16 +250,9 @@ func (u *UI) apiAccount(c *gin.Context) {
 	if !ok {
 		return
 	}
-	list, err := u.cfg.Users.Users.Tokens(c.Request.Context(), user.ID)
-	if err != nil {
-		u.apiFailure(c, err)
-		return
+	if tokens, ok := u.apiTokensOf(c, user); ok {
+		c.JSON(http.StatusOK, gin.H{"user": user.AsJSON(), "tokens": tokens})
 	}
-	tokens := make([]apiToken, 0, len(list))
-	for _, t := range list {
-		tokens = append(tokens, toAPIToken(t))
-	}
-	c.JSON(http.StatusOK, gin.H{"user": user.AsJSON(), "tokens": tokens})
 }
 
 // apiAccountSetPassword is PUT /api/v1/account/password with {"current", "password"[,
