@@ -102,11 +102,7 @@ func (u *UI) rulesNewForm(c *gin.Context) {
 
 // rulesEditForm is GET /rules/:shop/:index/edit.
 func (u *UI) rulesEditForm(c *gin.Context) {
-	doc, ok := u.rulesDocument(c)
-	if !ok {
-		return
-	}
-	index, ok := u.rulesIndex(c, doc)
+	doc, index, ok := u.rulesDocumentRule(c)
 	if !ok {
 		return
 	}
@@ -121,6 +117,17 @@ func (u *UI) rulesSettingsForm(c *gin.Context) {
 		return
 	}
 	u.rulesEditorPage(c, rulesModeSettings, doc, -1, rulesSettingsValues(doc.Rules))
+}
+
+// rulesDocumentRule reads the shop's rules and the index of the path's rule in them; a wrong one
+// is answered (false).
+func (u *UI) rulesDocumentRule(c *gin.Context) (rules.Document, int, bool) {
+	doc, ok := u.rulesDocument(c)
+	if !ok {
+		return doc, 0, false
+	}
+	index, ok := u.rulesIndex(c, doc)
+	return doc, index, ok
 }
 
 // rulesIndex reads the :index parameter, a rule of doc (404 otherwise).

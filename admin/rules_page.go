@@ -262,11 +262,7 @@ func rulesImportProblems(err error) []string {
 
 // rulesMove is POST /rules/:shop/:index/move (to, revision): the rule moves to index to.
 func (u *UI) rulesMove(c *gin.Context) {
-	doc, ok := u.rulesDocument(c)
-	if !ok {
-		return
-	}
-	index, ok := u.rulesIndex(c, doc)
+	doc, index, ok := u.rulesDocumentRule(c)
 	if !ok {
 		return
 	}
@@ -280,11 +276,7 @@ func (u *UI) rulesMove(c *gin.Context) {
 
 // rulesDelete is POST /rules/:shop/:index/delete (revision), confirmed.
 func (u *UI) rulesDelete(c *gin.Context) {
-	doc, ok := u.rulesDocument(c)
-	if !ok {
-		return
-	}
-	index, ok := u.rulesIndex(c, doc)
+	doc, index, ok := u.rulesDocumentRule(c)
 	if !ok {
 		return
 	}
