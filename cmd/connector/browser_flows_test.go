@@ -75,6 +75,16 @@ func (d *browserDemo) publishedSKU(t *testing.T, shop demoShop, category string)
 	return ""
 }
 
+// jobTimeout bounds each action of a flow that waits for a job (a sync, a push) to finish: the
+// job queues behind the demo's others and, in CI, runs on two cores shared with the whole suite.
+const jobTimeout = 2 * time.Minute
+
+// jobTab is d.tab with jobTimeout.
+func (d *browserDemo) jobTab(t *testing.T) *browsertest.Tab {
+	t.Helper()
+	return d.b.NewTab(t, d.info.AdminURL, browsertest.WithTimeout(jobTimeout))
+}
+
 // jsQuote quotes s as a JavaScript string literal (in a selector or an expression).
 func jsQuote(s string) string { return strconv.Quote(s) }
 
@@ -165,7 +175,7 @@ func browserRuleSave(t *testing.T, d *browserDemo) {
 	}
 	sku := d.publishedSKU(t, shop, rule.Match.Category)
 	a := d.newUser(t, users.RoleAdmin)
-	tab := d.tab(t)
+	tab := d.jobTab(t)
 	login(tab, a)
 	repriced := previewRule(t, tab, shop, 1, sku, "#rule-markup", string(rule.MarkupPercent), "45")
 
@@ -303,7 +313,7 @@ func browserOrderTimeline(t *testing.T, d *browserDemo) {
 // A stock sync started from the Sync page leads to its job's page, whose live progress ends
 // finished.
 func browserSyncRun(t *testing.T, d *browserDemo) {
-	tab := d.tab(t)
+	tab := d.jobTab(t)
 	login(tab, d.newUser(t, users.RoleAdmin))
 	tab.Visit("/sync")
 	if status := tab.ClickNavigate("#sync-run-stock"); status != http.StatusOK {

@@ -43,7 +43,9 @@ import (
 //   - compare what the page says with the translations, d.text(t, "es", "orders.title"), not
 //     with copied words; take tab.Screenshot("step") where a picture helps (the tab takes one
 //     when the flow ends, and on failure keeps the page's HTML and console too);
-//   - read the demo's data with d.st (the demo's database) and d.info (demo.json).
+//   - read the demo's data with d.st (the demo's database) and d.info (demo.json): d.shopOn,
+//     d.publishedSKU and d.placedSampleOrder find a demo shop, a product it sells and its placed
+//     sample order (browser_flows_test.go has the page flows).
 //
 // A flow that changes shared demo data (a margin rule, a sync) should work on what no other
 // flow reads, or check relative changes. An action the support role must not do, done by
