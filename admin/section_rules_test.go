@@ -613,7 +613,7 @@ func TestRulesSaveQueuesPush(t *testing.T) {
 		page := e.do(t, e.as(admin, req{method: "GET", path: e.path("/rules/SHOP"), cookies: resp.Result().Cookies()}))
 		body := page.Body.String()
 		want := fmt.Sprintf("Saved: 2 listings to re-price, push queued (job %d).", jobsQueued[0].ID)
-		if !strings.Contains(body, want) || !strings.Contains(body, `id="rules-saved"`) || !strings.Contains(body, `href="/sync"`) {
+		if !strings.Contains(body, want) || !strings.Contains(body, `id="rules-saved"`) || !strings.Contains(body, fmt.Sprintf(`href="/sync/jobs/%d" id="rules-saved-sync"`, jobsQueued[0].ID)) {
 			t.Errorf("no %q on the rules page: %s", want, body)
 		}
 		if c := cookie(page, rulesSavedCookie); c == nil || c.MaxAge >= 0 {

@@ -12,5 +12,8 @@ func (d adminUIDeps) shops() admin.ShopsDeps {
 	}
 	logger := d.logger.With("component", "admin")
 	setup := shopSetup(d.cfg, d.st, d.storefronts, logger)
+	if d.webhookBase != "" {
+		setup.PublicURL = d.webhookBase // the webhook check and repair use the demo's address
+	}
 	return admin.ShopsDeps{Store: d.st, Setup: setup, Install: newInstall(d.cfg, setup, d.logger.With("component", "install")), Jobs: d.bg.jobs}
 }

@@ -20,6 +20,9 @@ type adminUIDeps struct {
 	bg          *background // the job client, the sync runner, the order pipeline
 	storefronts *shops.Storefronts
 	logger      *slog.Logger
+	// webhookBase, when set, is the base of the shops' webhook URLs instead of
+	// CONNECTOR_PUBLIC_URL: the demo's own address, where it registered its shops' webhooks.
+	webhookBase string
 }
 
 // newAdminUI builds the management web UI on d.accounts (the users service), or returns nil

@@ -6,14 +6,17 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/intcomex-connector/connector/admin/browsertest"
+	"github.com/intcomex-connector/connector/connector/secret"
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/users"
 )
@@ -40,7 +43,9 @@ import (
 //   - compare what the page says with the translations, d.text(t, "es", "orders.title"), not
 //     with copied words; take tab.Screenshot("step") where a picture helps (the tab takes one
 //     when the flow ends, and on failure keeps the page's HTML and console too);
-//   - read the demo's data with d.st (the demo's database) and d.info (demo.json).
+//   - read the demo's data with d.st (the demo's database) and d.info (demo.json): d.shopOn,
+//     d.publishedSKU and d.placedSampleOrder find a demo shop, a product it sells and its placed
+//     sample order (browser_flows_test.go has the page flows).
 //
 // A flow that changes shared demo data (a margin rule, a sync) should work on what no other
 // flow reads, or check relative changes. An action the support role must not do, done by
@@ -68,12 +73,54 @@ var browserFlows = []struct {
 	{"support sees no write controls and the server refuses them", browserSupportReadOnly},
 	{"switch to Spanish", browserSpanish},
 	{"sign out", browserSignOut},
+	{"edit a margin rule and watch the preview price change", browserRulePreview},
+	{"save a margin rule and see the listings queued and pushed", browserRuleSave},
+	{"find an order and open its timeline", browserOrderTimeline},
+	{"run a sync from the Sync page and see it finish", browserSyncRun},
+	{"a phone-sized screen", browserPhone},
 }
 
 // supportRefusedAPI are API actions (besides every write form an admin sees on the pages, which
 // browserSupportReadOnly finds and replays by itself) that the support role must be refused with
-// 403: add a page's script-driven writes here (e.g. {"POST", "/api/v1/sync/catalog", ""}).
-var supportRefusedAPI = []struct{ method, path, body string }{}
+// 403: a page's script-driven writes and the API's own, one section after another. In a path,
+// {shop} is the demo's WooCommerce shop, {order} its placed sample order (SHOP/ID), {sku} a
+// product it sells and {user} the demo's admin.
+var supportRefusedAPI = []struct{ method, path, body string }{
+	// Margin rules: the editor's live preview posts here (it saves nothing, but the editor is an
+	// admin's page), and every change.
+	{"POST", "/api/v1/rules/{shop}/preview", `{"rules":{"rules":[]}}`},
+	{"POST", "/api/v1/rules/{shop}/rules", `{"name":"Support's","match":{"category":"cpt"},"markup_percent":"1"}`},
+	{"PUT", "/api/v1/rules/{shop}/rules/0", `{"name":"Support's","match":{"category":"cpt"},"markup_percent":"1"}`},
+	{"DELETE", "/api/v1/rules/{shop}/rules/0", ""},
+	{"POST", "/api/v1/rules/{shop}/rules/0/move", `{"to":1}`},
+	{"PUT", "/api/v1/rules/{shop}/settings", `{"currency":"USD"}`},
+	{"POST", "/api/v1/rules/{shop}/import", `{"rules":[]}`},
+	// Sync: a feed's sync and a shop's push.
+	{"POST", "/api/v1/sync/jobs", `{"kind":"stock"}`},
+	{"POST", "/api/v1/sync/jobs", `{"kind":"push","shop_id":{shop}}`},
+	// Orders: the actions of an order's page.
+	{"POST", "/api/v1/orders/{order}/retry", `{"accept_cost":true}`},
+	{"POST", "/api/v1/orders/{order}/refresh", ""},
+	{"POST", "/api/v1/orders/{order}/cancel", ""},
+	// Products: push now.
+	{"POST", "/api/v1/products/{sku}/push?shop=all", ""},
+	// IWS console: the writes.
+	{"POST", "/api/v1/iws/placeorder", `{}`},
+	{"POST", "/api/v1/iws/cancelorder", `{}`},
+	// Shops: connecting, settings, webhook repair, resuming orders.
+	{"POST", "/api/v1/shops/shopify/install", `{"shop":"support.myshopify.com"}`},
+	{"POST", "/api/v1/shops/woocommerce/authorize", `{"url":"https://support.example"}`},
+	{"POST", "/api/v1/shops/woocommerce", `{"url":"https://support.example"}`},
+	{"PUT", "/api/v1/shops/{shop}/settings", `{"currency":"USD"}`},
+	{"POST", "/api/v1/shops/{shop}/webhooks/repair", ""},
+	{"POST", "/api/v1/shops/{shop}/resume-orders", ""},
+	// Users and API tokens (the admins' own section).
+	{"POST", "/api/v1/users", `{"email":"support-made@browser.test","role":"admin","password":"a long enough password"}`},
+	{"PUT", "/api/v1/users/{user}/role", `{"role":"support"}`},
+	{"PUT", "/api/v1/users/{user}/password", `{"password":"a long enough password"}`},
+	{"POST", "/api/v1/users/{user}/tokens", `{"name":"support's"}`},
+	{"DELETE", "/api/v1/users/{user}", ""},
+}
 
 // browserDemo is the running demo the flows share.
 type browserDemo struct {
@@ -94,8 +141,22 @@ func startBrowserDemo(t *testing.T, b *browsertest.Browser) *browserDemo {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, _ := runDemoUntilReady(t, nil, filepath.Join(t.TempDir(), "demo"), "--sample-orders")
-	st, err := store.Open(context.Background(), r.info.Database, nil)
+	dataDir := filepath.Join(t.TempDir(), "demo")
+	r, _ := runDemoUntilReady(t, nil, dataDir, "--sample-orders")
+	// With the demo's key, d.st reads what is stored encrypted too (a shop's credentials).
+	rawKey, err := os.ReadFile(filepath.Join(dataDir, "secret.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := secret.ParseKey(strings.TrimSpace(string(rawKey)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	box, err := secret.NewBox(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), r.info.Database, nil, store.WithSecretBox(box))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,9 +337,95 @@ func navPaths(tab *browsertest.Tab) []string {
 	return browsertest.Eval[[]string](tab, `Array.from(document.querySelectorAll('#site-nav a')).map((a) => a.getAttribute('href'))`)
 }
 
-// Support reads every section and sees no form that changes anything on any of them; the forms
-// an admin sees there, and supportRefusedAPI, are refused to support with 403; the admins' own
-// pages are refused too.
+// subPagesJS lists the page's links below the section given as its argument (SECTION/...), as
+// paths, but downloads (a [download] link, a file name with a dot).
+const subPagesJS = `((section) => Array.from(document.querySelectorAll('main a[href]'))
+  .filter((a) => !a.hasAttribute('download'))
+  .map((a) => new URL(a.href))
+  .filter((u) => u.origin === location.origin && u.pathname.startsWith(section + '/') && !u.pathname.split('/').pop().includes('.'))
+  .map((u) => u.pathname))`
+
+// pageShape is a page's path with every segment that holds a digit (an id, a SKU) made "#": the
+// pages of one template (/orders/1/123 and /orders/2/456) have one shape.
+func pageShape(p string) string {
+	parts := strings.Split(p, "/")
+	for i, s := range parts {
+		if strings.ContainsAny(s, "0123456789") {
+			parts[i] = "#"
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+// sitePage is a page the admin reached, with the forms on it that change something.
+type sitePage struct {
+	path, section string
+	forms         []writeForm
+}
+
+// editor reports whether the page is there to change something: the admin's page posts a form
+// to itself (a rule's editor). Support may be refused it.
+func (p sitePage) editor() bool {
+	return slices.ContainsFunc(p.forms, func(f writeForm) bool {
+		action, _, _ := strings.Cut(f.Action, "?")
+		return action == p.path
+	})
+}
+
+// crawlSections visits, as tab's user, each section of the navigation and the pages its links
+// lead to below it, two links deep, one page of each shape (one order, one product, one rule's
+// editor ...).
+func crawlSections(t *testing.T, tab *browsertest.Tab, sections []string) []sitePage {
+	t.Helper()
+	var pages []sitePage
+	shapes := map[string]bool{}
+	type step struct {
+		path, section string
+		depth         int
+	}
+	queue := make([]step, 0, len(sections))
+	for _, s := range sections {
+		queue = append(queue, step{s, s, 0})
+		shapes[pageShape(s)] = true
+	}
+	for len(queue) > 0 {
+		st := queue[0]
+		queue = queue[1:]
+		if status := tab.Visit(st.path); status != http.StatusOK {
+			t.Errorf("%s answered %d: %s", st.path, status, browsertest.Eval[string](tab, `document.querySelector('main').innerText`))
+			continue
+		}
+		pages = append(pages, sitePage{st.path, st.section, browsertest.Eval[[]writeForm](tab, writeFormsJS)})
+		if st.section == "/" || st.depth == 2 {
+			continue
+		}
+		for _, p := range browsertest.Eval[[]string](tab, fmt.Sprintf("%s(%s)", subPagesJS, strconv.Quote(st.section))) {
+			if !shapes[pageShape(p)] {
+				shapes[pageShape(p)] = true
+				queue = append(queue, step{p, st.section, st.depth + 1})
+			}
+		}
+	}
+	return pages
+}
+
+// refusedAPIPaths fills in supportRefusedAPI's placeholders from the demo.
+func (d *browserDemo) refusedAPIPaths(t *testing.T) *strings.Replacer {
+	t.Helper()
+	shop := d.shopOn(t, store.PlatformWooCommerce)
+	o := d.placedSampleOrder(t, shop)
+	admin, err := d.users.ByEmail(t.Context(), d.info.AdminUser)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.NewReplacer("{shop}", fmt.Sprint(shop.ID), "{order}", fmt.Sprintf("%d/%s", o.ShopID, url.PathEscape(o.StorefrontOrderID)),
+		"{sku}", url.PathEscape(d.publishedSKU(t, shop, "")), "{user}", fmt.Sprint(admin.ID))
+}
+
+// Support reads every section and the pages below them and sees no form that changes anything
+// on any of them; the forms an admin sees there, and supportRefusedAPI, are refused to support
+// with 403; the admins' own pages are refused too, and so are the pages that exist to change
+// something (a rule's editor), and only those.
 func browserSupportReadOnly(t *testing.T, d *browserDemo) {
 	admin := d.tab(t)
 	login(admin, d.newUser(t, users.RoleAdmin))
@@ -288,15 +435,12 @@ func browserSupportReadOnly(t *testing.T, d *browserDemo) {
 		t.Fatalf("/api/v1/me as support = %d %q", status, who)
 	}
 
+	adminPaths := navPaths(admin)
+	pages := crawlSections(t, admin, adminPaths)
 	var adminForms []writeForm // one per method and action (a list has one per row)
 	seen := map[string]bool{}
-	adminPaths := navPaths(admin)
-	for _, p := range adminPaths {
-		if status := admin.Visit(p); status != http.StatusOK {
-			t.Errorf("admin: %s answered %d", p, status)
-			continue
-		}
-		for _, f := range browsertest.Eval[[]writeForm](admin, writeFormsJS) {
+	for _, p := range pages {
+		for _, f := range p.forms {
 			if !seen[f.Method+" "+f.Action] {
 				seen[f.Method+" "+f.Action] = true
 				adminForms = append(adminForms, f)
@@ -308,22 +452,32 @@ func browserSupportReadOnly(t *testing.T, d *browserDemo) {
 		t.Errorf("support's navigation %v, admin's %v: want every section but the admins' own", supportPaths, adminPaths)
 	}
 	for _, p := range supportPaths {
-		if status := support.Visit(p); status != http.StatusOK {
-			t.Errorf("support: %s answered %d", p, status)
+		if !slices.Contains(adminPaths, p) {
+			t.Errorf("support's navigation has %s, the admin's does not", p)
+		}
+	}
+	refused := 0
+	for _, p := range pages {
+		status := support.Visit(p.path)
+		switch {
+		case status == http.StatusOK:
+		case status == http.StatusForbidden && (!slices.Contains(supportPaths, p.section) || p.editor()):
+			refused++
+			if p.path == p.section {
+				support.Screenshot("refused " + p.path)
+			}
 			continue
+		default:
+			t.Errorf("support: %s answered %d", p.path, status)
+			continue
+		}
+		if !slices.Contains(supportPaths, p.section) {
+			t.Errorf("support: %s, in the admins' %s, answered %d, want 403", p.path, p.section, status)
 		}
 		forms := browsertest.Eval[[]writeForm](support, writeFormsJS)
 		if confirms := support.Count("[data-confirm]"); len(forms) > 0 || confirms > 0 {
-			support.Screenshot("write controls on " + p)
-			t.Errorf("support sees forms that change something on %s: %+v, and %d controls that ask for confirmation", p, forms, confirms)
-		}
-	}
-	for _, p := range adminPaths {
-		if !slices.Contains(supportPaths, p) {
-			if status := support.Visit(p); status != http.StatusForbidden {
-				t.Errorf("support: the admins' %s answered %d, want 403", p, status)
-			}
-			support.Screenshot("refused " + p)
+			support.Screenshot("write controls on " + p.path)
+			t.Errorf("support sees forms that change something on %s: %+v, and %d controls that ask for confirmation", p.path, forms, confirms)
 		}
 	}
 
@@ -336,8 +490,10 @@ func browserSupportReadOnly(t *testing.T, d *browserDemo) {
 			t.Errorf("support %s %s (a form of %s): status %d, want 403 saying %q", f.Method, f.Action, f.Page, r.Status, forbidden)
 		}
 	}
+	fill := d.refusedAPIPaths(t)
 	for _, a := range supportRefusedAPI {
-		r := support.Fetch(a.method, a.path, "application/json", a.body)
+		path, body := fill.Replace(a.path), fill.Replace(a.body)
+		r := support.Fetch(a.method, path, "application/json", body)
 		var e struct {
 			Error struct{ Code string } `json:"error"`
 		}
@@ -345,10 +501,11 @@ func browserSupportReadOnly(t *testing.T, d *browserDemo) {
 			r.JSON(t, &e)
 		}
 		if r.Status != http.StatusForbidden || e.Error.Code != "forbidden" {
-			t.Errorf("support %s %s: %d %s, want 403 forbidden", a.method, a.path, r.Status, r.Body)
+			t.Errorf("support %s %s: %d %s, want 403 forbidden", a.method, path, r.Status, r.Body)
 		}
 	}
-	t.Logf("support was refused %d admin forms and %d API actions on %d sections", len(adminForms), len(supportRefusedAPI), len(supportPaths))
+	t.Logf("support read %d pages of %d sections (refused %d of the admin's %d), was refused %d admin forms and %d API actions",
+		len(pages)-refused, len(supportPaths), refused, len(pages), len(adminForms), len(supportRefusedAPI))
 }
 
 // The language switch turns the UI Spanish and keeps it so for the account, on every page and

@@ -430,7 +430,7 @@ func runDemo(cmd *cobra.Command, a *app, opts demoOptions) error {
 		return st.Ready(ctx)
 	}
 	adminUI, err := newAdminUI(adminUIDeps{cfg: cfg, accounts: users.New(st, users.Options{Logger: logger.With("component", "users")}),
-		st: st, bg: bg, storefronts: sfs, logger: logger})
+		st: st, bg: bg, storefronts: sfs, logger: logger, webhookBase: strings.TrimSuffix(adminURL, "/")})
 	if err != nil {
 		return err
 	}
