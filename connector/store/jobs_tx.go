@@ -19,7 +19,7 @@ import (
 // A Tx is only valid inside the Transaction callback that received it.
 type Tx struct {
 	db          *gorm.DB
-	sqlTx       *sql.Tx
+	sqlTx       *TxConn
 	dialect     migrations.Dialect
 	afterCommit []func()
 }
@@ -33,8 +33,9 @@ func (tx *Tx) AfterCommit(fn func()) {
 	}
 }
 
-// SQL returns the transaction for packages that keep their own SQL (connector/jobs).
-func (tx *Tx) SQL() *sql.Tx { return tx.sqlTx }
+// SQL returns the transaction's connection for packages that keep their own SQL
+// (connector/jobs).
+func (tx *Tx) SQL() *TxConn { return tx.sqlTx }
 
 // Dialect reports which database family the transaction runs on.
 func (tx *Tx) Dialect() migrations.Dialect { return tx.dialect }
@@ -47,9 +48,13 @@ func (s *Store) Transaction(ctx context.Context, fn func(tx *Tx) error) (err err
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
+	conn := &TxConn{tx: sqlTx, cache: s.stmts}
+	if s.stmts != nil {
+		defer s.stmts.prepareWanted(ctx) // after the commit or rollback: the connection is free
+	}
 	db := s.db.Session(&gorm.Session{Context: ctx, NewDB: true})
-	db.Statement.ConnPool = sqlTx
-	tx := &Tx{db: db, sqlTx: sqlTx, dialect: s.dialect}
+	db.Statement.ConnPool = conn
+	tx := &Tx{db: db, sqlTx: conn, dialect: s.dialect}
 
 	committed := false
 	defer func() {

@@ -44,6 +44,8 @@ type Store struct {
 	logger  *slog.Logger
 	box     *secret.Box
 	now     func() time.Time
+	// stmts keeps SQLite's statements prepared for transactions (nil on MySQL).
+	stmts *stmtCache
 
 	purgeBatch int
 }
@@ -106,6 +108,9 @@ func Open(ctx context.Context, databaseURL string, logger *slog.Logger, opts ...
 		purgeBatch: defaultPurgeBatch,
 	}
 	s.now = func() time.Time { return o.now().UTC().Truncate(time.Microsecond) }
+	if target.dialect == migrations.SQLite {
+		s.stmts = newStmtCache(sqlDB)
+	}
 	s.db, err = gorm.Open(dialector, &gorm.Config{
 		Logger: quietCancel{gormlogger.NewSlogLogger(logger.With("component", "gorm"), gormlogger.Config{
 			SlowThreshold:             time.Second,
