@@ -73,6 +73,18 @@ type dashboardShop struct {
 	// disabled (the shop's page checks them live with the platform).
 	LastWebhookAt *time.Time `json:"last_webhook_at"`
 	WebhooksIdle  bool       `json:"webhooks_idle"`
+	// WebhooksChecked says the subscriptions were checked live with the platform (at most
+	// five minutes ago): WebhooksMissing and WebhooksDisabled name the topics that will not be
+	// delivered; WebhooksCheckFailed, that the platform could not be asked.
+	WebhooksChecked     bool     `json:"webhooks_checked"`
+	WebhooksMissing     []string `json:"webhooks_missing,omitempty"`
+	WebhooksDisabled    []string `json:"webhooks_disabled,omitempty"`
+	WebhooksCheckFailed bool     `json:"webhooks_check_failed,omitempty"`
+}
+
+// WebhooksBroken reports a live check that found a topic missing or disabled, or could not ask.
+func (s dashboardShop) WebhooksBroken() bool {
+	return len(s.WebhooksMissing) > 0 || len(s.WebhooksDisabled) > 0 || s.WebhooksCheckFailed
 }
 
 // Published is how many of the shop's products are on sale.
@@ -235,6 +247,7 @@ func (u *UI) dashboardShops(ctx context.Context, d *dashboardReport, now time.Ti
 		index[s.ID] = len(d.Shops)
 		d.Shops = append(d.Shops, ds)
 	}
+	u.dashboardWebhooks(ctx, shops, d, now)
 	for _, l := range listings {
 		if i, ok := index[l.ShopID]; ok {
 			d.Shops[i].Listings[l.State] = l.Count

@@ -1,10 +1,12 @@
 package admin
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
 )
 
@@ -13,6 +15,9 @@ type DashboardDeps struct {
 	// Store reads the figures: the latest sync of each feed, listings per shop, orders by state,
 	// held orders, webhook deliveries, failed API calls and the charts' series.
 	Store *store.Store
+	// Webhooks, when set, checks a shop's webhook subscriptions live with its platform
+	// (shops.Setup.CheckWebhookHealth); the dashboard then lists the missing and disabled ones.
+	Webhooks func(ctx context.Context, shop store.Shop) (shops.WebhookHealth, error)
 }
 
 // mountDashboard registers the dashboard (GET /): health at a glance when its services are set, and reports whether it did.

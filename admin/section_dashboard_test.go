@@ -1,13 +1,17 @@
 package admin
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"html/template"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/intcomex-connector/connector/connector/shops"
 	"github.com/intcomex-connector/connector/connector/store"
 )
 
@@ -240,3 +244,66 @@ func TestDashboardEmpty(t *testing.T) {
 }
 
 func dashID(n int64) string { return strconv.FormatInt(n, 10) }
+
+// With a live webhook check, the dashboard names a WooCommerce shop's missing and disabled
+// topics and links to their repair; the answer is kept for five minutes, and a store that does
+// not answer says so.
+func TestDashboardLiveWebhookCheck(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, st *store.Store, clock *fakeClock) {
+		w := seedDash(t, st, clock)
+		var mu sync.Mutex
+		calls, fail := 0, false
+		check := func(_ context.Context, shop store.Shop) (shops.WebhookHealth, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			calls++
+			if shop.ID != w.woo.ID {
+				t.Errorf("checked shop %d, a %s shop", shop.ID, shop.Platform)
+			}
+			if fail {
+				return shops.WebhookHealth{}, errors.New("store down")
+			}
+			return shops.WebhookHealth{Applicable: true, Missing: []string{"order.created"}, Disabled: []string{"order.updated"}}, nil
+		}
+		f := dashFixture(t, w, func(c *UIConfig) { c.Dashboard.Webhooks = check })
+		broken := `data-testid="dashboard-webhooks-broken-` + dashID(w.woo.ID) + `"`
+		for range 2 {
+			body := f.do(t, f.as(support, req{method: "GET", path: "/"})).Body.String()
+			for _, want := range []string{broken, "Missing: order.created.", "Disabled: order.updated.", `href="/shops/` + dashID(w.woo.ID) + `/webhooks"`} {
+				if !strings.Contains(body, want) {
+					t.Errorf("dashboard lacks %q", want)
+				}
+			}
+		}
+		if calls != 1 {
+			t.Errorf("%d live checks for two views within five minutes, want 1", calls)
+		}
+		var api struct {
+			Shops []struct {
+				ID       int64    `json:"id"`
+				Checked  bool     `json:"webhooks_checked"`
+				Missing  []string `json:"webhooks_missing"`
+				Disabled []string `json:"webhooks_disabled"`
+			} `json:"shops"`
+		}
+		if err := json.Unmarshal(f.do(t, f.as(support, req{method: "GET", path: "/api/v1/dashboard"})).Body.Bytes(), &api); err != nil {
+			t.Fatal(err)
+		}
+		if s := api.Shops[0]; !s.Checked || len(s.Missing) != 1 || len(s.Disabled) != 1 {
+			t.Errorf("API shop %+v", s)
+		}
+		// The platform answered: the shop's quiet week is not flagged besides.
+		if body := f.do(t, f.as(support, req{method: "GET", path: "/"})).Body.String(); strings.Contains(body, `data-testid="dashboard-webhooks-idle-`+dashID(w.woo.ID)+`"`) {
+			t.Error("a shop checked live is still flagged for its quiet week")
+		}
+		mu.Lock()
+		fail = true
+		mu.Unlock()
+		clock.advance(dashboardWebhookTTL)
+		body := f.do(t, f.as(support, req{method: "GET", path: "/"})).Body.String()
+		if !strings.Contains(body, "The store did not answer the webhook check.") || calls != 2 {
+			t.Errorf("after five minutes with the store down (%d checks): %s", calls, body)
+		}
+	})
+}

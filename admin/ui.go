@@ -76,6 +76,8 @@ type UI struct {
 	assets  *assetSet
 	i18n    *catalogs
 	routes  Routes // set by Mount
+
+	webhookChecks webhookChecks // the dashboard's live webhook checks
 }
 
 // NewUI builds the UI; it fails when the embedded templates, assets or translations are broken

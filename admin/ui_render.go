@@ -40,6 +40,7 @@ func loadTemplates(assets *assetSet, cs *catalogs) (*templates, error) {
 			"T":     func(key string, args ...any) string { return cs.T(l.Code, key, args...) },
 			"asset": assets.url,
 			"dict":  templateDict,
+			"join":  strings.Join,
 		}
 		base, err := template.New("layout").Funcs(funcs).ParseFS(templatesFS, "templates/*.html")
 		if err != nil {
