@@ -3,7 +3,9 @@
 // order event also records the order and enqueues its place_order job (Config.Orders,
 // connector/orders.Intake), in the same transaction as the webhook_events row: either both are
 // kept or neither, and the storefront's retry tries again. Placing the order is the job's work,
-// not the handler's: no storefront or IWS call is made here. The compliance topics are handled
+// not the handler's: no storefront or IWS call is made here. Deliveries that arrive together
+// share one database transaction and its commit (store.GroupTransaction); each one's answer is
+// still its own. The compliance topics are handled
 // here, at once: app/uninstalled and shop/redact forget the shop's credentials and data.
 //
 // Answers: 200 recorded, duplicate (a redelivery) or ping; 400 malformed; 401 bad signature; 404
@@ -40,7 +42,9 @@ type Store interface {
 	ListShops(ctx context.Context) ([]store.Shop, error)
 	InsertWebhookEvent(ctx context.Context, e store.WebhookEvent) (store.WebhookEvent, bool, error)
 	InsertWebhookEventTx(ctx context.Context, tx *store.Tx, e store.WebhookEvent) (store.WebhookEvent, bool, error)
-	Transaction(ctx context.Context, fn func(tx *store.Tx) error) error
+	// GroupTransaction records a delivery in a transaction it may share with the deliveries
+	// arriving at the same moment (group commit); the callback may run twice.
+	GroupTransaction(ctx context.Context, fn func(tx *store.Tx) error) error
 	DisconnectShop(ctx context.Context, id int64) error
 }
 
@@ -199,8 +203,9 @@ func (h *Handler) receive(ctx context.Context, shop store.Shop, header http.Head
 		outcome  orders.Outcome
 		order    store.Order
 	)
-	err = h.store.Transaction(ctx, func(tx *store.Tx) error {
+	err = h.store.GroupTransaction(ctx, func(tx *store.Tx) error {
 		var err error
+		outcome, order = "", store.Order{} // a run again (see GroupTransaction) starts afresh
 		stored, inserted, err = h.store.InsertWebhookEventTx(ctx, tx, store.WebhookEvent{
 			ShopID: shop.ID, Platform: shop.Platform, DeliveryID: delivery, EventID: ev.EventID,
 			Topic: string(ev.Topic), RawTopic: ev.RawTopic, OrderID: ev.OrderID, PayloadSHA256: digest,

@@ -186,12 +186,12 @@ func (t target) open() (*sql.DB, gorm.Dialector, error) {
 			return nil, nil, fmt.Errorf("store: mysql connector: %w", err)
 		}
 		db := sql.OpenDB(conn)
-		// InnoDB makes a commit durable with one fsync shared by the transactions committing at
-		// that moment (group commit): on a disk whose fsync takes milliseconds, the pool's size
-		// bounds how many deliveries one fsync carries. 20 held the webhook intake to about
-		// 1,060 a second on the benchmark VM, 50 to about 1,250 (BENCHMARKS.md).
+		// The webhook intake batches its deliveries itself (GroupTransaction: at most
+		// groupLeadersMySQL connections); the pool serves the job workers, the sync and the web
+		// UI beside it. All kept idle: a pool that closes what it cannot keep reconnects under
+		// load.
 		db.SetMaxOpenConns(50)
-		db.SetMaxIdleConns(50) // as many as may be open: a pool that closes what it cannot keep idle reconnects under load
+		db.SetMaxIdleConns(50)
 		db.SetConnMaxLifetime(30 * time.Minute)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		return db, gormmysql.New(gormmysql.Config{Conn: db}), nil

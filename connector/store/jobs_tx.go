@@ -40,6 +40,13 @@ func (tx *Tx) SQL() *TxConn { return tx.sqlTx }
 // Dialect reports which database family the transaction runs on.
 func (tx *Tx) Dialect() migrations.Dialect { return tx.dialect }
 
+// newTx is the Tx handed to a Transaction callback: a gorm session on conn.
+func (s *Store) newTx(ctx context.Context, conn *TxConn) *Tx {
+	db := s.db.Session(&gorm.Session{Context: ctx, NewDB: true})
+	db.Statement.ConnPool = conn
+	return &Tx{db: db, sqlTx: conn, dialect: s.dialect}
+}
+
 // Transaction runs fn in a database transaction: committed when fn returns nil, rolled back when
 // it returns an error or panics (the panic is re-raised). On SQLite the store has one connection,
 // so fn must use only tx, never the Store, and no code may make an outside HTTP call inside fn.
@@ -52,9 +59,7 @@ func (s *Store) Transaction(ctx context.Context, fn func(tx *Tx) error) (err err
 	if s.stmts != nil {
 		defer s.stmts.prepareWanted(ctx) // after the commit or rollback: the connection is free
 	}
-	db := s.db.Session(&gorm.Session{Context: ctx, NewDB: true})
-	db.Statement.ConnPool = conn
-	tx := &Tx{db: db, sqlTx: conn, dialect: s.dialect}
+	tx := s.newTx(ctx, conn)
 
 	committed := false
 	defer func() {

@@ -46,6 +46,8 @@ type Store struct {
 	now     func() time.Time
 	// stmts keeps SQLite's statements prepared for transactions (nil on MySQL).
 	stmts *stmtCache
+	// group batches GroupTransaction's calls.
+	group *groupCommit
 
 	purgeBatch int
 }
@@ -111,6 +113,7 @@ func Open(ctx context.Context, databaseURL string, logger *slog.Logger, opts ...
 	if target.dialect == migrations.SQLite {
 		s.stmts = newStmtCache(sqlDB)
 	}
+	s.group = newGroupCommit(s)
 	s.db, err = gorm.Open(dialector, &gorm.Config{
 		Logger: quietCancel{gormlogger.NewSlogLogger(logger.With("component", "gorm"), gormlogger.Config{
 			SlowThreshold:             time.Second,

@@ -1,0 +1,246 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/intcomex-connector/connector/connector/store"
+	"github.com/intcomex-connector/connector/connector/store/storetest"
+)
+
+// groupHarness lines calls up behind a running batch: the first call's fn blocks until
+// release, and every later call waits in the queue, so they form the next batch together.
+type groupHarness struct {
+	t    *testing.T
+	st   *store.Store
+	shop store.Shop
+
+	release chan struct{}
+	wg      sync.WaitGroup
+}
+
+func newGroupHarness(t *testing.T, st *store.Store) *groupHarness {
+	store.SetGroupLeaders(st, 1)
+	h := &groupHarness{t: t, st: st, shop: newShop(t, st), release: make(chan struct{})}
+	started := make(chan struct{})
+	h.wg.Add(1)
+	go func() {
+		defer h.wg.Done()
+		err := st.GroupTransaction(context.Background(), func(tx *store.Tx) error {
+			close(started)
+			<-h.release
+			return nil
+		})
+		if err != nil {
+			t.Errorf("blocking call: %v", err)
+		}
+	}()
+	<-started
+	return h
+}
+
+// queue starts a call in its own goroutine; its result arrives on the returned channel.
+func (h *groupHarness) queue(ctx context.Context, fn func(tx *store.Tx) error) <-chan any {
+	out := make(chan any, 1)
+	want := store.PendingGroupCalls(h.st) + 1
+	h.wg.Add(1)
+	go func() {
+		defer h.wg.Done()
+		defer func() {
+			if v := recover(); v != nil {
+				out <- fmt.Sprintf("panic: %v", v)
+			}
+		}()
+		out <- h.st.GroupTransaction(ctx, fn)
+	}()
+	// Wait until it is queued, so calls line up in order.
+	deadline := time.Now().Add(30 * time.Second)
+	for store.PendingGroupCalls(h.st) < want {
+		if time.Now().After(deadline) {
+			h.t.Fatalf("call not queued after 30 s")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return out
+}
+
+func (h *groupHarness) run() {
+	close(h.release)
+	h.wg.Wait()
+}
+
+// insert records delivery d in tx.
+func (h *groupHarness) insert(ctx context.Context, tx *store.Tx, d string) error {
+	_, inserted, err := h.st.InsertWebhookEventTx(ctx, tx, webhookEvent(h.shop.ID, d))
+	if err == nil && !inserted {
+		err = fmt.Errorf("delivery %s not inserted", d)
+	}
+	return err
+}
+
+func (h *groupHarness) stored(d string) bool {
+	h.t.Helper()
+	events, err := h.st.ListWebhookEvents(context.Background(), h.shop.ID, 0)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for _, e := range events {
+		if e.DeliveryID == d {
+			return true
+		}
+	}
+	return false
+}
+
+func TestGroupTransactionBatchesCallsThatArriveTogether(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		h := newGroupHarness(t, st)
+		var (
+			mu    sync.Mutex
+			conns = map[*store.TxConn]int{}
+			after atomic.Int32
+		)
+		var results []<-chan any
+		for i := range 9 {
+			results = append(results, h.queue(ctx, func(tx *store.Tx) error {
+				mu.Lock()
+				conns[tx.SQL()]++
+				mu.Unlock()
+				tx.AfterCommit(func() { after.Add(1) })
+				return h.insert(ctx, tx, fmt.Sprintf("d-%d", i))
+			}))
+		}
+		h.run()
+		for i, r := range results {
+			if err := <-r; err != nil {
+				t.Errorf("call %d: %v", i, err)
+			}
+		}
+		if len(conns) != 1 {
+			t.Errorf("the 9 queued calls ran in %d transactions, want 1 (one batch)", len(conns))
+		}
+		for i := range 9 {
+			if !h.stored(fmt.Sprintf("d-%d", i)) {
+				t.Errorf("delivery d-%d not committed", i)
+			}
+		}
+		if n := after.Load(); n != 9 {
+			t.Errorf("after-commit functions ran %d times, want 9", n)
+		}
+	})
+}
+
+var errRefused = errors.New("refused")
+
+func TestGroupTransactionFailedCallRunsAloneAndOthersCommit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		h := newGroupHarness(t, st)
+		var runsOK, afterOK, afterFailed atomic.Int32
+		ok1 := h.queue(ctx, func(tx *store.Tx) error {
+			runsOK.Add(1)
+			tx.AfterCommit(func() { afterOK.Add(1) })
+			return h.insert(ctx, tx, "ok-1")
+		})
+		failed := h.queue(ctx, func(tx *store.Tx) error {
+			tx.AfterCommit(func() { afterFailed.Add(1) })
+			if err := h.insert(ctx, tx, "failed"); err != nil {
+				return err
+			}
+			return errRefused
+		})
+		panicked := h.queue(ctx, func(tx *store.Tx) error {
+			tx.AfterCommit(func() { afterFailed.Add(1) })
+			if err := h.insert(ctx, tx, "panicked"); err != nil {
+				return err
+			}
+			panic("boom")
+		})
+		ok2 := h.queue(ctx, func(tx *store.Tx) error { return h.insert(ctx, tx, "ok-2") })
+		h.run()
+
+		if err := <-ok1; err != nil {
+			t.Errorf("ok-1: %v", err)
+		}
+		if err := <-ok2; err != nil {
+			t.Errorf("ok-2: %v", err)
+		}
+		if err, _ := (<-failed).(error); !errors.Is(err, errRefused) {
+			t.Errorf("failed call returned %v, want its own error", err)
+		}
+		if got := <-panicked; got != "panic: boom" {
+			t.Errorf("panicking call: %v, want its panic raised on its own goroutine", got)
+		}
+		for d, want := range map[string]bool{"ok-1": true, "ok-2": true, "failed": false, "panicked": false} {
+			if got := h.stored(d); got != want {
+				t.Errorf("delivery %s stored = %v, want %v", d, got, want)
+			}
+		}
+		// The batch was rolled back and every call ran again alone.
+		if n := runsOK.Load(); n != 2 {
+			t.Errorf("ok-1 ran %d times, want 2 (in the batch, then alone)", n)
+		}
+		if n := afterOK.Load(); n != 1 {
+			t.Errorf("ok-1's after-commit ran %d times, want 1", n)
+		}
+		if n := afterFailed.Load(); n != 0 {
+			t.Errorf("failed calls' after-commit ran %d times, want 0", n)
+		}
+	})
+}
+
+func TestGroupTransactionCancelledBeforeItRuns(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		h := newGroupHarness(t, st)
+		done, cancel := context.WithCancel(context.Background())
+		cancel()
+		if err := st.GroupTransaction(done, func(tx *store.Tx) error { return h.insert(done, tx, "never") }); !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled context: %v, want context.Canceled", err)
+		}
+		queued, cancelQueued := context.WithCancel(context.Background())
+		r := h.queue(queued, func(tx *store.Tx) error { return h.insert(queued, tx, "queued") })
+		cancelQueued()
+		ok := h.queue(context.Background(), func(tx *store.Tx) error { return h.insert(context.Background(), tx, "ok") })
+		h.run()
+		if err, _ := (<-r).(error); !errors.Is(err, context.Canceled) {
+			t.Errorf("call cancelled while queued: %v, want context.Canceled", err)
+		}
+		if err := <-ok; err != nil {
+			t.Errorf("ok: %v", err)
+		}
+		if h.stored("never") || h.stored("queued") || !h.stored("ok") {
+			t.Errorf("stored never=%v queued=%v ok=%v; want only ok", h.stored("never"), h.stored("queued"), h.stored("ok"))
+		}
+	})
+}
+
+func TestGroupTransactionConcurrent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		shop := newShop(t, st)
+		const calls = 200
+		var wg sync.WaitGroup
+		for i := range calls {
+			wg.Go(func() {
+				err := st.GroupTransaction(ctx, func(tx *store.Tx) error {
+					_, _, err := st.InsertWebhookEventTx(ctx, tx, webhookEvent(shop.ID, fmt.Sprintf("c-%d", i%150)))
+					return err
+				})
+				if err != nil {
+					t.Errorf("call %d: %v", i, err)
+				}
+			})
+		}
+		wg.Wait()
+		var n int
+		if err := st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM webhook_events`).Scan(&n); err != nil || n != 150 {
+			t.Errorf("%d events stored (%v), want 150: one per distinct delivery", n, err)
+		}
+	})
+}
