@@ -3,6 +3,7 @@ package admin
 import (
 	"bytes"
 	"cmp"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -72,8 +73,19 @@ func (q reportQuery) SortState(key string) string {
 
 func (q reportQuery) sortKey() string { return cmp.Or(q.Sort, "placed") }
 
-// CSVURL is the month's CSV download.
-func (q reportQuery) CSVURL() string { return "/reports/orders.csv?month=" + url.QueryEscape(q.Month) }
+// CSVURL is the CSV download of the orders the page lists (every page of them).
+func (q reportQuery) CSVURL() string {
+	v := listValues("month", q.Month, "shop", q.Shop, "state", q.State, "sort", q.Sort, "dir", q.Dir)
+	return "/reports/orders.csv?" + v.Encode()
+}
+
+// MonthCSVURL is the CSV download of the whole month.
+func (q reportQuery) MonthCSVURL() string {
+	return "/reports/orders.csv?month=" + url.QueryEscape(q.Month)
+}
+
+// Filtered reports whether the page leaves orders of the month out.
+func (q reportQuery) Filtered() bool { return q.Shop != "" || q.State != "" }
 
 // reportView is one order of the register as the page shows it.
 type reportView struct {
@@ -148,20 +160,8 @@ func (u *UI) reportsPage(c *gin.Context) {
 		return
 	}
 	d.Shops = shops
-	var shopID int64
 	l := u.listParamsOf(c, q.Errors)
-	if q.Shop != "" {
-		id, err := strconv.ParseInt(q.Shop, 10, 64)
-		if err != nil || !slices.ContainsFunc(shops, func(s store.Shop) bool { return s.ID == id }) {
-			l.fail("shop", "reports.error.shop", q.Shop)
-		} else {
-			shopID = id
-		}
-	}
-	l.choice("state", q.State, store.OrderStates, "reports.error.state", q.State)
-	if !l.choice("sort", q.Sort, reportSorts, "reports.error.sort", q.Sort, strings.Join(reportSorts, ", ")) {
-		q.Sort = ""
-	}
+	sel := reportSelectionOf(l, &q, shops)
 	q.Offset, q.Limit = l.paging(c.Query("offset"), c.Query("limit"), reportPageSize, reportMaxPageSize, "reports.error.offset", "reports.error.limit")
 	d.Query = q
 	status := http.StatusOK
@@ -180,18 +180,7 @@ func (u *UI) reportsPage(c *gin.Context) {
 		u.errorPage(c, http.StatusInternalServerError, "error.internal")
 		return
 	}
-	names := map[int64]string{}
-	for _, s := range shops {
-		names[s.ID] = s.Name
-	}
-	var rows []reportView
-	for _, r := range rep.Rows {
-		if (shopID != 0 && r.Order.ShopID != shopID) || (q.State != "" && q.Errors["state"] == "" && r.Order.State != q.State) {
-			continue
-		}
-		rows = append(rows, reportView{ReportRow: r, ShopName: names[r.Order.ShopID]})
-	}
-	sortReport(rows, q.sortKey(), q.Dir == "desc")
+	rows := sel.rows(rep, shops)
 	d.All, d.Matched, d.Unpriced = len(rep.Rows), len(rows), rep.Unpriced
 	for _, t := range rep.Totals {
 		d.Totals = append(d.Totals, reportTotalView{Currency: t.Currency, Sum: t.Sum.StringFixed(2), Orders: t.Orders})
@@ -223,29 +212,122 @@ func sortReport(rows []reportView, key string, desc bool) {
 	})
 }
 
+// reportSelection is the part of the register the filters choose (shop and state; 0 and ""
+// choose all) and its order.
+type reportSelection struct {
+	shopID int64
+	state  string
+	sort   string
+	desc   bool
+}
+
+// reportSelectionOf reads the register's shop, state, sort and dir parameters (kept in q), putting
+// the problem of a wrong one beside its field and leaving it out of the selection.
+func reportSelectionOf(l listParams, q *reportQuery, shops []store.Shop) reportSelection {
+	var sel reportSelection
+	if q.Shop != "" {
+		id, err := strconv.ParseInt(q.Shop, 10, 64)
+		if err != nil || !slices.ContainsFunc(shops, func(s store.Shop) bool { return s.ID == id }) {
+			l.fail("shop", "reports.error.shop", q.Shop)
+		} else {
+			sel.shopID = id
+		}
+	}
+	if l.choice("state", q.State, store.OrderStates, "reports.error.state", q.State) {
+		sel.state = q.State
+	}
+	if !l.choice("sort", q.Sort, reportSorts, "reports.error.sort", q.Sort, strings.Join(reportSorts, ", ")) {
+		q.Sort = ""
+	}
+	sel.sort, sel.desc = q.sortKey(), q.Dir == "desc"
+	return sel
+}
+
+// rows are the register's rows the selection chooses, in its order.
+func (sel reportSelection) rows(rep orders.Report, shops []store.Shop) []reportView {
+	names := map[int64]string{}
+	for _, s := range shops {
+		names[s.ID] = s.Name
+	}
+	var rows []reportView
+	for _, r := range rep.Rows {
+		if (sel.shopID != 0 && r.Order.ShopID != sel.shopID) || (sel.state != "" && r.Order.State != sel.state) {
+			continue
+		}
+		rows = append(rows, reportView{ReportRow: r, ShopName: names[r.Order.ShopID]})
+	}
+	sortReport(rows, sel.sort, sel.desc)
+	return rows
+}
+
+// reportRegister reads the month, the filters and the register for the CSV and the API: the
+// month, the selection's rows, the whole report, and the parameters' problems (by field) when
+// any is wrong.
+func (u *UI) reportRegister(c *gin.Context) (time.Time, []reportView, orders.Report, map[string]string, error) {
+	ctx := c.Request.Context()
+	raw, month, err := u.reportMonth(c)
+	q := reportQuery{Month: raw, Shop: c.Query("shop"), State: c.Query("state"), Sort: c.Query("sort"), Dir: c.Query("dir"), Errors: map[string]string{}}
+	if err != nil {
+		q.Errors["month"] = err.Error()
+	}
+	shops, err := u.cfg.Reports.Store.ListShops(ctx)
+	if err != nil {
+		return month, nil, orders.Report{}, nil, err
+	}
+	sel := reportSelectionOf(u.listParamsOf(c, q.Errors), &q, shops)
+	if len(q.Errors) > 0 {
+		return month, nil, orders.Report{}, q.Errors, nil
+	}
+	rep, err := orders.MonthlyReport(ctx, u.cfg.Reports.Store, month)
+	if err != nil {
+		return month, nil, orders.Report{}, nil, err
+	}
+	return month, sel.rows(rep, shops), rep, nil, nil
+}
+
 // reportsCSV is GET /reports/orders.csv?month=YYYY-MM: the month's register as the CSV `connector
-// orders report --csv` writes (the same columns), as a download.
+// orders report --csv` writes (the same columns), as a download. The page's filters (shop, state)
+// and order (sort, dir) apply when given: the file holds the orders the page lists, all pages.
 func (u *UI) reportsCSV(c *gin.Context) {
 	ctx := c.Request.Context()
-	_, month, err := u.reportMonth(c)
-	if err != nil {
-		c.Data(http.StatusBadRequest, "text/plain; charset=utf-8", []byte(err.Error()+"\n"))
+	month, rows, _, problems, err := u.reportRegister(c)
+	if len(problems) > 0 {
+		c.Data(http.StatusBadRequest, "text/plain; charset=utf-8", []byte(reportProblems(problems)))
 		c.Abort()
 		return
 	}
-	rep, err := orders.MonthlyReport(ctx, u.cfg.Reports.Store, month)
 	var buf bytes.Buffer
 	if err == nil {
-		err = orders.WriteReportCSV(&buf, rep.Rows)
+		reg := make([]orders.ReportRow, len(rows))
+		for i, r := range rows {
+			reg[i] = r.ReportRow
+		}
+		err = orders.WriteReportCSV(&buf, reg)
 	}
 	if err != nil {
 		u.log.ErrorContext(ctx, "admin: reports CSV", "err", err)
 		u.errorPage(c, http.StatusInternalServerError, "error.internal")
 		return
 	}
-	c.Header("Content-Disposition", `attachment; filename="intcomex-orders-`+month.Format("2006-01")+`.csv"`)
+	name := "intcomex-orders-" + month.Format("2006-01")
+	if id := c.Query("shop"); id != "" {
+		name += "-shop-" + id
+	}
+	if st := c.Query("state"); st != "" {
+		name += "-" + st
+	}
+	c.Header("Content-Disposition", `attachment; filename="`+name+`.csv"`)
 	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 	c.Abort()
+}
+
+// reportProblems is the parameters' problems, one "field: message" a line, in field order.
+func reportProblems(problems map[string]string) string {
+	var b strings.Builder
+	for _, k := range slices.Sorted(maps.Keys(problems)) {
+		b.WriteString(k + ": " + problems[k] + "\n")
+	}
+	return b.String()
 }
 
 // apiReportOrder is one order of the register in the API: the CSV's columns, typed.
@@ -288,21 +370,21 @@ func reportTime(t time.Time) *time.Time {
 	return &t
 }
 
-// apiReportsOrders is GET /api/v1/reports/orders?month=YYYY-MM: the month's whole register and
-// its totals.
+// apiReportsOrders is GET /api/v1/reports/orders?month=YYYY-MM: the month's register and its
+// totals; shop and state narrow the orders, sort and dir order them, as on the page (the totals
+// stay the month's).
 func (u *UI) apiReportsOrders(c *gin.Context) {
-	_, month, err := u.reportMonth(c)
-	if err != nil {
-		u.apiErrorText(c, http.StatusBadRequest, CodeInvalid, "month: "+err.Error())
+	month, rows, rep, problems, err := u.reportRegister(c)
+	if len(problems) > 0 {
+		u.apiErrorText(c, http.StatusBadRequest, CodeInvalid, strings.TrimSuffix(reportProblems(problems), "\n"))
 		return
 	}
-	rep, err := orders.MonthlyReport(c.Request.Context(), u.cfg.Reports.Store, month)
 	if err != nil {
 		u.apiFailure(c, err)
 		return
 	}
 	out := apiReport{Month: month.Format("2006-01"), Orders: []apiReportOrder{}, Totals: []apiReportTotal{}, Unpriced: rep.Unpriced}
-	for _, r := range rep.Rows {
+	for _, r := range rows {
 		o := r.Order
 		out.Orders = append(out.Orders, apiReportOrder{ShopID: o.ShopID, StorefrontOrderID: o.StorefrontOrderID,
 			StorefrontOrderNumber: o.StorefrontOrderNumber, CustomerOrderNumber: o.CustomerOrderNumber, IntcomexOrderNumber: o.IntcomexOrderNumber,

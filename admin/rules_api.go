@@ -51,14 +51,22 @@ func (u *UI) rulesAPIDocument(c *gin.Context) {
 // rulesAPIExport is GET /api/v1/rules/:shop/export: the rules file.
 func (u *UI) rulesAPIExport(c *gin.Context) { u.rulesExport(c) }
 
-// rulesAPIHistory is GET /api/v1/rules/:shop/history?page=&per_page=: a page of the audit trail
-// (rules.History), newest first.
+// rulesAPIHistory is GET /api/v1/rules/:shop/history: a page of the audit trail (rules.History),
+// newest first unless sorted (sort: at, actor, action or rule; desc=1), filtered by actor, action,
+// rule, from and to (days, YYYY-MM-DD, inclusive), paged by page and per_page. A wrong parameter
+// is 400 invalid, naming it.
 func (u *UI) rulesAPIHistory(c *gin.Context) {
 	shopID, ok := u.rulesPathInt(c, "shop", 1)
 	if !ok {
 		return
 	}
-	h, err := u.rulesSvc().History(c.Request.Context(), shopID, rulesQueryInt(c, "page", 1), rulesQueryInt(c, "per_page", 0))
+	errs := map[string]string{}
+	_, q := rulesHistoryQueryOf(c, u.listParamsOf(c, errs))
+	if len(errs) > 0 {
+		u.apiErrorText(c, http.StatusBadRequest, CodeInvalid, rulesFirstProblem(errs))
+		return
+	}
+	h, err := u.rulesSvc().History(c.Request.Context(), shopID, q)
 	if err != nil {
 		u.apiFailure(c, err)
 		return

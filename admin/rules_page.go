@@ -68,7 +68,16 @@ type rulesShopData struct {
 	Rules    []rulesRow
 	History  []rulesHistoryRow
 	Pager    rulesPager
-	Saved    *rulesSavedNote
+	// HistoryForm is the audit trail's filter as asked (query parameters actor, action, rule,
+	// from, to, sort, desc); HistoryErrors its problems by field; HistorySort the column headers'
+	// sort state and links.
+	HistoryForm    rulesHistoryForm
+	HistoryErrors  map[string]string
+	HistorySort    map[string]rulesSortHeader
+	HistoryActions []rules.Action
+	// HistoryFiltered is set when the form narrows the trail.
+	HistoryFiltered bool
+	Saved           *rulesSavedNote
 	// ImportErrors are the problems of a refused rules file, as `connector rules import` prints
 	// them.
 	ImportErrors []string
@@ -121,14 +130,18 @@ func (u *UI) rulesShopPage(c *gin.Context, status int, doc rules.Document, impor
 		u.rulesFailure(c, err)
 		return
 	}
-	h, err := u.rulesSvc().History(ctx, doc.ShopID, rulesQueryInt(c, "page", 1), rulesQueryInt(c, "per_page", 0))
+	errs := map[string]string{}
+	form, q := rulesHistoryQueryOf(c, u.listParamsOf(c, errs))
+	h, err := u.rulesSvc().History(ctx, doc.ShopID, q)
 	if err != nil {
 		u.rulesFailure(c, err)
 		return
 	}
 	d := rulesShopData{ShopID: doc.ShopID, ShopName: name, Doc: doc, Settings: rulesSettingsPairs(doc.Rules),
 		Default: rulesActionPairs(doc.Rules.Default), Saved: u.rulesTakeSaved(c, doc.ShopID), ImportErrors: importErrors,
-		Pager: rulesPagerOf(c, "page", h.Page, h.Pages(), int64(h.Total))}
+		Pager:       rulesPagerOf(c, "page", h.Page, h.Pages(), int64(h.Total)),
+		HistoryForm: form, HistoryErrors: errs, HistoryActions: rules.Actions, HistoryFiltered: form.filtered(),
+		HistorySort: rulesSortHeaders(c.Request.URL, rules.HistorySorts, h.Sort, h.Desc)}
 	tried := make([]int, len(doc.TryOrder))
 	for place, i := range doc.TryOrder {
 		tried[i] = place + 1

@@ -3,6 +3,7 @@ package admin
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -134,6 +135,37 @@ func TestReportsCSVAndAPI(t *testing.T) {
 		if resp := f.do(t, f.as(support, req{method: "GET", path: "/reports/orders.csv?month=2026-13"})); resp.Code != 400 ||
 			!strings.Contains(resp.Body.String(), "is not a month such as 2026-11") {
 			t.Errorf("bad month CSV: %d %s", resp.Code, resp.Body)
+		}
+
+		// The page's filters narrow the CSV (every page of what the page lists).
+		wooCSV := fmt.Sprintf("/reports/orders.csv?month=2026-03&shop=%d&state=invoiced", w.woo.ID)
+		resp = f.do(t, f.as(support, req{method: "GET", path: wooCSV}))
+		if records, _ := csv.NewReader(strings.NewReader(resp.Body.String())).ReadAll(); resp.Code != 200 || len(records) != 2 ||
+			resp.Header().Get("Content-Disposition") != fmt.Sprintf(`attachment; filename="intcomex-orders-2026-03-shop-%d-invoiced.csv"`, w.woo.ID) {
+			t.Errorf("CSV of the Woo shop's invoiced orders: %d %v %q", resp.Code, resp.Header(), records)
+		}
+		resp = f.do(t, f.as(support, req{method: "GET", path: fmt.Sprintf("/reports/orders.csv?month=2026-03&shop=%d", w.memory.ID)}))
+		if records, _ := csv.NewReader(strings.NewReader(resp.Body.String())).ReadAll(); resp.Code != 200 || len(records) != 1 {
+			t.Errorf("CSV of a shop without orders that month: %d %q, want the header alone", resp.Code, records)
+		}
+		resp = f.do(t, f.as(support, req{method: "GET", path: "/reports/orders.csv?month=2026-03&state=lost&shop=99999"}))
+		if body := resp.Body.String(); resp.Code != 400 || !strings.Contains(body, "shop: ") || !strings.Contains(body, "state: ") {
+			t.Errorf("CSV with a wrong shop and state: %d %s", resp.Code, body)
+		}
+		page := f.do(t, f.as(support, req{method: "GET", path: fmt.Sprintf("/reports?month=2026-03&shop=%d&state=invoiced", w.woo.ID)})).Body.String()
+		for _, s := range []string{fmt.Sprintf(`id="report-csv" href="/reports/orders.csv?month=2026-03&amp;shop=%d&amp;state=invoiced"`, w.woo.ID),
+			`id="report-csv-month" href="/reports/orders.csv?month=2026-03"`, "Download the filtered orders as CSV (1)"} {
+			if !strings.Contains(page, s) {
+				t.Errorf("filtered page lacks %s", s)
+			}
+		}
+		resp = f.do(t, f.as(support, req{method: "GET", path: fmt.Sprintf("/api/v1/reports/orders?month=2026-03&shop=%d", w.memory.ID)}))
+		if body := resp.Body.String(); resp.Code != 200 || !strings.Contains(body, `"orders":[]`) || !strings.Contains(body, `"sum":"99.50"`) {
+			t.Errorf("API for a shop without orders that month: %d %s, want no order and the month's totals", resp.Code, body)
+		}
+		resp = f.do(t, f.as(support, req{method: "GET", path: "/api/v1/reports/orders?month=2026-03&state=lost"}))
+		if resp.Code != 400 || !strings.Contains(resp.Body.String(), "state: ") {
+			t.Errorf("API with a wrong state: %d %s", resp.Code, resp.Body)
 		}
 
 		resp = f.do(t, f.as(support, req{method: "GET", path: "/api/v1/reports/orders?month=2026-03"}))

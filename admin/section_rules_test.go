@@ -11,8 +11,10 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -858,6 +860,100 @@ func TestRulesHistoryPaginates(t *testing.T) {
 	}
 	if got := e.get(t, support, e.path("/api/v1/rules/SHOP/history/99999")).Code; got != http.StatusNotFound {
 		t.Errorf("unknown change: %d", got)
+	}
+}
+
+// TestRulesHistoryFiltersAndSorts: the audit trail filters by who, action, rule and day and
+// sorts by its columns, in the page and the API; a wrong parameter is shown beside its field (the
+// page) or refused with 400 (the API).
+func TestRulesHistoryFiltersAndSorts(t *testing.T) {
+	t.Parallel()
+	e := sqliteRulesEnv(t)
+	edits := []struct {
+		actor string
+		edit  func(d rules.Document) rules.Edit
+	}{
+		{"ana@example.com", func(d rules.Document) rules.Edit { return rules.Move(0, 1) }},
+		{"bo@example.com", func(d rules.Document) rules.Edit {
+			s := rules.SettingsOf(d.Rules)
+			s.Default.MarkupPercent = "31"
+			return rules.ChangeSettings(s)
+		}},
+		{"ana@example.com", func(d rules.Document) rules.Edit { return rules.Move(1, 0) }},
+	}
+	for _, ed := range edits {
+		if _, err := e.svc.Apply(e.ctx, e.shop, ed.actor, ed.edit(e.doc(t))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows := func(body string) []string {
+		var out []string
+		for _, part := range strings.Split(body, `data-action="`)[1:] {
+			out = append(out, part[:strings.IndexByte(part, '"')])
+		}
+		return out
+	}
+	today := time.Now().UTC().Format(time.DateOnly)
+	for _, tc := range []struct {
+		query string
+		want  []string
+	}{
+		{"", []string{"move", "settings", "move"}},
+		{"?action=settings", []string{"settings"}},
+		{"?actor=ANA", []string{"move", "move"}},
+		{"?sort=action", []string{"move", "move", "settings"}},
+		{"?sort=actor&desc=1", []string{"settings", "move", "move"}},
+		{"?from=" + today + "&to=" + today, []string{"move", "settings", "move"}},
+		{"?to=2020-01-01", nil},
+	} {
+		resp := e.get(t, support, e.path("/rules/SHOP"+tc.query))
+		if got := rows(resp.Body.String()); resp.Code != http.StatusOK || !slices.Equal(got, tc.want) {
+			t.Errorf("page %q: %d %v, want %v", tc.query, resp.Code, got, tc.want)
+		}
+	}
+	body := e.get(t, support, e.path("/rules/SHOP?action=settings&sort=actor")).Body.String()
+	for _, s := range []string{`<option value="settings" selected>`, `<input type="hidden" name="sort" value="actor">`,
+		`aria-sort="ascending"><a href="/rules/` + fmt.Sprint(e.shop) + `?action=settings&amp;desc=1&amp;sort=actor#rules-history"`} {
+		if !strings.Contains(body, s) {
+			t.Errorf("filtered page lacks %s", s)
+		}
+	}
+	if body := e.get(t, support, e.path("/rules/SHOP?rule=nothing-like-this")).Body.String(); !strings.Contains(body, `id="history-none"`) {
+		t.Errorf("a filter matching nothing does not say so")
+	}
+	body = e.get(t, support, e.path("/rules/SHOP?action=rename&from=yesterday&sort=before")).Body.String()
+	for _, s := range []string{`id="history-action-error">&#34;rename&#34; is not an action`, `id="history-from-error">&#34;yesterday&#34; is not a date`,
+		"cannot be sorted by &#34;before&#34;"} {
+		if !strings.Contains(body, s) {
+			t.Errorf("page with wrong parameters lacks %s", s)
+		}
+	}
+
+	var h struct {
+		Changes []struct {
+			Action string `json:"action"`
+			Actor  string `json:"actor"`
+		} `json:"changes"`
+		Total int    `json:"total"`
+		Sort  string `json:"sort"`
+		Desc  bool   `json:"desc"`
+	}
+	resp := e.get(t, support, e.path("/api/v1/rules/SHOP/history?actor=bo@&sort=at"))
+	if err := json.Unmarshal(resp.Body.Bytes(), &h); err != nil {
+		t.Fatal(err)
+	}
+	if resp.Code != http.StatusOK || h.Total != 1 || len(h.Changes) != 1 || h.Changes[0].Action != "settings" || h.Sort != "at" || h.Desc {
+		t.Errorf("API filtered history: %d %+v", resp.Code, h)
+	}
+	for query, want := range map[string]string{
+		"?action=rename":                 `"code":"invalid"`,
+		"?from=2026-12-02&to=2026-12-01": "end date is before",
+		"?sort=before":                   "cannot be sorted",
+	} {
+		resp := e.get(t, support, e.path("/api/v1/rules/SHOP/history"+query))
+		if resp.Code != http.StatusBadRequest || !strings.Contains(resp.Body.String(), want) {
+			t.Errorf("API %s: %d %s, want 400 with %s", query, resp.Code, resp.Body, want)
+		}
 	}
 }
 

@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"log/slog"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -281,10 +282,12 @@ func changeOf(c store.MarginRuleChange) Change {
 
 // History is one page of a shop's audit trail.
 type History struct {
-	Changes []Change `json:"changes"` // newest first
-	Total   int      `json:"total"`   // entries in all
+	Changes []Change `json:"changes"` // in the order asked for (newest first by default)
+	Total   int      `json:"total"`   // entries matching the filter, in all
 	Page    int      `json:"page"`    // 1-based
 	PerPage int      `json:"per_page"`
+	Sort    string   `json:"sort"` // the order served: one of HistorySorts
+	Desc    bool     `json:"desc"`
 }
 
 // Pages is the number of pages of the trail (at least 1).
@@ -301,26 +304,66 @@ const (
 	MaxPerPage     = store.MaxMarginRuleChangesPage
 )
 
-// History returns page (1-based) of the shop's audit trail, newest first, perPage entries a page
-// (DefaultPerPage when 0 or less, at most MaxPerPage). An unknown shop wraps store.ErrNotFound.
-func (s *Service) History(ctx context.Context, shopID int64, page, perPage int) (History, error) {
+// HistorySorts are the orders the audit trail can be read in: "at" (when; the default, newest
+// first), "actor", "action" and "rule".
+var HistorySorts = store.MarginRuleChangeSorts
+
+// Actions are the kinds of change the audit trail records.
+var Actions = []Action{ActionCreate, ActionUpdate, ActionMove, ActionDelete, ActionSettings, ActionImport}
+
+// HistoryQuery asks for a page of the audit trail. Zero fields filter nothing.
+type HistoryQuery struct {
+	Page    int // 1-based; less than 1 is 1
+	PerPage int // DefaultPerPage when 0 or less, at most MaxPerPage
+	Actor   string
+	Action  Action
+	Rule    string    // part of the rule's name
+	Since   time.Time // changes at or after
+	Until   time.Time // changes before
+	Sort    string    // one of HistorySorts; "" is "at", newest first
+	Desc    bool      // descending; ignored when Sort is ""
+}
+
+// History returns a page of the shop's audit trail entries matching q: by the actor (part of the
+// email, any case), the action, the rule (part of its name, any case) and the time, sorted as q
+// says. An unknown shop wraps store.ErrNotFound; an unknown action or sort, or an Until not after
+// Since, wraps store.ErrInvalid.
+func (s *Service) History(ctx context.Context, shopID int64, q HistoryQuery) (History, error) {
+	if q.Action != "" && !slices.Contains(Actions, q.Action) {
+		return History{}, fmt.Errorf("rules: history: %w: action %q is not one of %s", store.ErrInvalid, q.Action, joinActions())
+	}
+	if !q.Since.IsZero() && !q.Until.IsZero() && !q.Until.After(q.Since) {
+		return History{}, fmt.Errorf("rules: history: %w: the period ends before it starts", store.ErrInvalid)
+	}
 	if _, err := s.store.ShopWithoutCredentials(ctx, shopID); err != nil {
 		return History{}, fmt.Errorf("rules: %w", err)
 	}
+	perPage := q.PerPage
 	if perPage <= 0 {
 		perPage = DefaultPerPage
 	}
 	perPage = min(perPage, MaxPerPage)
-	page = max(page, 1)
-	rows, total, err := s.store.MarginRuleChanges(ctx, shopID, (page-1)*perPage, perPage)
+	page := max(q.Page, 1)
+	rows, err := s.store.MarginRuleChangesPage(ctx, shopID,
+		store.MarginRuleChangeFilter{Actor: q.Actor, Action: string(q.Action), Rule: q.Rule, Since: q.Since, Until: q.Until},
+		store.Page{Limit: perPage, Offset: (page - 1) * perPage, Sort: q.Sort, Desc: q.Desc})
 	if err != nil {
-		return History{}, fmt.Errorf("rules: %w", err)
+		return History{}, fmt.Errorf("rules: history: %w", err)
 	}
-	h := History{Changes: make([]Change, len(rows)), Total: total, Page: page, PerPage: perPage}
-	for i, r := range rows {
+	h := History{Changes: make([]Change, len(rows.Items)), Total: int(rows.Total), Page: page, PerPage: perPage,
+		Sort: rows.Page.Sort, Desc: rows.Page.Desc}
+	for i, r := range rows.Items {
 		h.Changes[i] = changeOf(r)
 	}
 	return h, nil
+}
+
+func joinActions() string {
+	words := make([]string, len(Actions))
+	for i, a := range Actions {
+		words[i] = string(a)
+	}
+	return strings.Join(words, ", ")
 }
 
 // Change returns one entry of the shop's audit trail; an unknown one wraps store.ErrNotFound.

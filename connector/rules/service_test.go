@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -208,7 +209,7 @@ func TestApplyEachEdit(t *testing.T) {
 		}
 
 		// The trail, newest first, a page at a time.
-		h, err := e.svc.History(e.ctx, e.shop.ID, 1, 4)
+		h, err := e.svc.History(e.ctx, e.shop.ID, rules.HistoryQuery{Page: 1, PerPage: 4})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -216,13 +217,44 @@ func TestApplyEachEdit(t *testing.T) {
 			h.Changes[3].Action != rules.ActionMove {
 			t.Fatalf("history page 1: %+v", h)
 		}
-		h2, err := e.svc.History(e.ctx, e.shop.ID, 2, 4)
+		h2, err := e.svc.History(e.ctx, e.shop.ID, rules.HistoryQuery{Page: 2, PerPage: 4})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(h2.Changes) != 2 || h2.Changes[0].Action != rules.ActionUpdate || h2.Changes[1].Action != rules.ActionCreate ||
 			h2.Changes[1].Actor != "ana@example.com" {
 			t.Fatalf("history page 2: %+v", h2)
+		}
+		// Filtered and sorted: the trail of one action, of one person, of one rule, oldest first.
+		for _, tc := range []struct {
+			q    rules.HistoryQuery
+			want []rules.Action
+		}{
+			{rules.HistoryQuery{Action: rules.ActionMove}, []rules.Action{rules.ActionMove}},
+			{rules.HistoryQuery{Actor: "ANA@", Sort: "at"}, []rules.Action{rules.ActionCreate, rules.ActionUpdate}},
+			{rules.HistoryQuery{Rule: "hp", Sort: "action"}, []rules.Action{rules.ActionCreate, rules.ActionDelete, rules.ActionMove, rules.ActionUpdate}},
+			{rules.HistoryQuery{Sort: "at", PerPage: 2}, []rules.Action{rules.ActionCreate, rules.ActionUpdate}},
+			{rules.HistoryQuery{Since: time.Now().Add(time.Hour)}, nil},
+		} {
+			h, err := e.svc.History(e.ctx, e.shop.ID, tc.q)
+			if err != nil {
+				t.Fatalf("%+v: %v", tc.q, err)
+			}
+			var got []rules.Action
+			for _, c := range h.Changes {
+				got = append(got, c.Action)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("history %+v: %v, want %v", tc.q, got, tc.want)
+			}
+		}
+		for _, bad := range []rules.HistoryQuery{
+			{Action: "rename"}, {Sort: "before"},
+			{Since: time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC), Until: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)},
+		} {
+			if _, err := e.svc.History(e.ctx, e.shop.ID, bad); !errors.Is(err, store.ErrInvalid) {
+				t.Errorf("history %+v: %v, want ErrInvalid", bad, err)
+			}
 		}
 		if c, err := e.svc.Change(e.ctx, e.shop.ID, h2.Changes[1].ID); err != nil || c.Before != h2.Changes[1].Before {
 			t.Errorf("change by id = %+v, %v", c, err)
@@ -287,7 +319,7 @@ func TestApplyRefusals(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		h, err := e.svc.History(e.ctx, e.shop.ID, 1, 0)
+		h, err := e.svc.History(e.ctx, e.shop.ID, rules.HistoryQuery{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
 
 	"github.com/intcomex-connector/connector/migrations"
 )
@@ -147,14 +150,35 @@ func (g *groupCommit) run(batch []*groupCall) {
 	}
 }
 
-// alone runs one call in its own transaction.
+// alone runs one call in its own transaction. On MySQL a transaction may be chosen as a
+// deadlock's victim (two connector processes taking the same orders in different orders, or
+// InnoDB's gap locks): it was rolled back whole and runs again, a few times.
 func (g *groupCommit) alone(c *groupCall) (r groupResult) {
 	defer func() {
 		if v := recover(); v != nil {
 			r = groupResult{panicked: true, panicVal: v}
 		}
 	}()
-	return groupResult{err: g.store.Transaction(context.WithoutCancel(c.ctx), c.fn)}
+	ctx := context.WithoutCancel(c.ctx)
+	var err error
+	for attempt := range groupAloneAttempts {
+		if err = g.store.Transaction(ctx, c.fn); err == nil || !lockConflict(err) || attempt == groupAloneAttempts-1 {
+			break
+		}
+		g.store.logger.Info("store: transaction lost a lock conflict; running it again", "attempt", attempt+1, "err", err)
+		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond) // let the winner commit
+	}
+	return groupResult{err: err}
+}
+
+// groupAloneAttempts bounds the runs of a call whose transaction loses a lock conflict.
+const groupAloneAttempts = 5
+
+// lockConflict reports a MySQL deadlock (1213: the transaction was rolled back) or lock wait
+// timeout (1205): running the transaction again may well succeed.
+func lockConflict(err error) bool {
+	var me *mysql.MySQLError
+	return errors.As(err, &me) && (me.Number == 1213 || me.Number == 1205)
 }
 
 // together runs every call of batch in one transaction and commits it. It returns the

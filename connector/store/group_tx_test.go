@@ -11,6 +11,7 @@ import (
 
 	"github.com/intcomex-connector/connector/connector/store"
 	"github.com/intcomex-connector/connector/connector/store/storetest"
+	"github.com/intcomex-connector/connector/migrations"
 )
 
 // groupHarness lines calls up behind a running batch: the first call's fn blocks until
@@ -243,4 +244,92 @@ func TestGroupTransactionConcurrent(t *testing.T) {
 			t.Errorf("%d events stored (%v), want 150: one per distinct delivery", n, err)
 		}
 	})
+}
+
+// TestGroupTransactionRetriesADeadlockVictim: on MySQL, a call whose transaction InnoDB rolls
+// back to break a deadlock runs again and commits; its caller sees success.
+func TestGroupTransactionRetriesADeadlockVictim(t *testing.T) {
+	st := storetest.New(t, migrations.MySQL, true)
+	ctx := context.Background()
+	db := st.DB()
+	if _, err := db.ExecContext(ctx, `CREATE TABLE group_tx_locks (id INT PRIMARY KEY, n INT NOT NULL) ENGINE=InnoDB`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO group_tx_locks (id, n) VALUES (1, 0), (2, 0)`); err != nil {
+		t.Fatal(err)
+	}
+	// The other transaction takes row 2 and writes more rows than the call, so InnoDB picks
+	// the call as the victim.
+	other, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = other.Rollback() }()
+	if _, err := other.ExecContext(ctx, `UPDATE group_tx_locks SET n = n + 1 WHERE id = 2`); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20 {
+		if _, err := other.ExecContext(ctx, `INSERT INTO group_tx_locks (id, n) VALUES (?, 0)`, 100+i); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	var runs atomic.Int32
+	lockedOne := make(chan struct{})
+	otherWaits := make(chan struct{})
+	result := make(chan error, 1)
+	go func() {
+		result <- st.GroupTransaction(ctx, func(tx *store.Tx) error {
+			run := runs.Add(1)
+			if _, err := tx.SQL().ExecContext(ctx, `UPDATE group_tx_locks SET n = n + 1 WHERE id = 1`); err != nil {
+				return err
+			}
+			if run == 1 {
+				close(lockedOne)
+				<-otherWaits // the other transaction now waits for row 1: taking row 2 closes the cycle
+			}
+			_, err := tx.SQL().ExecContext(ctx, `UPDATE group_tx_locks SET n = n + 1 WHERE id = 2`)
+			return err
+		})
+	}()
+	<-lockedOne
+	otherDone := make(chan error, 1)
+	go func() {
+		_, err := other.ExecContext(ctx, `UPDATE group_tx_locks SET n = n + 1 WHERE id = 1`)
+		if err == nil {
+			err = other.Commit()
+		}
+		otherDone <- err
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var waiting int
+		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'`).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if waiting > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the other transaction never waited for row 1")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	close(otherWaits)
+	if err := <-otherDone; err != nil {
+		t.Fatalf("the other transaction: %v", err)
+	}
+	if err := <-result; err != nil {
+		t.Fatalf("the call: %v, want success after running again", err)
+	}
+	if n := runs.Load(); n != 2 {
+		t.Errorf("the call ran %d times, want 2 (the deadlock's victim, then again)", n)
+	}
+	var n1, n2 int
+	if err := db.QueryRowContext(ctx, `SELECT (SELECT n FROM group_tx_locks WHERE id = 1), (SELECT n FROM group_tx_locks WHERE id = 2)`).Scan(&n1, &n2); err != nil {
+		t.Fatal(err)
+	}
+	if n1 != 2 || n2 != 2 {
+		t.Errorf("rows = %d, %d; want 2, 2 (each transaction's writes once)", n1, n2)
+	}
 }

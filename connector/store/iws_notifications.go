@@ -9,8 +9,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/go-sql-driver/mysql"
-
 	"github.com/intcomex-connector/connector/migrations"
 )
 
@@ -136,8 +134,7 @@ func (s *Store) RecordIWSDelivery(ctx context.Context, d IWSDelivery) ([]IWSNoti
 	// rolled back whole and simply runs again.
 	for attempt := 0; ; attempt++ {
 		fresh, err = s.recordIWSDelivery(ctx, d)
-		var me *mysql.MySQLError
-		if err == nil || attempt == 4 || !errors.As(err, &me) || (me.Number != 1213 && me.Number != 1205) {
+		if err == nil || attempt == 4 || !lockConflict(err) {
 			break
 		}
 		select {

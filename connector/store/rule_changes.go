@@ -111,20 +111,54 @@ func (s *Store) MarginRuleChanges(ctx context.Context, shopID int64, offset, lim
 	if offset < 0 || limit <= 0 || limit > MaxMarginRuleChangesPage {
 		return nil, 0, fmt.Errorf("store: margin rule changes: %w: offset %d, limit %d (1 to %d)", ErrInvalid, offset, limit, MaxMarginRuleChangesPage)
 	}
-	var total int64
-	db := s.db.WithContext(ctx)
-	if err := db.Model(&marginRuleChangeRow{}).Where("shop_id = ?", shopID).Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("store: margin rule changes: %w", err)
+	page, err := s.MarginRuleChangesPage(ctx, shopID, MarginRuleChangeFilter{}, Page{Offset: offset, Limit: limit})
+	if err != nil {
+		return nil, 0, err
 	}
-	var rows []marginRuleChangeRow
-	if err := db.Where("shop_id = ?", shopID).Order("id DESC").Offset(offset).Limit(limit).Find(&rows).Error; err != nil {
-		return nil, 0, fmt.Errorf("store: margin rule changes: %w", err)
+	return page.Items, int(page.Total), nil
+}
+
+// MarginRuleChangeFilter narrows a shop's audit trail. Zero fields filter nothing.
+type MarginRuleChangeFilter struct {
+	Actor  string    // part of the actor (an email or "cli"), any case
+	Action string    // one action, exactly
+	Rule   string    // part of the rule's name, any case
+	Since  time.Time // changes at or after
+	Until  time.Time // changes before
+}
+
+// MarginRuleChangeSorts are the sort keys of MarginRuleChangesPage: "at" (the default, newest
+// first), "actor", "action" and "rule".
+var MarginRuleChangeSorts = marginRuleChangeSorts.keys()
+
+var marginRuleChangeSorts = sortSpec{
+	list: "margin rule changes", def: "at", defDesc: true, tie: "id",
+	columns: map[string]string{
+		"at":     "id",           // ids grow with created_at
+		"actor":  "LOWER(actor)", // as a person reads names, on both databases
+		"action": "action",
+		"rule":   "LOWER(rule_name)",
+	},
+}
+
+// MarginRuleChangesPage returns one page of the shop's audit trail entries that match f (at most
+// MaxMarginRuleChangesPage a page: every entry carries two documents), and how many match. An
+// unknown sort key is ErrInvalid.
+func (s *Store) MarginRuleChangesPage(ctx context.Context, shopID int64, f MarginRuleChangeFilter, p Page) (PageOf[MarginRuleChange], error) {
+	p.Limit = min(p.Limit, MaxMarginRuleChangesPage)
+	q := s.db.WithContext(ctx).Model(&marginRuleChangeRow{}).Where("shop_id = ?", shopID)
+	q = likeAny(q, f.Actor, "actor")
+	q = likeAny(q, f.Rule, "rule_name")
+	if f.Action != "" {
+		q = q.Where("action = ?", f.Action)
 	}
-	out := make([]MarginRuleChange, len(rows))
-	for i, r := range rows {
-		out[i] = r.change()
+	if !f.Since.IsZero() {
+		q = q.Where("created_at >= ?", f.Since.UTC())
 	}
-	return out, int(total), nil
+	if !f.Until.IsZero() {
+		q = q.Where("created_at < ?", f.Until.UTC())
+	}
+	return findPage(q, marginRuleChangeSorts, s.dialect, p, func(r *marginRuleChangeRow) (MarginRuleChange, error) { return r.change(), nil })
 }
 
 // MarginRuleChange returns one audit entry of the shop, or ErrNotFound.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -199,4 +201,72 @@ func TestShopWithoutCredentials(t *testing.T) {
 	if _, err := noKey.ShopWithoutCredentials(ctx, shop.ID+1); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown shop: %v", err)
 	}
+}
+
+func TestMarginRuleChangesPageFiltersAndSorts(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		shop := newShop(t, st)
+		day := func(d int) time.Time { return time.Date(2026, 11, d, 12, 0, 0, 0, time.UTC) }
+		entries := []store.MarginRuleChange{
+			{Actor: "ana@example.com", Action: "create", RuleName: "Laptops", At: day(1)},
+			{Actor: "cli", Action: "import", At: day(2)},
+			{Actor: "Bruno@Example.com", Action: "update", RuleName: "laptops gaming", At: day(3)},
+			{Actor: "ana@example.com", Action: "delete", RuleName: "Monitors", At: day(4)},
+		}
+		ids := map[string]int64{}
+		for _, e := range entries {
+			e.ShopID = shop.ID
+			err := st.Transaction(ctx, func(tx *store.Tx) error {
+				c, err := st.InsertMarginRuleChangeTx(ctx, tx, e)
+				ids[e.Action] = c.ID
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		other := newShopNamed(t, st, "Otra", shop.IWSAccountID)
+		if err := st.Transaction(ctx, func(tx *store.Tx) error {
+			_, err := st.InsertMarginRuleChangeTx(ctx, tx, store.MarginRuleChange{ShopID: other.ID, Actor: "ana@example.com", Action: "create", RuleName: "Laptops"})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		actions := func(p store.PageOf[store.MarginRuleChange]) []string {
+			var out []string
+			for _, c := range p.Items {
+				out = append(out, c.Action)
+			}
+			return out
+		}
+		for _, tc := range []struct {
+			name  string
+			f     store.MarginRuleChangeFilter
+			p     store.Page
+			want  []string
+			total int64
+		}{
+			{"all, newest first", store.MarginRuleChangeFilter{}, store.Page{}, []string{"delete", "update", "import", "create"}, 4},
+			{"actor, any case", store.MarginRuleChangeFilter{Actor: "BRUNO"}, store.Page{}, []string{"update"}, 1},
+			{"actor part", store.MarginRuleChangeFilter{Actor: "example.com"}, store.Page{Sort: "at"}, []string{"create", "update", "delete"}, 3},
+			{"action", store.MarginRuleChangeFilter{Action: "import"}, store.Page{}, []string{"import"}, 1},
+			{"rule, any case", store.MarginRuleChangeFilter{Rule: "LAPTOP"}, store.Page{}, []string{"update", "create"}, 2},
+			{"days", store.MarginRuleChangeFilter{Since: day(2), Until: day(4)}, store.Page{}, []string{"update", "import"}, 2},
+			{"sort by rule", store.MarginRuleChangeFilter{}, store.Page{Sort: "rule"}, []string{"import", "create", "update", "delete"}, 4},
+			{"sort by actor, descending, paged", store.MarginRuleChangeFilter{}, store.Page{Sort: "actor", Desc: true, Limit: 2, Offset: 1}, []string{"update", "delete"}, 4},
+		} {
+			page, err := st.MarginRuleChangesPage(ctx, shop.ID, tc.f, tc.p)
+			if err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			if got := actions(page); !slices.Equal(got, tc.want) || page.Total != tc.total {
+				t.Errorf("%s: %v of %d, want %v of %d", tc.name, got, page.Total, tc.want, tc.total)
+			}
+		}
+		if _, err := st.MarginRuleChangesPage(ctx, shop.ID, store.MarginRuleChangeFilter{}, store.Page{Sort: "before_doc"}); !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("unknown sort: %v, want ErrInvalid", err)
+		}
+	})
 }
