@@ -124,6 +124,9 @@ func (c *Client) record(ctx context.Context, log *slog.Logger, j *JobRow, err er
 	callCtx, done := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer done()
 	held, dbErr := c.drv.finish(callCtx, j, o, t)
+	if dbErr == nil && held && !o.state.Finalized() {
+		c.wakeAt(o.scheduledAt)
+	}
 	attrs := []any{"state", string(o.state), "duration", time.Since(start).Round(time.Millisecond)}
 	switch {
 	case dbErr != nil:
@@ -141,6 +144,17 @@ func (c *Client) record(ctx context.Context, log *slog.Logger, j *JobRow, err er
 	default:
 		log.WarnContext(ctx, "job failed", append(attrs, "until", o.scheduledAt, "err", err)...)
 	}
+}
+
+// wakeAt wakes the fetch loop when a job this client scheduled again falls due, if that is
+// sooner than the next poll: a retry a few milliseconds after a deadlock, or a short snooze, then
+// runs on time instead of a poll interval later.
+func (c *Client) wakeAt(due time.Time) {
+	d := due.Sub(now())
+	if d >= c.cfg.PollInterval {
+		return
+	}
+	time.AfterFunc(max(d, 0), c.notify)
 }
 
 func (c *Client) snoozeFor(err error) (time.Duration, bool) {

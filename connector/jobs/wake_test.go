@@ -107,3 +107,39 @@ func TestAfterCommit(t *testing.T) {
 		}
 	})
 }
+
+// TestRetryDueBeforeThePollRunsOnTime: a job failing with a retry due sooner than the poll
+// interval (an hour here) runs again when it falls due, not at the next poll.
+func TestRetryDueBeforeThePollRunsOnTime(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		attempts := make(chan int, 10)
+		c := newClient(t, st, Config{PollInterval: time.Hour, Backoff: func(int) time.Duration { return 20 * time.Millisecond },
+			Workers: workers(func(_ context.Context, j *Job[testArgs]) error {
+				attempts <- j.Attempt
+				if j.Attempt == 1 {
+					return errors.New("deadlock, say")
+				}
+				return nil
+			})})
+		if err := c.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		r, err := c.Insert(ctx, testArgs{N: 1}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for want := 1; want <= 2; want++ {
+			select {
+			case n := <-attempts:
+				if n != want {
+					t.Fatalf("attempt %d ran, want %d", n, want)
+				}
+			case <-time.After(time.Minute):
+				t.Fatalf("attempt %d did not run within a minute (poll interval 1h)", want)
+			}
+		}
+		waitState(t, c, r.Job.ID, StateCompleted)
+	})
+}

@@ -444,8 +444,18 @@ func (s *Store) SaveOrderTx(ctx context.Context, tx *Tx, o Order, events ...Orde
 		return Order{}, fmt.Errorf("store: save order %d: version %d is no longer current: %w", o.ID, o.Version, ErrConflict)
 	}
 	if o.Lines != nil {
-		if err := db.Where("order_id = ?", o.ID).Delete(&orderLineRow{}).Error; err != nil {
+		// The old lines are deleted by their ids. A DELETE by order_id locks the index's gap
+		// too, and on MySQL, when the order has no lines yet, that is the gap where the intake
+		// inserts the lines of every new order: the two deadlocked under load. The order's row,
+		// updated above, keeps other writers of this order's lines out.
+		var ids []int64
+		if err := db.Model(&orderLineRow{}).Where("order_id = ?", o.ID).Pluck("id", &ids).Error; err != nil {
 			return Order{}, fmt.Errorf("store: save order %d lines: %w", o.ID, err)
+		}
+		if len(ids) > 0 {
+			if err := db.Where("id IN ?", ids).Delete(&orderLineRow{}).Error; err != nil {
+				return Order{}, fmt.Errorf("store: save order %d lines: %w", o.ID, err)
+			}
 		}
 		if len(o.Lines) > 0 {
 			if err := db.Create(lineRows(o.ID, o.Lines)).Error; err != nil {
