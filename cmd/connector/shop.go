@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/intcomex-connector/connector/connector/orders"
 	"github.com/intcomex-connector/connector/connector/policy"
@@ -385,7 +386,8 @@ and the database check them (every problem is listed at once, and nothing is sav
 one), saves them and prints the result. List flags take comma-separated values; an empty value
 ("") clears the list. Warehouses must be ones IWS has sent for the account (a stock sync brings
 them); categories and brands are IWS codes, and one that matches nothing in the mirrored catalog
-is saved with a warning.`,
+is saved with a warning. The order flags also take the names of the PlaceOrder fields they fill:
+--tag, --locationId, --carrierId and --AddressId (or --location, --carrier, --address).`,
 		Example: `  connector shop settings 1
   connector shop settings 1 --currency CLP --fx-rate 950 --tax-rate 19 --tax-inclusive
   connector shop settings 1 --warehouses xclq1,xclq2 --buffer 2 --min-stock 3 --below-min hide --cap 50
@@ -445,7 +447,21 @@ is saved with a warning.`,
 	// other settings so a wrong one is reported as such ("takes true or false").
 	f.Lookup("tax-inclusive").NoOptDefVal = "true"
 	f.BoolVar(&asJSON, "json", false, "print one JSON object instead of text")
+	// The order settings also answer to the names of the PlaceOrder fields they fill (tag,
+	// locationId, carrierId, AddressId).
+	f.SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+		if full, ok := settingsAliases[strings.ToLower(name)]; ok {
+			return pflag.NormalizedName(full)
+		}
+		return pflag.NormalizedName(name)
+	})
 	return cmd
+}
+
+// settingsAliases are other names of `shop settings` flags: the PlaceOrder fields they fill.
+var settingsAliases = map[string]string{
+	"tag": "order-tag", "location": "location-id", "locationid": "location-id", "carrier": "carrier-id",
+	"carrierid": "carrier-id", "address": "address-id", "addressid": "address-id",
 }
 
 func writeShopSettings(w io.Writer, shop store.Shop, asJSON bool) error {

@@ -411,6 +411,21 @@ func TestShopSettings(t *testing.T) {
 		t.Fatalf("settings update: %v\ngot  %+v\nwant %+v", err, got, want)
 	}
 
+	// The order flags answer to the PlaceOrder fields' names too.
+	out, _, err = runCmd(ctx, e.env, "shop", "settings", id, "--tag", "web2", "--locationId", "xclq2", "--carrier", "CLA8", "--AddressId", "11", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = shopSettings{}
+	if err := json.Unmarshal([]byte(out), &got); err != nil || got.Orders.Tag != "web2" || got.Orders.LocationID != "xclq2" ||
+		got.Orders.CarrierID != "CLA8" || got.Orders.AddressID != "11" {
+		t.Fatalf("settings by the PlaceOrder names: %v %+v", err, got.Orders)
+	}
+	out, _, err = runCmd(ctx, e.env, "shop", "settings", id, "--order-tag", "web", "--location-id", "xclq1", "--carrier-id", "CLA7", "--address-id", "10", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	// Saved: unchanged flags stay; "all" clears the warehouses; --tax-inclusive=false.
 	out, _, err = runCmd(ctx, e.env, "shop", "settings", id, "--buffer", "0", "--warehouses", "all", "--tax-inclusive=false", "--json")
 	if err != nil {
