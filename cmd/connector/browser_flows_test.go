@@ -230,7 +230,7 @@ func waitSyncProgress(t *testing.T, tab *browsertest.Tab) {
 func (d *browserDemo) placedSampleOrder(t *testing.T, shop demoShop) store.Order {
 	t.Helper()
 	ctx := t.Context()
-	deadline := time.Now().Add(time.Minute)
+	deadline := time.Now().Add(3 * time.Minute) // a loaded machine: the demo also syncs and pushes
 	for delay := 10 * time.Millisecond; ; delay = min(2*delay, 500*time.Millisecond) {
 		list, err := d.st.ListOrders(ctx, store.OrderFilter{ShopID: shop.ID})
 		if err != nil {
@@ -251,7 +251,7 @@ func (d *browserDemo) placedSampleOrder(t *testing.T, shop demoShop) store.Order
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no placed sample order in shop %d within a minute: %+v", shop.ID, list)
+			t.Fatalf("no placed sample order in shop %d within 3 minutes: %+v", shop.ID, list)
 		}
 		select { // polling for rows appearing, not waiting for them to
 		case <-ctx.Done():

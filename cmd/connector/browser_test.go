@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -12,8 +16,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/intcomex-connector/connector/admin/browsertest"
 	"github.com/intcomex-connector/connector/connector/secret"
@@ -54,13 +60,21 @@ func TestBrowser(t *testing.T) {
 	t.Parallel()
 	b := browsertest.Start(t) // skips here, before the demo starts, when there is no Chromium
 	d := startBrowserDemo(t, b)
+	// A few flows at a time: all eleven at once, each signing in (argon2id) and driving a tab
+	// while the demo syncs, outran the actions' timeouts on two loaded cores.
+	slots := make(chan struct{}, browserFlowsAtOnce)
 	for _, f := range browserFlows {
 		t.Run(f.name, func(t *testing.T) {
 			t.Parallel()
+			slots <- struct{}{}
+			defer func() { <-slots }()
 			f.run(t, d)
 		})
 	}
 }
+
+// browserFlowsAtOnce bounds the flows TestBrowser runs at the same time.
+const browserFlowsAtOnce = 3
 
 // browserFlows are TestBrowser's subtests.
 var browserFlows = []struct {
@@ -130,6 +144,13 @@ type browserDemo struct {
 	st    *store.Store
 	users *users.Service
 	seq   atomic.Int64
+
+	// api is signed in to the demo as its admin (apiOnce), for the users the flows add: they are
+	// added through the demo's API, not by writing its SQLite file from this process, which
+	// under load waited on the demo's writers past the busy timeout.
+	apiOnce sync.Once
+	api     *http.Client
+	apiErr  error
 }
 
 // account is a user to sign in as.
@@ -177,10 +198,45 @@ func (d *browserDemo) admin() account { return account{d.info.AdminUser, d.info.
 func (d *browserDemo) newUser(t *testing.T, role users.Role) account {
 	t.Helper()
 	a := account{fmt.Sprintf("%s-%d@browser.test", role, d.seq.Add(1)), "pw-" + rand.Text()}
-	if _, err := d.users.Add(t.Context(), a.email, role, a.password); err != nil {
+	d.apiOnce.Do(func() { d.api, d.apiErr = d.signedInClient() })
+	if d.apiErr != nil {
+		t.Fatalf("adding %s: signing in to the API: %v", a.email, d.apiErr)
+	}
+	body, _ := json.Marshal(map[string]string{"email": a.email, "role": string(role), "password": a.password})
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, d.info.AdminURL+"api/v1/users", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := d.api.Do(req)
+	if err != nil {
 		t.Fatalf("adding %s: %v", a.email, err)
 	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		answer, _ := io.ReadAll(resp.Body)
+		t.Fatalf("adding %s: %d %s", a.email, resp.StatusCode, answer)
+	}
 	return a
+}
+
+// signedInClient is an HTTP client signed in to the demo's web UI as its admin.
+func (d *browserDemo) signedInClient() (*http.Client, error) {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		return nil, err
+	}
+	c := &http.Client{Jar: jar, Timeout: 2 * time.Minute,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.PostForm(d.info.AdminURL+"login", url.Values{"email": {d.info.AdminUser}, "password": {d.info.AdminPassword}})
+	if err != nil {
+		return nil, err
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther && resp.StatusCode != http.StatusFound {
+		return nil, fmt.Errorf("login answered %d, want a redirect", resp.StatusCode)
+	}
+	return c, nil
 }
 
 // text is the UI's message key in lang.
