@@ -421,7 +421,7 @@ func TestShopSettings(t *testing.T) {
 		got.Orders.CarrierID != "CLA8" || got.Orders.AddressID != "11" {
 		t.Fatalf("settings by the PlaceOrder names: %v %+v", err, got.Orders)
 	}
-	out, _, err = runCmd(ctx, e.env, "shop", "settings", id, "--order-tag", "web", "--location-id", "xclq1", "--carrier-id", "CLA7", "--address-id", "10", "--json")
+	_, _, err = runCmd(ctx, e.env, "shop", "settings", id, "--order-tag", "web", "--location-id", "xclq1", "--carrier-id", "CLA7", "--address-id", "10", "--json")
 	if err != nil {
 		t.Fatal(err)
 	}

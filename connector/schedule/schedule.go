@@ -376,12 +376,11 @@ func (s *Scheduler) runIfDue(ctx context.Context, sc Schedule, sub subject) (boo
 	err := s.db.QueryRowContext(ctx, `SELECT next_due_at, last_job_id, last_finished_at, last_state FROM schedule_runs
 		WHERE account_id = ? AND shop_id = ? AND name = ?`, sub.accountID, sub.shopID, sc.Name).Scan(&due, &lastJob, &finished, &state)
 	if errors.Is(err, sql.ErrNoRows) {
-		// Never ran: due now. A concurrent scheduler may create the row first; that is fine.
+		// Never ran: due now. A concurrent scheduler may create the row first; that is fine:
+		// the insert then does nothing, and of the two only one advances the row below.
 		due = t
-		_, err = s.db.ExecContext(ctx, `INSERT INTO schedule_runs (account_id, shop_id, name, next_due_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
-			sub.accountID, sub.shopID, sc.Name, due, t)
-		if err != nil {
-			return false, s.rowCreatedMeanwhile(ctx, sub, sc.Name, err)
+		if err := s.insertRun(ctx, sub, sc.Name, due, t); err != nil {
+			return false, err
 		}
 	} else if err != nil {
 		return false, err
@@ -444,15 +443,18 @@ func (s *Scheduler) runIfDue(ctx context.Context, sc Schedule, sub subject) (boo
 
 var errLost = errors.New("schedule run advanced by another scheduler")
 
-// rowCreatedMeanwhile turns a failed insert of the first schedule_runs row into "another
-// scheduler got there first; it enqueues this run" when the row now exists.
-func (s *Scheduler) rowCreatedMeanwhile(ctx context.Context, sub subject, name string, err error) error {
-	var n int
-	if qerr := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schedule_runs WHERE account_id = ? AND shop_id = ? AND name = ?`,
-		sub.accountID, sub.shopID, name).Scan(&n); qerr != nil || n == 0 {
-		return errors.Join(err, qerr)
+// insertRun creates the schedule_runs row of sub's schedule name, due at due, unless it exists:
+// a row another scheduler created first (even one whose insert has not committed when this one
+// runs) is left as it is, with no error.
+func (s *Scheduler) insertRun(ctx context.Context, sub subject, name string, due, t time.Time) error {
+	insert := `INSERT INTO schedule_runs (account_id, shop_id, name, next_due_at, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`
+	if s.st.Dialect() == migrations.MySQL {
+		insert = `INSERT INTO schedule_runs (account_id, shop_id, name, next_due_at, updated_at) VALUES (?, ?, ?, ?, ?)
+			ON DUPLICATE KEY UPDATE account_id = account_id`
 	}
-	return nil
+	_, err := s.db.ExecContext(ctx, insert, sub.accountID, sub.shopID, name, due, t)
+	return err
 }
 
 // leaderLock is the scheduler's leadership: on MySQL/MariaDB a named server lock held on a
@@ -560,13 +562,10 @@ func (s *Scheduler) Ran(ctx context.Context, accountID int64, at time.Time, name
 			}
 			continue
 		}
-		_, err = s.db.ExecContext(ctx, `INSERT INTO schedule_runs (account_id, shop_id, name, next_due_at, updated_at) VALUES (?, 0, ?, ?, ?)`,
-			accountID, sc.Name, next, t)
-		if err != nil {
-			// The row exists and is already due later, or another scheduler created it meanwhile.
-			if cerr := s.rowCreatedMeanwhile(ctx, subject{accountID: accountID}, sc.Name, err); cerr != nil {
-				return fmt.Errorf("schedule: ran %s: %w", sc.Name, cerr)
-			}
+		// The row may exist and be due later already, or another scheduler may create it
+		// meanwhile: then it stays as it is.
+		if err := s.insertRun(ctx, subject{accountID: accountID}, sc.Name, next, t); err != nil {
+			return fmt.Errorf("schedule: ran %s: %w", sc.Name, err)
 		}
 	}
 	return nil
