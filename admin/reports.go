@@ -3,7 +3,6 @@ package admin
 import (
 	"bytes"
 	"cmp"
-	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -292,7 +291,7 @@ func (u *UI) reportsCSV(c *gin.Context) {
 	ctx := c.Request.Context()
 	month, rows, _, problems, err := u.reportRegister(c)
 	if len(problems) > 0 {
-		c.Data(http.StatusBadRequest, "text/plain; charset=utf-8", []byte(reportProblems(problems)))
+		c.Data(http.StatusBadRequest, "text/plain; charset=utf-8", []byte(listProblems(problems, "\n")+"\n"))
 		c.Abort()
 		return
 	}
@@ -319,15 +318,6 @@ func (u *UI) reportsCSV(c *gin.Context) {
 	c.Header("Content-Disposition", `attachment; filename="`+name+`.csv"`)
 	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 	c.Abort()
-}
-
-// reportProblems is the parameters' problems, one "field: message" a line, in field order.
-func reportProblems(problems map[string]string) string {
-	var b strings.Builder
-	for _, k := range slices.Sorted(maps.Keys(problems)) {
-		b.WriteString(k + ": " + problems[k] + "\n")
-	}
-	return b.String()
 }
 
 // apiReportOrder is one order of the register in the API: the CSV's columns, typed.
@@ -376,7 +366,7 @@ func reportTime(t time.Time) *time.Time {
 func (u *UI) apiReportsOrders(c *gin.Context) {
 	month, rows, rep, problems, err := u.reportRegister(c)
 	if len(problems) > 0 {
-		u.apiErrorText(c, http.StatusBadRequest, CodeInvalid, strings.TrimSuffix(reportProblems(problems), "\n"))
+		u.apiErrorText(c, http.StatusBadRequest, CodeInvalid, listProblems(problems, "; "))
 		return
 	}
 	if err != nil {

@@ -63,7 +63,7 @@ func (u *UI) rulesAPIHistory(c *gin.Context) {
 	errs := map[string]string{}
 	_, q := rulesHistoryQueryOf(c, u.listParamsOf(c, errs))
 	if len(errs) > 0 {
-		u.apiErrorText(c, http.StatusBadRequest, CodeInvalid, rulesFirstProblem(errs))
+		u.apiErrorText(c, http.StatusBadRequest, CodeInvalid, listProblems(errs, "; "))
 		return
 	}
 	h, err := u.rulesSvc().History(c.Request.Context(), shopID, q)

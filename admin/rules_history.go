@@ -2,7 +2,6 @@ package admin
 
 import (
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -49,29 +48,12 @@ func rulesHistoryQueryOf(c *gin.Context, l listParams) (rulesHistoryForm, rules.
 	return f, q
 }
 
-// rulesFirstProblem is the problem of the first field, in name order, of errs: the API names one.
-func rulesFirstProblem(errs map[string]string) string {
-	names := make([]string, 0, len(errs))
-	for k := range errs {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	return names[0] + ": " + errs[names[0]]
-}
-
-// rulesSortHeader is a sortable column's state: its link (sorted by it, or the other way when it
-// already is) and its aria-sort.
-type rulesSortHeader struct {
-	URL  string
-	Aria string // ascending, descending or none
-}
-
 // rulesSortHeaders are the column headers of a list sorted by current (desc: descending) for each
 // of keys.
-func rulesSortHeaders(u *url.URL, keys []string, current string, desc bool) map[string]rulesSortHeader {
-	out := make(map[string]rulesSortHeader, len(keys))
+func rulesSortHeaders(u *url.URL, keys []string, current string, desc bool) map[string]ordersSortLink {
+	out := make(map[string]ordersSortLink, len(keys))
 	for _, k := range keys {
-		h := rulesSortHeader{URL: rulesSortLink(u, k, current, desc), Aria: "none"}
+		h := ordersSortLink{URL: rulesSortLink(u, k, current, desc), Aria: "none"}
 		if k == current {
 			h.Aria = "ascending"
 			if desc {

@@ -73,7 +73,7 @@ type rulesShopData struct {
 	// sort state and links.
 	HistoryForm    rulesHistoryForm
 	HistoryErrors  map[string]string
-	HistorySort    map[string]rulesSortHeader
+	HistorySort    map[string]ordersSortLink
 	HistoryActions []rules.Action
 	// HistoryFiltered is set when the form narrows the trail.
 	HistoryFiltered bool
