@@ -147,11 +147,31 @@ func (w *Sweeper) Sweep(ctx context.Context, shopID int64) (SweepResult, error) 
 		}
 		if outcome == OutcomeNew || outcome == OutcomeReopened {
 			res.New++
-			w.log.WarnContext(ctx, "orders: the sweep found a paid order no webhook brought", "shop", shop.ID, "storefront_order", o.ID)
+			w.logFound(ctx, shop, o, started)
 		}
 	}
 	if err := w.cfg.Store.SaveOrderSweep(ctx, store.OrderSweep{ShopID: shop.ID, SweptAt: started, Found: res.Found, NewOrders: res.New}); err != nil {
 		return res, err
 	}
 	return res, nil
+}
+
+// webhookGrace is how long after an order was paid its webhook may still be on its way: an order
+// the sweep takes in sooner is not a sign of lost webhooks.
+const webhookGrace = 2 * time.Minute
+
+// logFound says that the sweep took in a paid order no webhook had brought: a warning when the
+// order was paid long enough ago that its webhook should have come (the shop's webhooks may be
+// missing or failing: `connector shop webhooks` checks them), a note when it was paid moments ago.
+func (w *Sweeper) logFound(ctx context.Context, shop store.Shop, o platforms.Order, sweptAt time.Time) {
+	paid := o.PaidAt
+	if paid.IsZero() {
+		paid = o.CreatedAt
+	}
+	if !paid.IsZero() && sweptAt.Sub(paid) < webhookGrace {
+		w.log.InfoContext(ctx, "orders: the sweep took in a paid order before its webhook arrived", "shop", shop.ID, "storefront_order", o.ID, "paid_at", paid)
+		return
+	}
+	w.log.WarnContext(ctx, "orders: the sweep found a paid order no webhook brought; check the shop's webhooks (connector shop webhooks ID --check)",
+		"shop", shop.ID, "storefront_order", o.ID, "paid_at", paid)
 }

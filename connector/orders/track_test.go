@@ -1,9 +1,11 @@
 package orders_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -19,6 +21,7 @@ import (
 	"github.com/intcomex-connector/connector/connector/store/storetest"
 	"github.com/intcomex-connector/connector/iws"
 	"github.com/intcomex-connector/connector/iws/sandbox"
+	"github.com/intcomex-connector/connector/migrations"
 	"github.com/intcomex-connector/connector/platforms"
 	"github.com/intcomex-connector/connector/platforms/memory"
 )
@@ -519,6 +522,36 @@ func TestSweep(t *testing.T) {
 		}
 		_ = seen
 	})
+}
+
+// TestSweepSaysWhenAWebhookIsLate: a paid order the sweep takes in moments after it was paid is
+// noted (its webhook may be on its way); one paid long before is a warning that points at the
+// shop's webhooks.
+func TestSweepSaysWhenAWebhookIsLate(t *testing.T) {
+	st := storetest.New(t, migrations.SQLite, true)
+	e := newTrackEnv(t, st, sandbox.Config{}, nil)
+	ctx := context.Background()
+	sweep := func(now time.Time) string {
+		t.Helper()
+		var logs bytes.Buffer
+		sw, err := orders.NewSweeper(orders.SweeperConfig{Store: st, Clients: sandboxClients{sf: e.sf, client: e.client}, Intake: e.intake,
+			Logger: slog.New(slog.NewTextHandler(&logs, nil)), Now: func() time.Time { return now }, Lookback: 24 * time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res, err := sw.Sweep(ctx, e.shop.ID); err != nil || res.New != 1 {
+			t.Fatalf("sweep: %+v, %v", res, err)
+		}
+		return logs.String()
+	}
+	e.sf.CreateOrder(true, "USD", []memory.NewOrderLine{{SKU: e.sku, Quantity: 1, UnitPrice: "10.00"}})
+	if logs := sweep(time.Now()); !strings.Contains(logs, "level=INFO") || !strings.Contains(logs, "before its webhook arrived") || strings.Contains(logs, "level=WARN") {
+		t.Errorf("an order paid moments ago:\n%s", logs)
+	}
+	e.sf.CreateOrder(true, "USD", []memory.NewOrderLine{{SKU: e.sku, Quantity: 1, UnitPrice: "10.00"}})
+	if logs := sweep(time.Now().Add(10 * time.Minute)); !strings.Contains(logs, "level=WARN") || !strings.Contains(logs, "connector shop webhooks ID --check") {
+		t.Errorf("an order paid ten minutes before the sweep:\n%s", logs)
+	}
 }
 
 func TestTrackIntervals(t *testing.T) {
