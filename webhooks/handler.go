@@ -203,10 +203,13 @@ func (h *Handler) receive(ctx context.Context, shop store.Shop, header http.Head
 		outcome  orders.Outcome
 		order    store.Order
 	)
+	// The statements run on a context the storefront's hang-up does not cancel: the transaction
+	// may be shared with other deliveries (GroupTransaction).
+	txCtx := context.WithoutCancel(ctx)
 	err = h.store.GroupTransaction(ctx, func(tx *store.Tx) error {
 		var err error
 		outcome, order = "", store.Order{} // a run again (see GroupTransaction) starts afresh
-		stored, inserted, err = h.store.InsertWebhookEventTx(ctx, tx, store.WebhookEvent{
+		stored, inserted, err = h.store.InsertWebhookEventTx(txCtx, tx, store.WebhookEvent{
 			ShopID: shop.ID, Platform: shop.Platform, DeliveryID: delivery, EventID: ev.EventID,
 			Topic: string(ev.Topic), RawTopic: ev.RawTopic, OrderID: ev.OrderID, PayloadSHA256: digest,
 		})
@@ -214,7 +217,7 @@ func (h *Handler) receive(ctx context.Context, shop store.Shop, header http.Head
 			// A redelivery was handled with the first delivery, in its transaction.
 			return err
 		}
-		outcome, order, err = h.orders.ReceiveTx(ctx, tx, shop, ev)
+		outcome, order, err = h.orders.ReceiveTx(txCtx, tx, shop, ev)
 		return err
 	})
 	if errors.Is(err, store.ErrInvalid) {

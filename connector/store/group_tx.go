@@ -19,6 +19,9 @@ import (
 // transaction on two cores stalled for up to a third of a second (threads queued on each other
 // inside the server); a few batches at a time drain the same burst without that convoy.
 //
+// On SQLite a call runs in a transaction of its own (Transaction): one connection carries one
+// writer at a time anyway.
+//
 // A batch is optimistic: the calls run one after the other on the batch's transaction with no
 // savepoint between them (a savepoint is one more round trip per call). When any call fails or
 // panics, or the commit fails, the batch is rolled back and every call in it runs again alone in
@@ -31,9 +34,9 @@ const (
 	// groupMaxBatch bounds the calls one transaction carries: a longer transaction holds its
 	// row locks longer, and a failed batch runs every call again.
 	groupMaxBatch = 32
-	// groupLeadersMySQL is how many batches run at once on MySQL: enough to keep the server
-	// busy while one batch waits for its commit's fsync, few enough that its threads do not
-	// queue on each other.
+	// groupLeadersMySQL is how many batches run at once: enough to keep the server busy while
+	// one batch waits for its commit's fsync, few enough that its threads do not queue on each
+	// other.
 	groupLeadersMySQL = 4
 )
 
@@ -62,11 +65,7 @@ type groupResult struct {
 }
 
 func newGroupCommit(s *Store) *groupCommit {
-	leaders := groupLeadersMySQL
-	if s.dialect == migrations.SQLite {
-		leaders = 1 // one connection: a second batch would only wait for it
-	}
-	return &groupCommit{store: s, maxLeaders: leaders}
+	return &groupCommit{store: s, maxLeaders: groupLeadersMySQL}
 }
 
 // GroupTransaction runs fn in a database transaction like Transaction, but that transaction may
@@ -79,6 +78,12 @@ func newGroupCommit(s *Store) *groupCommit {
 func (s *Store) GroupTransaction(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if s.dialect == migrations.SQLite {
+		// One connection, one writer: batching saves little there (its intake met the target
+		// without it), and a transaction of its own per call keeps SQLite's path the one every
+		// other writer takes.
+		return s.Transaction(ctx, fn)
 	}
 	g := s.group
 	call := &groupCall{ctx: ctx, fn: fn, done: make(chan groupResult, 1)}

@@ -14,6 +14,47 @@ import (
 	"github.com/intcomex-connector/connector/migrations"
 )
 
+// onMySQL runs fn on a fresh MySQL store: group commit batches there only (on SQLite each call
+// has a transaction of its own; TestGroupTransactionOnSQLiteRunsEachCallAlone).
+func onMySQL(t *testing.T, fn func(t *testing.T, st *store.Store)) {
+	fn(t, storetest.New(t, migrations.MySQL, true))
+}
+
+func TestGroupTransactionOnSQLiteRunsEachCallAlone(t *testing.T) {
+	st := storetest.New(t, migrations.SQLite, true)
+	ctx := context.Background()
+	shop := newShop(t, st)
+	var conns []*store.TxConn
+	after := 0
+	for i := range 2 {
+		err := st.GroupTransaction(ctx, func(tx *store.Tx) error {
+			conns = append(conns, tx.SQL())
+			tx.AfterCommit(func() { after++ })
+			_, _, err := st.InsertWebhookEventTx(ctx, tx, webhookEvent(shop.ID, fmt.Sprintf("s-%d", i)))
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := st.GroupTransaction(ctx, func(tx *store.Tx) error {
+		if _, _, err := st.InsertWebhookEventTx(ctx, tx, webhookEvent(shop.ID, "refused")); err != nil {
+			return err
+		}
+		return errRefused
+	})
+	if !errors.Is(err, errRefused) {
+		t.Errorf("failing call: %v, want its error", err)
+	}
+	var n int
+	if err := st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM webhook_events`).Scan(&n); err != nil || n != 2 {
+		t.Errorf("%d events stored (%v), want the 2 committed calls'", n, err)
+	}
+	if len(conns) != 2 || conns[0] == conns[1] || after != 2 {
+		t.Errorf("calls ran in %d transactions (distinct: %v), after-commit %d; want 2 of their own", len(conns), len(conns) == 2 && conns[0] != conns[1], after)
+	}
+}
+
 // groupHarness lines calls up behind a running batch: the first call's fn blocks until
 // release, and every later call waits in the queue, so they form the next batch together.
 type groupHarness struct {
@@ -99,7 +140,7 @@ func (h *groupHarness) stored(d string) bool {
 }
 
 func TestGroupTransactionBatchesCallsThatArriveTogether(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, st *store.Store) {
+	onMySQL(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		h := newGroupHarness(t, st)
 		var (
@@ -140,7 +181,7 @@ func TestGroupTransactionBatchesCallsThatArriveTogether(t *testing.T) {
 var errRefused = errors.New("refused")
 
 func TestGroupTransactionFailedCallRunsAloneAndOthersCommit(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, st *store.Store) {
+	onMySQL(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		h := newGroupHarness(t, st)
 		var runsOK, afterOK, afterFailed atomic.Int32
@@ -197,7 +238,7 @@ func TestGroupTransactionFailedCallRunsAloneAndOthersCommit(t *testing.T) {
 }
 
 func TestGroupTransactionCancelledBeforeItRuns(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, st *store.Store) {
+	onMySQL(t, func(t *testing.T, st *store.Store) {
 		h := newGroupHarness(t, st)
 		done, cancel := context.WithCancel(context.Background())
 		cancel()
