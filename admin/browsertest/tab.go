@@ -162,7 +162,11 @@ func (tab *Tab) Fill(sel, value string) {
 	tab.do(fmt.Sprintf("fill %s", sel),
 		chromedp.WaitVisible(chromedp.CSS(sel)),
 		chromedp.Clear(chromedp.CSS(sel)),
-		chromedp.SendKeys(chromedp.CSS(sel), value))
+		// Focus and type rather than chromedp.SendKeys, which reads the node's attributes
+		// without its lock while the change Clear made arrives as a DOM event (a data race the
+		// race detector caught in CI).
+		chromedp.Focus(chromedp.CSS(sel)),
+		chromedp.KeyEvent(value))
 }
 
 // Click clicks the element sel, once it is visible. For a click that loads another page, use
