@@ -99,20 +99,13 @@ func isDuplicate(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
 
-// isTransient reports a MySQL deadlock or lock-wait timeout: the statement (or transaction)
-// was rolled back and may simply be run again.
-func isTransient(err error) bool {
-	var me *mysql.MySQLError
-	return errors.As(err, &me) && (me.Number == 1213 || me.Number == 1205)
-}
-
 // retry runs fn again, briefly, while it fails with a transient lock error. Concurrent claimers,
 // promoters and finishers touch the same secondary indexes, and InnoDB may pick any of them as
 // a deadlock victim; an outcome lost that way would only come back after the lease expired.
 func retry(ctx context.Context, fn func() error) error {
 	var err error
 	for i := range 5 {
-		if err = fn(); err == nil || !isTransient(err) {
+		if err = fn(); err == nil || !store.LockConflict(err) {
 			return err
 		}
 		select {

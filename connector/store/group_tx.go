@@ -167,7 +167,7 @@ func (g *groupCommit) alone(c *groupCall) (r groupResult) {
 	ctx := context.WithoutCancel(c.ctx)
 	var err error
 	for attempt := range groupAloneAttempts {
-		if err = g.store.Transaction(ctx, c.fn); err == nil || !lockConflict(err) || attempt == groupAloneAttempts-1 {
+		if err = g.store.Transaction(ctx, c.fn); err == nil || !LockConflict(err) || attempt == groupAloneAttempts-1 {
 			break
 		}
 		g.store.logger.Info("store: transaction lost a lock conflict; running it again", "attempt", attempt+1, "err", err)
@@ -179,9 +179,9 @@ func (g *groupCommit) alone(c *groupCall) (r groupResult) {
 // groupAloneAttempts bounds the runs of a call whose transaction loses a lock conflict.
 const groupAloneAttempts = 5
 
-// lockConflict reports a MySQL deadlock (1213: the transaction was rolled back) or lock wait
+// LockConflict reports a MySQL deadlock (1213: the transaction was rolled back) or lock wait
 // timeout (1205): running the transaction again may well succeed.
-func lockConflict(err error) bool {
+func LockConflict(err error) bool {
 	var me *mysql.MySQLError
 	return errors.As(err, &me) && (me.Number == 1213 || me.Number == 1205)
 }
@@ -196,10 +196,7 @@ func (g *groupCommit) together(batch []*groupCall) (afterCommit []func(), err er
 	if err != nil {
 		return nil, fmt.Errorf("store: begin: %w", err)
 	}
-	conn := &TxConn{tx: sqlTx, cache: s.stmts}
-	if s.stmts != nil {
-		defer s.stmts.prepareWanted(ctx) // after the commit or rollback: the connection is free
-	}
+	conn := &TxConn{tx: sqlTx} // MySQL: no statement cache (GroupTransaction batches there only)
 	committed := false
 	defer func() {
 		if !committed {

@@ -134,7 +134,7 @@ func (s *Store) RecordIWSDelivery(ctx context.Context, d IWSDelivery) ([]IWSNoti
 	// rolled back whole and simply runs again.
 	for attempt := 0; ; attempt++ {
 		fresh, err = s.recordIWSDelivery(ctx, d)
-		if err == nil || attempt == 4 || !lockConflict(err) {
+		if err == nil || attempt == 4 || !LockConflict(err) {
 			break
 		}
 		select {
